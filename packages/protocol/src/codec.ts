@@ -1,0 +1,367 @@
+import { BrainerError, isErrorCode } from './errors.js';
+import { FrameReader, malformed } from './frame-reader.js';
+import { FrameWriter } from './frame-writer.js';
+import type { Message, Op, Reply, ReplyValue, SnapshotEntry, Write } from './messages.js';
+import {
+  invert,
+  MESSAGE_TYPES,
+  NODE_STATES,
+  OP_CODES,
+  PROTOCOL_VERSION,
+  REPLY_TAGS,
+  WAIT_MODES,
+  WRITE_KINDS,
+  type MessageType,
+  type NodeState,
+  type OpName,
+  type WaitMode,
+} from './op-codes.js';
+
+const TYPE_BY_CODE = invert(MESSAGE_TYPES);
+const OP_BY_CODE = invert(OP_CODES);
+const STATE_BY_CODE = invert(NODE_STATES);
+const WAIT_BY_CODE = invert(WAIT_MODES);
+
+/**
+ * A frame that could not be decoded. `opIds` holds the ids of the request ops read before the
+ * failure, so that a server can still answer each of them with `code`.
+ */
+export class DecodeError extends BrainerError {
+  constructor(
+    error: BrainerError,
+    readonly opIds: number[] = [],
+  ) {
+    super(error.code, error.message, { cause: error });
+    this.name = 'DecodeError';
+  }
+}
+
+/** Encodes one message as one frame: version byte, type byte, body. */
+export function encode(message: Message): Buffer {
+  const w = new FrameWriter(initialSize(message));
+  w.u8(PROTOCOL_VERSION).u8(MESSAGE_TYPES[message.type]);
+  switch (message.type) {
+    case 'request':
+      w.u32(message.ops.length);
+      for (const op of message.ops) writeOp(w, op);
+      break;
+    case 'reply':
+      w.u32(message.replies.length);
+      for (const reply of message.replies) writeReply(w, reply);
+      break;
+    case 'register':
+      w.string(message.nodeId).string(message.endpoint).f64(message.epoch).f64(message.seq);
+      w.f64(message.keys).string(message.digest);
+      break;
+    case 'welcome':
+      w.f64(message.epoch).u8(NODE_STATES[message.state]).f64(message.seq).u8(message.reset ? 1 : 0);
+      w.u32(message.joinId).string(message.sourceId).string(message.sourceEndpoint);
+      w.u32(message.heartbeatMs).u32(message.leaseMs);
+      break;
+    case 'heartbeat':
+      w.string(message.nodeId).f64(message.sentAt).f64(message.epoch).f64(message.seq);
+      w.f64(message.keys).string(message.digest).u8(NODE_STATES[message.state]);
+      w.f64(message.progress.received).f64(message.progress.total);
+      break;
+    case 'heartbeat-ack':
+      w.f64(message.sentAt).f64(message.epoch).u32(message.leaseMs);
+      break;
+    case 'writes':
+      w.f64(message.epoch).f64(message.firstSeq).u32(message.writes.length);
+      for (const write of message.writes) writeWrite(w, write);
+      break;
+    case 'ack':
+      w.f64(message.epoch).f64(message.seq);
+      break;
+    case 'error':
+      w.string(message.code).string(message.message);
+      break;
+    case 'unregister':
+      w.string(message.nodeId);
+      break;
+    case 'caught-up':
+      w.u32(message.joinId).f64(message.seq);
+      break;
+    case 'join-failed':
+      w.u32(message.joinId).string(message.reason);
+      break;
+    case 'snapshot-request':
+      w.u32(message.joinId).f64(message.minSeq).u32(message.credit);
+      break;
+    case 'snapshot-begin':
+      w.u32(message.joinId).f64(message.seq).f64(message.totalKeys);
+      break;
+    case 'snapshot-chunk':
+      w.u32(message.joinId).u32(message.entries.length);
+      for (const entry of message.entries) {
+        w.string(entry.key).bytes(entry.value).f64(entry.seq).f64(entry.expiresAt);
+      }
+      break;
+    case 'snapshot-end':
+      w.u32(message.joinId).f64(message.count);
+      break;
+    case 'snapshot-credit':
+      w.u32(message.joinId).u32(message.credit);
+      break;
+  }
+  return w.finish();
+}
+
+/** Decodes one frame. Throws a DecodeError with a code for anything it cannot accept. */
+export function decode(frame: Buffer): Message {
+  const r = new FrameReader(frame);
+  const opIds: number[] = [];
+  try {
+    if (frame.length < 2) throw malformed('frame is shorter than its header');
+    const version = r.u8();
+    if (version !== PROTOCOL_VERSION) {
+      throw new BrainerError('ERR_BAD_VERSION', `protocol version ${version} is not supported (expected ${PROTOCOL_VERSION})`);
+    }
+    const typeCode = r.u8();
+    const type = TYPE_BY_CODE.get(typeCode);
+    if (type === undefined) throw new BrainerError('ERR_UNKNOWN_MESSAGE', `unknown message type ${typeCode}`);
+    const message = readBody(r, type, opIds);
+    r.end();
+    return message;
+  } catch (error) {
+    if (error instanceof DecodeError) throw error;
+    if (error instanceof BrainerError) throw new DecodeError(error, opIds);
+    throw new DecodeError(new BrainerError('ERR_MALFORMED', String(error)), opIds);
+  }
+}
+
+function readBody(r: FrameReader, type: MessageType, opIds: number[]): Message {
+  switch (type) {
+    case 'request': {
+      const count = r.length(5);
+      const ops: Op[] = new Array(count);
+      for (let i = 0; i < count; i++) ops[i] = readOp(r, opIds);
+      return { type, ops };
+    }
+    case 'reply': {
+      const count = r.length(5);
+      const replies: Reply[] = new Array(count);
+      for (let i = 0; i < count; i++) replies[i] = readReply(r);
+      return { type, replies };
+    }
+    case 'register':
+      return {
+        type,
+        nodeId: r.string(),
+        endpoint: r.string(),
+        epoch: r.count('epoch'),
+        seq: r.count('seq'),
+        keys: r.count('keys'),
+        digest: r.string(),
+      };
+    case 'welcome':
+      return {
+        type,
+        epoch: r.count('epoch'),
+        state: readState(r),
+        seq: r.count('seq'),
+        reset: r.u8() === 1,
+        joinId: r.u32(),
+        sourceId: r.string(),
+        sourceEndpoint: r.string(),
+        heartbeatMs: r.u32(),
+        leaseMs: r.u32(),
+      };
+    case 'heartbeat':
+      return {
+        type,
+        nodeId: r.string(),
+        sentAt: r.f64(),
+        epoch: r.count('epoch'),
+        seq: r.count('seq'),
+        keys: r.count('keys'),
+        digest: r.string(),
+        state: readState(r),
+        progress: { received: r.count('received'), total: r.count('total') },
+      };
+    case 'heartbeat-ack':
+      return { type, sentAt: r.f64(), epoch: r.count('epoch'), leaseMs: r.u32() };
+    case 'writes': {
+      const epoch = r.count('epoch');
+      const firstSeq = r.count('firstSeq');
+      const count = r.length(6);
+      const writes: Write[] = new Array(count);
+      for (let i = 0; i < count; i++) writes[i] = readWrite(r);
+      return { type, epoch, firstSeq, writes };
+    }
+    case 'ack':
+      return { type, epoch: r.count('epoch'), seq: r.count('seq') };
+    case 'error': {
+      const code = r.string();
+      const message = r.string();
+      return isErrorCode(code)
+        ? { type, code, message }
+        : { type, code: 'ERR_INTERNAL', message: `${code}: ${message}` };
+    }
+    case 'unregister':
+      return { type, nodeId: r.string() };
+    case 'caught-up':
+      return { type, joinId: r.u32(), seq: r.count('seq') };
+    case 'join-failed':
+      return { type, joinId: r.u32(), reason: r.string() };
+    case 'snapshot-request':
+      return { type, joinId: r.u32(), minSeq: r.count('minSeq'), credit: r.u32() };
+    case 'snapshot-begin':
+      return { type, joinId: r.u32(), seq: r.count('seq'), totalKeys: r.count('totalKeys') };
+    case 'snapshot-chunk': {
+      const joinId = r.u32();
+      const count = r.length(24);
+      const entries: SnapshotEntry[] = new Array(count);
+      for (let i = 0; i < count; i++) {
+        entries[i] = { key: r.string(), value: r.bytes(), seq: r.count('seq'), expiresAt: r.f64() };
+      }
+      return { type, joinId, entries };
+    }
+    case 'snapshot-end':
+      return { type, joinId: r.u32(), count: r.count('count') };
+    case 'snapshot-credit':
+      return { type, joinId: r.u32(), credit: r.u32() };
+  }
+}
+
+function writeOp(w: FrameWriter, op: Op): void {
+  w.u32(op.id).u8(OP_CODES[op.op]);
+  switch (op.op) {
+    case 'get':
+      w.string(op.key);
+      break;
+    case 'set':
+      w.string(op.key).bytes(op.value).f64(op.ttlMs).u8(WAIT_MODES[op.wait]);
+      break;
+    case 'del':
+      w.string(op.key).u8(WAIT_MODES[op.wait]);
+      break;
+    case 'keys':
+      w.string(op.pattern);
+      break;
+    case 'ping':
+    case 'nodes':
+    case 'stats':
+      break;
+  }
+}
+
+function readOp(r: FrameReader, opIds: number[]): Op {
+  const id = r.u32();
+  opIds.push(id);
+  const code = r.u8();
+  const op: OpName | undefined = OP_BY_CODE.get(code);
+  switch (op) {
+    case 'get':
+      return { op, id, key: r.string() };
+    case 'set': {
+      const key = r.string();
+      const value = r.bytes();
+      const ttlMs = r.f64();
+      if (!Number.isSafeInteger(ttlMs) || ttlMs < 0) throw new BrainerError('ERR_BAD_REQUEST', 'ttl must be a whole number of ms, 0 for none');
+      return { op, id, key, value, ttlMs, wait: readWait(r) };
+    }
+    case 'del':
+      return { op, id, key: r.string(), wait: readWait(r) };
+    case 'keys':
+      return { op, id, pattern: r.string() };
+    case 'ping':
+    case 'nodes':
+    case 'stats':
+      return { op, id };
+    case undefined:
+      throw new BrainerError('ERR_UNKNOWN_OP', `unknown op code ${code}`);
+  }
+}
+
+function writeReply(w: FrameWriter, reply: Reply): void {
+  w.u32(reply.id);
+  if (!reply.ok) {
+    w.u8(REPLY_TAGS.error).string(reply.code).string(reply.message);
+    return;
+  }
+  const value = reply.value;
+  if (value === undefined) w.u8(REPLY_TAGS.none);
+  else if (value === null) w.u8(REPLY_TAGS.nil);
+  else if (Buffer.isBuffer(value)) w.u8(REPLY_TAGS.bytes).bytes(value);
+  else if (typeof value === 'number') w.u8(REPLY_TAGS.number).f64(value);
+  else if (Array.isArray(value)) {
+    w.u8(REPLY_TAGS.strings).u32(value.length);
+    for (const item of value) w.string(item);
+  } else w.u8(REPLY_TAGS.json).string(JSON.stringify(value.json));
+}
+
+function readReply(r: FrameReader): Reply {
+  const id = r.u32();
+  const tag = r.u8();
+  switch (tag) {
+    case REPLY_TAGS.none:
+      return { id, ok: true, value: undefined };
+    case REPLY_TAGS.nil:
+      return { id, ok: true, value: null };
+    case REPLY_TAGS.bytes:
+      return { id, ok: true, value: r.bytes() };
+    case REPLY_TAGS.number:
+      return { id, ok: true, value: r.f64() };
+    case REPLY_TAGS.strings: {
+      const count = r.length(4);
+      const strings: string[] = new Array(count);
+      for (let i = 0; i < count; i++) strings[i] = r.string();
+      return { id, ok: true, value: strings };
+    }
+    case REPLY_TAGS.json:
+      return { id, ok: true, value: readJson(r) };
+    case REPLY_TAGS.error: {
+      const code = r.string();
+      const message = r.string();
+      return isErrorCode(code)
+        ? { id, ok: false, code, message }
+        : { id, ok: false, code: 'ERR_INTERNAL', message: `${code}: ${message}` };
+    }
+    default:
+      throw malformed(`unknown reply tag ${tag}`);
+  }
+}
+
+function readJson(r: FrameReader): ReplyValue {
+  const text = r.string();
+  try {
+    return { json: JSON.parse(text) as unknown };
+  } catch (error) {
+    throw new BrainerError('ERR_MALFORMED', 'reply carries invalid JSON', { cause: error });
+  }
+}
+
+function writeWrite(w: FrameWriter, write: Write): void {
+  w.u8(WRITE_KINDS[write.kind]).string(write.key);
+  if (write.kind === 'set') w.bytes(write.value).f64(write.expiresAt);
+}
+
+function readWrite(r: FrameReader): Write {
+  const kind = r.u8();
+  if (kind === WRITE_KINDS.set) return { kind: 'set', key: r.string(), value: r.bytes(), expiresAt: r.f64() };
+  if (kind === WRITE_KINDS.del) return { kind: 'del', key: r.string() };
+  throw malformed(`unknown write kind ${kind}`);
+}
+
+function readState(r: FrameReader): NodeState {
+  const code = r.u8();
+  const state = STATE_BY_CODE.get(code);
+  if (state === undefined) throw malformed(`unknown node state ${code}`);
+  return state;
+}
+
+function readWait(r: FrameReader): WaitMode {
+  const code = r.u8();
+  const wait = WAIT_BY_CODE.get(code);
+  if (wait === undefined) throw new BrainerError('ERR_BAD_REQUEST', `unknown wait mode ${code}`);
+  return wait;
+}
+
+/** A starting size that avoids regrowth for the common small messages. */
+function initialSize(message: Message): number {
+  if (message.type === 'request') return 16 + message.ops.length * 48;
+  if (message.type === 'writes') return 32 + message.writes.length * 160;
+  if (message.type === 'reply') return 16 + message.replies.length * 128;
+  return 128;
+}

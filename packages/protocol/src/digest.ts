@@ -1,0 +1,43 @@
+import { murmur3, murmur3String } from './murmur3.js';
+
+const SEED_LOW = 0x9747b28c;
+const SEED_HIGH = 0x5bd1e995;
+
+/** A 64-bit hash of one key and value, as two 32-bit halves. */
+export function entryHash(key: string, value: Uint8Array): [low: number, high: number] {
+  return [murmur3(value, murmur3String(key, SEED_LOW)), murmur3(value, murmur3String(key, SEED_HIGH))];
+}
+
+/**
+ * An order-independent digest of a whole key/value map: the sum, modulo 2^64, of every entry's
+ * hash. Adding and removing entries keeps it current in O(1), and equal content gives an equal
+ * digest however it was built.
+ */
+export class ContentDigest {
+  private low = 0;
+  private high = 0;
+
+  add(key: string, value: Uint8Array): void {
+    const [low, high] = entryHash(key, value);
+    const sum = this.low + low;
+    this.low = sum >>> 0;
+    this.high = (this.high + high + (sum > 0xffffffff ? 1 : 0)) >>> 0;
+  }
+
+  remove(key: string, value: Uint8Array): void {
+    const [low, high] = entryHash(key, value);
+    const diff = this.low - low;
+    this.low = diff >>> 0;
+    this.high = (this.high - high - (diff < 0 ? 1 : 0)) >>> 0;
+  }
+
+  clear(): void {
+    this.low = 0;
+    this.high = 0;
+  }
+
+  /** 16 hex digits. The empty map's digest is all zeros. */
+  toString(): string {
+    return this.high.toString(16).padStart(8, '0') + this.low.toString(16).padStart(8, '0');
+  }
+}

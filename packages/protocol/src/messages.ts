@@ -1,0 +1,114 @@
+import type { ErrorCode } from './errors.js';
+import type { NodeState, WaitMode } from './op-codes.js';
+
+/** One operation of a request. `id` matches it to its reply. */
+export type Op =
+  | { op: 'ping'; id: number }
+  | { op: 'get'; id: number; key: string }
+  | { op: 'set'; id: number; key: string; value: Buffer; ttlMs: number; wait: WaitMode }
+  | { op: 'del'; id: number; key: string; wait: WaitMode }
+  | { op: 'keys'; id: number; pattern: string }
+  | { op: 'nodes'; id: number }
+  | { op: 'stats'; id: number };
+
+/** The answer to one op: a value, or an error with a code. */
+export type Reply =
+  | { id: number; ok: true; value: ReplyValue }
+  | { id: number; ok: false; code: ErrorCode; message: string };
+
+/**
+ * What a successful op answers:
+ * `undefined` for an op with nothing to say (set), `null` for a missing key,
+ * a Buffer for a value, a number (del's count), a list of strings (keys), or JSON (nodes, stats).
+ */
+export type ReplyValue =
+  | undefined
+  | null
+  | Buffer
+  | number
+  | string[]
+  | { json: unknown };
+
+/** A write as the broker sequenced it. `expiresAt` is wall-clock ms since the epoch, 0 for none. */
+export type Write =
+  | { kind: 'set'; key: string; value: Buffer; expiresAt: number }
+  | { kind: 'del'; key: string };
+
+/** One stored entry as a snapshot carries it, with the seq that last wrote it. */
+export interface SnapshotEntry {
+  key: string;
+  value: Buffer;
+  seq: number;
+  expiresAt: number;
+}
+
+export interface JoinProgress {
+  received: number;
+  total: number;
+}
+
+export type Message =
+  /** Client to broker, broker to node (reads), or client to node (direct reads). */
+  | { type: 'request'; ops: Op[] }
+  | { type: 'reply'; replies: Reply[] }
+  /** Node to broker: here I am, and this is the data I hold. */
+  | {
+      type: 'register';
+      nodeId: string;
+      endpoint: string;
+      epoch: number;
+      seq: number;
+      keys: number;
+      digest: string;
+    }
+  /**
+   * Broker to node, in answer to register (or to restart a join).
+   * `ready`: serve at once; the node's content is the cluster's as of `seq` (with `reset`, empty it first).
+   * `joining`: empty the store, buffer the write stream, and load a snapshot taken at `seq` or later
+   * from `source`.
+   */
+  | {
+      type: 'welcome';
+      epoch: number;
+      state: NodeState;
+      seq: number;
+      reset: boolean;
+      joinId: number;
+      sourceId: string;
+      sourceEndpoint: string;
+      heartbeatMs: number;
+      leaseMs: number;
+    }
+  | {
+      type: 'heartbeat';
+      nodeId: string;
+      sentAt: number;
+      epoch: number;
+      seq: number;
+      keys: number;
+      digest: string;
+      state: NodeState;
+      progress: JoinProgress;
+    }
+  /** Broker to node. Echoes `sentAt`, from which the node's read lease runs for `leaseMs`. */
+  | { type: 'heartbeat-ack'; sentAt: number; epoch: number; leaseMs: number }
+  /** Broker to node: writes `firstSeq`, `firstSeq + 1`, ... in order. */
+  | { type: 'writes'; epoch: number; firstSeq: number; writes: Write[] }
+  /** Node to broker: every write up to `seq` is applied. */
+  | { type: 'ack'; epoch: number; seq: number }
+  /** An error that belongs to no op, such as an undecodable frame. */
+  | { type: 'error'; code: ErrorCode; message: string }
+  | { type: 'unregister'; nodeId: string }
+  /** Joiner to broker: snapshot loaded and buffered writes replayed up to `seq`. */
+  | { type: 'caught-up'; joinId: number; seq: number }
+  /** Joiner to broker: this join cannot finish; start another. */
+  | { type: 'join-failed'; joinId: number; reason: string }
+  /** Joiner to source: stream me a snapshot taken at `minSeq` or later; I take `credit` chunks now. */
+  | { type: 'snapshot-request'; joinId: number; minSeq: number; credit: number }
+  | { type: 'snapshot-begin'; joinId: number; seq: number; totalKeys: number }
+  | { type: 'snapshot-chunk'; joinId: number; entries: SnapshotEntry[] }
+  | { type: 'snapshot-end'; joinId: number; count: number }
+  /** Joiner to source: send `credit` more chunks. */
+  | { type: 'snapshot-credit'; joinId: number; credit: number };
+
+export type MessageOf<T extends Message['type']> = Extract<Message, { type: T }>;
