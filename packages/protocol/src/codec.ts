@@ -71,7 +71,8 @@ export function encode(message: Message): Buffer {
       for (const write of message.writes) writeWrite(w, write);
       break;
     case 'ack':
-      w.f64(message.epoch).f64(message.seq);
+      w.f64(message.epoch).f64(message.seq).u32(message.removed.length);
+      for (const seq of message.removed) w.f64(seq);
       break;
     case 'error':
       w.string(message.code).string(message.message);
@@ -184,13 +185,19 @@ function readBody(r: FrameReader, type: MessageType, opIds: number[]): Message {
     case 'writes': {
       const epoch = r.count('epoch');
       const firstSeq = r.count('firstSeq');
-      const count = r.length(6);
+      const count = r.length(5);
       const writes: Write[] = new Array(count);
       for (let i = 0; i < count; i++) writes[i] = readWrite(r);
       return { type, epoch, firstSeq, writes };
     }
-    case 'ack':
-      return { type, epoch: r.count('epoch'), seq: r.count('seq') };
+    case 'ack': {
+      const epoch = r.count('epoch');
+      const seq = r.count('seq');
+      const count = r.length(8);
+      const removed: number[] = new Array(count);
+      for (let i = 0; i < count; i++) removed[i] = r.count('removed');
+      return { type, epoch, seq, removed };
+    }
     case 'error': {
       const code = r.string();
       const message = r.string();

@@ -12,3 +12,5 @@ export * from './op-codes.js';
 export * from './partitioner.js';
 export * from './serial-sender.js';
 export * from './validate-options.js';
+export * from './rate-limited-log.js';
+export * from './glob.js';

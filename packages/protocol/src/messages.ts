@@ -94,8 +94,11 @@ export type Message =
   | { type: 'heartbeat-ack'; sentAt: number; epoch: number; leaseMs: number }
   /** Broker to node: writes `firstSeq`, `firstSeq + 1`, ... in order. */
   | { type: 'writes'; epoch: number; firstSeq: number; writes: Write[] }
-  /** Node to broker: every write up to `seq` is applied. */
-  | { type: 'ack'; epoch: number; seq: number }
+  /**
+   * Node to broker: every write up to `seq` is applied. `removed` lists the seqs of deletes since
+   * the previous ack that found their key, so that `del` can answer whether it removed anything.
+   */
+  | { type: 'ack'; epoch: number; seq: number; removed: number[] }
   /** An error that belongs to no op, such as an undecodable frame. */
   | { type: 'error'; code: ErrorCode; message: string }
   | { type: 'unregister'; nodeId: string }

@@ -1,0 +1,525 @@
+import {
+  BrainerError,
+  DecodeError,
+  RateLimitedLog,
+  decode,
+  encode,
+  type ErrorCode,
+  type Logger,
+  type Message,
+  type MessageOf,
+  type Op,
+  type Reply,
+} from '@brainer/protocol';
+import { Observable, Subject } from 'rxjs';
+import { AckTracker, type PendingWrite } from './ack-tracker.js';
+import { BrokerTransport } from './broker-transport.js';
+import type { BrokerEvent } from './events.js';
+import { ExpiryQueue } from './expiry-queue.js';
+import { Membership } from './membership.js';
+import type { NodeRecord } from './node-record.js';
+import { NodesQuery } from './nodes-query.js';
+import { resolveBrokerOptions, type BrokerOptions } from './options.js';
+import { Outbox } from './outbox.js';
+import { ReadRouter } from './read-router.js';
+import type { ReplyTarget } from './reply-target.js';
+import { Sequencer } from './sequencer.js';
+
+type Registration = { peer: Buffer; message: MessageOf<'register'> };
+
+/** How often the broker checks read timeouts and TTLs, in ms. */
+const SWEEP_MS = 50;
+
+/**
+ * The broker: the one entry point for clients and nodes. It owns membership, the write sequence,
+ * the fan-out of writes to every node, read routing, and the choice of snapshot source for joins.
+ */
+export class Broker {
+  private readonly options: BrokerOptions;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private readonly events = new Subject<BrokerEvent>();
+  private readonly transport: BrokerTransport;
+  private readonly outbox: Outbox;
+  private readonly membership = new Membership();
+  private readonly sequencer = new Sequencer();
+  private readonly expiries = new ExpiryQueue();
+  private readonly acks: AckTracker;
+  private readonly reads: ReadRouter;
+  private readonly nodesQuery: NodesQuery;
+  private readonly badInput: RateLimitedLog;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private ackWakeTimer: NodeJS.Timeout | undefined;
+  /** Registrations held while a new broker learns what the nodes hold. */
+  private recovering: Registration[] | undefined = [];
+  private lastJoinId = 0;
+  private keysCursor = 0;
+  private started = false;
+  private closed = false;
+  private boundEndpoint: string;
+
+  /** Membership changes and joins, as they happen. */
+  readonly events$: Observable<BrokerEvent> = this.events.asObservable();
+
+  constructor(options: Partial<BrokerOptions> = {}) {
+    this.options = resolveBrokerOptions(options);
+    this.logger = this.options.logger;
+    this.now = this.options.now;
+    this.boundEndpoint = this.options.endpoint;
+    this.transport = new BrokerTransport(
+      (peer, frames) => this.onFrames(peer, frames),
+      (peer, error) => this.onSendError(peer, error),
+    );
+    this.outbox = new Outbox(this.transport, () => this.flushWrites());
+    this.acks = new AckTracker(this.membership, this.now, {
+      completed: (write) => this.onWriteCompleted(write),
+      failed: (write, code, message) => this.replyTo(write.target, { id: 0, ok: false, code, message }),
+    }, this.now() + this.options.leaseMs);
+    this.reads = new ReadRouter(this.membership, this.outbox, this.now, this.options.readTimeoutMs);
+    this.nodesQuery = new NodesQuery(this.membership, this.outbox, this.now, this.options.readTimeoutMs);
+    this.badInput = new RateLimitedLog(this.logger, this.now);
+  }
+
+  /** The bound endpoint: for `tcp://host:*`, the port actually chosen. */
+  get endpoint(): string {
+    return this.boundEndpoint;
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.boundEndpoint = await this.transport.bind(this.options.endpoint);
+    const { heartbeatMs, leaseMs } = this.options;
+    this.timers.push(setInterval(() => this.checkLiveness(), heartbeatMs));
+    this.timers.push(setInterval(() => this.sweep(), SWEEP_MS));
+    // A broker cannot know the leases its predecessor granted: it learns the nodes' state and
+    // acknowledges no write until one lease period has passed (invariant 3 and 6).
+    this.timers.push(setTimeout(() => this.finishRecovery(), leaseMs));
+    this.logger.info('broker listening', { endpoint: this.boundEndpoint, heartbeatMs, leaseMs });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    clearTimeout(this.ackWakeTimer);
+    this.outbox.flush();
+    this.transport.close();
+    this.events.complete();
+  }
+
+  /** A summary for `stats`. */
+  stats(): Record<string, unknown> {
+    return {
+      epoch: this.sequencer.epoch,
+      seq: this.sequencer.lastSeq,
+      nodes: this.membership.size,
+      ready: this.membership.ready.length,
+      pendingWrites: this.acks.pending,
+      pendingReads: this.reads.size,
+      ttlKeys: this.expiries.size,
+      recovering: this.recovering !== undefined,
+    };
+  }
+
+  // ---- input ----------------------------------------------------------------------------------
+
+  private onFrames(peer: Buffer, frames: Buffer[]): void {
+    if (frames.length !== 1) {
+      this.badInput.warn('frames', 'dropped a message with the wrong number of frames', { frames: frames.length });
+      this.outbox.sendNow(peer, errorMessage('ERR_MALFORMED', `expected 1 frame, got ${frames.length}`));
+      return;
+    }
+    let message: Message;
+    try {
+      message = decode(frames[0]!);
+    } catch (error) {
+      this.onDecodeError(peer, error);
+      return;
+    }
+    this.dispatch(peer, message);
+  }
+
+  private onDecodeError(peer: Buffer, error: unknown): void {
+    const decodeError = error instanceof DecodeError ? error : new DecodeError(new BrainerError('ERR_MALFORMED', String(error)));
+    this.badInput.warn(decodeError.code, 'rejected a frame', { code: decodeError.code, reason: decodeError.message });
+    if (decodeError.opIds.length === 0) {
+      this.outbox.sendNow(peer, errorMessage(decodeError.code, decodeError.message));
+      return;
+    }
+    const peerKey = peer.toString('hex');
+    for (const opId of decodeError.opIds) {
+      this.outbox.reply(peer, peerKey, { id: opId, ok: false, code: decodeError.code, message: decodeError.message });
+    }
+  }
+
+  private dispatch(peer: Buffer, message: Message): void {
+    const peerKey = peer.toString('hex');
+    switch (message.type) {
+      case 'request':
+        return this.onRequest(peer, peerKey, message.ops);
+      case 'register':
+        return this.onRegister({ peer, message });
+      case 'unregister':
+      case 'heartbeat':
+      case 'ack':
+      case 'reply':
+      case 'caught-up':
+      case 'join-failed': {
+        const node = this.membership.byPeerKey(peerKey);
+        if (!node) {
+          this.outbox.sendNow(peer, errorMessage('ERR_UNKNOWN_NODE', `${message.type} from a peer that is not a registered node; register first`));
+          return;
+        }
+        return this.onNodeMessage(node, message);
+      }
+      default:
+        this.badInput.warn('role', 'rejected a message not meant for a broker', { type: message.type });
+        this.outbox.sendNow(peer, errorMessage('ERR_WRONG_ROLE', `a broker does not accept ${message.type}`));
+    }
+  }
+
+  private onNodeMessage(node: NodeRecord, message: Message): void {
+    switch (message.type) {
+      case 'heartbeat':
+        return this.onHeartbeat(node, message);
+      case 'ack':
+        // A joiner acks once it is caught up, before the broker has marked it ready: keep those too.
+        if (message.epoch === this.sequencer.epoch) {
+          this.acks.onAck(node, message.seq, message.removed);
+          this.scheduleAckWake();
+        }
+        return;
+      case 'reply':
+        for (const reply of message.replies) {
+          if (NodesQuery.owns(reply.id)) this.nodesQuery.onReply(node, reply);
+          else this.reads.onReply(node, reply);
+        }
+        return;
+      case 'caught-up':
+        return this.onCaughtUp(node, message);
+      case 'join-failed':
+        return this.onJoinFailed(node, message);
+      case 'unregister':
+        return this.dropNode(node, 'unregistered', this.now());
+      default:
+        return;
+    }
+  }
+
+  // ---- client requests ------------------------------------------------------------------------
+
+  private onRequest(peer: Buffer, peerKey: string, ops: Op[]): void {
+    if (ops.length > this.options.limits.maxBatchOps) {
+      const message = `a request may hold at most ${this.options.limits.maxBatchOps} ops`;
+      for (const op of ops) this.outbox.reply(peer, peerKey, { id: op.id, ok: false, code: 'ERR_BATCH_TOO_LARGE', message });
+      return;
+    }
+    for (const op of ops) {
+      const target: ReplyTarget = { peer, peerKey, opId: op.id };
+      const invalid = this.validate(op);
+      if (invalid) {
+        this.replyTo(target, invalid);
+        continue;
+      }
+      this.onOp(target, op);
+    }
+  }
+
+  private onOp(target: ReplyTarget, op: Op): void {
+    switch (op.op) {
+      case 'ping':
+        return this.replyTo(target, { id: op.id, ok: true, value: undefined });
+      case 'stats':
+        return this.replyTo(target, { id: op.id, ok: true, value: { json: this.stats() } });
+      case 'nodes':
+        return this.nodesQuery.start(target);
+      case 'get':
+        return this.reads.route(target, op, this.membership.ring.preference(op.key));
+      case 'keys': {
+        const ready = this.membership.ready.map((node) => node.id);
+        const start = this.keysCursor++ % Math.max(1, ready.length);
+        return this.reads.route(target, op, [...ready.slice(start), ...ready.slice(0, start)]);
+      }
+      case 'set':
+        return this.submitWrite(target, { kind: 'set', key: op.key, value: op.value, expiresAt: op.ttlMs > 0 ? Date.now() + op.ttlMs : 0 }, op.wait);
+      case 'del':
+        return this.submitWrite(target, { kind: 'del', key: op.key }, op.wait);
+    }
+  }
+
+  private validate(op: Op): Reply | undefined {
+    const { maxKeyBytes, maxValueBytes } = this.options.limits;
+    const key = op.op === 'get' || op.op === 'set' || op.op === 'del' ? op.key : op.op === 'keys' ? op.pattern : undefined;
+    if (key !== undefined) {
+      if (key.length === 0 && op.op !== 'keys') return fail(op.id, 'ERR_BAD_KEY', 'keys must not be empty');
+      if (key.length > maxKeyBytes / 3 && Buffer.byteLength(key) > maxKeyBytes) {
+        return fail(op.id, 'ERR_KEY_TOO_LARGE', `key is ${Buffer.byteLength(key)} bytes; the limit is ${maxKeyBytes}`);
+      }
+    }
+    if (op.op === 'set' && op.value.length > maxValueBytes) {
+      return fail(op.id, 'ERR_VALUE_TOO_LARGE', `value is ${op.value.length} bytes; the limit is ${maxValueBytes}`);
+    }
+    return undefined;
+  }
+
+  private submitWrite(target: ReplyTarget | undefined, write: PendingWriteInput, wait: 'all' | 'primary'): void {
+    const primaryId = this.membership.ring.primary(write.key);
+    if (this.recovering || primaryId === undefined) {
+      this.replyTo(target, fail(0, 'ERR_NO_NODES', this.recovering ? 'the broker is still learning the nodes\' state' : 'no ready nodes'));
+      return;
+    }
+    if (write.kind === 'set') this.expiries.set(write.key, write.expiresAt);
+    else this.expiries.delete(write.key);
+    const seq = this.sequencer.next(write);
+    this.acks.add({ seq, kind: write.kind, target, mode: wait, primaryId, removed: false });
+    this.outbox.schedule();
+  }
+
+  private onWriteCompleted(write: PendingWrite): void {
+    this.replyTo(write.target, { id: 0, ok: true, value: write.kind === 'del' ? (write.removed ? 1 : 0) : undefined });
+  }
+
+  private replyTo(target: ReplyTarget | undefined, reply: Reply): void {
+    if (!target) return;
+    this.outbox.reply(target.peer, target.peerKey, { ...reply, id: target.opId });
+  }
+
+  /** Sends the writes stamped this tick to every node, ready or joining, as one frame. */
+  private flushWrites(): void {
+    const batch = this.sequencer.take();
+    if (!batch) return;
+    const frame = encode(batch);
+    this.outbox.broadcast([...this.membership.all()].map((node) => node.peer), frame);
+  }
+
+  // ---- membership -----------------------------------------------------------------------------
+
+  private onRegister(registration: Registration): void {
+    const { peer, message } = registration;
+    const existing = this.membership.byNodeId(message.nodeId) ?? this.membership.byPeerKey(peer.toString('hex'));
+    if (existing) this.dropNode(existing, 're-registered', existing.leaseGrantedAt + this.options.leaseMs);
+    if (this.recovering) {
+      this.recovering = this.recovering.filter((held) => held.message.nodeId !== message.nodeId);
+      this.recovering.push(registration);
+      return;
+    }
+    if (this.membership.ready.length === 0) this.seed([registration]);
+    else this.startJoin(this.addNode(registration, 'joining'));
+  }
+
+  /** The end of the start-up wait: the most advanced nodes become the cluster's content. */
+  private finishRecovery(): void {
+    const held = this.recovering ?? [];
+    this.recovering = undefined;
+    if (held.length > 0) this.seed(held);
+    this.acks.check();
+  }
+
+  /**
+   * Starts a new epoch from nodes when none is ready: those holding the most advanced state become
+   * ready as they are, and the rest join from them (invariant 6).
+   */
+  private seed(candidates: Registration[], reset = false): void {
+    const best = candidates.reduce((a, b) =>
+      b.message.epoch > a.message.epoch || (b.message.epoch === a.message.epoch && b.message.seq > a.message.seq) ? b : a,
+    );
+    const epoch = Math.max(this.sequencer.epoch, ...candidates.map((c) => c.message.epoch)) + 1;
+    this.sequencer.startEpoch(epoch, Math.max(...candidates.map((c) => c.message.seq)));
+    const seq = this.sequencer.lastSeq;
+    this.logger.info('epoch started', { epoch, seq, from: best.message.nodeId });
+    this.events.next({ type: 'epoch:started', epoch, seq });
+    const same = (c: Registration): boolean =>
+      reset ||
+      (c.message.epoch === best.message.epoch && c.message.seq === best.message.seq && c.message.digest === best.message.digest);
+    const joiners: NodeRecord[] = [];
+    for (const candidate of candidates) {
+      if (!same(candidate)) {
+        joiners.push(this.addNode(candidate, 'joining'));
+        continue;
+      }
+      const node = this.addNode(candidate, 'ready');
+      node.acked = seq;
+      this.outbox.sendNow(node.peer, this.welcome(node, 'ready', { reset }));
+      this.announceReady(node);
+    }
+    for (const joiner of joiners) this.startJoin(joiner);
+  }
+
+  private addNode({ peer, message }: Registration, state: 'ready' | 'joining'): NodeRecord {
+    const now = this.now();
+    const node: NodeRecord = {
+      peer,
+      peerKey: peer.toString('hex'),
+      id: message.nodeId,
+      endpoint: message.endpoint,
+      state,
+      acked: 0,
+      lastHeartbeatAt: now,
+      leaseGrantedAt: -Infinity,
+      keys: message.keys,
+      seq: message.seq,
+      digest: message.digest,
+      progress: { received: 0, total: 0 },
+      joinId: 0,
+      sourceId: '',
+    };
+    this.membership.add(node);
+    return node;
+  }
+
+  /**
+   * Starts (or restarts) a node's join: from now on it gets the live write stream, and it loads a
+   * snapshot taken at the current seq or later from a ready peer (invariant 4).
+   */
+  private startJoin(node: NodeRecord): void {
+    const source = this.pickSource();
+    if (!source) {
+      this.seed([{ peer: node.peer, message: registrationOf(node) }], true);
+      return;
+    }
+    // Writes stamped before this point go out first, so the snapshot source has them all.
+    this.flushWrites();
+    if (node.state !== 'joining') this.membership.setState(node, 'joining');
+    node.joinId = ++this.lastJoinId;
+    node.sourceId = source.id;
+    node.progress = { received: 0, total: source.keys };
+    this.outbox.sendNow(node.peer, this.welcome(node, 'joining', { source }));
+    this.logger.info('node joining', { node: node.id, endpoint: node.endpoint, source: source.id, joinId: node.joinId, seq: this.sequencer.lastSeq });
+    this.events.next({ type: 'node:joining', nodeId: node.id, endpoint: node.endpoint, sourceId: source.id, joinId: node.joinId });
+  }
+
+  private pickSource(): NodeRecord | undefined {
+    const ready = this.membership.ready;
+    if (ready.length === 0) return undefined;
+    const load = new Map<string, number>();
+    for (const node of this.membership.all()) {
+      if (node.state === 'joining') load.set(node.sourceId, (load.get(node.sourceId) ?? 0) + 1);
+    }
+    const least = Math.min(...ready.map((node) => load.get(node.id) ?? 0));
+    const candidates = ready.filter((node) => (load.get(node.id) ?? 0) === least);
+    return candidates[Math.floor(Math.random() * candidates.length)];
+  }
+
+  private welcome(node: NodeRecord, state: 'ready' | 'joining', extra: { reset?: boolean; source?: NodeRecord }): Message {
+    return {
+      type: 'welcome',
+      epoch: this.sequencer.epoch,
+      state,
+      seq: this.sequencer.lastSeq,
+      reset: extra.reset ?? state === 'joining',
+      joinId: node.joinId,
+      sourceId: extra.source?.id ?? '',
+      sourceEndpoint: extra.source?.endpoint ?? '',
+      heartbeatMs: this.options.heartbeatMs,
+      leaseMs: this.options.leaseMs,
+    };
+  }
+
+  private onCaughtUp(node: NodeRecord, message: MessageOf<'caught-up'>): void {
+    if (node.state !== 'joining' || message.joinId !== node.joinId) return;
+    node.acked = Math.max(node.acked, message.seq);
+    node.seq = message.seq;
+    node.progress = { received: node.progress.total, total: node.progress.total };
+    this.membership.setState(node, 'ready');
+    this.announceReady(node);
+    this.acks.check();
+  }
+
+  private announceReady(node: NodeRecord): void {
+    this.logger.info('node ready', { node: node.id, endpoint: node.endpoint, seq: node.acked, nodes: this.membership.ready.length });
+    this.events.next({ type: 'node:ready', nodeId: node.id, endpoint: node.endpoint, seq: node.acked });
+  }
+
+  private onJoinFailed(node: NodeRecord, message: MessageOf<'join-failed'>): void {
+    if (node.state !== 'joining' || message.joinId !== node.joinId) return;
+    this.logger.warn('join failed; restarting it', { node: node.id, joinId: message.joinId, reason: message.reason });
+    this.events.next({ type: 'join:failed', nodeId: node.id, joinId: message.joinId, reason: message.reason });
+    this.startJoin(node);
+  }
+
+  private onHeartbeat(node: NodeRecord, message: MessageOf<'heartbeat'>): void {
+    const now = this.now();
+    node.lastHeartbeatAt = now;
+    node.leaseGrantedAt = now;
+    node.keys = message.keys;
+    node.seq = message.seq;
+    node.digest = message.digest;
+    if (node.state === 'joining') node.progress = message.progress;
+    this.outbox.sendNow(node.peer, { type: 'heartbeat-ack', sentAt: message.sentAt, epoch: this.sequencer.epoch, leaseMs: this.options.leaseMs });
+  }
+
+  private checkLiveness(): void {
+    const limit = this.options.heartbeatMs * this.options.heartbeatLiveness;
+    const now = this.now();
+    for (const node of [...this.membership.all()]) {
+      if (now - node.lastHeartbeatAt > limit) this.dropNode(node, `missed ${this.options.heartbeatLiveness} heartbeats`, node.leaseGrantedAt + this.options.leaseMs);
+    }
+  }
+
+  /**
+   * Removes a node from membership and the ring. Writes it had not applied complete on the nodes
+   * that remain, once the lease it may still hold has run out.
+   */
+  private dropNode(node: NodeRecord, reason: string, leaseEndsAt: number): void {
+    if (this.membership.byPeerKey(node.peerKey) !== node) return;
+    const wasReady = node.state === 'ready';
+    this.membership.remove(node);
+    this.logger.info('node lost', { node: node.id, endpoint: node.endpoint, reason, nodes: this.membership.ready.length });
+    this.events.next({ type: 'node:lost', nodeId: node.id, reason });
+    if (wasReady) this.acks.onNodeRemoved(node, leaseEndsAt);
+    this.reads.onNodeRemoved(node);
+    for (const joiner of [...this.membership.all()]) {
+      if (joiner.state === 'joining' && joiner.sourceId === node.id) {
+        this.logger.warn('snapshot source lost; restarting the join', { node: joiner.id, source: node.id });
+        this.events.next({ type: 'join:failed', nodeId: joiner.id, joinId: joiner.joinId, reason: 'source lost' });
+        this.startJoin(joiner);
+      }
+    }
+    this.scheduleAckWake();
+  }
+
+  private onSendError(peer: Buffer, error: unknown): void {
+    const node = this.membership.byPeerKey(peer.toString('hex'));
+    const code = (error as { code?: string }).code;
+    if (node) {
+      this.dropNode(node, `send failed (${code ?? String(error)})`, node.leaseGrantedAt + this.options.leaseMs);
+    } else {
+      this.logger.debug('dropped a reply to a client that is gone', { code });
+    }
+  }
+
+  // ---- timers ---------------------------------------------------------------------------------
+
+  private sweep(): void {
+    this.reads.sweep();
+    this.nodesQuery.sweep();
+    if (this.recovering) return;
+    for (const key of this.expiries.takeExpired(Date.now())) this.submitWrite(undefined, { kind: 'del', key }, 'all');
+  }
+
+  /** Re-checks pending writes when a lease fence or the start-up wait lifts. */
+  private scheduleAckWake(): void {
+    const at = this.acks.nextWakeAt();
+    if (at === undefined || this.ackWakeTimer) return;
+    this.ackWakeTimer = setTimeout(() => {
+      this.ackWakeTimer = undefined;
+      this.acks.check();
+      this.scheduleAckWake();
+    }, Math.max(1, at - this.now()));
+  }
+}
+
+type PendingWriteInput = { kind: 'set'; key: string; value: Buffer; expiresAt: number } | { kind: 'del'; key: string };
+
+function fail(id: number, code: ErrorCode, message: string): Reply {
+  return { id, ok: false, code, message };
+}
+
+function errorMessage(code: ErrorCode, message: string): Message {
+  return { type: 'error', code, message };
+}
+
+function registrationOf(node: NodeRecord): MessageOf<'register'> {
+  return { type: 'register', nodeId: node.id, endpoint: node.endpoint, epoch: 0, seq: 0, keys: 0, digest: '' };
+}

@@ -1,0 +1,7 @@
+/** What a broker reports on `events$`. */
+export type BrokerEvent =
+  | { type: 'node:joining'; nodeId: string; endpoint: string; sourceId: string; joinId: number }
+  | { type: 'node:ready'; nodeId: string; endpoint: string; seq: number }
+  | { type: 'node:lost'; nodeId: string; reason: string }
+  | { type: 'join:failed'; nodeId: string; joinId: number; reason: string }
+  | { type: 'epoch:started'; epoch: number; seq: number };

@@ -1,0 +1,52 @@
+import type { JoinProgress, NodeState } from '@brainer/protocol';
+
+/** What the broker knows of one registered node. */
+export interface NodeRecord {
+  /** The node's ZeroMQ routing id, and its hex form used as a map key. */
+  readonly peer: Buffer;
+  readonly peerKey: string;
+  readonly id: string;
+  readonly endpoint: string;
+  state: NodeState;
+  /** Every write up to this seq is applied on the node (meaningful once ready). */
+  acked: number;
+  /** Monotonic time of the last heartbeat received. */
+  lastHeartbeatAt: number;
+  /** Monotonic time the last heartbeat answered was received: the node's lease ends by this + leaseMs. */
+  leaseGrantedAt: number;
+  /** Figures from the node's last heartbeat or stats answer. */
+  keys: number;
+  seq: number;
+  digest: string;
+  progress: JoinProgress;
+  /** While joining: the join's id and the peer streaming the snapshot. */
+  joinId: number;
+  sourceId: string;
+}
+
+/** The public view of a node, as `nodes` answers it. */
+export interface NodeInfo {
+  id: string;
+  endpoint: string;
+  state: NodeState;
+  keys: number;
+  seq: number;
+  digest: string;
+  progress?: { received: number; total: number; percent: number };
+}
+
+export function toNodeInfo(node: NodeRecord): NodeInfo {
+  const info: NodeInfo = {
+    id: node.id,
+    endpoint: node.endpoint,
+    state: node.state,
+    keys: node.keys,
+    seq: node.seq,
+    digest: node.digest,
+  };
+  if (node.state === 'joining') {
+    const { received, total } = node.progress;
+    info.progress = { received, total, percent: total === 0 ? 0 : Math.min(100, Math.floor((received / total) * 100)) };
+  }
+  return info;
+}

@@ -1,0 +1,93 @@
+import type { Reply } from '@brainer/protocol';
+import type { Membership } from './membership.js';
+import { toNodeInfo, type NodeRecord } from './node-record.js';
+import type { Outbox } from './outbox.js';
+import { READ_ID_LIMIT } from './read-router.js';
+import type { ReplyTarget } from './reply-target.js';
+
+interface Query {
+  readonly target: ReplyTarget;
+  readonly waiting: Set<number>;
+  readonly deadline: number;
+}
+
+/** What a node answers to `stats`. */
+interface NodeStats {
+  keys?: unknown;
+  seq?: unknown;
+  digest?: unknown;
+  progress?: { received?: unknown; total?: unknown };
+}
+
+/**
+ * Answers `nodes`: asks every registered node for its current figures, then answers with the
+ * whole table. Nodes that do not answer in time are shown with their last heartbeat's figures.
+ */
+export class NodesQuery {
+  private readonly queries = new Set<Query>();
+  private readonly owners = new Map<number, { query: Query; nodeId: string }>();
+  private lastId = READ_ID_LIMIT;
+
+  constructor(
+    private readonly membership: Membership,
+    private readonly outbox: Outbox,
+    private readonly now: () => number,
+    private readonly timeoutMs: number,
+  ) {}
+
+  static owns(replyId: number): boolean {
+    return replyId >= READ_ID_LIMIT;
+  }
+
+  start(target: ReplyTarget): void {
+    const query: Query = { target, waiting: new Set(), deadline: this.now() + this.timeoutMs };
+    for (const node of this.membership.all()) {
+      const id = this.nextId();
+      query.waiting.add(id);
+      this.owners.set(id, { query, nodeId: node.id });
+      this.outbox.op(node.peer, node.peerKey, { op: 'stats', id });
+    }
+    this.queries.add(query);
+    if (query.waiting.size === 0) this.finish(query);
+  }
+
+  onReply(node: NodeRecord, reply: Reply): void {
+    const owner = this.owners.get(reply.id);
+    if (!owner || owner.nodeId !== node.id) return;
+    this.owners.delete(reply.id);
+    owner.query.waiting.delete(reply.id);
+    if (reply.ok && reply.value && typeof reply.value === 'object' && 'json' in reply.value) {
+      applyStats(node, reply.value.json as NodeStats);
+    }
+    if (owner.query.waiting.size === 0) this.finish(owner.query);
+  }
+
+  sweep(): void {
+    const now = this.now();
+    for (const query of [...this.queries]) if (query.deadline <= now) this.finish(query);
+  }
+
+  private finish(query: Query): void {
+    if (!this.queries.delete(query)) return;
+    for (const id of query.waiting) this.owners.delete(id);
+    query.waiting.clear();
+    const nodes = [...this.membership.all()].map(toNodeInfo).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const reply: Reply = { id: query.target.opId, ok: true, value: { json: nodes } };
+    this.outbox.reply(query.target.peer, query.target.peerKey, reply);
+  }
+
+  private nextId(): number {
+    this.lastId = this.lastId >= 0xffffffff ? READ_ID_LIMIT : this.lastId + 1;
+    return this.lastId;
+  }
+}
+
+function applyStats(node: NodeRecord, stats: NodeStats): void {
+  if (typeof stats.keys === 'number') node.keys = stats.keys;
+  if (typeof stats.seq === 'number') node.seq = stats.seq;
+  if (typeof stats.digest === 'string') node.digest = stats.digest;
+  const progress = stats.progress;
+  if (progress && typeof progress.received === 'number' && typeof progress.total === 'number') {
+    node.progress = { received: progress.received, total: progress.total };
+  }
+}

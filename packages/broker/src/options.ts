@@ -1,0 +1,64 @@
+import {
+  DEFAULT_LIMITS,
+  InvalidOptionError,
+  requireEndpoint,
+  requireInteger,
+  silentLogger,
+  type Limits,
+  type Logger,
+} from '@brainer/protocol';
+
+export interface BrokerOptions {
+  /** The ROUTER endpoint clients and nodes connect to. Default `ipc:///tmp/broker.sock`. */
+  endpoint: string;
+  /** Interval between heartbeats, in ms. Default 500. */
+  heartbeatMs: number;
+  /** Heartbeats a node may miss before it is dropped. Default 3. */
+  heartbeatLiveness: number;
+  /**
+   * How long a heartbeat answer lets a node serve reads, in ms. It must be shorter than the
+   * failure-detection window (`heartbeatMs * heartbeatLiveness`). Default `2 * heartbeatMs`.
+   */
+  leaseMs: number;
+  /** How long a node has to answer a forwarded read before the next node is tried, in ms. Default 1000. */
+  readTimeoutMs: number;
+  /** Size limits on keys, values and batches. */
+  limits: Limits;
+  /** Where the broker logs. Default: silent. */
+  logger: Logger;
+  /** A monotonic clock in ms. Default `performance.now`. */
+  now: () => number;
+}
+
+export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
+  endpoint: 'ipc:///tmp/broker.sock',
+  heartbeatMs: 500,
+  heartbeatLiveness: 3,
+  leaseMs: 1000,
+  readTimeoutMs: 1000,
+  limits: DEFAULT_LIMITS,
+  logger: silentLogger,
+  now: () => performance.now(),
+};
+
+export function resolveBrokerOptions(options: Partial<BrokerOptions>): BrokerOptions {
+  const heartbeatMs = options.heartbeatMs ?? DEFAULT_BROKER_OPTIONS.heartbeatMs;
+  const resolved: BrokerOptions = {
+    ...DEFAULT_BROKER_OPTIONS,
+    leaseMs: 2 * heartbeatMs,
+    ...options,
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+  };
+  requireEndpoint('endpoint', resolved.endpoint);
+  requireInteger('heartbeatMs', resolved.heartbeatMs, 10, 60_000);
+  requireInteger('heartbeatLiveness', resolved.heartbeatLiveness, 2, 100);
+  requireInteger('leaseMs', resolved.leaseMs, 1, 600_000);
+  requireInteger('readTimeoutMs', resolved.readTimeoutMs, 1, 600_000);
+  requireInteger('limits.maxKeyBytes', resolved.limits.maxKeyBytes, 1);
+  requireInteger('limits.maxValueBytes', resolved.limits.maxValueBytes, 0);
+  requireInteger('limits.maxBatchOps', resolved.limits.maxBatchOps, 1);
+  if (resolved.leaseMs >= resolved.heartbeatMs * resolved.heartbeatLiveness) {
+    throw new InvalidOptionError('leaseMs', 'must be shorter than heartbeatMs * heartbeatLiveness');
+  }
+  return resolved;
+}

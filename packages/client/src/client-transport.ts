@@ -1,0 +1,35 @@
+import { Dealer } from 'zeromq';
+import { SerialSender } from '@brainer/protocol';
+
+/** The client's only contact with ZeroMQ: one DEALER connected to a broker (or a node). */
+export class ClientTransport {
+  private readonly socket = new Dealer({ sendHighWaterMark: 100_000, receiveHighWaterMark: 100_000, linger: 0 });
+  private readonly sender: SerialSender<Buffer>;
+
+  constructor(
+    endpoint: string,
+    onFrames: (frames: Buffer[]) => void,
+    onSendError: (error: unknown) => void,
+  ) {
+    this.socket.connect(endpoint);
+    this.sender = new SerialSender((frame) => this.socket.send(frame), onSendError);
+    void this.receive(onFrames);
+  }
+
+  send(frame: Buffer): void {
+    this.sender.send(frame);
+  }
+
+  close(): void {
+    this.sender.clear();
+    this.socket.close();
+  }
+
+  private async receive(onFrames: (frames: Buffer[]) => void): Promise<void> {
+    try {
+      for await (const frames of this.socket) onFrames(frames);
+    } catch (error) {
+      if (!this.socket.closed) throw error;
+    }
+  }
+}

@@ -1,0 +1,3 @@
+export * from './brainer.js';
+export * from './options.js';
+export { BrainerError, RemoteError, TimeoutError, type ErrorCode, type WaitMode } from '@brainer/protocol';

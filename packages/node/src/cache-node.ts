@@ -1,0 +1,334 @@
+import {
+  RateLimitedLog,
+  decode,
+  encode,
+  type Logger,
+  type Message,
+  type Reply,
+} from '@brainer/protocol';
+import { Observable, Subject } from 'rxjs';
+import type { CacheNodeEvent } from './events.js';
+import { NodeTransport } from './node-transport.js';
+import { resolveCacheNodeOptions, type CacheNodeOptions } from './options.js';
+import { Replica } from './replica.js';
+import { RequestHandler } from './request-handler.js';
+import { SnapshotServer } from './snapshot-server.js';
+
+/**
+ * A cache node: it holds a full copy of the data, applies the broker's write stream, heartbeats,
+ * joins through a streamed snapshot, and serves snapshots to later joiners.
+ */
+export class CacheNode {
+  private readonly options: CacheNodeOptions;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private readonly events = new Subject<CacheNodeEvent>();
+  private readonly transport: NodeTransport;
+  private readonly replica: Replica;
+  private readonly snapshots: SnapshotServer;
+  private readonly handler: RequestHandler;
+  private readonly badInput: RateLimitedLog;
+  private heartbeatMs: number;
+  private leaseUntil = -Infinity;
+  private lastBrokerContact = 0;
+  private registerSentAt = -Infinity;
+  private lastSourceActivity = 0;
+  private loggedPercent = -1;
+  private timer: NodeJS.Timeout | undefined;
+  private started = false;
+  private closed = false;
+  private boundEndpoint: string;
+
+  /** State changes and join progress, as they happen. */
+  readonly events$: Observable<CacheNodeEvent> = this.events.asObservable();
+
+  constructor(options: Partial<CacheNodeOptions> = {}) {
+    this.options = resolveCacheNodeOptions(options);
+    this.logger = this.options.logger;
+    this.now = this.options.now;
+    this.heartbeatMs = this.options.heartbeatMs;
+    this.boundEndpoint = this.options.nodeEndpoint;
+    this.transport = new NodeTransport({
+      fromBroker: (frames) => this.fromBroker(frames),
+      fromPeer: (peer, frames) => this.fromPeer(peer, frames),
+      fromSource: (frames) => this.fromSource(frames),
+      sendFailed: (to, error) => this.logger.debug('send failed', { to, error: String(error) }),
+    });
+    this.replica = new Replica(this.options.engine, this.options, {
+      toBroker: (message) => this.transport.toBroker(encode(message)),
+      startSnapshot: (joinId, endpoint, minSeq) => this.startSnapshot(joinId, endpoint, minSeq),
+      stopSnapshot: () => this.transport.closeSource(),
+      resync: (reason) => this.register(reason),
+      emit: (event) => this.emit(event),
+    });
+    this.snapshots = new SnapshotServer(
+      this.replica,
+      (peer, message) => this.transport.toPeer(peer, encode(message)),
+      this.options.snapshotChunkEntries,
+      this.options.snapshotTimeoutMs * 6,
+      this.now,
+      this.logger,
+    );
+    this.handler = new RequestHandler(this.replica, () => this.stats());
+    this.badInput = new RateLimitedLog(this.logger, this.now);
+  }
+
+  get id(): string {
+    return this.options.id;
+  }
+
+  /** The bound endpoint: for `tcp://host:*`, the port actually chosen. */
+  get endpoint(): string {
+    return this.boundEndpoint;
+  }
+
+  get state(): 'registering' | 'joining' | 'ready' {
+    return this.replica.state;
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.boundEndpoint = await this.transport.bind(this.options.nodeEndpoint);
+    this.transport.connectBroker(this.options.brokerEndpoint);
+    this.register('start');
+    this.schedule();
+    this.logger.info('node started', { id: this.id, endpoint: this.boundEndpoint, broker: this.options.brokerEndpoint });
+  }
+
+  /** Unregisters from the broker, then closes every socket. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.timer);
+    if (this.started) this.transport.toBroker(encode({ type: 'unregister', nodeId: this.id }));
+    this.snapshots.close();
+    this.transport.close();
+    this.events.complete();
+  }
+
+  stats(): Record<string, unknown> {
+    return {
+      id: this.id,
+      endpoint: this.boundEndpoint,
+      state: this.replica.state,
+      epoch: this.replica.epoch,
+      seq: this.replica.position,
+      keys: this.replica.engine.size,
+      digest: this.replica.engine.digest,
+      progress: this.replica.progress,
+      lease: this.now() < this.leaseUntil,
+      snapshotsServing: this.snapshots.active,
+    };
+  }
+
+  // ---- broker link ----------------------------------------------------------------------------
+
+  private register(reason: string): void {
+    if (this.closed) return;
+    this.replica.unregistered();
+    this.leaseUntil = -Infinity;
+    this.registerSentAt = this.now();
+    this.lastBrokerContact = this.registerSentAt;
+    if (reason !== 'start') this.logger.info('registering again', { reason });
+    this.emit({ type: 'node:registering', reason });
+    this.transport.toBroker(encode(this.replica.registration(this.id, this.boundEndpoint)));
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => {
+      this.tick();
+      if (!this.closed) this.schedule();
+    }, this.heartbeatMs);
+  }
+
+  private tick(): void {
+    const now = this.now();
+    const silence = now - this.lastBrokerContact;
+    const limit = this.heartbeatMs * this.options.heartbeatLiveness;
+    if (this.replica.state === 'registering') {
+      // Longer than a new broker's start-up wait, so a held registration is not sent twice.
+      if (now - this.registerSentAt > 2 * limit) {
+        this.transport.connectBroker(this.options.brokerEndpoint);
+        this.register('no welcome from the broker');
+      }
+    } else if (silence > limit) {
+      this.logger.warn('broker silent; reconnecting', { silentMs: Math.round(silence) });
+      this.transport.connectBroker(this.options.brokerEndpoint);
+      this.register('broker silent');
+      return;
+    } else {
+      this.sendHeartbeat(now);
+    }
+    if (this.replica.state === 'joining' && now - this.lastSourceActivity > this.options.snapshotTimeoutMs) {
+      this.replica.failJoin('snapshot source did not answer in time');
+    }
+    this.snapshots.sweep();
+  }
+
+  private sendHeartbeat(now: number): void {
+    const replica = this.replica;
+    this.transport.toBroker(
+      encode({
+        type: 'heartbeat',
+        nodeId: this.id,
+        sentAt: now,
+        epoch: replica.epoch,
+        seq: replica.position,
+        keys: replica.engine.size,
+        digest: replica.engine.digest,
+        state: replica.state === 'ready' ? 'ready' : 'joining',
+        progress: replica.progress,
+      }),
+    );
+  }
+
+  private fromBroker(frames: Buffer[]): void {
+    const message = this.decodeOne(frames, 'broker');
+    if (!message) return;
+    this.lastBrokerContact = this.now();
+    switch (message.type) {
+      case 'writes':
+        this.replica.onWrites(message);
+        if (this.snapshots.active > 0) this.snapshots.pump();
+        return;
+      case 'request': {
+        const replies = message.ops.map((op) => this.handler.answer(op, () => this.brokerReadRefusal()));
+        this.transport.toBroker(encode({ type: 'reply', replies }));
+        return;
+      }
+      case 'heartbeat-ack':
+        if (message.epoch === this.replica.epoch && this.replica.state === 'ready') {
+          this.leaseUntil = Math.max(this.leaseUntil, message.sentAt + message.leaseMs);
+        }
+        return;
+      case 'welcome':
+        this.heartbeatMs = message.heartbeatMs;
+        this.loggedPercent = -1;
+        this.replica.onWelcome(message);
+        this.sendHeartbeat(this.now());
+        return;
+      case 'error':
+        if (message.code === 'ERR_UNKNOWN_NODE') this.register('the broker does not know this node');
+        else this.logger.warn('error from the broker', { code: message.code, message: message.message });
+        return;
+      default:
+        this.badInput.warn('broker-type', 'ignored an unexpected message from the broker', { type: message.type });
+    }
+  }
+
+  /** Reads forwarded by the broker: the broker routes only to nodes it holds ready. */
+  private brokerReadRefusal(): Reply | undefined {
+    if (this.replica.state === 'ready') return undefined;
+    return { id: 0, ok: false, code: 'ERR_NOT_READY', message: `node ${this.id} is ${this.replica.state}` };
+  }
+
+  /** Direct reads need a lease as well (invariant 3). */
+  private directReadRefusal(): Reply | undefined {
+    const notReady = this.brokerReadRefusal();
+    if (notReady) return notReady;
+    if (this.now() >= this.leaseUntil) return { id: 0, ok: false, code: 'ERR_NO_LEASE', message: `node ${this.id} holds no read lease` };
+    return undefined;
+  }
+
+  // ---- joins ----------------------------------------------------------------------------------
+
+  private startSnapshot(joinId: number, endpoint: string, minSeq: number): void {
+    this.lastSourceActivity = this.now();
+    this.transport.connectSource(endpoint);
+    this.transport.toSource(encode({ type: 'snapshot-request', joinId, minSeq, credit: this.options.snapshotCredit }));
+  }
+
+  private fromSource(frames: Buffer[]): void {
+    const message = this.decodeOne(frames, 'source');
+    if (!message) return;
+    this.lastSourceActivity = this.now();
+    switch (message.type) {
+      case 'snapshot-begin':
+        return this.replica.onSnapshotBegin(message);
+      case 'snapshot-chunk':
+        if (this.replica.onSnapshotChunk(message)) {
+          this.transport.toSource(encode({ type: 'snapshot-credit', joinId: message.joinId, credit: 1 }));
+          this.replica.emitProgress();
+        }
+        return;
+      case 'snapshot-end':
+        return this.replica.onSnapshotEnd(message);
+      case 'error':
+        return this.replica.failJoin(`snapshot source refused: ${message.code} ${message.message}`);
+      default:
+        this.badInput.warn('source-type', 'ignored an unexpected message from the snapshot source', { type: message.type });
+    }
+  }
+
+  // ---- peers: joiners and direct clients ------------------------------------------------------
+
+  private fromPeer(peer: Buffer, frames: Buffer[]): void {
+    const message = this.decodeOne(frames, 'peer', peer);
+    if (!message) return;
+    switch (message.type) {
+      case 'snapshot-request':
+        return this.snapshots.onRequest(peer, message);
+      case 'snapshot-credit':
+        return this.snapshots.onCredit(peer, message);
+      case 'request': {
+        const replies = message.ops.map((op) => this.handler.answer(op, () => this.directReadRefusal()));
+        this.transport.toPeer(peer, encode({ type: 'reply', replies }));
+        return;
+      }
+      default:
+        this.transport.toPeer(peer, encode({ type: 'error', code: 'ERR_WRONG_ROLE', message: `a node's endpoint does not accept ${message.type}` }));
+    }
+  }
+
+  private decodeOne(frames: Buffer[], from: string, replyTo?: Buffer): Message | undefined {
+    try {
+      if (frames.length !== 1) throw Object.assign(new Error(`expected 1 frame, got ${frames.length}`), { code: 'ERR_MALFORMED' });
+      return decode(frames[0]!);
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? 'ERR_MALFORMED';
+      this.badInput.warn(`decode-${from}`, 'rejected a frame', { from, code, reason: (error as Error).message });
+      const opIds = (error as { opIds?: number[] }).opIds ?? [];
+      if (replyTo) {
+        const message = (error as Error).message;
+        const reply: Message =
+          opIds.length > 0
+            ? { type: 'reply', replies: opIds.map((id) => ({ id, ok: false as const, code: code as 'ERR_MALFORMED', message })) }
+            : { type: 'error', code: code as 'ERR_MALFORMED', message };
+        this.transport.toPeer(replyTo, encode(reply));
+      }
+      return undefined;
+    }
+  }
+
+  private emit(event: CacheNodeEvent): void {
+    this.events.next(event);
+    switch (event.type) {
+      case 'node:state':
+        this.logger.info(`node ${event.state}`, { id: this.id, epoch: event.epoch, seq: event.seq, keys: this.replica.engine.size });
+        break;
+      case 'join:started':
+        this.logger.info('join started', { joinId: event.joinId, source: event.sourceId, minSeq: event.minSeq });
+        break;
+      case 'join:progress': {
+        const percent = event.total === 0 ? 100 : Math.floor((event.received / event.total) * 10) * 10;
+        if (percent !== this.loggedPercent) {
+          this.loggedPercent = percent;
+          this.logger.info('join progress', { joinId: event.joinId, received: event.received, total: event.total, percent });
+        }
+        break;
+      }
+      case 'join:completed':
+        this.logger.info('join completed', { joinId: event.joinId, seq: event.seq, keys: event.keys, ms: event.ms });
+        break;
+      case 'join:failed':
+        this.logger.warn('join failed', { joinId: event.joinId, reason: event.reason });
+        break;
+      case 'resync':
+        this.logger.warn('resync', { reason: event.reason });
+        break;
+      case 'node:registering':
+        break;
+    }
+  }
+}

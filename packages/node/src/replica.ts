@@ -1,0 +1,237 @@
+import type { JoinProgress, Message, MessageOf, SnapshotEntry, Write } from '@brainer/protocol';
+import type { CacheNodeEvent } from './events.js';
+import type { StorageEngine } from './storage-engine.js';
+
+export type ReplicaState = 'registering' | 'joining' | 'ready';
+
+/** What the replica asks of the process around it. */
+export interface ReplicaEffects {
+  toBroker(message: Message): void;
+  startSnapshot(joinId: number, sourceEndpoint: string, minSeq: number): void;
+  stopSnapshot(): void;
+  /** The replica cannot go on from where it is: register again. */
+  resync(reason: string): void;
+  emit(event: CacheNodeEvent): void;
+}
+
+export interface ReplicaLimits {
+  joinBufferWrites: number;
+  joinBufferBytes: number;
+}
+
+interface Join {
+  id: number;
+  sourceId: string;
+  startedAt: number;
+  /** The snapshot's seq, once the source has said it. */
+  snapshotSeq: number | undefined;
+  loaded: boolean;
+  received: number;
+  total: number;
+  buffer: { seq: number; write: Write }[];
+  bufferBytes: number;
+}
+
+/**
+ * A node's replication state machine, free of sockets: it applies the broker's write stream in seq
+ * order, detects gaps (invariant 1), and runs the joiner's side of a join (invariant 4) — buffer
+ * the live stream, load the snapshot, replay what is newer, then report caught up.
+ */
+export class Replica {
+  state: ReplicaState = 'registering';
+  epoch = 0;
+  /** Every write of the stream up to this seq has been received (and, once ready, applied). */
+  position = 0;
+  /** Whether the store holds the whole content as of (epoch, position), as a ready node's does. */
+  private consistent = true;
+  private join: Join | undefined;
+  private removedSinceAck: number[] = [];
+
+  constructor(
+    readonly engine: StorageEngine,
+    private readonly limits: ReplicaLimits,
+    private readonly effects: ReplicaEffects,
+    private readonly wallClock: () => number = Date.now,
+    private readonly monotonic: () => number = () => performance.now(),
+  ) {}
+
+  get progress(): JoinProgress {
+    return this.join ? { received: this.join.received, total: this.join.total } : { received: 0, total: 0 };
+  }
+
+  get joinId(): number {
+    return this.join?.id ?? 0;
+  }
+
+  /** The register message: a store that is not whole reports epoch and seq 0 so it is never chosen as the best. */
+  registration(nodeId: string, endpoint: string): MessageOf<'register'> {
+    const whole = this.consistent;
+    return {
+      type: 'register',
+      nodeId,
+      endpoint,
+      epoch: whole ? this.epoch : 0,
+      seq: whole ? this.position : 0,
+      keys: this.engine.size,
+      digest: this.engine.digest,
+    };
+  }
+
+  /** Back to waiting for a welcome, keeping the data (it stays whole if it was). */
+  unregistered(): void {
+    if (this.join) this.effects.stopSnapshot();
+    this.join = undefined;
+    this.state = 'registering';
+  }
+
+  onWelcome(message: MessageOf<'welcome'>): void {
+    if (this.join) this.effects.stopSnapshot();
+    this.join = undefined;
+    this.epoch = message.epoch;
+    this.position = message.seq;
+    this.removedSinceAck = [];
+    if (message.state === 'ready') {
+      if (message.reset) this.engine.clear();
+      this.becomeReady();
+      return;
+    }
+    this.engine.clear();
+    this.consistent = false;
+    this.state = 'joining';
+    this.join = {
+      id: message.joinId,
+      sourceId: message.sourceId,
+      startedAt: this.monotonic(),
+      snapshotSeq: undefined,
+      loaded: false,
+      received: 0,
+      total: 0,
+      buffer: [],
+      bufferBytes: 0,
+    };
+    this.effects.emit({ type: 'join:started', joinId: message.joinId, sourceId: message.sourceId, minSeq: message.seq });
+    this.effects.startSnapshot(message.joinId, message.sourceEndpoint, message.seq);
+  }
+
+  onWrites(message: MessageOf<'writes'>): void {
+    if (this.state === 'registering') return;
+    if (message.epoch !== this.epoch) return this.gap(`write stream of epoch ${message.epoch} while in epoch ${this.epoch}`);
+    if (message.firstSeq > this.position + 1) {
+      return this.gap(`write stream jumped from seq ${this.position} to ${message.firstSeq}`);
+    }
+    const now = this.wallClock();
+    const join = this.join;
+    for (let i = 0; i < message.writes.length; i++) {
+      const seq = message.firstSeq + i;
+      if (seq <= this.position) continue;
+      const write = message.writes[i]!;
+      this.position = seq;
+      if (join && !join.loaded) {
+        if (!this.buffer(join, seq, write)) return;
+      } else if (join) {
+        if (seq > join.snapshotSeq!) this.engine.apply(seq, write, now);
+      } else if (this.engine.apply(seq, write, now)) {
+        this.removedSinceAck.push(seq);
+      }
+    }
+    if (this.state === 'ready') this.ack();
+    else this.maybeCaughtUp();
+  }
+
+  onSnapshotBegin(message: MessageOf<'snapshot-begin'>): void {
+    const join = this.currentJoin(message.joinId);
+    if (!join) return;
+    join.snapshotSeq = message.seq;
+    join.total = message.totalKeys;
+    this.emitProgress(join);
+  }
+
+  /** Loads a chunk straight into the store: the joiner never holds the dataset twice. */
+  onSnapshotChunk(message: MessageOf<'snapshot-chunk'>): boolean {
+    const join = this.currentJoin(message.joinId);
+    if (!join || join.snapshotSeq === undefined) return false;
+    for (const entry of message.entries) this.engine.load(entry);
+    join.received += message.entries.length;
+    if (join.received > join.total) join.total = join.received;
+    return true;
+  }
+
+  onSnapshotEnd(message: MessageOf<'snapshot-end'>): void {
+    const join = this.currentJoin(message.joinId);
+    if (!join || join.snapshotSeq === undefined) return;
+    join.loaded = true;
+    join.total = join.received;
+    const now = this.wallClock();
+    for (const { seq, write } of join.buffer) if (seq > join.snapshotSeq) this.engine.apply(seq, write, now);
+    join.buffer = [];
+    join.bufferBytes = 0;
+    this.emitProgress(join);
+    this.maybeCaughtUp();
+  }
+
+  emitProgress(join = this.join): void {
+    if (join) this.effects.emit({ type: 'join:progress', joinId: join.id, received: join.received, total: join.total });
+  }
+
+  /** Gives up the current join and asks the broker for another. */
+  failJoin(reason: string, joinId = this.joinId): void {
+    const join = this.currentJoin(joinId);
+    if (!join) return;
+    this.effects.stopSnapshot();
+    this.join = undefined;
+    this.engine.clear();
+    this.state = 'registering';
+    this.effects.emit({ type: 'join:failed', joinId: join.id, reason });
+    this.effects.toBroker({ type: 'join-failed', joinId: join.id, reason });
+  }
+
+  /** For loading entries straight from a snapshot chunk in tests and tools. */
+  loadEntries(entries: SnapshotEntry[]): void {
+    for (const entry of entries) this.engine.load(entry);
+  }
+
+  private buffer(join: Join, seq: number, write: Write): boolean {
+    // The stream's values are views into its frames; keep a copy so frames can be freed.
+    join.buffer.push({ seq, write: write.kind === 'set' ? { ...write, value: Buffer.from(write.value) } : write });
+    join.bufferBytes += write.key.length + (write.kind === 'set' ? write.value.length : 0) + 48;
+    if (join.buffer.length > this.limits.joinBufferWrites || join.bufferBytes > this.limits.joinBufferBytes) {
+      this.failJoin(`join buffer overflow (${join.buffer.length} writes, ${join.bufferBytes} bytes)`);
+      return false;
+    }
+    return true;
+  }
+
+  private maybeCaughtUp(): void {
+    const join = this.join;
+    if (!join || !join.loaded || join.snapshotSeq === undefined || this.position < join.snapshotSeq) return;
+    this.join = undefined;
+    this.effects.stopSnapshot();
+    this.becomeReady();
+    this.effects.toBroker({ type: 'caught-up', joinId: join.id, seq: this.position });
+    this.effects.emit({ type: 'join:completed', joinId: join.id, seq: this.position, keys: this.engine.size, ms: Math.round(this.monotonic() - join.startedAt) });
+  }
+
+  private becomeReady(): void {
+    this.state = 'ready';
+    this.consistent = true;
+    this.effects.emit({ type: 'node:state', state: 'ready', epoch: this.epoch, seq: this.position });
+  }
+
+  private ack(): void {
+    this.effects.toBroker({ type: 'ack', epoch: this.epoch, seq: this.position, removed: this.removedSinceAck });
+    this.removedSinceAck = [];
+  }
+
+  private gap(reason: string): void {
+    if (this.join) this.effects.stopSnapshot();
+    this.join = undefined;
+    if (this.state === 'joining') this.consistent = false;
+    this.state = 'registering';
+    this.effects.emit({ type: 'resync', reason });
+    this.effects.resync(reason);
+  }
+
+  private currentJoin(joinId: number): Join | undefined {
+    return this.join && this.join.id === joinId ? this.join : undefined;
+  }
+}

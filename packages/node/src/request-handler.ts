@@ -1,0 +1,42 @@
+import { compileGlob, type Op, type Reply } from '@brainer/protocol';
+import type { Replica } from './replica.js';
+
+/**
+ * Answers the ops a node serves: reads forwarded by the broker, and direct reads from clients. A
+ * node that is not ready serves no read (invariant 3); `canServe` adds the lease check for direct reads.
+ */
+export class RequestHandler {
+  constructor(
+    private readonly replica: Replica,
+    private readonly stats: () => Record<string, unknown>,
+  ) {}
+
+  answer(op: Op, canServe: () => Reply | undefined): Reply {
+    switch (op.op) {
+      case 'ping':
+        return { id: op.id, ok: true, value: undefined };
+      case 'stats':
+        return { id: op.id, ok: true, value: { json: this.stats() } };
+      case 'get': {
+        const refusal = canServe();
+        if (refusal) return { ...refusal, id: op.id };
+        const entry = this.replica.engine.get(op.key, Date.now());
+        return { id: op.id, ok: true, value: entry ? entry.value : null };
+      }
+      case 'keys': {
+        const refusal = canServe();
+        if (refusal) return { ...refusal, id: op.id };
+        return { id: op.id, ok: true, value: this.replica.engine.keys(compileGlob(op.pattern), Date.now()) };
+      }
+      case 'set':
+      case 'del':
+      case 'nodes':
+        return {
+          id: op.id,
+          ok: false,
+          code: 'ERR_WRONG_ROLE',
+          message: `a node in a cluster does not take ${op.op}; send it to the broker, which sequences writes`,
+        };
+    }
+  }
+}

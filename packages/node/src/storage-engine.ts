@@ -1,0 +1,31 @@
+import type { SnapshotEntry, Write } from '@brainer/protocol';
+
+/** One stored value with the seq of the write that made it and its expiry (wall-clock ms, 0 for none). */
+export interface StoredEntry {
+  value: Buffer;
+  seq: number;
+  expiresAt: number;
+}
+
+/**
+ * Where a node keeps its data. Every write carries its seq; an engine ignores a write whose seq is
+ * not newer than the entry it would replace, which is what lets a joiner merge a snapshot with the
+ * writes it buffered (invariant 4).
+ */
+export interface StorageEngine {
+  /** Live entries, expired ones included until their delete arrives. */
+  readonly size: number;
+  /** The order-independent digest of the whole content (16 hex digits). */
+  readonly digest: string;
+  /** The entry, or undefined when missing or expired at `nowMs`. */
+  get(key: string, nowMs: number): StoredEntry | undefined;
+  /** Applies a sequenced write. For a delete, answers whether it removed an entry that had not expired. */
+  apply(seq: number, write: Write, nowMs: number): boolean;
+  /** Loads one snapshot entry, keeping whichever of it and the current entry is newer. */
+  load(entry: SnapshotEntry): void;
+  /** Keys matching `matches` that have not expired at `nowMs`. */
+  keys(matches: (key: string) => boolean, nowMs: number): string[];
+  /** Iterates the live content, in a way that survives writes made between steps (snapshots use it). */
+  entries(): IterableIterator<[string, StoredEntry]>;
+  clear(): void;
+}

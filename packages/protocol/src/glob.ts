@@ -1,0 +1,32 @@
+/**
+ * Compiles a Redis-style glob (`*`, `?`, `[abc]`, `[^a-z]`, `\` to escape) into a matcher. Unlike
+ * path globs, `*` matches any character, `/` and `:` included.
+ */
+export function compileGlob(pattern: string): (value: string) => boolean {
+  if (pattern === '*') return () => true;
+  let source = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i]!;
+    if (char === '*') source += '[\\s\\S]*';
+    else if (char === '?') source += '[\\s\\S]';
+    else if (char === '\\' && i + 1 < pattern.length) source += escapeRegExp(pattern[++i]!);
+    else if (char === '[') {
+      const close = pattern.indexOf(']', i + 2);
+      if (close === -1) {
+        source += '\\[';
+        continue;
+      }
+      let body = pattern.slice(i + 1, close);
+      const negate = body.startsWith('^') || body.startsWith('!');
+      if (negate) body = body.slice(1);
+      source += `[${negate ? '^' : ''}${body.replace(/[\]\\]/g, '\\$&')}]`;
+      i = close;
+    } else source += escapeRegExp(char);
+  }
+  const regex = new RegExp(`^${source}$`, 'u');
+  return (value) => regex.test(value);
+}
+
+function escapeRegExp(char: string): string {
+  return char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
