@@ -1,0 +1,195 @@
+import test from 'ava';
+import { silentLogger, type Message, type MessageOf, type Write } from '@brainer/protocol';
+import { MemoryEngine, Replica, type ReplicaEffects } from '../src/index.js';
+import { SnapshotServer } from '../src/snapshot-server.js';
+
+type Batch = MessageOf<'writes'>;
+
+function welcome(state: 'ready' | 'joining', seq: number, joinId = 0): MessageOf<'welcome'> {
+  return { type: 'welcome', epoch: 1, state, seq, reset: state === 'joining', joinId, sourceId: 'src', sourceEndpoint: 'inproc://src', heartbeatMs: 100, leaseMs: 200 };
+}
+
+function recorder() {
+  const toBroker: Message[] = [];
+  const resyncs: string[] = [];
+  const snapshots: { joinId: number; minSeq: number }[] = [];
+  const effects: ReplicaEffects = {
+    toBroker: (message) => toBroker.push(message),
+    startSnapshot: (joinId, _endpoint, minSeq) => snapshots.push({ joinId, minSeq }),
+    stopSnapshot: () => {},
+    resync: (reason) => resyncs.push(reason),
+    emit: () => {},
+  };
+  return { toBroker, resyncs, snapshots, effects };
+}
+
+const limits = { joinBufferWrites: 1_000_000, joinBufferBytes: 1 << 30 };
+
+/** A small deterministic PRNG, so a failing seed can be replayed. */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+function randomWrite(random: () => number, n: number): Write {
+  const key = `k${Math.floor(random() * 300)}`;
+  return random() < 0.25 ? { kind: 'del', key } : { kind: 'set', key, value: Buffer.from(`v${n}`), expiresAt: 0 };
+}
+
+test('a ready replica applies writes in order and acks cumulatively with the deletes that removed a key', (t) => {
+  const { toBroker, effects } = recorder();
+  const replica = new Replica(new MemoryEngine(), limits, effects);
+  replica.onWelcome(welcome('ready', 0));
+  replica.onWrites({ type: 'writes', epoch: 1, firstSeq: 1, writes: [
+    { kind: 'set', key: 'a', value: Buffer.from('1'), expiresAt: 0 },
+    { kind: 'del', key: 'a' },
+    { kind: 'del', key: 'missing' },
+  ] });
+  t.is(replica.position, 3);
+  t.deepEqual(toBroker.at(-1), { type: 'ack', epoch: 1, seq: 3, removed: [2] });
+  t.is(replica.engine.size, 0);
+});
+
+test('a gap in the stream triggers a resync instead of being skipped', (t) => {
+  const { resyncs, effects } = recorder();
+  const replica = new Replica(new MemoryEngine(), limits, effects);
+  replica.onWelcome(welcome('ready', 0));
+  replica.onWrites({ type: 'writes', epoch: 1, firstSeq: 1, writes: [{ kind: 'del', key: 'a' }] });
+  replica.onWrites({ type: 'writes', epoch: 1, firstSeq: 3, writes: [{ kind: 'del', key: 'a' }] });
+  t.is(resyncs.length, 1);
+  t.regex(resyncs[0]!, /jumped from seq 1 to 3/);
+  t.is(replica.state, 'registering');
+  t.is(replica.position, 1, 'nothing past the gap was applied');
+});
+
+test('writes from another epoch trigger a resync', (t) => {
+  const { resyncs, effects } = recorder();
+  const replica = new Replica(new MemoryEngine(), limits, effects);
+  replica.onWelcome(welcome('ready', 0));
+  replica.onWrites({ type: 'writes', epoch: 2, firstSeq: 1, writes: [{ kind: 'del', key: 'a' }] });
+  t.is(resyncs.length, 1);
+});
+
+test('duplicate writes already applied are skipped', (t) => {
+  const { effects } = recorder();
+  const replica = new Replica(new MemoryEngine(), limits, effects);
+  replica.onWelcome(welcome('ready', 0));
+  const batch: Batch = { type: 'writes', epoch: 1, firstSeq: 1, writes: [{ kind: 'set', key: 'a', value: Buffer.from('1'), expiresAt: 0 }] };
+  replica.onWrites(batch);
+  replica.onWrites({ type: 'writes', epoch: 1, firstSeq: 2, writes: [{ kind: 'set', key: 'a', value: Buffer.from('2'), expiresAt: 0 }] });
+  replica.onWrites(batch);
+  t.is(replica.engine.get('a', 0)?.value.toString(), '2');
+});
+
+test('an overflowing join buffer fails the join and tells the broker', (t) => {
+  const { toBroker, effects } = recorder();
+  const replica = new Replica(new MemoryEngine(), { joinBufferWrites: 3, joinBufferBytes: 1 << 20 }, effects);
+  replica.onWelcome(welcome('joining', 10, 7));
+  for (let seq = 11; seq <= 14; seq++) replica.onWrites({ type: 'writes', epoch: 1, firstSeq: seq, writes: [{ kind: 'del', key: 'a' }] });
+  t.like(toBroker.at(-1), { type: 'join-failed', joinId: 7 });
+  t.regex((toBroker.at(-1) as MessageOf<'join-failed'>).reason, /buffer overflow/);
+  t.is(replica.state, 'registering');
+});
+
+test('a replica that is joining reports no epoch or seq when it registers', (t) => {
+  const { effects } = recorder();
+  const replica = new Replica(new MemoryEngine(), limits, effects);
+  replica.onWelcome(welcome('joining', 10, 1));
+  t.like(replica.registration('n', 'e'), { epoch: 0, seq: 0 });
+});
+
+/**
+ * Runs a join against a source that keeps applying random writes, with the source's stream, the
+ * joiner's stream and the snapshot chunks all delivered in a random interleaving, and checks that
+ * the joiner ends with exactly the source's content.
+ */
+function simulateJoin(seed: number): { joiner: Replica; source: Replica; caughtUp: Message | undefined; finalSeq: number } {
+  const random = prng(seed);
+  const sourceLog = recorder();
+  const joinerLog = recorder();
+  const source = new Replica(new MemoryEngine(), limits, sourceLog.effects);
+  const joiner = new Replica(new MemoryEngine(), limits, joinerLog.effects);
+  source.onWelcome(welcome('ready', 0));
+  let seq = 0;
+  const toSource: Batch[] = [];
+  const toJoiner: Batch[] = [];
+  const snapshotMessages: Message[] = [];
+  const issue = (joinerListening: boolean) => {
+    const writes = Array.from({ length: 1 + Math.floor(random() * 3) }, () => randomWrite(random, seq));
+    const batch: Batch = { type: 'writes', epoch: 1, firstSeq: seq + 1, writes };
+    seq += writes.length;
+    toSource.push(batch);
+    if (joinerListening) toJoiner.push(batch);
+  };
+  for (let i = 0; i < 600; i++) issue(false);
+  // The source has applied only part of the stream when the joiner arrives.
+  while (toSource.length > 40) source.onWrites(toSource.shift()!);
+  joiner.onWelcome(welcome('joining', seq, 1));
+  const peer = Buffer.from('joiner');
+  const server = new SnapshotServer(source, (_peer, message) => snapshotMessages.push(message), 3, 60_000, () => 0, silentLogger);
+  server.onRequest(peer, { type: 'snapshot-request', joinId: 1, minSeq: seq, credit: 1 });
+  for (let step = 0; step < 4000; step++) {
+    const roll = random();
+    if (roll < 0.3 && step < 2500) issue(true);
+    else if (roll < 0.6 && toSource.length > 0) {
+      source.onWrites(toSource.shift()!);
+      server.pump();
+    } else if (roll < 0.8 && toJoiner.length > 0) joiner.onWrites(toJoiner.shift()!);
+    else if (snapshotMessages.length > 0) {
+      const message = snapshotMessages.shift()!;
+      if (message.type === 'snapshot-begin') joiner.onSnapshotBegin(message);
+      if (message.type === 'snapshot-chunk' && joiner.onSnapshotChunk(message)) server.onCredit(peer, { type: 'snapshot-credit', joinId: 1, credit: 1 });
+      if (message.type === 'snapshot-end') joiner.onSnapshotEnd(message);
+    }
+  }
+  while (toSource.length > 0) {
+    source.onWrites(toSource.shift()!);
+    server.pump();
+  }
+  while (snapshotMessages.length > 0 || toJoiner.length > 0) {
+    const message = snapshotMessages.shift();
+    if (message?.type === 'snapshot-begin') joiner.onSnapshotBegin(message);
+    if (message?.type === 'snapshot-chunk' && joiner.onSnapshotChunk(message)) server.onCredit(peer, { type: 'snapshot-credit', joinId: 1, credit: 1 });
+    if (message?.type === 'snapshot-end') joiner.onSnapshotEnd(message);
+    if (!message && toJoiner.length > 0) joiner.onWrites(toJoiner.shift()!);
+  }
+  return { joiner, source, caughtUp: joinerLog.toBroker.find((m) => m.type === 'caught-up'), finalSeq: seq };
+}
+
+for (const seed of [1, 2, 3, 42, 1234, 99_999]) {
+  test(`a join under live writes ends with the source's exact content (seed ${seed})`, (t) => {
+    const { joiner, source, caughtUp, finalSeq } = simulateJoin(seed);
+    t.is(source.position, finalSeq);
+    t.is(joiner.state, 'ready');
+    t.truthy(caughtUp, 'the joiner reported caught up');
+    t.is(joiner.position, finalSeq);
+    t.is(joiner.engine.size, source.engine.size);
+    t.is(joiner.engine.digest, source.engine.digest);
+  });
+}
+
+test('the snapshot starts only once the source has applied the joiner\'s minSeq', (t) => {
+  const { effects } = recorder();
+  const source = new Replica(new MemoryEngine(), limits, effects);
+  source.onWelcome(welcome('ready', 0));
+  const sent: Message[] = [];
+  const server = new SnapshotServer(source, (_peer, message) => sent.push(message), 10, 60_000, () => 0, silentLogger);
+  server.onRequest(Buffer.from('j'), { type: 'snapshot-request', joinId: 1, minSeq: 2, credit: 4 });
+  t.is(sent.length, 0);
+  source.onWrites({ type: 'writes', epoch: 1, firstSeq: 1, writes: [{ kind: 'set', key: 'a', value: Buffer.from('1'), expiresAt: 0 }, { kind: 'set', key: 'b', value: Buffer.from('2'), expiresAt: 0 }] });
+  server.pump();
+  t.like(sent[0], { type: 'snapshot-begin', seq: 2, totalKeys: 2 });
+  t.like(sent.at(-1), { type: 'snapshot-end', count: 2 });
+});
+
+test('a source that is not ready refuses the snapshot', (t) => {
+  const { effects } = recorder();
+  const source = new Replica(new MemoryEngine(), limits, effects);
+  const sent: Message[] = [];
+  const server = new SnapshotServer(source, (_peer, message) => sent.push(message), 10, 60_000, () => 0, silentLogger);
+  server.onRequest(Buffer.from('j'), { type: 'snapshot-request', joinId: 1, minSeq: 0, credit: 4 });
+  t.like(sent[0], { type: 'error', code: 'ERR_NOT_READY' });
+});

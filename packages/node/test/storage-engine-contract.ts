@@ -1,0 +1,91 @@
+import type { ExecutionContext, TestFn } from 'ava';
+import type { StorageEngine } from '../src/index.js';
+
+const set = (key: string, value: string, expiresAt = 0) => ({ kind: 'set' as const, key, value: Buffer.from(value), expiresAt });
+const del = (key: string) => ({ kind: 'del' as const, key });
+
+/** The behaviour every storage engine must have. Each engine's test file runs it with its own factory. */
+export function storageEngineContract(test: TestFn, name: string, create: (t: ExecutionContext) => StorageEngine): void {
+  test(`${name}: set then get returns the value and its seq`, (t) => {
+    const engine = create(t);
+    engine.apply(1, set('a', 'one'), 0);
+    t.is(engine.get('a', 0)?.value.toString(), 'one');
+    t.is(engine.get('a', 0)?.seq, 1);
+    t.is(engine.size, 1);
+  });
+
+  test(`${name}: a write older than the entry is ignored`, (t) => {
+    const engine = create(t);
+    engine.apply(5, set('a', 'new'), 0);
+    engine.apply(3, set('a', 'old'), 0);
+    t.is(engine.apply(4, del('a'), 0), false);
+    t.is(engine.get('a', 0)?.value.toString(), 'new');
+  });
+
+  test(`${name}: delete answers whether it removed a live entry`, (t) => {
+    const engine = create(t);
+    engine.apply(1, set('a', 'x'), 0);
+    engine.apply(2, set('b', 'y', 1000), 0);
+    t.true(engine.apply(3, del('a'), 0));
+    t.false(engine.apply(4, del('a'), 0));
+    t.false(engine.apply(5, del('b'), 2000), 'an expired entry counts as missing');
+    t.is(engine.size, 0);
+  });
+
+  test(`${name}: expired entries are hidden from get and keys`, (t) => {
+    const engine = create(t);
+    engine.apply(1, set('a', 'x', 1000), 0);
+    engine.apply(2, set('b', 'y'), 0);
+    t.truthy(engine.get('a', 999));
+    t.is(engine.get('a', 1000), undefined);
+    t.deepEqual(engine.keys(() => true, 1000), ['b']);
+  });
+
+  test(`${name}: keys applies the matcher`, (t) => {
+    const engine = create(t);
+    for (const [i, key] of ['user:1', 'user:2', 'order:1'].entries()) engine.apply(i + 1, set(key, 'v'), 0);
+    t.deepEqual(engine.keys((key) => key.startsWith('user:'), 0).sort(), ['user:1', 'user:2']);
+  });
+
+  test(`${name}: the digest depends on content only`, (t) => {
+    const a = create(t);
+    const b = create(t);
+    t.is(a.digest, '0000000000000000');
+    a.apply(1, set('x', '1'), 0);
+    a.apply(2, set('y', '2'), 0);
+    a.apply(3, set('x', '3'), 0);
+    b.load({ key: 'y', value: Buffer.from('2'), seq: 2, expiresAt: 0 });
+    b.load({ key: 'x', value: Buffer.from('3'), seq: 3, expiresAt: 0 });
+    t.is(a.digest, b.digest);
+    a.apply(4, del('x'), 0);
+    a.apply(5, del('y'), 0);
+    t.is(a.digest, '0000000000000000');
+  });
+
+  test(`${name}: load keeps the newer of snapshot entry and current entry`, (t) => {
+    const engine = create(t);
+    engine.apply(10, set('a', 'live'), 0);
+    engine.load({ key: 'a', value: Buffer.from('snap'), seq: 7, expiresAt: 0 });
+    engine.load({ key: 'b', value: Buffer.from('snap'), seq: 7, expiresAt: 0 });
+    t.is(engine.get('a', 0)?.value.toString(), 'live');
+    t.is(engine.get('b', 0)?.value.toString(), 'snap');
+  });
+
+  test(`${name}: stored values do not alias the caller's buffer`, (t) => {
+    const engine = create(t);
+    const value = Buffer.from('abc');
+    engine.apply(1, { kind: 'set', key: 'a', value, expiresAt: 0 }, 0);
+    value.write('zzz');
+    t.is(engine.get('a', 0)?.value.toString(), 'abc');
+  });
+
+  test(`${name}: entries iterates everything, and clear empties`, (t) => {
+    const engine = create(t);
+    engine.apply(1, set('a', '1'), 0);
+    engine.apply(2, set('b', '2'), 0);
+    t.deepEqual([...engine.entries()].map(([key]) => key).sort(), ['a', 'b']);
+    engine.clear();
+    t.is(engine.size, 0);
+    t.is(engine.digest, '0000000000000000');
+  });
+}
