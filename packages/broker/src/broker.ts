@@ -71,10 +71,15 @@ export class Broker {
       (peer, error) => this.onSendError(peer, error),
     );
     this.outbox = new Outbox(this.transport, () => this.flushWrites());
-    this.acks = new AckTracker(this.membership, this.now, {
-      completed: (write) => this.onWriteCompleted(write),
-      failed: (write, code, message) => this.replyTo(write.target, { id: 0, ok: false, code, message }),
-    }, this.now() + this.options.leaseMs);
+    this.acks = new AckTracker(
+      this.membership,
+      this.now,
+      {
+        completed: (write) => this.onWriteCompleted(write),
+        failed: (write, code, message) => this.replyTo(write.target, { id: 0, ok: false, code, message }),
+      },
+      this.now() + this.options.leaseMs,
+    );
     this.reads = new ReadRouter(this.membership, this.outbox, this.now, this.options.readTimeoutMs);
     this.nodesQuery = new NodesQuery(this.membership, this.outbox, this.now, this.options.readTimeoutMs);
     this.badInput = new RateLimitedLog(this.logger, this.now);
@@ -168,7 +173,10 @@ export class Broker {
       case 'join-failed': {
         const node = this.membership.byPeerKey(peerKey);
         if (!node) {
-          this.outbox.sendNow(peer, errorMessage('ERR_UNKNOWN_NODE', `${message.type} from a peer that is not a registered node; register first`));
+          this.outbox.sendNow(
+            peer,
+            errorMessage('ERR_UNKNOWN_NODE', `${message.type} from a peer that is not a registered node; register first`),
+          );
           return;
         }
         return this.onNodeMessage(node, message);
@@ -242,7 +250,11 @@ export class Broker {
         return this.reads.route(target, op, [...ready.slice(start), ...ready.slice(0, start)]);
       }
       case 'set':
-        return this.submitWrite(target, { kind: 'set', key: op.key, value: op.value, expiresAt: op.ttlMs > 0 ? Date.now() + op.ttlMs : 0 }, op.wait);
+        return this.submitWrite(
+          target,
+          { kind: 'set', key: op.key, value: op.value, expiresAt: op.ttlMs > 0 ? Date.now() + op.ttlMs : 0 },
+          op.wait,
+        );
       case 'del':
         return this.submitWrite(target, { kind: 'del', key: op.key }, op.wait);
     }
@@ -266,7 +278,7 @@ export class Broker {
   private submitWrite(target: ReplyTarget | undefined, write: PendingWriteInput, wait: 'all' | 'primary'): void {
     const primaryId = this.membership.ring.primary(write.key);
     if (this.recovering || primaryId === undefined) {
-      this.replyTo(target, fail(0, 'ERR_NO_NODES', this.recovering ? 'the broker is still learning the nodes\' state' : 'no ready nodes'));
+      this.replyTo(target, fail(0, 'ERR_NO_NODES', this.recovering ? "the broker is still learning the nodes' state" : 'no ready nodes'));
       return;
     }
     if (write.kind === 'set') this.expiries.set(write.key, write.expiresAt);
@@ -290,7 +302,10 @@ export class Broker {
     const batch = this.sequencer.take();
     if (!batch) return;
     const frame = encode(batch);
-    this.outbox.broadcast([...this.membership.all()].map((node) => node.peer), frame);
+    this.outbox.broadcast(
+      [...this.membership.all()].map((node) => node.peer),
+      frame,
+    );
   }
 
   // ---- membership -----------------------------------------------------------------------------
@@ -330,8 +345,7 @@ export class Broker {
     this.logger.info('epoch started', { epoch, seq, from: best.message.nodeId });
     this.events.next({ type: 'epoch:started', epoch, seq });
     const same = (c: Registration): boolean =>
-      reset ||
-      (c.message.epoch === best.message.epoch && c.message.seq === best.message.seq && c.message.digest === best.message.digest);
+      reset || (c.message.epoch === best.message.epoch && c.message.seq === best.message.seq && c.message.digest === best.message.digest);
     const joiners: NodeRecord[] = [];
     for (const candidate of candidates) {
       if (!same(candidate)) {
@@ -385,7 +399,13 @@ export class Broker {
     node.sourceId = source.id;
     node.progress = { received: 0, total: source.keys };
     this.outbox.sendNow(node.peer, this.welcome(node, 'joining', { source }));
-    this.logger.info('node joining', { node: node.id, endpoint: node.endpoint, source: source.id, joinId: node.joinId, seq: this.sequencer.lastSeq });
+    this.logger.info('node joining', {
+      node: node.id,
+      endpoint: node.endpoint,
+      source: source.id,
+      joinId: node.joinId,
+      seq: this.sequencer.lastSeq,
+    });
     this.events.next({ type: 'node:joining', nodeId: node.id, endpoint: node.endpoint, sourceId: source.id, joinId: node.joinId });
   }
 
@@ -446,14 +466,20 @@ export class Broker {
     node.seq = message.seq;
     node.digest = message.digest;
     if (node.state === 'joining') node.progress = message.progress;
-    this.outbox.sendNow(node.peer, { type: 'heartbeat-ack', sentAt: message.sentAt, epoch: this.sequencer.epoch, leaseMs: this.options.leaseMs });
+    this.outbox.sendNow(node.peer, {
+      type: 'heartbeat-ack',
+      sentAt: message.sentAt,
+      epoch: this.sequencer.epoch,
+      leaseMs: this.options.leaseMs,
+    });
   }
 
   private checkLiveness(): void {
     const limit = this.options.heartbeatMs * this.options.heartbeatLiveness;
     const now = this.now();
     for (const node of [...this.membership.all()]) {
-      if (now - node.lastHeartbeatAt > limit) this.dropNode(node, `missed ${this.options.heartbeatLiveness} heartbeats`, node.leaseGrantedAt + this.options.leaseMs);
+      if (now - node.lastHeartbeatAt > limit)
+        this.dropNode(node, `missed ${this.options.heartbeatLiveness} heartbeats`, node.leaseGrantedAt + this.options.leaseMs);
     }
   }
 
@@ -502,11 +528,14 @@ export class Broker {
   private scheduleAckWake(): void {
     const at = this.acks.nextWakeAt();
     if (at === undefined || this.ackWakeTimer) return;
-    this.ackWakeTimer = setTimeout(() => {
-      this.ackWakeTimer = undefined;
-      this.acks.check();
-      this.scheduleAckWake();
-    }, Math.max(1, at - this.now()));
+    this.ackWakeTimer = setTimeout(
+      () => {
+        this.ackWakeTimer = undefined;
+        this.acks.check();
+        this.scheduleAckWake();
+      },
+      Math.max(1, at - this.now()),
+    );
   }
 }
 

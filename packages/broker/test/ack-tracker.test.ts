@@ -29,11 +29,23 @@ function setup(startFenceUntil = 0) {
   for (const n of nodes) membership.add(n);
   const completed: number[] = [];
   const failed: string[] = [];
-  const tracker = new AckTracker(membership, () => clock, {
-    completed: (write) => completed.push(write.seq),
-    failed: (write, code) => failed.push(`${write.seq}:${code}`),
-  }, startFenceUntil);
-  const write = (seq: number, mode: 'all' | 'primary' = 'all', primaryId = 'a', kind: 'set' | 'del' = 'set'): PendingWrite => ({ seq, kind, target: undefined, mode, primaryId, removed: false });
+  const tracker = new AckTracker(
+    membership,
+    () => clock,
+    {
+      completed: (write) => completed.push(write.seq),
+      failed: (write, code) => failed.push(`${write.seq}:${code}`),
+    },
+    startFenceUntil,
+  );
+  const write = (seq: number, mode: 'all' | 'primary' = 'all', primaryId = 'a', kind: 'set' | 'del' = 'set'): PendingWrite => ({
+    seq,
+    kind,
+    target: undefined,
+    mode,
+    primaryId,
+    removed: false,
+  });
   return { membership, nodes, tracker, completed, failed, write, tick: (ms: number) => (clock += ms) };
 }
 

@@ -1,12 +1,4 @@
-import {
-  BrainerError,
-  decode,
-  encode,
-  requireEndpoint,
-  type Logger,
-  type ReplyValue,
-  type WaitMode,
-} from '@brainer/protocol';
+import { BrainerError, decode, encode, requireEndpoint, type Logger, type ReplyValue, type WaitMode } from '@brainer/protocol';
 import { ClientTransport } from './client-transport.js';
 import { resolveBrainerOptions, type BrainerOptions } from './options.js';
 import { PendingRequests, type OpInput } from './pending-requests.js';

@@ -6,11 +6,7 @@ export class ClientTransport {
   private readonly socket = new Dealer({ sendHighWaterMark: 100_000, receiveHighWaterMark: 100_000, linger: 0 });
   private readonly sender: SerialSender<Buffer>;
 
-  constructor(
-    endpoint: string,
-    onFrames: (frames: Buffer[]) => void,
-    onSendError: (error: unknown) => void,
-  ) {
+  constructor(endpoint: string, onFrames: (frames: Buffer[]) => void, onSendError: (error: unknown) => void) {
     this.socket.connect(endpoint);
     this.sender = new SerialSender((frame) => this.socket.send(frame), onSendError);
     void this.receive(onFrames);

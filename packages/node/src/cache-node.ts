@@ -1,11 +1,4 @@
-import {
-  RateLimitedLog,
-  decode,
-  encode,
-  type Logger,
-  type Message,
-  type Reply,
-} from '@brainer/protocol';
+import { RateLimitedLog, decode, encode, type Logger, type Message, type Reply } from '@brainer/protocol';
 import { Observable, Subject } from 'rxjs';
 import type { CacheNodeEvent } from './events.js';
 import { NodeTransport } from './node-transport.js';
@@ -277,7 +270,10 @@ export class CacheNode {
         return;
       }
       default:
-        this.transport.toPeer(peer, encode({ type: 'error', code: 'ERR_WRONG_ROLE', message: `a node's endpoint does not accept ${message.type}` }));
+        this.transport.toPeer(
+          peer,
+          encode({ type: 'error', code: 'ERR_WRONG_ROLE', message: `a node's endpoint does not accept ${message.type}` }),
+        );
     }
   }
 

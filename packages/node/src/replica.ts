@@ -208,7 +208,13 @@ export class Replica {
     this.effects.stopSnapshot();
     this.becomeReady();
     this.effects.toBroker({ type: 'caught-up', joinId: join.id, seq: this.position });
-    this.effects.emit({ type: 'join:completed', joinId: join.id, seq: this.position, keys: this.engine.size, ms: Math.round(this.monotonic() - join.startedAt) });
+    this.effects.emit({
+      type: 'join:completed',
+      joinId: join.id,
+      seq: this.position,
+      keys: this.engine.size,
+      ms: Math.round(this.monotonic() - join.startedAt),
+    });
   }
 
   private becomeReady(): void {

@@ -71,7 +71,12 @@ export class SnapshotServer {
       if (!stream.iterator) {
         if (this.replica.position < stream.minSeq) continue;
         stream.iterator = this.replica.engine.entries();
-        this.send(stream.peer, { type: 'snapshot-begin', joinId: stream.joinId, seq: this.replica.position, totalKeys: this.replica.engine.size });
+        this.send(stream.peer, {
+          type: 'snapshot-begin',
+          joinId: stream.joinId,
+          seq: this.replica.position,
+          totalKeys: this.replica.engine.size,
+        });
       }
       while (stream.credit > 0 && this.streams.has(key)) this.sendChunk(key, stream);
     }

@@ -6,7 +6,18 @@ import { SnapshotServer } from '../src/snapshot-server.js';
 type Batch = MessageOf<'writes'>;
 
 function welcome(state: 'ready' | 'joining', seq: number, joinId = 0): MessageOf<'welcome'> {
-  return { type: 'welcome', epoch: 1, state, seq, reset: state === 'joining', joinId, sourceId: 'src', sourceEndpoint: 'inproc://src', heartbeatMs: 100, leaseMs: 200 };
+  return {
+    type: 'welcome',
+    epoch: 1,
+    state,
+    seq,
+    reset: state === 'joining',
+    joinId,
+    sourceId: 'src',
+    sourceEndpoint: 'inproc://src',
+    heartbeatMs: 100,
+    leaseMs: 200,
+  };
 }
 
 function recorder() {
@@ -43,11 +54,16 @@ test('a ready replica applies writes in order and acks cumulatively with the del
   const { toBroker, effects } = recorder();
   const replica = new Replica(new MemoryEngine(), limits, effects);
   replica.onWelcome(welcome('ready', 0));
-  replica.onWrites({ type: 'writes', epoch: 1, firstSeq: 1, writes: [
-    { kind: 'set', key: 'a', value: Buffer.from('1'), expiresAt: 0 },
-    { kind: 'del', key: 'a' },
-    { kind: 'del', key: 'missing' },
-  ] });
+  replica.onWrites({
+    type: 'writes',
+    epoch: 1,
+    firstSeq: 1,
+    writes: [
+      { kind: 'set', key: 'a', value: Buffer.from('1'), expiresAt: 0 },
+      { kind: 'del', key: 'a' },
+      { kind: 'del', key: 'missing' },
+    ],
+  });
   t.is(replica.position, 3);
   t.deepEqual(toBroker.at(-1), { type: 'ack', epoch: 1, seq: 3, removed: [2] });
   t.is(replica.engine.size, 0);
@@ -77,7 +93,12 @@ test('duplicate writes already applied are skipped', (t) => {
   const { effects } = recorder();
   const replica = new Replica(new MemoryEngine(), limits, effects);
   replica.onWelcome(welcome('ready', 0));
-  const batch: Batch = { type: 'writes', epoch: 1, firstSeq: 1, writes: [{ kind: 'set', key: 'a', value: Buffer.from('1'), expiresAt: 0 }] };
+  const batch: Batch = {
+    type: 'writes',
+    epoch: 1,
+    firstSeq: 1,
+    writes: [{ kind: 'set', key: 'a', value: Buffer.from('1'), expiresAt: 0 }],
+  };
   replica.onWrites(batch);
   replica.onWrites({ type: 'writes', epoch: 1, firstSeq: 2, writes: [{ kind: 'set', key: 'a', value: Buffer.from('2'), expiresAt: 0 }] });
   replica.onWrites(batch);
@@ -129,7 +150,14 @@ function simulateJoin(seed: number): { joiner: Replica; source: Replica; caughtU
   while (toSource.length > 40) source.onWrites(toSource.shift()!);
   joiner.onWelcome(welcome('joining', seq, 1));
   const peer = Buffer.from('joiner');
-  const server = new SnapshotServer(source, (_peer, message) => snapshotMessages.push(message), 3, 60_000, () => 0, silentLogger);
+  const server = new SnapshotServer(
+    source,
+    (_peer, message) => snapshotMessages.push(message),
+    3,
+    60_000,
+    () => 0,
+    silentLogger,
+  );
   server.onRequest(peer, { type: 'snapshot-request', joinId: 1, minSeq: seq, credit: 1 });
   for (let step = 0; step < 4000; step++) {
     const roll = random();
@@ -141,7 +169,8 @@ function simulateJoin(seed: number): { joiner: Replica; source: Replica; caughtU
     else if (snapshotMessages.length > 0) {
       const message = snapshotMessages.shift()!;
       if (message.type === 'snapshot-begin') joiner.onSnapshotBegin(message);
-      if (message.type === 'snapshot-chunk' && joiner.onSnapshotChunk(message)) server.onCredit(peer, { type: 'snapshot-credit', joinId: 1, credit: 1 });
+      if (message.type === 'snapshot-chunk' && joiner.onSnapshotChunk(message))
+        server.onCredit(peer, { type: 'snapshot-credit', joinId: 1, credit: 1 });
       if (message.type === 'snapshot-end') joiner.onSnapshotEnd(message);
     }
   }
@@ -152,7 +181,8 @@ function simulateJoin(seed: number): { joiner: Replica; source: Replica; caughtU
   while (snapshotMessages.length > 0 || toJoiner.length > 0) {
     const message = snapshotMessages.shift();
     if (message?.type === 'snapshot-begin') joiner.onSnapshotBegin(message);
-    if (message?.type === 'snapshot-chunk' && joiner.onSnapshotChunk(message)) server.onCredit(peer, { type: 'snapshot-credit', joinId: 1, credit: 1 });
+    if (message?.type === 'snapshot-chunk' && joiner.onSnapshotChunk(message))
+      server.onCredit(peer, { type: 'snapshot-credit', joinId: 1, credit: 1 });
     if (message?.type === 'snapshot-end') joiner.onSnapshotEnd(message);
     if (!message && toJoiner.length > 0) joiner.onWrites(toJoiner.shift()!);
   }
@@ -171,15 +201,30 @@ for (const seed of [1, 2, 3, 42, 1234, 99_999]) {
   });
 }
 
-test('the snapshot starts only once the source has applied the joiner\'s minSeq', (t) => {
+test("the snapshot starts only once the source has applied the joiner's minSeq", (t) => {
   const { effects } = recorder();
   const source = new Replica(new MemoryEngine(), limits, effects);
   source.onWelcome(welcome('ready', 0));
   const sent: Message[] = [];
-  const server = new SnapshotServer(source, (_peer, message) => sent.push(message), 10, 60_000, () => 0, silentLogger);
+  const server = new SnapshotServer(
+    source,
+    (_peer, message) => sent.push(message),
+    10,
+    60_000,
+    () => 0,
+    silentLogger,
+  );
   server.onRequest(Buffer.from('j'), { type: 'snapshot-request', joinId: 1, minSeq: 2, credit: 4 });
   t.is(sent.length, 0);
-  source.onWrites({ type: 'writes', epoch: 1, firstSeq: 1, writes: [{ kind: 'set', key: 'a', value: Buffer.from('1'), expiresAt: 0 }, { kind: 'set', key: 'b', value: Buffer.from('2'), expiresAt: 0 }] });
+  source.onWrites({
+    type: 'writes',
+    epoch: 1,
+    firstSeq: 1,
+    writes: [
+      { kind: 'set', key: 'a', value: Buffer.from('1'), expiresAt: 0 },
+      { kind: 'set', key: 'b', value: Buffer.from('2'), expiresAt: 0 },
+    ],
+  });
   server.pump();
   t.like(sent[0], { type: 'snapshot-begin', seq: 2, totalKeys: 2 });
   t.like(sent.at(-1), { type: 'snapshot-end', count: 2 });
@@ -189,7 +234,14 @@ test('a source that is not ready refuses the snapshot', (t) => {
   const { effects } = recorder();
   const source = new Replica(new MemoryEngine(), limits, effects);
   const sent: Message[] = [];
-  const server = new SnapshotServer(source, (_peer, message) => sent.push(message), 10, 60_000, () => 0, silentLogger);
+  const server = new SnapshotServer(
+    source,
+    (_peer, message) => sent.push(message),
+    10,
+    60_000,
+    () => 0,
+    silentLogger,
+  );
   server.onRequest(Buffer.from('j'), { type: 'snapshot-request', joinId: 1, minSeq: 0, credit: 4 });
   t.like(sent[0], { type: 'error', code: 'ERR_NOT_READY' });
 });

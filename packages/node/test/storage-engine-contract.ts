@@ -38,7 +38,10 @@ export function storageEngineContract(test: TestFn, name: string, create: (t: Ex
     engine.apply(2, set('b', 'y'), 0);
     t.truthy(engine.get('a', 999));
     t.is(engine.get('a', 1000), undefined);
-    t.deepEqual(engine.keys(() => true, 1000), ['b']);
+    t.deepEqual(
+      engine.keys(() => true, 1000),
+      ['b'],
+    );
   });
 
   test(`${name}: keys applies the matcher`, (t) => {

@@ -54,7 +54,10 @@ export function encode(message: Message): Buffer {
       w.f64(message.keys).string(message.digest);
       break;
     case 'welcome':
-      w.f64(message.epoch).u8(NODE_STATES[message.state]).f64(message.seq).u8(message.reset ? 1 : 0);
+      w.f64(message.epoch)
+        .u8(NODE_STATES[message.state])
+        .f64(message.seq)
+        .u8(message.reset ? 1 : 0);
       w.u32(message.joinId).string(message.sourceId).string(message.sourceEndpoint);
       w.u32(message.heartbeatMs).u32(message.leaseMs);
       break;
@@ -201,9 +204,7 @@ function readBody(r: FrameReader, type: MessageType, opIds: number[]): Message {
     case 'error': {
       const code = r.string();
       const message = r.string();
-      return isErrorCode(code)
-        ? { type, code, message }
-        : { type, code: 'ERR_INTERNAL', message: `${code}: ${message}` };
+      return isErrorCode(code) ? { type, code, message } : { type, code: 'ERR_INTERNAL', message: `${code}: ${message}` };
     }
     case 'unregister':
       return { type, nodeId: r.string() };
@@ -265,7 +266,8 @@ function readOp(r: FrameReader, opIds: number[]): Op {
       const key = r.string();
       const value = r.bytes();
       const ttlMs = r.f64();
-      if (!Number.isSafeInteger(ttlMs) || ttlMs < 0) throw new BrainerError('ERR_BAD_REQUEST', 'ttl must be a whole number of ms, 0 for none');
+      if (!Number.isSafeInteger(ttlMs) || ttlMs < 0)
+        throw new BrainerError('ERR_BAD_REQUEST', 'ttl must be a whole number of ms, 0 for none');
       return { op, id, key, value, ttlMs, wait: readWait(r) };
     }
     case 'del':
@@ -321,9 +323,7 @@ function readReply(r: FrameReader): Reply {
     case REPLY_TAGS.error: {
       const code = r.string();
       const message = r.string();
-      return isErrorCode(code)
-        ? { id, ok: false, code, message }
-        : { id, ok: false, code: 'ERR_INTERNAL', message: `${code}: ${message}` };
+      return isErrorCode(code) ? { id, ok: false, code, message } : { id, ok: false, code: 'ERR_INTERNAL', message: `${code}: ${message}` };
     }
     default:
       throw malformed(`unknown reply tag ${tag}`);

@@ -12,27 +12,17 @@ export type Op =
   | { op: 'stats'; id: number };
 
 /** The answer to one op: a value, or an error with a code. */
-export type Reply =
-  | { id: number; ok: true; value: ReplyValue }
-  | { id: number; ok: false; code: ErrorCode; message: string };
+export type Reply = { id: number; ok: true; value: ReplyValue } | { id: number; ok: false; code: ErrorCode; message: string };
 
 /**
  * What a successful op answers:
  * `undefined` for an op with nothing to say (set), `null` for a missing key,
  * a Buffer for a value, a number (del's count), a list of strings (keys), or JSON (nodes, stats).
  */
-export type ReplyValue =
-  | undefined
-  | null
-  | Buffer
-  | number
-  | string[]
-  | { json: unknown };
+export type ReplyValue = undefined | null | Buffer | number | string[] | { json: unknown };
 
 /** A write as the broker sequenced it. `expiresAt` is wall-clock ms since the epoch, 0 for none. */
-export type Write =
-  | { kind: 'set'; key: string; value: Buffer; expiresAt: number }
-  | { kind: 'del'; key: string };
+export type Write = { kind: 'set'; key: string; value: Buffer; expiresAt: number } | { kind: 'del'; key: string };
 
 /** One stored entry as a snapshot carries it, with the seq that last wrote it. */
 export interface SnapshotEntry {

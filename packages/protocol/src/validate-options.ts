@@ -11,7 +11,10 @@ export function requireInteger(field: string, value: unknown, min: number, max =
 /** Checks that `value` looks like a ZeroMQ endpoint this project uses (tcp, ipc or inproc). */
 export function requireEndpoint(field: string, value: unknown): string {
   if (typeof value !== 'string' || !isEndpoint(value)) {
-    throw new InvalidOptionError(field, `must be an endpoint such as tcp://127.0.0.1:5555 or ipc:///tmp/broker.sock, got ${JSON.stringify(value)}`);
+    throw new InvalidOptionError(
+      field,
+      `must be an endpoint such as tcp://127.0.0.1:5555 or ipc:///tmp/broker.sock, got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
