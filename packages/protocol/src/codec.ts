@@ -297,7 +297,7 @@ function writeReply(w: FrameWriter, reply: Reply): void {
   else if (Array.isArray(value)) {
     w.u8(REPLY_TAGS.strings).u32(value.length);
     for (const item of value) w.string(item);
-  } else w.u8(REPLY_TAGS.json).string(JSON.stringify(value.json));
+  } else w.u8(REPLY_TAGS.json).string(JSON.stringify(value.json) ?? 'null');
 }
 
 function readReply(r: FrameReader): Reply {

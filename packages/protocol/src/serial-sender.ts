@@ -27,7 +27,11 @@ export class SerialSender<M> {
       try {
         await this.sendOne(message);
       } catch (error) {
-        this.onError(error, message);
+        try {
+          this.onError(error, message);
+        } catch {
+          // An error handler that throws must not stop the queue.
+        }
       }
     }
     this.sending = false;

@@ -20,5 +20,7 @@ export function requireEndpoint(field: string, value: unknown): string {
 }
 
 export function isEndpoint(value: string): boolean {
-  return /^(tcp:\/\/[^\s:/]+:(\d{1,5}|\*)|ipc:\/\/\S+|inproc:\/\/\S+)$/.test(value);
+  const tcp = /^tcp:\/\/([^\s:/[\]]+|\[[0-9a-fA-F:.]+\]):(\d{1,5}|\*)$/.exec(value);
+  if (tcp) return tcp[2] === '*' || Number(tcp[2]) <= 65535;
+  return /^(ipc|inproc):\/\/\S+$/.test(value);
 }
