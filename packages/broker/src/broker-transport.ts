@@ -2,6 +2,7 @@ import { Router } from 'zeromq';
 
 export type FrameHandler = (peer: Buffer, frames: Buffer[]) => void;
 export type SendErrorHandler = (peer: Buffer, error: unknown) => void;
+export type HandlerErrorHandler = (error: unknown) => void;
 
 /**
  * The broker's only contact with ZeroMQ: one ROUTER that clients and nodes connect to. Sends never
@@ -21,6 +22,7 @@ export class BrokerTransport {
   constructor(
     private readonly onFrames: FrameHandler,
     private readonly onSendError: SendErrorHandler,
+    private readonly onHandlerError: HandlerErrorHandler,
   ) {}
 
   /** Binds and starts receiving. Resolves with the bound endpoint (the real port for `tcp://...:*`). */
@@ -43,7 +45,13 @@ export class BrokerTransport {
 
   private async receive(): Promise<void> {
     try {
-      for await (const [peer, ...frames] of this.router) this.onFrames(peer!, frames);
+      for await (const [peer, ...frames] of this.router) {
+        try {
+          this.onFrames(peer!, frames);
+        } catch (error) {
+          this.onHandlerError(error);
+        }
+      }
     } catch (error) {
       if (!this.closed) throw error;
     }

@@ -2,6 +2,7 @@ import {
   BrainerError,
   DecodeError,
   RateLimitedLog,
+  compileGlob,
   decode,
   encode,
   type ErrorCode,
@@ -69,6 +70,7 @@ export class Broker {
     this.transport = new BrokerTransport(
       (peer, frames) => this.onFrames(peer, frames),
       (peer, error) => this.onSendError(peer, error),
+      (error) => this.logger.error('a message handler failed; the broker goes on', { error: String((error as Error)?.stack ?? error) }),
     );
     this.outbox = new Outbox(this.transport, () => this.flushWrites());
     this.acks = new AckTracker(
@@ -181,6 +183,9 @@ export class Broker {
         }
         return this.onNodeMessage(node, message);
       }
+      case 'error':
+        this.badInput.warn('error', 'error message from a peer', { code: message.code, message: message.message });
+        return;
       default:
         this.badInput.warn('role', 'rejected a message not meant for a broker', { type: message.type });
         this.outbox.sendNow(peer, errorMessage('ERR_WRONG_ROLE', `a broker does not accept ${message.type}`));
@@ -267,6 +272,13 @@ export class Broker {
       if (key.length === 0 && op.op !== 'keys') return fail(op.id, 'ERR_BAD_KEY', 'keys must not be empty');
       if (key.length > maxKeyBytes / 3 && Buffer.byteLength(key) > maxKeyBytes) {
         return fail(op.id, 'ERR_KEY_TOO_LARGE', `key is ${Buffer.byteLength(key)} bytes; the limit is ${maxKeyBytes}`);
+      }
+    }
+    if (op.op === 'keys') {
+      try {
+        compileGlob(op.pattern);
+      } catch (error) {
+        return fail(op.id, 'ERR_BAD_REQUEST', (error as Error).message);
       }
     }
     if (op.op === 'set' && op.value.length > maxValueBytes) {

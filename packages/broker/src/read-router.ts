@@ -13,6 +13,8 @@ interface PendingRead {
   next: number;
   nodeId: string;
   deadline: number;
+  /** The last retryable refusal, answered if no node is left to try. */
+  lastRefusal: Reply | undefined;
 }
 
 /** Codes after which the next node is tried instead of passing the error to the client. */
@@ -42,7 +44,7 @@ export class ReadRouter {
   }
 
   route(target: ReplyTarget, op: ForwardedOp, candidates: readonly string[]): void {
-    this.tryNext({ target, op, candidates, next: 0, nodeId: '', deadline: 0 });
+    this.tryNext({ target, op, candidates, next: 0, nodeId: '', deadline: 0, lastRefusal: undefined });
   }
 
   onReply(node: NodeRecord, reply: Reply): void {
@@ -50,6 +52,7 @@ export class ReadRouter {
     if (!read || read.nodeId !== node.id) return;
     this.pending.delete(reply.id);
     if (!reply.ok && RETRYABLE.has(reply.code)) {
+      read.lastRefusal = reply;
       this.tryNext(read);
       return;
     }
@@ -83,6 +86,10 @@ export class ReadRouter {
       read.deadline = this.now() + this.timeoutMs;
       this.pending.set(id, read);
       this.outbox.op(node.peer, node.peerKey, { ...read.op, id });
+      return;
+    }
+    if (read.lastRefusal) {
+      this.answer(read.target, { ...read.lastRefusal, id: read.target.opId });
       return;
     }
     const code: ErrorCode = read.next === 0 ? 'ERR_NO_NODES' : 'ERR_TIMEOUT';

@@ -25,6 +25,18 @@ export interface NodeInfo {
   progress?: { received: number; total: number; percent: number };
 }
 
+/** What `verify()` found. */
+export interface VerifyResult {
+  /** True when there is at least one ready node and all ready nodes hold the same digest. */
+  ok: boolean;
+  /** The ready nodes as last reported. */
+  nodes: NodeInfo[];
+  /** The digest most ready nodes hold. */
+  digest: string;
+  /** The ready nodes whose digest differs from it. */
+  differing: NodeInfo[];
+}
+
 /**
  * A Brainer client. Calls may run concurrently; the ones made in the same tick travel in one frame,
  * and each rejects with a BrainerError (code ERR_TIMEOUT and the like) if it is not answered in time.
@@ -95,6 +107,25 @@ export class Brainer {
     const value = await this.call({ op: 'nodes' });
     if (value && typeof value === 'object' && 'json' in value && Array.isArray(value.json)) return value.json as NodeInfo[];
     throw unexpected('nodes', value);
+  }
+
+  /**
+   * Checks that every ready node holds the same content. Nodes that are mid-stream may differ for a
+   * moment, so it asks again (up to `attempts` times) until they report the same seq, then compares
+   * digests.
+   */
+  async verify(attempts = 20, intervalMs = 100): Promise<VerifyResult> {
+    let ready: NodeInfo[] = [];
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      ready = (await this.nodes()).filter((node) => node.state === 'ready');
+      if (ready.every((node) => node.seq === ready[0]!.seq)) break;
+      if (attempt < attempts) await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+    const counts = new Map<string, number>();
+    for (const node of ready) counts.set(node.digest, (counts.get(node.digest) ?? 0) + 1);
+    const majority = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+    const differing = ready.filter((node) => node.digest !== majority);
+    return { ok: ready.length > 0 && differing.length === 0, nodes: ready, digest: majority ?? '', differing };
   }
 
   /** The broker's own figures: epoch, seq, nodes, pending work. */

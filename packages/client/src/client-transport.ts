@@ -23,7 +23,13 @@ export class ClientTransport {
 
   private async receive(onFrames: (frames: Buffer[]) => void): Promise<void> {
     try {
-      for await (const frames of this.socket) onFrames(frames);
+      for await (const frames of this.socket) {
+        try {
+          onFrames(frames);
+        } catch {
+          // onFrames handles its own errors; nothing a reply does may end the loop.
+        }
+      }
     } catch (error) {
       if (!this.socket.closed) throw error;
     }

@@ -46,9 +46,15 @@ export class CacheNode {
       fromPeer: (peer, frames) => this.fromPeer(peer, frames),
       fromSource: (frames) => this.fromSource(frames),
       sendFailed: (to, error) => this.logger.debug('send failed', { to, error: String(error) }),
+      handlerFailed: (error) =>
+        this.logger.error('a message handler failed; the node goes on', { error: String((error as Error)?.stack ?? error) }),
     });
     this.replica = new Replica(this.options.engine, this.options, {
-      toBroker: (message) => this.transport.toBroker(encode(message)),
+      toBroker: (message) => {
+        // A failed join restarts the registration clock, so the broker's new welcome is awaited.
+        if (message.type === 'join-failed') this.registerSentAt = this.now();
+        this.transport.toBroker(encode(message));
+      },
       startSnapshot: (joinId, endpoint, minSeq) => this.startSnapshot(joinId, endpoint, minSeq),
       stopSnapshot: () => this.transport.closeSource(),
       resync: (reason) => this.register(reason),
@@ -269,6 +275,9 @@ export class CacheNode {
         this.transport.toPeer(peer, encode({ type: 'reply', replies }));
         return;
       }
+      case 'error':
+        this.badInput.warn('peer-error', 'error message from a peer', { code: message.code, message: message.message });
+        return;
       default:
         this.transport.toPeer(
           peer,

@@ -6,6 +6,7 @@ export interface NodeTransportHandlers {
   fromPeer(peer: Buffer, frames: Buffer[]): void;
   fromSource(frames: Buffer[]): void;
   sendFailed(to: string, error: unknown): void;
+  handlerFailed(error: unknown): void;
 }
 
 const DEALER_OPTIONS = { sendHighWaterMark: 100_000, receiveHighWaterMark: 100_000, linger: 500 } as const;
@@ -81,7 +82,13 @@ export class NodeTransport {
 
   private async receive(socket: Dealer | Router, onFrames: (frames: Buffer[]) => void): Promise<void> {
     try {
-      for await (const frames of socket) onFrames(frames);
+      for await (const frames of socket) {
+        try {
+          onFrames(frames);
+        } catch (error) {
+          this.handlers.handlerFailed(error);
+        }
+      }
     } catch (error) {
       if (!socket.closed) throw error;
     }

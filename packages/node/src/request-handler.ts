@@ -1,4 +1,4 @@
-import { compileGlob, type Op, type Reply } from '@brainer/protocol';
+import { BrainerError, compileGlob, type Op, type Reply } from '@brainer/protocol';
 import type { Replica } from './replica.js';
 
 /**
@@ -26,7 +26,12 @@ export class RequestHandler {
       case 'keys': {
         const refusal = canServe();
         if (refusal) return { ...refusal, id: op.id };
-        return { id: op.id, ok: true, value: this.replica.engine.keys(compileGlob(op.pattern), Date.now()) };
+        try {
+          return { id: op.id, ok: true, value: this.replica.engine.keys(compileGlob(op.pattern), Date.now()) };
+        } catch (error) {
+          const code = error instanceof BrainerError ? error.code : 'ERR_INTERNAL';
+          return { id: op.id, ok: false, code, message: (error as Error).message };
+        }
       }
       case 'set':
       case 'del':

@@ -261,9 +261,9 @@ function readOp(r: FrameReader, opIds: number[]): Op {
   const op: OpName | undefined = OP_BY_CODE.get(code);
   switch (op) {
     case 'get':
-      return { op, id, key: r.string() };
+      return { op, id, key: r.key() };
     case 'set': {
-      const key = r.string();
+      const key = r.key();
       const value = r.bytes();
       const ttlMs = r.f64();
       if (!Number.isSafeInteger(ttlMs) || ttlMs < 0)
@@ -271,9 +271,9 @@ function readOp(r: FrameReader, opIds: number[]): Op {
       return { op, id, key, value, ttlMs, wait: readWait(r) };
     }
     case 'del':
-      return { op, id, key: r.string(), wait: readWait(r) };
+      return { op, id, key: r.key(), wait: readWait(r) };
     case 'keys':
-      return { op, id, pattern: r.string() };
+      return { op, id, pattern: r.key() };
     case 'ping':
     case 'nodes':
     case 'stats':

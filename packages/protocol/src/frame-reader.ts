@@ -38,11 +38,20 @@ export class FrameReader {
   }
 
   string(): string {
+    return this.utf8('ERR_MALFORMED', 'string');
+  }
+
+  /** A key or pattern: invalid UTF-8 here is the client's error, ERR_BAD_KEY. */
+  key(): string {
+    return this.utf8('ERR_BAD_KEY', 'key');
+  }
+
+  private utf8(code: 'ERR_MALFORMED' | 'ERR_BAD_KEY', what: string): string {
     const length = this.u32();
     this.need(length);
     const bytes = this.buffer.subarray(this.offset, this.offset + length);
     this.offset += length;
-    if (!isAscii(bytes) && !isUtf8(bytes)) throw new BrainerError('ERR_BAD_KEY', 'string is not valid UTF-8');
+    if (!isAscii(bytes) && !isUtf8(bytes)) throw new BrainerError(code, `${what} is not valid UTF-8`);
     return bytes.toString('utf8');
   }
 

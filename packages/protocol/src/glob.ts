@@ -1,3 +1,5 @@
+import { BrainerError } from './errors.js';
+
 /**
  * Compiles a Redis-style glob (`*`, `?`, `[abc]`, `[^a-z]`, `\` to escape) into a matcher. Unlike
  * path globs, `*` matches any character, `/` and `:` included.
@@ -23,10 +25,15 @@ export function compileGlob(pattern: string): (value: string) => boolean {
       i = close;
     } else source += escapeRegExp(char);
   }
-  const regex = new RegExp(`^${source}$`, 'u');
+  let regex: RegExp;
+  try {
+    regex = new RegExp(`^${source}$`, 'u');
+  } catch (error) {
+    throw new BrainerError('ERR_BAD_REQUEST', `invalid pattern ${JSON.stringify(pattern)}`, { cause: error });
+  }
   return (value) => regex.test(value);
 }
 
 function escapeRegExp(char: string): string {
-  return char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  return char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
