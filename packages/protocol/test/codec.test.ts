@@ -243,7 +243,7 @@ const MALFORMED: [name: string, frame: () => Buffer, code: ErrorCode][] = [
   [
     'UTF-8 surrogate in a write key',
     () => frameOf(MESSAGE_TYPES.writes, Buffer.alloc(16), u32(1), Buffer.from([2]), str(Buffer.from([0x61, 0xed, 0xa0, 0x80]))),
-    'ERR_BAD_KEY',
+    'ERR_MALFORMED',
   ],
   ['truncated UTF-8 sequence in a node id', () => frameOf(MESSAGE_TYPES.unregister, str(Buffer.from([0x6e, 0xe2, 0x82]))), 'ERR_MALFORMED'],
   ['negative seq', () => encode({ type: 'ack', epoch: 1, seq: -1, removed: [] }), 'ERR_MALFORMED'],
