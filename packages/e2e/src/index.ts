@@ -1,0 +1,2 @@
+export * from './raw-peer.js';
+export * from './history.js';

@@ -1,0 +1,26 @@
+import { Dealer } from 'zeromq';
+
+/**
+ * A bare DEALER for sending hand-made frames to a broker or node and reading what comes back, as a
+ * misbehaving or foreign peer would.
+ */
+export class RawPeer {
+  private readonly socket = new Dealer({ linger: 0, receiveTimeout: 3000 });
+
+  constructor(endpoint: string) {
+    this.socket.connect(endpoint);
+  }
+
+  async send(frames: Buffer | Buffer[]): Promise<void> {
+    await this.socket.send(frames);
+  }
+
+  /** The next message's frames; rejects after 3 s of silence. */
+  async receive(): Promise<Buffer[]> {
+    return this.socket.receive();
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
