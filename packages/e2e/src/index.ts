@@ -1,2 +1,3 @@
-export * from './raw-peer.js';
 export * from './history.js';
+export * from './raw-peer.js';
+export * from './writer.js';

@@ -26,13 +26,19 @@ test('the broker answers malformed frames with codes and keeps serving', async (
   const unknownOp = Buffer.from([1, MESSAGE_TYPES.request, 1, 0, 0, 0, 7, 0, 0, 0, 99]);
   t.like(await exchange(peer, unknownOp), { type: 'reply', replies: [{ id: 7, ok: false, code: 'ERR_UNKNOWN_OP' }] });
 
-  const truncatedSet = encode({ type: 'request', ops: [{ op: 'set', id: 5, key: 'keep', value: Buffer.from('evil'), ttlMs: 0, wait: 'all' }] });
+  const truncatedSet = encode({
+    type: 'request',
+    ops: [{ op: 'set', id: 5, key: 'keep', value: Buffer.from('evil'), ttlMs: 0, wait: 'all' }],
+  });
   t.like(await exchange(peer, truncatedSet.subarray(0, truncatedSet.length - 3)), {
     type: 'reply',
     replies: [{ id: 5, ok: false, code: 'ERR_MALFORMED' }],
   });
 
-  const invalidKey = Buffer.concat([Buffer.from([1, MESSAGE_TYPES.request, 1, 0, 0, 0, 3, 0, 0, 0, OP_CODES.get, 2, 0, 0, 0]), Buffer.from([0xff, 0xfe])]);
+  const invalidKey = Buffer.concat([
+    Buffer.from([1, MESSAGE_TYPES.request, 1, 0, 0, 0, 3, 0, 0, 0, OP_CODES.get, 2, 0, 0, 0]),
+    Buffer.from([0xff, 0xfe]),
+  ]);
   t.like(await exchange(peer, invalidKey), { type: 'reply', replies: [{ id: 3, ok: false, code: 'ERR_BAD_KEY' }] });
 
   t.like(await exchange(peer, encode({ type: 'writes', epoch: 1, firstSeq: 1, writes: [{ kind: 'del', key: 'keep' }] })), {
@@ -55,10 +61,16 @@ test('a node answers malformed frames and write attempts on its own endpoint wit
   t.teardown(() => peer.close());
 
   t.like(await exchange(peer, Buffer.from([2, 1])), { type: 'error', code: 'ERR_BAD_VERSION' });
-  t.like(await exchange(peer, encode({ type: 'request', ops: [{ op: 'set', id: 1, key: 'keep', value: Buffer.from('x'), ttlMs: 0, wait: 'all' }] })), {
-    type: 'reply',
-    replies: [{ id: 1, ok: false, code: 'ERR_WRONG_ROLE' }],
-  });
+  t.like(
+    await exchange(
+      peer,
+      encode({ type: 'request', ops: [{ op: 'set', id: 1, key: 'keep', value: Buffer.from('x'), ttlMs: 0, wait: 'all' }] }),
+    ),
+    {
+      type: 'reply',
+      replies: [{ id: 1, ok: false, code: 'ERR_WRONG_ROLE' }],
+    },
+  );
   t.like(await exchange(peer, encode({ type: 'ack', epoch: 1, seq: 1, removed: [] })), { type: 'error', code: 'ERR_WRONG_ROLE' });
   t.is(await client.get('keep'), 'me');
 });

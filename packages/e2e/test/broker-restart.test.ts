@@ -16,19 +16,26 @@ test('broker kill -9 and restart: nodes re-register with their data and serve ag
   const broker = await startBroker({ endpoint: cluster.endpoint });
   t.teardown(() => broker.stop());
 
-  const servingAfter = await eventually(async () => {
-    try {
-      const nodes = await client.nodes();
-      return nodes.length === 3 && nodes.every((node) => node.state === 'ready');
-    } catch {
-      return false;
-    }
-  }, 15_000, 100);
+  const servingAfter = await eventually(
+    async () => {
+      try {
+        const nodes = await client.nodes();
+        return nodes.length === 3 && nodes.every((node) => node.state === 'ready');
+      } catch {
+        return false;
+      }
+    },
+    15_000,
+    100,
+  );
   t.log(`serving ${Math.round(servingAfter)} ms after the broker restarted`);
 
   // Every acknowledged write survived, on every node.
   const values = await Promise.all(keys.map((key) => client.get(key)));
-  t.deepEqual(values, keys.map((key) => `v-${key}`));
+  t.deepEqual(
+    values,
+    keys.map((key) => `v-${key}`),
+  );
   const after = await client.nodes();
   t.is(after[0]!.digest, before[0]!.digest);
   t.true(after.every((node) => node.seq >= before[0]!.seq));

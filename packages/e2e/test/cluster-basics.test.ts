@@ -23,7 +23,10 @@ test('set, get, del and keys work against a broker and three real nodes, and eve
   const writes = Array.from({ length: 500 }, (_, i) => client.set(`k${i}`, `v${i}`));
   await Promise.all(writes);
   const values = await Promise.all(Array.from({ length: 500 }, (_, i) => client.get(`k${i}`)));
-  t.deepEqual(values, Array.from({ length: 500 }, (_, i) => `v${i}`));
+  t.deepEqual(
+    values,
+    Array.from({ length: 500 }, (_, i) => `v${i}`),
+  );
 
   const nodes = await client.nodes();
   t.is(nodes.length, 3);

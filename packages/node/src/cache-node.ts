@@ -118,6 +118,9 @@ export class CacheNode {
       progress: this.replica.progress,
       lease: this.now() < this.leaseUntil,
       snapshotsServing: this.snapshots.active,
+      readsServed: this.handler.counts.served,
+      readsRefused: this.handler.counts.refused,
+      readsWhileNotReady: this.handler.counts.servedWhileNotReady,
     };
   }
 

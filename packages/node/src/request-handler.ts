@@ -6,6 +6,9 @@ import type { Replica } from './replica.js';
  * node that is not ready serves no read (invariant 3); `canServe` adds the lease check for direct reads.
  */
 export class RequestHandler {
+  /** Reads answered, reads refused, and reads answered while not ready (which must stay 0). */
+  readonly counts = { served: 0, refused: 0, servedWhileNotReady: 0 };
+
   constructor(
     private readonly replica: Replica,
     private readonly stats: () => Record<string, unknown>,
@@ -18,13 +21,13 @@ export class RequestHandler {
       case 'stats':
         return { id: op.id, ok: true, value: { json: this.stats() } };
       case 'get': {
-        const refusal = canServe();
+        const refusal = this.check(canServe);
         if (refusal) return { ...refusal, id: op.id };
         const entry = this.replica.engine.get(op.key, Date.now());
         return { id: op.id, ok: true, value: entry ? entry.value : null };
       }
       case 'keys': {
-        const refusal = canServe();
+        const refusal = this.check(canServe);
         if (refusal) return { ...refusal, id: op.id };
         try {
           return { id: op.id, ok: true, value: this.replica.engine.keys(compileGlob(op.pattern), Date.now()) };
@@ -43,5 +46,15 @@ export class RequestHandler {
           message: `a node in a cluster does not take ${op.op}; send it to the broker, which sequences writes`,
         };
     }
+  }
+
+  private check(canServe: () => Reply | undefined): Reply | undefined {
+    const refusal = canServe();
+    if (refusal) this.counts.refused++;
+    else {
+      this.counts.served++;
+      if (this.replica.state !== 'ready') this.counts.servedWhileNotReady++;
+    }
+    return refusal;
   }
 }

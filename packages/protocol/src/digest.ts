@@ -1,11 +1,15 @@
 import { murmur3, murmur3String } from './murmur3.js';
 
-const SEED_LOW = 0x9747b28c;
-const SEED_HIGH = 0x5bd1e995;
+const KEY_SEED = 0x9747b28c;
+const HIGH_LANE_SALT = 0x5bd1e995;
 
-/** A 64-bit hash of one key and value, as two 32-bit halves. */
+/**
+ * A 64-bit hash of one key and value, as two 32-bit halves: the key's hash seeds two hashes of the
+ * value, so the key is hashed once.
+ */
 export function entryHash(key: string, value: Uint8Array): [low: number, high: number] {
-  return [murmur3(value, murmur3String(key, SEED_LOW)), murmur3(value, murmur3String(key, SEED_HIGH))];
+  const keyHash = murmur3String(key, KEY_SEED);
+  return [murmur3(value, keyHash), murmur3(value, (keyHash ^ HIGH_LANE_SALT) >>> 0)];
 }
 
 /**
@@ -19,13 +23,22 @@ export class ContentDigest {
 
   add(key: string, value: Uint8Array): void {
     const [low, high] = entryHash(key, value);
+    this.addHash(low, high);
+  }
+
+  remove(key: string, value: Uint8Array): void {
+    const [low, high] = entryHash(key, value);
+    this.removeHash(low, high);
+  }
+
+  /** Adds an entry by its `entryHash`, for callers that keep the hash to remove it later. */
+  addHash(low: number, high: number): void {
     const sum = this.low + low;
     this.low = sum >>> 0;
     this.high = (this.high + high + (sum > 0xffffffff ? 1 : 0)) >>> 0;
   }
 
-  remove(key: string, value: Uint8Array): void {
-    const [low, high] = entryHash(key, value);
+  removeHash(low: number, high: number): void {
     const diff = this.low - low;
     this.low = diff >>> 0;
     this.high = (this.high - high - (diff < 0 ? 1 : 0)) >>> 0;

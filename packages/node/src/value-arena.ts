@@ -1,0 +1,105 @@
+/** Byte span reserved for one chunk in a location: location = chunk * SPAN + offset. */
+const SPAN = 2 ** 32;
+
+/**
+ * Holds values in large shared buffers instead of one Buffer object each, which costs far less
+ * memory per key. Values are appended and never changed in place; freed bytes are counted, and a
+ * chunk whose values are all freed is released. The engine moves the live values out of sparse
+ * chunks when too much is garbage (see `sparseChunks`).
+ */
+export class ValueArena {
+  private chunks: (Buffer | undefined)[] = [];
+  private liveBytes: number[] = [];
+  private readonly spareIds: number[] = [];
+  private current = -1;
+  private used = 0;
+  private total = 0;
+  private live = 0;
+
+  constructor(private readonly chunkBytes = 8 * 1024 * 1024) {}
+
+  /** Bytes held in chunks, live or not. */
+  get allocatedBytes(): number {
+    return this.total;
+  }
+
+  get garbageBytes(): number {
+    return this.total - this.live;
+  }
+
+  /** Copies the value in and returns its location. */
+  store(value: Uint8Array): number {
+    const length = value.length;
+    if (length > this.chunkBytes / 4) {
+      // A large value gets a chunk of its own, released as soon as it is freed.
+      const id = this.newChunk(length);
+      value.length > 0 && this.chunks[id]!.set(value);
+      this.liveBytes[id] = length;
+      this.live += length;
+      return id * SPAN;
+    }
+    if (this.current < 0 || this.used + length > this.chunks[this.current]!.length) {
+      this.current = this.newChunk(this.chunkBytes);
+      this.used = 0;
+    }
+    const offset = this.used;
+    this.chunks[this.current]!.set(value, offset);
+    this.used += length;
+    this.liveBytes[this.current]! += length;
+    this.live += length;
+    return this.current * SPAN + offset;
+  }
+
+  /** A view of the stored bytes (not a copy; it stays valid after the value is freed). */
+  view(location: number, length: number): Buffer {
+    const id = Math.floor(location / SPAN);
+    const offset = location - id * SPAN;
+    return this.chunks[id]!.subarray(offset, offset + length);
+  }
+
+  free(location: number, length: number): void {
+    const id = Math.floor(location / SPAN);
+    this.liveBytes[id]! -= length;
+    this.live -= length;
+    if (this.liveBytes[id] === 0 && id !== this.current) this.release(id);
+  }
+
+  /** Chunks, other than the one being filled, whose live share is below `maxLiveShare`. */
+  sparseChunks(maxLiveShare: number): Set<number> {
+    const sparse = new Set<number>();
+    for (let id = 0; id < this.chunks.length; id++) {
+      const chunk = this.chunks[id];
+      if (chunk && id !== this.current && this.liveBytes[id]! < chunk.length * maxLiveShare) sparse.add(id);
+    }
+    return sparse;
+  }
+
+  chunkOf(location: number): number {
+    return Math.floor(location / SPAN);
+  }
+
+  clear(): void {
+    this.chunks = [];
+    this.liveBytes = [];
+    this.spareIds.length = 0;
+    this.current = -1;
+    this.used = 0;
+    this.total = 0;
+    this.live = 0;
+  }
+
+  private newChunk(bytes: number): number {
+    const id = this.spareIds.pop() ?? this.chunks.length;
+    this.chunks[id] = Buffer.allocUnsafeSlow(bytes);
+    this.liveBytes[id] = 0;
+    this.total += bytes;
+    return id;
+  }
+
+  private release(id: number): void {
+    this.total -= this.chunks[id]!.length;
+    this.chunks[id] = undefined;
+    this.liveBytes[id] = 0;
+    this.spareIds.push(id);
+  }
+}
