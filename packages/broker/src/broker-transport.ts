@@ -1,3 +1,4 @@
+import { eventLoopYielder } from '@brainer/protocol';
 import { Router } from 'zeromq';
 
 export type FrameHandler = (peer: Buffer, frames: Buffer[]) => void;
@@ -44,6 +45,7 @@ export class BrokerTransport {
   }
 
   private async receive(): Promise<void> {
+    const yieldNow = eventLoopYielder();
     try {
       for await (const [peer, ...frames] of this.router) {
         try {
@@ -51,6 +53,7 @@ export class BrokerTransport {
         } catch (error) {
           this.onHandlerError(error);
         }
+        await yieldNow();
       }
     } catch (error) {
       if (!this.closed) throw error;

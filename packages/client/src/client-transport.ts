@@ -1,5 +1,5 @@
 import { Dealer } from 'zeromq';
-import { SerialSender } from '@brainer/protocol';
+import { SerialSender, eventLoopYielder } from '@brainer/protocol';
 
 /** The client's only contact with ZeroMQ: one DEALER connected to a broker (or a node). */
 export class ClientTransport {
@@ -22,6 +22,7 @@ export class ClientTransport {
   }
 
   private async receive(onFrames: (frames: Buffer[]) => void): Promise<void> {
+    const yieldNow = eventLoopYielder();
     try {
       for await (const frames of this.socket) {
         try {
@@ -29,6 +30,7 @@ export class ClientTransport {
         } catch {
           // onFrames handles its own errors; nothing a reply does may end the loop.
         }
+        await yieldNow();
       }
     } catch (error) {
       if (!this.socket.closed) throw error;

@@ -1,4 +1,4 @@
-import { RateLimitedLog, decode, encode, type Logger, type Message, type Reply } from '@brainer/protocol';
+import { RateLimitedLog, decode, encode, isSnapshotChunk, type Logger, type Message, type Reply } from '@brainer/protocol';
 import { Observable, Subject } from 'rxjs';
 import type { CacheNodeEvent } from './events.js';
 import { NodeTransport } from './node-transport.js';
@@ -62,7 +62,7 @@ export class CacheNode {
     });
     this.snapshots = new SnapshotServer(
       this.replica,
-      (peer, message) => this.transport.toPeer(peer, encode(message)),
+      (peer, frame) => this.transport.toPeer(peer, frame),
       this.options.snapshotChunkEntries,
       this.options.snapshotTimeoutMs * 6,
       this.now,
@@ -211,8 +211,11 @@ export class CacheNode {
         this.sendHeartbeat(this.now());
         return;
       case 'error':
-        if (message.code === 'ERR_UNKNOWN_NODE') this.register('the broker does not know this node');
-        else this.logger.warn('error from the broker', { code: message.code, message: message.message });
+        // The broker answers in order, so while a registration is in flight this error is about a
+        // message sent before it, and registering again would only restart the join.
+        if (message.code === 'ERR_UNKNOWN_NODE') {
+          if (this.replica.state !== 'registering') this.register('the broker does not know this node');
+        } else this.logger.warn('error from the broker', { code: message.code, message: message.message });
         return;
       default:
         this.badInput.warn('broker-type', 'ignored an unexpected message from the broker', { type: message.type });
@@ -242,6 +245,11 @@ export class CacheNode {
   }
 
   private fromSource(frames: Buffer[]): void {
+    if (frames.length === 1 && isSnapshotChunk(frames[0]!)) {
+      this.lastSourceActivity = this.now();
+      this.loadChunk(frames[0]!);
+      return;
+    }
     const message = this.decodeOne(frames, 'source');
     if (!message) return;
     this.lastSourceActivity = this.now();
@@ -261,6 +269,20 @@ export class CacheNode {
       default:
         this.badInput.warn('source-type', 'ignored an unexpected message from the snapshot source', { type: message.type });
     }
+  }
+
+  /** The bulk path of a join: entries go from the frame straight into the store. */
+  private loadChunk(frame: Buffer): void {
+    let joinId: number | undefined;
+    try {
+      joinId = this.replica.onSnapshotChunkFrame(frame);
+    } catch (error) {
+      this.replica.failJoin(`malformed snapshot chunk: ${(error as Error).message}`);
+      return;
+    }
+    if (joinId === undefined) return;
+    this.transport.toSource(encode({ type: 'snapshot-credit', joinId, credit: 1 }));
+    this.replica.emitProgress();
   }
 
   // ---- peers: joiners and direct clients ------------------------------------------------------

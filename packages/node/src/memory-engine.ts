@@ -1,5 +1,5 @@
-import { ContentDigest, entryHash, type SnapshotEntry, type Write } from '@brainer/protocol';
-import type { StorageEngine, StoredEntry } from './storage-engine.js';
+import { ContentDigest, entryHash, type SnapshotEntryVisitor, type Write } from '@brainer/protocol';
+import type { SnapshotCursor, StorageEngine, StoredEntry } from './storage-engine.js';
 import { ValueArena } from './value-arena.js';
 
 /** Compaction starts once garbage passes both this many bytes and half of the arena. */
@@ -59,10 +59,10 @@ export class MemoryEngine implements StorageEngine {
     return expiresAt === 0 || expiresAt > nowMs;
   }
 
-  load(entry: SnapshotEntry): void {
-    const slot = this.index.get(entry.key);
-    if (slot !== undefined && this.seqs[slot]! >= entry.seq) return;
-    this.put(entry.key, entry.value, entry.seq, entry.expiresAt, slot);
+  load(key: string, bytes: Uint8Array, start: number, end: number, seq: number, expiresAt: number): void {
+    const slot = this.index.get(key);
+    if (slot !== undefined && this.seqs[slot]! >= seq) return;
+    this.put(key, bytes, seq, expiresAt, slot, start, end);
   }
 
   keys(matches: (key: string) => boolean, nowMs: number): string[] {
@@ -74,10 +74,25 @@ export class MemoryEngine implements StorageEngine {
     return keys;
   }
 
-  *entries(): IterableIterator<[string, StoredEntry]> {
-    for (const [key, slot] of this.index) {
-      yield [key, { value: this.valueOf(slot), seq: this.seqs[slot]!, expiresAt: this.expiries[slot]! }];
-    }
+  cursor(): SnapshotCursor {
+    const iterator = this.index.entries();
+    return {
+      next: (visit: SnapshotEntryVisitor, maxEntries: number, maxBytes: number): boolean => {
+        let bytes = 0;
+        for (let visited = 0; visited < maxEntries && bytes < maxBytes; visited++) {
+          const step = iterator.next();
+          if (step.done) return true;
+          const [key, slot] = step.value;
+          const length = this.lengths[slot]!;
+          const location = this.locations[slot]!;
+          const chunk = this.arena.chunkBuffer(location);
+          const start = this.arena.offsetOf(location);
+          visit(key, chunk, start, start + length, this.seqs[slot]!, this.expiries[slot]!);
+          bytes += length + key.length;
+        }
+        return false;
+      },
+    };
   }
 
   clear(): void {
@@ -92,7 +107,15 @@ export class MemoryEngine implements StorageEngine {
     return this.arena.view(this.locations[slot]!, this.lengths[slot]!);
   }
 
-  private put(key: string, value: Uint8Array, seq: number, expiresAt: number, existing: number | undefined): void {
+  private put(
+    key: string,
+    value: Uint8Array,
+    seq: number,
+    expiresAt: number,
+    existing: number | undefined,
+    start = 0,
+    end = value.length,
+  ): void {
     let slot = existing;
     if (slot === undefined) {
       slot = this.allocateSlot();
@@ -101,14 +124,14 @@ export class MemoryEngine implements StorageEngine {
       this.contentDigest.removeHash(this.hashLow[slot]!, this.hashHigh[slot]!);
       this.arena.free(this.locations[slot]!, this.lengths[slot]!);
     }
-    const [low, high] = entryHash(key, value);
+    const [low, high] = entryHash(key, value, start, end);
     this.contentDigest.addHash(low, high);
     this.hashLow[slot] = low;
     this.hashHigh[slot] = high;
     this.seqs[slot] = seq;
     this.expiries[slot] = expiresAt;
-    this.locations[slot] = this.arena.store(value);
-    this.lengths[slot] = value.length;
+    this.locations[slot] = this.arena.store(value, start, end);
+    this.lengths[slot] = end - start;
     this.compactIfNeeded();
   }
 
@@ -156,7 +179,11 @@ export class MemoryEngine implements StorageEngine {
       const location = this.locations[slot]!;
       if (!sparse.has(this.arena.chunkOf(location))) continue;
       const length = this.lengths[slot]!;
-      const moved = this.arena.store(this.arena.view(location, length));
+      const moved = this.arena.store(
+        this.arena.chunkBuffer(location),
+        this.arena.offsetOf(location),
+        this.arena.offsetOf(location) + length,
+      );
       this.arena.free(location, length);
       this.locations[slot] = moved;
     }

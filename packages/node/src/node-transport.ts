@@ -1,5 +1,5 @@
 import { Dealer, Router } from 'zeromq';
-import { SerialSender } from '@brainer/protocol';
+import { SerialSender, eventLoopYielder } from '@brainer/protocol';
 
 export interface NodeTransportHandlers {
   fromBroker(frames: Buffer[]): void;
@@ -81,6 +81,7 @@ export class NodeTransport {
   }
 
   private async receive(socket: Dealer | Router, onFrames: (frames: Buffer[]) => void): Promise<void> {
+    const yieldNow = eventLoopYielder();
     try {
       for await (const frames of socket) {
         try {
@@ -88,6 +89,7 @@ export class NodeTransport {
         } catch (error) {
           this.handlers.handlerFailed(error);
         }
+        await yieldNow();
       }
     } catch (error) {
       if (!socket.closed) throw error;

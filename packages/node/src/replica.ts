@@ -1,4 +1,4 @@
-import type { JoinProgress, Message, MessageOf, SnapshotEntry, Write } from '@brainer/protocol';
+import { readSnapshotChunk, type JoinProgress, type Message, type MessageOf, type Write } from '@brainer/protocol';
 import type { CacheNodeEvent } from './events.js';
 import type { StorageEngine } from './storage-engine.js';
 
@@ -150,10 +150,40 @@ export class Replica {
   onSnapshotChunk(message: MessageOf<'snapshot-chunk'>): boolean {
     const join = this.currentJoin(message.joinId);
     if (!join || join.snapshotSeq === undefined) return false;
-    for (const entry of message.entries) this.engine.load(entry);
-    join.received += message.entries.length;
-    if (join.received > join.total) join.total = join.received;
+    for (const entry of message.entries) {
+      this.engine.load(entry.key, entry.value, 0, entry.value.length, entry.seq, entry.expiresAt);
+    }
+    this.countReceived(join, message.entries.length);
     return true;
+  }
+
+  /**
+   * The same from the raw frame, without decoding it into objects first: the bulk path of a join.
+   * Answers the chunk's join id, or undefined when it belongs to no current join.
+   */
+  onSnapshotChunkFrame(frame: Buffer): number | undefined {
+    const join = this.join;
+    if (!join || join.snapshotSeq === undefined) return undefined;
+    const engine = this.engine;
+    let joinId = 0;
+    const { count } = readSnapshotChunk(
+      frame,
+      (key, bytes, start, end, seq, expiresAt) => {
+        engine.load(key, bytes, start, end, seq, expiresAt);
+      },
+      (id) => {
+        joinId = id;
+        return id === join.id;
+      },
+    );
+    if (joinId !== join.id) return undefined;
+    this.countReceived(join, count);
+    return joinId;
+  }
+
+  private countReceived(join: Join, entries: number): void {
+    join.received += entries;
+    if (join.received > join.total) join.total = join.received;
   }
 
   onSnapshotEnd(message: MessageOf<'snapshot-end'>): void {
@@ -183,11 +213,6 @@ export class Replica {
     this.state = 'registering';
     this.effects.emit({ type: 'join:failed', joinId: join.id, reason });
     this.effects.toBroker({ type: 'join-failed', joinId: join.id, reason });
-  }
-
-  /** For loading entries straight from a snapshot chunk in tests and tools. */
-  loadEntries(entries: SnapshotEntry[]): void {
-    for (const entry of entries) this.engine.load(entry);
   }
 
   private buffer(join: Join, seq: number, write: Write): boolean {

@@ -1,13 +1,13 @@
-import type { Logger, Message, MessageOf, SnapshotEntry } from '@brainer/protocol';
+import { SnapshotChunkWriter, encode, type Logger, type Message, type MessageOf } from '@brainer/protocol';
 import type { Replica } from './replica.js';
-import type { StoredEntry } from './storage-engine.js';
+import type { SnapshotCursor } from './storage-engine.js';
 
 interface Stream {
   readonly peer: Buffer;
   readonly joinId: number;
   readonly minSeq: number;
   credit: number;
-  iterator: IterableIterator<[string, StoredEntry]> | undefined;
+  cursor: SnapshotCursor | undefined;
   sent: number;
   lastActivity: number;
 }
@@ -27,7 +27,7 @@ export class SnapshotServer {
 
   constructor(
     private readonly replica: Replica,
-    private readonly send: (peer: Buffer, message: Message) => void,
+    private readonly send: (peer: Buffer, frame: Buffer) => void,
     private readonly chunkEntries: number,
     private readonly idleMs: number,
     private readonly now: () => number,
@@ -44,7 +44,7 @@ export class SnapshotServer {
       joinId: message.joinId,
       minSeq: message.minSeq,
       credit: message.credit,
-      iterator: undefined,
+      cursor: undefined,
       sent: 0,
       lastActivity: this.now(),
     };
@@ -68,10 +68,10 @@ export class SnapshotServer {
         this.abort(key, stream, 'the snapshot source is no longer ready');
         continue;
       }
-      if (!stream.iterator) {
+      if (!stream.cursor) {
         if (this.replica.position < stream.minSeq) continue;
-        stream.iterator = this.replica.engine.entries();
-        this.send(stream.peer, {
+        stream.cursor = this.replica.engine.cursor();
+        this.sendMessage(stream.peer, {
           type: 'snapshot-begin',
           joinId: stream.joinId,
           seq: this.replica.position,
@@ -98,29 +98,30 @@ export class SnapshotServer {
   }
 
   private sendChunk(key: string, stream: Stream): void {
-    const entries: SnapshotEntry[] = [];
-    let bytes = 0;
-    while (entries.length < this.chunkEntries && bytes < CHUNK_BYTES) {
-      const next = stream.iterator!.next();
-      if (next.done) break;
-      const [entryKey, entry] = next.value;
-      entries.push({ key: entryKey, value: entry.value, seq: entry.seq, expiresAt: entry.expiresAt });
-      bytes += entry.value.length + entryKey.length;
-    }
-    if (entries.length > 0) {
+    const chunk = new SnapshotChunkWriter(stream.joinId, Math.min(CHUNK_BYTES, this.chunkEntries * 160) + 1024);
+    const done = stream.cursor!.next(
+      (entryKey, bytes, start, end, seq, expiresAt) => chunk.add(entryKey, bytes, start, end, seq, expiresAt),
+      this.chunkEntries,
+      CHUNK_BYTES,
+    );
+    if (chunk.entries > 0) {
       stream.credit--;
-      stream.sent += entries.length;
-      this.send(stream.peer, { type: 'snapshot-chunk', joinId: stream.joinId, entries });
+      stream.sent += chunk.entries;
+      this.send(stream.peer, chunk.finish());
     }
-    if (entries.length < this.chunkEntries && bytes < CHUNK_BYTES) {
-      this.send(stream.peer, { type: 'snapshot-end', joinId: stream.joinId, count: stream.sent });
+    if (done) {
+      this.sendMessage(stream.peer, { type: 'snapshot-end', joinId: stream.joinId, count: stream.sent });
       this.streams.delete(key);
       this.logger.info('snapshot sent', { joinId: stream.joinId, entries: stream.sent });
     }
   }
 
+  private sendMessage(peer: Buffer, message: Message): void {
+    this.send(peer, encode(message));
+  }
+
   private abort(key: string, stream: Stream, message: string): void {
     this.streams.delete(key);
-    this.send(stream.peer, { type: 'error', code: 'ERR_NOT_READY', message });
+    this.sendMessage(stream.peer, { type: 'error', code: 'ERR_NOT_READY', message });
   }
 }

@@ -1,4 +1,4 @@
-import type { SnapshotEntry, Write } from '@brainer/protocol';
+import type { SnapshotEntryVisitor, Write } from '@brainer/protocol';
 
 /** One stored value with the seq of the write that made it and its expiry (wall-clock ms, 0 for none). */
 export interface StoredEntry {
@@ -21,11 +21,23 @@ export interface StorageEngine {
   get(key: string, nowMs: number): StoredEntry | undefined;
   /** Applies a sequenced write. For a delete, answers whether it removed an entry that had not expired. */
   apply(seq: number, write: Write, nowMs: number): boolean;
-  /** Loads one snapshot entry, keeping whichever of it and the current entry is newer. */
-  load(entry: SnapshotEntry): void;
+  /**
+   * Loads one snapshot entry whose value is `bytes[start, end)`, keeping whichever of it and the
+   * current entry is newer. The engine copies the bytes.
+   */
+  load(key: string, bytes: Uint8Array, start: number, end: number, seq: number, expiresAt: number): void;
   /** Keys matching `matches` that have not expired at `nowMs`. */
   keys(matches: (key: string) => boolean, nowMs: number): string[];
-  /** Iterates the live content, in a way that survives writes made between steps (snapshots use it). */
-  entries(): IterableIterator<[string, StoredEntry]>;
+  /** A cursor over the live content that survives writes made between its steps (snapshots use it). */
+  cursor(): SnapshotCursor;
   clear(): void;
+}
+
+/** Walks an engine's content in steps, as a snapshot source does one chunk at a time. */
+export interface SnapshotCursor {
+  /**
+   * Visits entries until `maxEntries` or about `maxBytes` of values have been visited. Answers true
+   * once every entry has been visited.
+   */
+  next(visit: SnapshotEntryVisitor, maxEntries: number, maxBytes: number): boolean;
 }

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { silentLogger, type Message, type MessageOf, type Write } from '@brainer/protocol';
+import { decode, silentLogger, type Message, type MessageOf, type Write } from '@brainer/protocol';
 import { MemoryEngine, Replica, type ReplicaEffects } from '../src/index.js';
 import { SnapshotServer } from '../src/snapshot-server.js';
 
@@ -152,7 +152,7 @@ function simulateJoin(seed: number): { joiner: Replica; source: Replica; caughtU
   const peer = Buffer.from('joiner');
   const server = new SnapshotServer(
     source,
-    (_peer, message) => snapshotMessages.push(message),
+    (_peer, frame) => snapshotMessages.push(decode(frame)),
     3,
     60_000,
     () => 0,
@@ -208,7 +208,7 @@ test("the snapshot starts only once the source has applied the joiner's minSeq",
   const sent: Message[] = [];
   const server = new SnapshotServer(
     source,
-    (_peer, message) => sent.push(message),
+    (_peer, frame) => sent.push(decode(frame)),
     10,
     60_000,
     () => 0,
@@ -236,7 +236,7 @@ test('a source that is not ready refuses the snapshot', (t) => {
   const sent: Message[] = [];
   const server = new SnapshotServer(
     source,
-    (_peer, message) => sent.push(message),
+    (_peer, frame) => sent.push(decode(frame)),
     10,
     60_000,
     () => 0,

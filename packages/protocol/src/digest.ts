@@ -7,9 +7,9 @@ const HIGH_LANE_SALT = 0x5bd1e995;
  * A 64-bit hash of one key and value, as two 32-bit halves: the key's hash seeds two hashes of the
  * value, so the key is hashed once.
  */
-export function entryHash(key: string, value: Uint8Array): [low: number, high: number] {
+export function entryHash(key: string, value: Uint8Array, start = 0, end = value.length): [low: number, high: number] {
   const keyHash = murmur3String(key, KEY_SEED);
-  return [murmur3(value, keyHash), murmur3(value, (keyHash ^ HIGH_LANE_SALT) >>> 0)];
+  return [murmur3(value, keyHash, start, end), murmur3(value, (keyHash ^ HIGH_LANE_SALT) >>> 0, start, end)];
 }
 
 /**

@@ -64,6 +64,19 @@ export class FrameReader {
     return bytes;
   }
 
+  /** Skips a u32-length byte field and returns where its bytes start; `position` is then its end. */
+  bytesSpan(): number {
+    const length = this.u32();
+    this.need(length);
+    const start = this.offset;
+    this.offset += length;
+    return start;
+  }
+
+  get position(): number {
+    return this.offset;
+  }
+
   /** Reads an element count and checks that the frame can hold that many of at least `minBytes` each. */
   length(minBytes: number): number {
     const count = this.u32();

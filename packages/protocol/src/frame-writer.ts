@@ -45,6 +45,25 @@ export class FrameWriter {
     return this;
   }
 
+  /** A u32 length, then `source[start, end)`. */
+  bytesRange(source: Buffer, start: number, end: number): this {
+    const length = end - start;
+    this.reserve(4 + length);
+    this.buffer.writeUInt32LE(length, this.offset);
+    source.copy(this.buffer, this.offset + 4, start, end);
+    this.offset += 4 + length;
+    return this;
+  }
+
+  get position(): number {
+    return this.offset;
+  }
+
+  /** Overwrites a u32 written earlier, such as a count known only at the end. */
+  patchU32(at: number, value: number): void {
+    this.buffer.writeUInt32LE(value, at);
+  }
+
   /** The bytes written so far (a view, not a copy). */
   finish(): Buffer {
     return this.buffer.subarray(0, this.offset);

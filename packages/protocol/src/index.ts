@@ -14,3 +14,5 @@ export * from './serial-sender.js';
 export * from './validate-options.js';
 export * from './rate-limited-log.js';
 export * from './glob.js';
+export * from './yield-to-event-loop.js';
+export * from './snapshot-chunk.js';

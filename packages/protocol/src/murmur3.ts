@@ -2,13 +2,13 @@
  * MurmurHash3, x86 32-bit variant, over bytes. The ring and the digest use it, so placement is
  * the same in every process and in any language that implements the published algorithm.
  */
-export function murmur3(bytes: Uint8Array, seed = 0): number {
+export function murmur3(bytes: Uint8Array, seed = 0, start = 0, end = bytes.length): number {
   const c1 = 0xcc9e2d51;
   const c2 = 0x1b873593;
-  const length = bytes.length;
-  const blocks = length & ~3;
+  const length = end - start;
+  const blocks = start + (length & ~3);
   let h = seed >>> 0;
-  for (let i = 0; i < blocks; i += 4) {
+  for (let i = start; i < blocks; i += 4) {
     let k = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
     k = Math.imul(k, c1);
     k = (k << 15) | (k >>> 17);
@@ -41,7 +41,21 @@ let scratch = Buffer.allocUnsafe(1024);
 
 /** MurmurHash3 of a string's UTF-8 bytes. */
 export function murmur3String(value: string, seed = 0): number {
-  if (value.length * 3 > scratch.length) scratch = Buffer.allocUnsafe(value.length * 3);
+  const length = value.length;
+  if (length <= scratch.length) {
+    // ASCII strings are their own UTF-8: copy the char codes instead of encoding.
+    let ascii = true;
+    for (let i = 0; i < length; i++) {
+      const code = value.charCodeAt(i);
+      if (code > 0x7f) {
+        ascii = false;
+        break;
+      }
+      scratch[i] = code;
+    }
+    if (ascii) return murmur3(scratch, seed, 0, length);
+  }
+  if (length * 3 > scratch.length) scratch = Buffer.allocUnsafe(length * 3);
   const written = scratch.write(value, 0, 'utf8');
-  return murmur3(scratch.subarray(0, written), seed);
+  return murmur3(scratch, seed, 0, written);
 }
