@@ -16,7 +16,8 @@ export class MemoryEngine implements StorageEngine {
   private readonly arena = new ValueArena();
   private readonly contentDigest = new ContentDigest();
   private seqs = new Float64Array(1024);
-  private expiries = new Float64Array(1024);
+  /** Allocated on the first write with a TTL: a cache without TTLs pays nothing for them. */
+  private expiries: Float64Array<ArrayBuffer> | undefined;
   private locations = new Float64Array(1024);
   private lengths = new Uint32Array(1024);
   /** Each entry's hash, kept so that removing it from the digest needs no rehash. */
@@ -41,7 +42,7 @@ export class MemoryEngine implements StorageEngine {
   get(key: string, nowMs: number): StoredEntry | undefined {
     const slot = this.index.get(key);
     if (slot === undefined) return undefined;
-    const expiresAt = this.expiries[slot]!;
+    const expiresAt = this.expiryOf(slot);
     if (expiresAt !== 0 && expiresAt <= nowMs) return undefined;
     return { value: this.valueOf(slot), seq: this.seqs[slot]!, expiresAt };
   }
@@ -54,7 +55,7 @@ export class MemoryEngine implements StorageEngine {
       return false;
     }
     if (slot === undefined) return false;
-    const expiresAt = this.expiries[slot]!;
+    const expiresAt = this.expiryOf(slot);
     this.remove(write.key, slot);
     return expiresAt === 0 || expiresAt > nowMs;
   }
@@ -68,7 +69,7 @@ export class MemoryEngine implements StorageEngine {
   keys(matches: (key: string) => boolean, nowMs: number): string[] {
     const keys: string[] = [];
     for (const [key, slot] of this.index) {
-      const expiresAt = this.expiries[slot]!;
+      const expiresAt = this.expiryOf(slot);
       if ((expiresAt === 0 || expiresAt > nowMs) && matches(key)) keys.push(key);
     }
     return keys;
@@ -87,7 +88,7 @@ export class MemoryEngine implements StorageEngine {
           const location = this.locations[slot]!;
           const chunk = this.arena.chunkBuffer(location);
           const start = this.arena.offsetOf(location);
-          visit(key, chunk, start, start + length, this.seqs[slot]!, this.expiries[slot]!);
+          visit(key, chunk, start, start + length, this.seqs[slot]!, this.expiryOf(slot));
           bytes += length + key.length;
         }
         return false;
@@ -101,6 +102,21 @@ export class MemoryEngine implements StorageEngine {
     this.contentDigest.clear();
     this.freeSlots.length = 0;
     this.nextSlot = 0;
+    this.seqs = new Float64Array(1024);
+    this.expiries = undefined;
+    this.locations = new Float64Array(1024);
+    this.lengths = new Uint32Array(1024);
+    this.hashLow = new Uint32Array(1024);
+    this.hashHigh = new Uint32Array(1024);
+  }
+
+  private expiryOf(slot: number): number {
+    return this.expiries === undefined ? 0 : this.expiries[slot]!;
+  }
+
+  /** Sizes the slot arrays for `keys` entries at once, as a joiner does when it learns the snapshot's size. */
+  reserve(keys: number): void {
+    if (keys > this.seqs.length) this.grow(keys);
   }
 
   private valueOf(slot: number): Buffer {
@@ -129,7 +145,10 @@ export class MemoryEngine implements StorageEngine {
     this.hashLow[slot] = low;
     this.hashHigh[slot] = high;
     this.seqs[slot] = seq;
-    this.expiries[slot] = expiresAt;
+    if (expiresAt !== 0 || this.expiries) {
+      this.expiries ??= new Float64Array(this.seqs.length);
+      this.expiries[slot] = expiresAt;
+    }
     this.locations[slot] = this.arena.store(value, start, end);
     this.lengths[slot] = end - start;
     this.compactIfNeeded();
@@ -146,7 +165,7 @@ export class MemoryEngine implements StorageEngine {
   private allocateSlot(): number {
     const reused = this.freeSlots.pop();
     if (reused !== undefined) return reused;
-    if (this.nextSlot === this.seqs.length) this.grow(Math.ceil(this.seqs.length * 1.5));
+    if (this.nextSlot === this.seqs.length) this.grow(Math.ceil(this.seqs.length * 1.25));
     return this.nextSlot++;
   }
 
@@ -162,7 +181,7 @@ export class MemoryEngine implements StorageEngine {
       return next;
     };
     this.seqs = grow64(this.seqs);
-    this.expiries = grow64(this.expiries);
+    if (this.expiries) this.expiries = grow64(this.expiries);
     this.locations = grow64(this.locations);
     this.lengths = grow32(this.lengths);
     this.hashLow = grow32(this.hashLow);

@@ -143,6 +143,7 @@ export class Replica {
     if (!join) return;
     join.snapshotSeq = message.seq;
     join.total = message.totalKeys;
+    this.engine.reserve?.(message.totalKeys + join.buffer.length);
     this.emitProgress(join);
   }
 

@@ -31,6 +31,8 @@ export interface StorageEngine {
   /** A cursor over the live content that survives writes made between its steps (snapshots use it). */
   cursor(): SnapshotCursor;
   clear(): void;
+  /** A hint that about `keys` entries are coming, so the engine can size itself once. */
+  reserve?(keys: number): void;
 }
 
 /** Walks an engine's content in steps, as a snapshot source does one chunk at a time. */
