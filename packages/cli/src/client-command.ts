@@ -1,0 +1,48 @@
+import type { Brainer } from '@brainer/client';
+import { BrainerError, isErrorCode } from '@brainer/protocol';
+import { Flags } from '@oclif/core';
+import { BaseCommand } from './base-command.js';
+import { DEFAULT_BROKER_ENDPOINT, endpointFlag } from './endpoint-flag.js';
+
+/** The flags of every command that talks to a broker. */
+export const clientFlags = {
+  broker: endpointFlag({
+    description: `Broker endpoint. Also settable as the first argument, as in \`brainer-cli ipc:///tmp/broker.sock get k\`.`,
+    env: 'BRAINER_BROKER',
+    default: DEFAULT_BROKER_ENDPOINT,
+    helpGroup: 'CONNECTION',
+  }),
+  json: Flags.boolean({ description: 'Print the result as JSON.', default: false }),
+  timeout: Flags.integer({
+    description: 'Milliseconds to wait for the broker before failing with ERR_TIMEOUT.',
+    default: 5000,
+    min: 1,
+    helpValue: '<ms>',
+    helpGroup: 'CONNECTION',
+  }),
+};
+
+/** A command that connects a client to the broker, runs, and always closes the client. */
+export abstract class ClientCommand extends BaseCommand {
+  protected async withClient<T>(flags: { broker: string; timeout: number }, use: (client: Brainer) => Promise<T>): Promise<T> {
+    // Loaded here, not at the top, so that `--help` and the other commands never load zeromq.
+    const { Brainer } = await import('@brainer/client');
+    const client = new Brainer(flags.broker, { timeoutMs: flags.timeout });
+    try {
+      try {
+        await client.connect();
+      } catch (err) {
+        const code = (err as { code?: unknown }).code;
+        const reason = err instanceof Error ? err.message : String(err);
+        throw new BrainerError(
+          typeof code === 'string' && isErrorCode(code) ? code : 'ERR_NOT_CONNECTED',
+          `cannot reach the broker at ${flags.broker} (${reason})`,
+          { cause: err },
+        );
+      }
+      return await use(client);
+    } finally {
+      await client.close().catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import { Args } from '@oclif/core';
+import { ClientCommand, clientFlags } from '../client-command.js';
+
+export default class DelCommand extends ClientCommand {
+  static override summary = 'Delete a key. Prints 1 if it existed, else 0.';
+  static override aliases = ['remove'];
+  static override examples = ['<%= config.bin %> del hello', '<%= config.bin %> remove hello --json'];
+  static override args = {
+    key: Args.string({ description: 'The key.', required: true }),
+  };
+  static override flags = { ...clientFlags };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(DelCommand);
+    const deleted = await this.withClient(flags, (client) => client.del(args.key));
+    this.writeLine(flags.json ? JSON.stringify({ key: args.key, deleted }) : deleted ? '1' : '0');
+  }
+}

@@ -1,0 +1,18 @@
+import { Args } from '@oclif/core';
+import { ClientCommand, clientFlags } from '../client-command.js';
+
+export default class KeysCommand extends ClientCommand {
+  static override summary = 'List the keys matching a glob pattern, one per line.';
+  static override examples = ['<%= config.bin %> <%= command.id %>', "<%= config.bin %> <%= command.id %> 'user:*' --json"];
+  static override args = {
+    pattern: Args.string({ description: 'Glob pattern such as user:*. Quote it so the shell leaves it alone.', default: '*' }),
+  };
+  static override flags = { ...clientFlags };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(KeysCommand);
+    const keys = await this.withClient(flags, (client) => client.keys(args.pattern));
+    if (flags.json) this.writeLine(JSON.stringify(keys));
+    else for (const key of keys) this.writeLine(key);
+  }
+}

@@ -1,0 +1,18 @@
+import { ClientCommand, clientFlags } from '../client-command.js';
+import { formatTable } from '../format-table.js';
+import { nodesToRows, nodeToJson } from '../node-view.js';
+
+export default class NodesCommand extends ClientCommand {
+  static override summary = 'List the nodes the broker knows: id, endpoint, state, keys, seq and digest.';
+  static override description = `State is joining or ready; a joining node also shows its progress. Nodes with equal content have equal digests.`;
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json'];
+  static override flags = { ...clientFlags };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(NodesCommand);
+    const nodes = await this.withClient(flags, (client) => client.nodes());
+    if (flags.json) this.writeLine(JSON.stringify(nodes.map(nodeToJson)));
+    else if (nodes.length === 0) process.stderr.write('no nodes\n');
+    else this.writeLine(formatTable(nodesToRows(nodes)));
+  }
+}

@@ -1,0 +1,16 @@
+import type { Hook } from '@oclif/core';
+import { EXIT_USAGE, ReportedError, UsageError } from '../errors.js';
+import { formatError } from '../format-error.js';
+
+/** An unknown command gets one line on stderr and exit code 2, instead of oclif's boxed error. */
+const hook: Hook.CommandNotFound = async function (options) {
+  const { id, argv = [] } = options;
+  // With the space topic separator oclif joins the words it could not match: report the first.
+  const command = id.split(':')[0] ?? id;
+  const message = command.startsWith('-') ? `missing command before ${command}` : `unknown command "${command}"`;
+  const err = new UsageError(message);
+  process.stderr.write(`${formatError(err, { debug: argv.includes('--debug'), helpHint: `${options.config.bin} --help` })}\n`);
+  throw new ReportedError(EXIT_USAGE, { cause: err });
+};
+
+export default hook;

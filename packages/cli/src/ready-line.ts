@@ -1,0 +1,30 @@
+/** What `run-broker` and `run-node` print, as one JSON line on stdout, once they are serving. */
+export interface ReadyEvent {
+  event: 'ready';
+  role: 'broker' | 'node';
+  /** The bound endpoint, with a `tcp://...:*` wildcard resolved to the real port. */
+  endpoint: string;
+  pid: number;
+  /** The node's id (nodes only). */
+  id?: string;
+  /** The broker the node registered with (nodes only). */
+  broker?: string;
+}
+
+export function formatReadyLine(event: ReadyEvent): string {
+  return JSON.stringify(event);
+}
+
+/** Parses a line as a ready event, or returns undefined when it is anything else. */
+export function parseReadyLine(line: string): ReadyEvent | undefined {
+  if (!line.includes('"event"')) return undefined;
+  try {
+    const value = JSON.parse(line) as Partial<ReadyEvent> | null;
+    if (value !== null && typeof value === 'object' && value.event === 'ready' && typeof value.endpoint === 'string') {
+      return value as ReadyEvent;
+    }
+  } catch {
+    // not JSON: an ordinary output line
+  }
+  return undefined;
+}

@@ -1,0 +1,29 @@
+import test from 'ava';
+import { aliasArgv, normalizeArgv } from '../src/normalize-argv.js';
+
+const cases: Array<[string, string[], string[]]> = [
+  ['positional ipc endpoint', ['ipc:///tmp/broker.sock', 'set', 'k', 'v'], ['set', '--broker', 'ipc:///tmp/broker.sock', 'k', 'v']],
+  ['positional tcp endpoint', ['tcp://127.0.0.1:5555', 'get', 'k', '--json'], ['get', '--broker', 'tcp://127.0.0.1:5555', 'k', '--json']],
+  ['malformed endpoint still goes to --broker', ['foo://bar', 'get', 'k'], ['get', '--broker', 'foo://bar', 'k']],
+  ['endpoint alone', ['ipc:///tmp/b.sock'], ['--broker', 'ipc:///tmp/b.sock']],
+  ['no endpoint', ['get', 'k'], ['get', 'k']],
+  ['a value that looks like an endpoint is left alone', ['set', 'url', 'http://example.com'], ['set', 'url', 'http://example.com']],
+  ['empty', [], []],
+  ['an explicit --broker wins', ['ipc:///a.sock', 'get', 'k', '--broker', 'tcp://h:1'], ['get', 'k', '--broker', 'tcp://h:1']],
+  ['an explicit --broker= wins', ['ipc:///a.sock', 'get', 'k', '--broker=tcp://h:1'], ['get', 'k', '--broker=tcp://h:1']],
+  [
+    '--broker after -- is a value',
+    ['ipc:///a.sock', 'set', 'k', '--', '--broker'],
+    ['set', '--broker', 'ipc:///a.sock', 'k', '--', '--broker'],
+  ],
+];
+
+for (const [name, input, expected] of cases) {
+  test(`normalizeArgv: ${name}`, (t) => {
+    t.deepEqual(normalizeArgv(input), expected);
+  });
+}
+
+test('aliasArgv puts the command id first', (t) => {
+  t.deepEqual(aliasArgv('run-broker', ['--endpoint', 'tcp://127.0.0.1:*']), ['run-broker', '--endpoint', 'tcp://127.0.0.1:*']);
+});

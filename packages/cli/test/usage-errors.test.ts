@@ -1,0 +1,74 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import { runBin, runCli } from '@brainer/test-utils';
+import { assertCliError } from './assert-cli-error.js';
+
+test('an unknown command', async (t) => {
+  assertCliError(t, await runCli(['sett', 'k', 'v']), { code: 'ERR_USAGE', exit: 2, includes: 'unknown command "sett"' });
+});
+
+test('a missing argument', async (t) => {
+  assertCliError(t, await runCli(['get']), { code: 'ERR_USAGE', exit: 2, includes: 'KEY' });
+  assertCliError(t, await runCli(['set', 'k']), { code: 'ERR_USAGE', exit: 2, includes: 'VALUE' });
+  assertCliError(t, await runCli(['del']), { code: 'ERR_USAGE', exit: 2, includes: 'KEY' });
+});
+
+test('an unexpected argument, an unknown flag, and a bad flag value', async (t) => {
+  assertCliError(t, await runCli(['get', 'a', 'b']), { code: 'ERR_USAGE', exit: 2 });
+  assertCliError(t, await runCli(['get', 'k', '--bogus']), { code: 'ERR_USAGE', exit: 2, includes: '--bogus' });
+  assertCliError(t, await runCli(['get', 'k', '--timeout', 'abc']), { code: 'ERR_USAGE', exit: 2, includes: '--timeout' });
+  assertCliError(t, await runCli(['set', 'k', 'v', '--wait', 'sometimes']), { code: 'ERR_USAGE', exit: 2, includes: 'sometimes' });
+});
+
+test('a malformed endpoint, as a flag, as the first argument and in BRAINER_BROKER', async (t) => {
+  const expected = { code: 'ERR_INVALID_OPTION', exit: 2, includes: 'nope' };
+  assertCliError(t, await runCli(['get', 'k', '--broker', 'nope']), expected);
+  assertCliError(t, await runCli(['nope://x', 'get', 'k']), { ...expected, includes: 'nope://x' });
+  assertCliError(t, await runCli(['get', 'k'], { env: { BRAINER_BROKER: 'nope' } }), expected);
+  assertCliError(t, await runBin('run-broker', ['--endpoint', 'nope']), expected);
+  assertCliError(t, await runBin('run-node', ['--broker', 'nope']), expected);
+  assertCliError(t, await runBin('run-node', ['--node-endpoint', 'tcp://127.0.0.1']), { ...expected, includes: 'tcp://127.0.0.1' });
+});
+
+test('--debug adds the stack trace', async (t) => {
+  const result = await runCli(['get', 'k', '--broker', 'nope', '--debug']);
+  t.is(result.code, 2);
+  t.true(result.stderr.startsWith('Error [ERR_INVALID_OPTION]'), result.stderr);
+  t.regex(result.stderr, /^\s+at /m);
+});
+
+test('run-broker refuses an ipc endpoint where a live process listens', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'brainer-cli-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const path = join(dir, 'busy.sock');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  assertCliError(t, await runBin('run-broker', ['--endpoint', `ipc://${path}`]), { code: 'EADDRINUSE', exit: 1, includes: path });
+});
+
+test('an unreachable broker fails with ERR_TIMEOUT after --timeout', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'brainer-cli-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const endpoint = `ipc://${join(dir, 'nobody.sock')}`;
+  const started = Date.now();
+  const result = await runCli(['get', 'k', '--broker', endpoint, '--timeout', '300']);
+  assertCliError(t, result, { code: 'ERR_TIMEOUT', exit: 1, includes: endpoint });
+  t.true(Date.now() - started < 10_000);
+  assertCliError(t, await runCli([endpoint, 'set', 'k', 'v', '--timeout', '300']), { code: 'ERR_TIMEOUT', exit: 1 });
+});
+
+test('every bin answers --help', async (t) => {
+  for (const [bin, text] of [
+    ['brainer-cli', 'COMMANDS'],
+    ['run-broker', '--heartbeat-ms'],
+    ['run-node', '--node-endpoint'],
+  ] as const) {
+    const result = await runBin(bin, ['--help']);
+    t.is(result.code, 0, result.stderr);
+    t.true(result.stdout.includes(text), result.stdout);
+  }
+});

@@ -1,0 +1,132 @@
+import { spawn } from 'node:child_process';
+import { binPath, type BinName } from './bin-path.js';
+import { parseReadyLine, type ReadyLine } from './ready-line.js';
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface SpawnReadyOptions {
+  /** Extra environment variables, on top of this process's. */
+  env?: NodeJS.ProcessEnv;
+  /** Milliseconds to wait for the ready line before killing the process and rejecting. Default 20,000. */
+  readyTimeoutMs?: number;
+}
+
+/** A broker or node started from its bin, once it has printed its ready line. */
+export interface ManagedProcess {
+  readonly bin: BinName;
+  readonly pid: number;
+  /** The bound endpoint from the ready line (a `*` port resolved). */
+  readonly endpoint: string;
+  /** The node id, or `broker` for a broker. */
+  readonly id: string;
+  readonly readyLine: ReadyLine;
+  /** Everything the process printed on stdout so far. */
+  readonly stdout: string;
+  /** Everything the process printed on stderr so far (its logs). */
+  readonly stderr: string;
+  /** Resolves when the process has exited. */
+  readonly exited: Promise<ExitInfo>;
+  /** Whether the process has exited. */
+  readonly hasExited: boolean;
+  /** Sends a signal (default SIGTERM) and returns at once. */
+  kill(signal?: NodeJS.Signals): void;
+  /** Sends SIGTERM and waits for the exit; SIGKILL after `graceMs` (default 10,000). */
+  stop(graceMs?: number): Promise<ExitInfo>;
+}
+
+/**
+ * Runs one of the CLI's bins with this Node and resolves once it prints its JSON ready line. No
+ * sleeping: if the line does not come within the timeout, or the process exits first, the process
+ * is killed and the promise rejects with everything it printed. The child gets an IPC channel, so
+ * it shuts itself down if the test process dies without stopping it.
+ */
+export function spawnReady(bin: BinName, args: readonly string[], options: SpawnReadyOptions = {}): Promise<ManagedProcess> {
+  const readyTimeoutMs = options.readyTimeoutMs ?? 20_000;
+  const child = spawn(process.execPath, [binPath(bin), ...args], {
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let hasExited = false;
+  const exited = new Promise<ExitInfo>((resolve) => {
+    child.once('exit', (code, signal) => {
+      hasExited = true;
+      resolve({ code, signal });
+    });
+  });
+  // Never let the channel or the pipes keep the test process alive.
+  child.channel?.unref();
+  child.unref();
+
+  return new Promise<ManagedProcess>((resolve, reject) => {
+    let pending = '';
+    let settled = false;
+    const describe = (why: string): Error =>
+      new Error(`${bin} ${args.join(' ')}: ${why}\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`);
+    const fail = (why: string): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (!hasExited) child.kill('SIGKILL');
+      reject(describe(why));
+    };
+    const timer = setTimeout(() => fail(`no ready line within ${readyTimeoutMs} ms`), readyTimeoutMs);
+
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (settled) return;
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        const readyLine = parseReadyLine(line);
+        if (readyLine === undefined) continue;
+        settled = true;
+        clearTimeout(timer);
+        resolve(managed(readyLine));
+        return;
+      }
+    });
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', (err) => fail(`could not start: ${err.message}`));
+    void exited.then(({ code, signal }) => fail(`exited before it was ready (${signal ?? `code ${String(code)}`})`));
+  });
+
+  function managed(readyLine: ReadyLine): ManagedProcess {
+    const kill = (signal: NodeJS.Signals = 'SIGTERM'): void => {
+      if (!hasExited) child.kill(signal);
+    };
+    return {
+      bin,
+      pid: child.pid ?? readyLine.pid,
+      endpoint: readyLine.endpoint,
+      id: readyLine.id ?? readyLine.role,
+      readyLine,
+      get stdout() {
+        return stdout;
+      },
+      get stderr() {
+        return stderr;
+      },
+      exited,
+      get hasExited() {
+        return hasExited;
+      },
+      kill,
+      async stop(graceMs = 10_000) {
+        if (hasExited) return exited;
+        kill('SIGTERM');
+        const timer = setTimeout(() => kill('SIGKILL'), graceMs);
+        try {
+          return await exited;
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+    };
+  }
+}

@@ -1,0 +1,91 @@
+import { Brainer } from '@brainer/client';
+import type { LogOptions } from './log-args.js';
+import type { ManagedProcess, SpawnReadyOptions } from './managed-process.js';
+import { startBroker } from './start-broker.js';
+import { startNode, type StartNodeOptions } from './start-node.js';
+import { waitFor } from './wait-for.js';
+
+export interface StartClusterOptions extends SpawnReadyOptions, LogOptions {
+  /** How many nodes. Default 3. */
+  nodes?: number;
+  /** Heartbeat interval in ms for the broker. Default: the broker's own (500). */
+  heartbeatMs?: number;
+  /**
+   * Resolve only once the broker lists every node as `ready`. Default true. Set it to false to
+   * watch a cluster form.
+   */
+  waitUntilReady?: boolean;
+}
+
+export interface TestCluster {
+  broker: ManagedProcess;
+  /** The nodes, in start order (ids node1, node2, ...), including any added later. */
+  nodes: ManagedProcess[];
+  /** The broker's real endpoint. */
+  endpoint: string;
+  /** A connected client for this cluster; `stop()` closes it. */
+  client(options?: { timeoutMs?: number }): Promise<Brainer>;
+  /** Starts one more node on this broker; `stop()` stops it. */
+  addNode(options?: StartNodeOptions): Promise<ManagedProcess>;
+  /** Closes every client, then stops every node and the broker. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Starts a broker and N nodes on loopback with free ports, as real child processes. */
+export async function startCluster(options: StartClusterOptions = {}): Promise<TestCluster> {
+  const count = options.nodes ?? 3;
+  const broker = await startBroker({ ...options, ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }) });
+  const nodes: ManagedProcess[] = [];
+  const clients: Brainer[] = [];
+  const nodeOptions = (i: number, extra: StartNodeOptions = {}): StartNodeOptions => ({
+    env: options.env,
+    readyTimeoutMs: options.readyTimeoutMs,
+    logLevel: options.logLevel,
+    debug: options.debug,
+    id: `node${i + 1}`,
+    ...extra,
+  });
+
+  const cluster: TestCluster = {
+    broker,
+    nodes,
+    endpoint: broker.endpoint,
+    async client(clientOptions = {}) {
+      const client = new Brainer(broker.endpoint, { timeoutMs: clientOptions.timeoutMs ?? 5000 });
+      clients.push(client);
+      await client.connect();
+      return client;
+    },
+    async addNode(extra = {}) {
+      const node = await startNode(broker.endpoint, nodeOptions(nodes.length, extra));
+      nodes.push(node);
+      return node;
+    },
+    async stop() {
+      await Promise.all(clients.splice(0).map((c) => c.close().catch(() => undefined)));
+      await Promise.all(nodes.map((n) => n.stop()));
+      await broker.stop();
+    },
+  };
+
+  try {
+    const started = await Promise.allSettled(Array.from({ length: count }, (_, i) => startNode(broker.endpoint, nodeOptions(i))));
+    for (const result of started) if (result.status === 'fulfilled') nodes.push(result.value);
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    if (options.waitUntilReady ?? true) {
+      const probe = await cluster.client();
+      await waitFor(
+        async () => {
+          const listed = await probe.nodes();
+          return listed.length === count && listed.every((n) => n.state === 'ready');
+        },
+        { timeoutMs: options.readyTimeoutMs ?? 20_000, description: `${count} ready nodes` },
+      );
+    }
+    return cluster;
+  } catch (err) {
+    await cluster.stop();
+    throw err;
+  }
+}

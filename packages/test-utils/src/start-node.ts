@@ -1,0 +1,28 @@
+import { logArgs, type LogOptions } from './log-args.js';
+import { spawnReady, type ManagedProcess, type SpawnReadyOptions } from './managed-process.js';
+
+export interface StartNodeOptions extends SpawnReadyOptions, LogOptions {
+  /** Node id. Default: chosen by the node. */
+  id?: string;
+  /** The node's own endpoint. Default `tcp://127.0.0.1:*`: a free loopback port. */
+  nodeEndpoint?: string;
+  /** More arguments for run-node. */
+  args?: readonly string[];
+}
+
+/** Starts `run-node` against a broker as a child process and resolves once it is serving. */
+export function startNode(brokerEndpoint: string, options: StartNodeOptions = {}): Promise<ManagedProcess> {
+  return spawnReady(
+    'run-node',
+    [
+      '--broker',
+      brokerEndpoint,
+      '--node-endpoint',
+      options.nodeEndpoint ?? 'tcp://127.0.0.1:*',
+      ...(options.id === undefined ? [] : ['--id', options.id]),
+      ...logArgs(options),
+      ...(options.args ?? []),
+    ],
+    options,
+  );
+}
