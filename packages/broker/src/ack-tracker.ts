@@ -13,6 +13,8 @@ export interface PendingWrite {
   readonly primaryId: string;
   /** For a delete: whether some node reported that it removed a key. */
   removed: boolean;
+  /** The client write's key in the dedup table, if it came from a client. */
+  readonly dedupKey: string | undefined;
 }
 
 /** A node that left while it may still hold a read lease: `all` writes past `acked` wait until `until`. */

@@ -14,7 +14,7 @@ export class BrokerTransport {
     mandatory: true,
     handover: true,
     sendTimeout: 0,
-    sendHighWaterMark: 100_000,
+    sendHighWaterMark: 20_000,
     receiveHighWaterMark: 100_000,
     linger: 0,
   });

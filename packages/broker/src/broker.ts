@@ -16,6 +16,7 @@ import { Observable, Subject } from 'rxjs';
 import { AckTracker, type PendingWrite } from './ack-tracker.js';
 import { BrokerTransport } from './broker-transport.js';
 import type { BrokerEvent } from './events.js';
+import { DedupTable } from './dedup-table.js';
 import { ExpiryQueue } from './expiry-queue.js';
 import { Membership } from './membership.js';
 import type { NodeRecord } from './node-record.js';
@@ -45,6 +46,7 @@ export class Broker {
   private readonly membership = new Membership();
   private readonly sequencer = new Sequencer();
   private readonly expiries = new ExpiryQueue();
+  private readonly dedup = new DedupTable();
   private readonly acks: AckTracker;
   private readonly reads: ReadRouter;
   private readonly nodesQuery: NodesQuery;
@@ -78,7 +80,7 @@ export class Broker {
       this.now,
       {
         completed: (write) => this.onWriteCompleted(write),
-        failed: (write, code, message) => this.replyTo(write.target, { id: 0, ok: false, code, message }),
+        failed: (write, code, message) => this.onWriteFailed(write, code, message),
       },
       this.now() + this.options.leaseMs,
     );
@@ -293,15 +295,30 @@ export class Broker {
       this.replyTo(target, fail(0, 'ERR_NO_NODES', this.recovering ? "the broker is still learning the nodes' state" : 'no ready nodes'));
       return;
     }
+    const dedupKey = target ? DedupTable.key(target.peerKey, target.opId) : undefined;
+    if (dedupKey !== undefined) {
+      const seen = this.dedup.get(dedupKey);
+      if (seen?.done) return this.replyTo(target, writeReply(seen.kind, seen.removed));
+      if (seen) return void seen.waiters.push(target!);
+      this.dedup.pending(dedupKey, write.kind);
+    }
     if (write.kind === 'set') this.expiries.set(write.key, write.expiresAt);
     else this.expiries.delete(write.key);
     const seq = this.sequencer.next(write);
-    this.acks.add({ seq, kind: write.kind, target, mode: wait, primaryId, removed: false });
+    this.acks.add({ seq, kind: write.kind, target, mode: wait, primaryId, removed: false, dedupKey });
     this.outbox.schedule();
   }
 
   private onWriteCompleted(write: PendingWrite): void {
-    this.replyTo(write.target, { id: 0, ok: true, value: write.kind === 'del' ? (write.removed ? 1 : 0) : undefined });
+    const reply = writeReply(write.kind, write.removed);
+    this.replyTo(write.target, reply);
+    if (write.dedupKey !== undefined) for (const waiter of this.dedup.complete(write.dedupKey, write.removed)) this.replyTo(waiter, reply);
+  }
+
+  private onWriteFailed(write: PendingWrite, code: ErrorCode, message: string): void {
+    const reply = fail(0, code, message);
+    this.replyTo(write.target, reply);
+    if (write.dedupKey !== undefined) for (const waiter of this.dedup.forget(write.dedupKey)) this.replyTo(waiter, reply);
   }
 
   private replyTo(target: ReplyTarget | undefined, reply: Reply): void {
@@ -478,20 +495,27 @@ export class Broker {
     node.seq = message.seq;
     node.digest = message.digest;
     if (node.state === 'joining') node.progress = message.progress;
+    // Only a ready node gets a read lease: a joiner's reads could miss writes acknowledged without it.
     this.outbox.sendNow(node.peer, {
       type: 'heartbeat-ack',
       sentAt: message.sentAt,
       epoch: this.sequencer.epoch,
-      leaseMs: this.options.leaseMs,
+      leaseMs: node.state === 'ready' ? this.options.leaseMs : 0,
     });
   }
 
   private checkLiveness(): void {
     const limit = this.options.heartbeatMs * this.options.heartbeatLiveness;
     const now = this.now();
+    const lastSeq = this.sequencer.lastSeq;
     for (const node of [...this.membership.all()]) {
-      if (now - node.lastHeartbeatAt > limit)
-        this.dropNode(node, `missed ${this.options.heartbeatLiveness} heartbeats`, node.leaseGrantedAt + this.options.leaseMs);
+      const leaseEndsAt = node.leaseGrantedAt + this.options.leaseMs;
+      if (now - node.lastHeartbeatAt > limit) this.dropNode(node, `missed ${this.options.heartbeatLiveness} heartbeats`, leaseEndsAt);
+      // A node that cannot keep up is dropped rather than waited on, which also bounds what the
+      // broker holds for it; it joins again once it catches its breath.
+      else if (node.state === 'ready' && lastSeq - node.acked > this.options.maxOutstandingWrites) {
+        this.dropNode(node, `fell ${lastSeq - node.acked} writes behind`, leaseEndsAt);
+      }
     }
   }
 
@@ -552,6 +576,10 @@ export class Broker {
 }
 
 type PendingWriteInput = { kind: 'set'; key: string; value: Buffer; expiresAt: number } | { kind: 'del'; key: string };
+
+function writeReply(kind: 'set' | 'del', removed: boolean): Reply {
+  return { id: 0, ok: true, value: kind === 'del' ? (removed ? 1 : 0) : undefined };
+}
 
 function fail(id: number, code: ErrorCode, message: string): Reply {
   return { id, ok: false, code, message };

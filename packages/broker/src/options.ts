@@ -22,6 +22,11 @@ export interface BrokerOptions {
   leaseMs: number;
   /** How long a node has to answer a forwarded read before the next node is tried, in ms. Default 1000. */
   readTimeoutMs: number;
+  /**
+   * Most writes a ready node may be behind before it is dropped (it then joins again). Together
+   * with the socket's high-water mark, this bounds what the broker holds for a slow node. Default 100,000.
+   */
+  maxOutstandingWrites: number;
   /** Size limits on keys, values and batches. */
   limits: Limits;
   /** Where the broker logs. Default: silent. */
@@ -36,6 +41,7 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
   heartbeatLiveness: 3,
   leaseMs: 1000,
   readTimeoutMs: 1000,
+  maxOutstandingWrites: 100_000,
   limits: DEFAULT_LIMITS,
   logger: silentLogger,
   now: () => performance.now(),
@@ -54,6 +60,7 @@ export function resolveBrokerOptions(options: Partial<BrokerOptions>): BrokerOpt
   requireInteger('heartbeatLiveness', resolved.heartbeatLiveness, 2, 100);
   requireInteger('leaseMs', resolved.leaseMs, 1, 600_000);
   requireInteger('readTimeoutMs', resolved.readTimeoutMs, 1, 600_000);
+  requireInteger('maxOutstandingWrites', resolved.maxOutstandingWrites, 1);
   requireInteger('limits.maxKeyBytes', resolved.limits.maxKeyBytes, 1);
   requireInteger('limits.maxValueBytes', resolved.limits.maxValueBytes, 0);
   requireInteger('limits.maxBatchOps', resolved.limits.maxBatchOps, 1);

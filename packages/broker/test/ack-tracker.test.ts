@@ -45,6 +45,7 @@ function setup(startFenceUntil = 0) {
     mode,
     primaryId,
     removed: false,
+    dedupKey: undefined,
   });
   return { membership, nodes, tracker, completed, failed, write, tick: (ms: number) => (clock += ms) };
 }

@@ -55,11 +55,7 @@ export class Brainer {
     requireEndpoint('endpoint', endpoint);
     this.options = resolveBrainerOptions(options);
     this.logger = this.options.logger;
-    this.requests = new PendingRequests(
-      (ops) => this.transport?.send(encode({ type: 'request', ops })),
-      this.options.timeoutMs,
-      this.options.now,
-    );
+    this.requests = new PendingRequests((ops) => this.transport?.send(encode({ type: 'request', ops })), this.options);
   }
 
   /** Opens the connection and checks that the broker answers. */

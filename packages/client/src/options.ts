@@ -1,8 +1,13 @@
 import { requireInteger, silentLogger, type Logger } from '@brainer/protocol';
 
 export interface BrainerOptions {
-  /** How long each call waits for its answer before it rejects with ERR_TIMEOUT, in ms. Default 5000. */
+  /** How long each call waits for its answer, retries included, before it rejects with ERR_TIMEOUT, in ms. Default 5000. */
   timeoutMs: number;
+  /**
+   * How long one attempt waits before the call is sent again, in ms. Retries reuse the op's id and
+   * the client's identity, so the broker applies a retried write at most once. Default 2000.
+   */
+  attemptTimeoutMs: number;
   /** Where the client logs. Default: silent. */
   logger: Logger;
   /** A monotonic clock in ms. Default `performance.now`. */
@@ -11,6 +16,7 @@ export interface BrainerOptions {
 
 export const DEFAULT_BRAINER_OPTIONS: BrainerOptions = {
   timeoutMs: 5000,
+  attemptTimeoutMs: 2000,
   logger: silentLogger,
   now: () => performance.now(),
 };
@@ -18,5 +24,6 @@ export const DEFAULT_BRAINER_OPTIONS: BrainerOptions = {
 export function resolveBrainerOptions(options: Partial<BrainerOptions>): BrainerOptions {
   const resolved = { ...DEFAULT_BRAINER_OPTIONS, ...options };
   requireInteger('timeoutMs', resolved.timeoutMs, 1, 3_600_000);
+  requireInteger('attemptTimeoutMs', resolved.attemptTimeoutMs, 1, 3_600_000);
   return resolved;
 }

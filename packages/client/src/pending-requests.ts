@@ -1,18 +1,34 @@
-import { BrainerError, RemoteError, TimeoutError, type Op, type Reply, type ReplyValue } from '@brainer/protocol';
+import { BrainerError, RemoteError, TimeoutError, type ErrorCode, type Op, type Reply, type ReplyValue } from '@brainer/protocol';
 
 /** Op without its id: the queue assigns ids. */
 export type OpInput = Op extends infer T ? (T extends Op ? Omit<T, 'id'> : never) : never;
 
+/** Answers after which the same op is sent again: nothing was applied, or a retry is deduplicated. */
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['ERR_NO_NODES', 'ERR_NOT_READY', 'ERR_NO_LEASE', 'ERR_BACKPRESSURE', 'ERR_TIMEOUT']);
+
 interface Pending {
   resolve(value: ReplyValue): void;
   reject(error: Error): void;
+  op: Op;
+  /** When the call gives up. */
   deadline: number;
-  op: OpInput['op'];
+  /** When the op is sent again if no answer has come. */
+  resendAt: number;
+  attempts: number;
+  lastError: Error | undefined;
+}
+
+export interface PendingRequestsOptions {
+  timeoutMs: number;
+  attemptTimeoutMs: number;
+  now: () => number;
 }
 
 /**
- * Matches replies to calls by request id, and coalesces the calls made in one tick into one
- * request frame. Every call has a deadline; one timer sweeps them in order.
+ * Matches replies to calls by request id, and coalesces the calls made in one tick into one request
+ * frame. A call that gets no answer within the attempt timeout, or a retryable error, is sent again
+ * with the same id (with backoff) until its deadline: the broker answers a retried write with the
+ * first attempt's outcome, so a write is applied at most once.
  */
 export class PendingRequests {
   private readonly pending = new Map<number, Pending>();
@@ -23,10 +39,9 @@ export class PendingRequests {
 
   constructor(
     private readonly send: (ops: Op[]) => void,
-    private readonly timeoutMs: number,
-    private readonly now: () => number,
+    private readonly options: PendingRequestsOptions,
   ) {
-    this.sweeper = setInterval(() => this.sweep(), Math.min(250, Math.max(5, timeoutMs / 10)));
+    this.sweeper = setInterval(() => this.sweep(), Math.min(50, Math.max(5, options.timeoutMs / 10)));
     this.sweeper.unref();
   }
 
@@ -36,22 +51,38 @@ export class PendingRequests {
 
   call(input: OpInput): Promise<ReplyValue> {
     return new Promise<ReplyValue>((resolve, reject) => {
-      const id = this.nextId();
-      this.pending.set(id, { resolve, reject, deadline: this.now() + this.timeoutMs, op: input.op });
-      this.queued.push({ ...input, id } as Op);
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        queueMicrotask(() => this.flush());
-      }
+      const now = this.options.now();
+      const op = { ...input, id: this.nextId() } as Op;
+      this.pending.set(op.id, {
+        resolve,
+        reject,
+        op,
+        deadline: now + this.options.timeoutMs,
+        resendAt: now + this.options.attemptTimeoutMs,
+        attempts: 1,
+        lastError: undefined,
+      });
+      this.enqueue(op);
     });
   }
 
   onReply(reply: Reply): void {
     const pending = this.pending.get(reply.id);
     if (!pending) return;
+    if (reply.ok) {
+      this.pending.delete(reply.id);
+      pending.resolve(reply.value);
+      return;
+    }
+    const error = new RemoteError(reply.code, reply.message);
+    const backoff = Math.min(500, 25 * 2 ** pending.attempts);
+    if (RETRYABLE.has(reply.code) && this.options.now() + backoff < pending.deadline) {
+      pending.lastError = error;
+      pending.resendAt = this.options.now() + backoff;
+      return;
+    }
     this.pending.delete(reply.id);
-    if (reply.ok) pending.resolve(reply.value);
-    else pending.reject(new RemoteError(reply.code, reply.message));
+    pending.reject(error);
   }
 
   /** Rejects every call still waiting, as when the client closes. */
@@ -65,6 +96,14 @@ export class PendingRequests {
     clearInterval(this.sweeper);
   }
 
+  private enqueue(op: Op): void {
+    this.queued.push(op);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
   private flush(): void {
     this.flushScheduled = false;
     const ops = this.queued;
@@ -72,13 +111,20 @@ export class PendingRequests {
     if (ops.length > 0) this.send(ops);
   }
 
-  /** Calls share one timeout, so deadlines rise in insertion order and the sweep stops at the first live one. */
   private sweep(): void {
-    const now = this.now();
+    const now = this.options.now();
     for (const [id, pending] of this.pending) {
-      if (pending.deadline > now) break;
-      this.pending.delete(id);
-      pending.reject(new TimeoutError(`${pending.op} got no answer within ${this.timeoutMs} ms`));
+      if (pending.deadline <= now) {
+        this.pending.delete(id);
+        pending.reject(
+          pending.lastError ??
+            new TimeoutError(`${pending.op.op} got no answer within ${this.options.timeoutMs} ms (${pending.attempts} attempts)`),
+        );
+      } else if (pending.resendAt <= now) {
+        pending.attempts++;
+        pending.resendAt = now + this.options.attemptTimeoutMs;
+        this.enqueue(pending.op);
+      }
     }
   }
 

@@ -5,9 +5,11 @@ import { Dealer } from 'zeromq';
  * misbehaving or foreign peer would.
  */
 export class RawPeer {
-  private readonly socket = new Dealer({ linger: 0, receiveTimeout: 3000 });
+  private readonly socket: Dealer;
 
-  constructor(endpoint: string) {
+  /** `routingId` fixes the peer's identity, as a client does so that its retries are recognised. */
+  constructor(endpoint: string, routingId?: string) {
+    this.socket = new Dealer({ linger: 0, receiveTimeout: 3000, ...(routingId === undefined ? {} : { routingId }) });
     this.socket.connect(endpoint);
   }
 

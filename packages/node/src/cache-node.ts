@@ -200,7 +200,8 @@ export class CacheNode {
         return;
       }
       case 'heartbeat-ack':
-        if (message.epoch === this.replica.epoch && this.replica.state === 'ready') {
+        // A lease comes only from a broker that holds this node ready (leaseMs 0 otherwise).
+        if (message.epoch === this.replica.epoch && this.replica.state === 'ready' && message.leaseMs > 0) {
           this.leaseUntil = Math.max(this.leaseUntil, message.sentAt + message.leaseMs);
         }
         return;
@@ -336,6 +337,8 @@ export class CacheNode {
     switch (event.type) {
       case 'node:state':
         this.logger.info(`node ${event.state}`, { id: this.id, epoch: event.epoch, seq: event.seq, keys: this.replica.engine.size });
+        // Ask for a read lease now rather than a heartbeat from now.
+        if (event.state === 'ready') this.sendHeartbeat(this.now());
         break;
       case 'join:started':
         this.logger.info('join started', { joinId: event.joinId, source: event.sourceId, minSeq: event.minSeq });

@@ -232,8 +232,8 @@ export class Replica {
     if (!join || !join.loaded || join.snapshotSeq === undefined || this.position < join.snapshotSeq) return;
     this.join = undefined;
     this.effects.stopSnapshot();
-    this.becomeReady();
     this.effects.toBroker({ type: 'caught-up', joinId: join.id, seq: this.position });
+    this.becomeReady();
     this.effects.emit({
       type: 'join:completed',
       joinId: join.id,

@@ -1,11 +1,23 @@
 /** Byte span reserved for one chunk in a location: location = chunk * SPAN + offset. */
 const SPAN = 2 ** 32;
 
+/** Copies below this many bytes are faster by hand than through Buffer#copy's bindings. */
+const HAND_COPY_MAX = 256;
+
+/** Copies `source[start, end)` to `target` at `offset`. */
+export function copyBytes(source: Uint8Array, start: number, end: number, target: Buffer, offset: number): void {
+  const length = end - start;
+  if (length <= HAND_COPY_MAX) for (let i = 0; i < length; i++) target[offset + i] = source[start + i]!;
+  else if (Buffer.isBuffer(source)) source.copy(target, offset, start, end);
+  else target.set(source.subarray(start, end), offset);
+}
+
 /**
- * Holds values in large shared buffers instead of one Buffer object each, which costs far less
- * memory per key. Values are appended and never changed in place; freed bytes are counted, and a
- * chunk whose values are all freed is released. The engine moves the live values out of sparse
- * chunks when too much is garbage (see `sparseChunks`).
+ * Holds byte records (the engine keeps each entry's key and value in one) in large shared buffers
+ * instead of one Buffer object each, which costs far less memory per key. Records are appended and
+ * never changed in place; freed bytes are counted, and a chunk whose records are all freed is
+ * released. The engine moves the live records out of sparse chunks when too much is garbage (see
+ * `sparseChunks`).
  */
 export class ValueArena {
   private chunks: (Buffer | undefined)[] = [];
@@ -27,34 +39,40 @@ export class ValueArena {
     return this.total - this.live;
   }
 
-  /** Copies `source[start, end)` in and returns its location. */
-  store(source: Uint8Array, start = 0, end = source.length): number {
-    const length = end - start;
+  /**
+   * Reserves `length` bytes and returns their location, for the caller to fill through
+   * `chunkBuffer` and `offsetOf`.
+   */
+  allocate(length: number): number {
     if (length > this.chunkBytes / 4) {
-      // A large value gets a chunk of its own, released as soon as it is freed.
+      // A large record gets a chunk of its own, released as soon as it is freed.
       const id = this.newChunk(length);
-      this.chunks[id]!.set(source.subarray(start, end));
       this.liveBytes[id] = length;
       this.live += length;
       return id * SPAN;
     }
     if (this.current < 0 || this.used + length > this.chunks[this.current]!.length) {
+      const previous = this.current;
       this.current = this.newChunk(this.chunkBytes);
+      // A chunk emptied while it was being filled is released once it no longer is.
+      if (previous >= 0 && this.liveBytes[previous] === 0) this.release(previous);
       this.used = 0;
     }
     const offset = this.used;
-    const chunk = this.chunks[this.current]!;
-    // Small copies are faster by hand than through Buffer#copy's bindings.
-    if (length <= 256) for (let i = 0; i < length; i++) chunk[offset + i] = source[start + i]!;
-    else if (Buffer.isBuffer(source)) source.copy(chunk, offset, start, end);
-    else chunk.set(source.subarray(start, end), offset);
     this.used += length;
     this.liveBytes[this.current]! += length;
     this.live += length;
     return this.current * SPAN + offset;
   }
 
-  /** A view of the stored bytes (not a copy; it stays valid after the value is freed). */
+  /** Copies `source[start, end)` in and returns its location. */
+  store(source: Uint8Array, start = 0, end = source.length): number {
+    const location = this.allocate(end - start);
+    copyBytes(source, start, end, this.chunkBuffer(location), this.offsetOf(location));
+    return location;
+  }
+
+  /** A view of the stored bytes (not a copy; it stays valid after the record is freed). */
   view(location: number, length: number): Buffer {
     const id = Math.floor(location / SPAN);
     const offset = location - id * SPAN;
@@ -67,7 +85,8 @@ export class ValueArena {
   }
 
   offsetOf(location: number): number {
-    return location % SPAN;
+    // Not `location % SPAN`: a float modulo is a call out of JIT code.
+    return location - Math.floor(location / SPAN) * SPAN;
   }
 
   free(location: number, length: number): void {

@@ -1,0 +1,61 @@
+import type { ReplyTarget } from './reply-target.js';
+
+/** What the broker remembers of one client write, by the client's id and the op's id. */
+export interface DedupEntry {
+  done: boolean;
+  kind: 'set' | 'del';
+  /** For a delete that is done: whether it removed a key. */
+  removed: boolean;
+  /** Retries that arrived while the write was pending: they get the same answer. */
+  waiters: ReplyTarget[];
+}
+
+/**
+ * Makes client writes idempotent: a client retries a write with the same op id on the same
+ * connection identity, and the broker answers a retry of a write it has seen with that write's
+ * outcome instead of applying it again. Bounded: the oldest entries are forgotten first.
+ */
+export class DedupTable {
+  private readonly entries = new Map<string, DedupEntry>();
+
+  constructor(private readonly capacity = 200_000) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  static key(peerKey: string, opId: number): string {
+    return `${peerKey}:${opId}`;
+  }
+
+  get(key: string): DedupEntry | undefined {
+    return this.entries.get(key);
+  }
+
+  pending(key: string, kind: 'set' | 'del'): void {
+    this.entries.set(key, { done: false, kind, removed: false, waiters: [] });
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  /** Marks the write done and returns the retries that were waiting for it. */
+  complete(key: string, removed: boolean): ReplyTarget[] {
+    const entry = this.entries.get(key);
+    if (!entry) return [];
+    entry.done = true;
+    entry.removed = removed;
+    const waiters = entry.waiters;
+    entry.waiters = [];
+    return waiters;
+  }
+
+  /** Forgets a write whose outcome is unknown, returning its waiting retries. */
+  forget(key: string): ReplyTarget[] {
+    const entry = this.entries.get(key);
+    this.entries.delete(key);
+    return entry?.waiters ?? [];
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
