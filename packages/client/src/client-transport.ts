@@ -1,9 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { Dealer } from 'zeromq';
 import { SerialSender, eventLoopYielder } from '@brainer/protocol';
 
 /** The client's only contact with ZeroMQ: one DEALER connected to a broker (or a node). */
 export class ClientTransport {
-  private readonly socket = new Dealer({ sendHighWaterMark: 100_000, receiveHighWaterMark: 100_000, linger: 0 });
+  // A fixed identity survives reconnects, so the broker recognises a retried write as the same one.
+  private readonly socket = new Dealer({
+    routingId: `c-${randomBytes(8).toString('hex')}`,
+    sendHighWaterMark: 100_000,
+    receiveHighWaterMark: 100_000,
+    linger: 0,
+  });
   private readonly sender: SerialSender<Buffer>;
 
   constructor(endpoint: string, onFrames: (frames: Buffer[]) => void, onSendError: (error: unknown) => void) {
