@@ -1,36 +1,88 @@
-import { eventLoopYielder } from '@brainer/protocol';
-import { Router } from 'zeromq';
+import { chmod } from 'node:fs/promises';
+import { RateLimitedLog, ZAP_DOMAIN, eventLoopYielder, ipcSocketPath, type Logger } from '@brainer/protocol';
+import { Context, Router } from 'zeromq';
+import { ZapAuthenticator } from './zap-authenticator.js';
 
 export type FrameHandler = (peer: Buffer, frames: Buffer[]) => void;
 export type SendErrorHandler = (peer: Buffer, error: unknown) => void;
 export type HandlerErrorHandler = (error: unknown) => void;
 
+/** What the transport takes from the broker's options: access control, and where it logs refusals. */
+export interface BrokerTransportOptions {
+  /** Z85 secret key: when set, the ROUTER is a CURVE server and only `allowedClientKeys` get in. */
+  curveSecretKey: string | undefined;
+  allowedClientKeys: ReadonlySet<string>;
+  /** Mode of an ipc socket file, set right after bind. */
+  ipcSocketMode: number;
+  logger: Logger;
+  now: () => number;
+}
+
 /**
- * The broker's only contact with ZeroMQ: one ROUTER that clients and nodes connect to. Sends never
+ * The broker's contact with ZeroMQ (with zap-authenticator.ts, its ZAP handler): one ROUTER that clients and nodes connect to. Sends never
  * block: a peer that is gone or full makes the send fail, and the failure is reported, not dropped.
+ * With a CURVE secret key, the ROUTER is a CURVE server in a context of its own, whose ZAP handler
+ * (zap-authenticator.ts) admits only the allowlisted public keys; refusals and failed handshakes
+ * are logged, at most one line per 5 s of each kind.
  */
 export class BrokerTransport {
-  private readonly router = new Router({
+  private readonly router: Router;
+  private readonly zap: ZapAuthenticator | undefined;
+  private readonly routerOptions = {
     mandatory: true,
     handover: true,
     sendTimeout: 0,
     sendHighWaterMark: 20_000,
     receiveHighWaterMark: 100_000,
     linger: 0,
-  });
+  };
   private closed = false;
 
   constructor(
     private readonly onFrames: FrameHandler,
     private readonly onSendError: SendErrorHandler,
     private readonly onHandlerError: HandlerErrorHandler,
-  ) {}
+    private readonly options: BrokerTransportOptions,
+  ) {
+    const { curveSecretKey } = options;
+    if (curveSecretKey === undefined) {
+      this.router = new Router(this.routerOptions);
+      return;
+    }
+    // A context of its own, so that its ZAP handler answers for this socket alone, even when other
+    // CURVE servers live in the same process.
+    const context = new Context({ blocky: false });
+    // zapEnforceDomain: with no ZAP handler present, libzmq refuses the handshake instead of letting everyone in.
+    this.router = new Router({
+      ...this.routerOptions,
+      context,
+      curveServer: true,
+      curveSecretKey,
+      zapDomain: ZAP_DOMAIN,
+      zapEnforceDomain: true,
+    });
+    const log = new RateLimitedLog(options.logger, options.now);
+    this.zap = new ZapAuthenticator(context, options.allowedClientKeys, (refusal) =>
+      log.warn('zap-refused', `refused a connection: ${refusal.reason}`, { ...refusal }),
+    );
+    this.router.events.on('handshake:error:protocol', (event) =>
+      log.warn('curve-handshake', 'a connection failed the CURVE handshake (a peer without CURVE, or with the wrong broker key)', {
+        address: event.address,
+        code: event.error.code,
+      }),
+    );
+  }
 
   /** Binds and starts receiving. Resolves with the bound endpoint (the real port for `tcp://...:*`). */
   async bind(endpoint: string): Promise<string> {
+    await this.zap?.start();
     await this.router.bind(endpoint);
+    const bound = this.router.lastEndpoint ?? endpoint;
+    // Owner-only by default: on ipc, the file mode is the only thing that says who may connect.
+    const path = ipcSocketPath(bound);
+    if (path !== undefined) await chmod(path, this.options.ipcSocketMode);
     void this.receive();
-    return this.router.lastEndpoint ?? endpoint;
+    return bound;
   }
 
   send(peer: Buffer, frame: Buffer): void {
@@ -42,6 +94,7 @@ export class BrokerTransport {
     if (this.closed) return;
     this.closed = true;
     this.router.close();
+    this.zap?.close();
   }
 
   private async receive(): Promise<void> {

@@ -73,6 +73,7 @@ export class Broker {
       (peer, frames) => this.onFrames(peer, frames),
       (peer, error) => this.onSendError(peer, error),
       (error) => this.logger.error('a message handler failed; the broker goes on', { error: String((error as Error)?.stack ?? error) }),
+      this.options,
     );
     this.outbox = new Outbox(this.transport, () => this.flushWrites());
     this.acks = new AckTracker(
@@ -242,6 +243,10 @@ export class Broker {
   }
 
   private onOp(target: ReplyTarget, op: Op): void {
+    if (this.recovering && (op.op === 'get' || op.op === 'keys' || op.op === 'set' || op.op === 'del')) {
+      // Retryable: the nodes are re-registering with a new broker, and serve again within a second.
+      return this.replyTo(target, fail(op.id, 'ERR_NOT_READY', "the broker is starting and still learning the nodes' state"));
+    }
     switch (op.op) {
       case 'ping':
         return this.replyTo(target, { id: op.id, ok: true, value: undefined });
@@ -291,10 +296,7 @@ export class Broker {
 
   private submitWrite(target: ReplyTarget | undefined, write: PendingWriteInput, wait: 'all' | 'primary'): void {
     const primaryId = this.membership.ring.primary(write.key);
-    if (this.recovering || primaryId === undefined) {
-      this.replyTo(target, fail(0, 'ERR_NO_NODES', this.recovering ? "the broker is still learning the nodes' state" : 'no ready nodes'));
-      return;
-    }
+    if (primaryId === undefined) return this.replyTo(target, fail(0, 'ERR_NO_NODES', 'no ready nodes'));
     const dedupKey = target ? DedupTable.key(target.peerKey, target.opId) : undefined;
     if (dedupKey !== undefined) {
       const seen = this.dedup.get(dedupKey);

@@ -1,7 +1,9 @@
 import {
   DEFAULT_LIMITS,
   InvalidOptionError,
+  requireCurveKey,
   requireEndpoint,
+  requireFileMode,
   requireInteger,
   silentLogger,
   type Limits,
@@ -29,6 +31,20 @@ export interface BrokerOptions {
   maxOutstandingWrites: number;
   /** Size limits on keys, values and batches. */
   limits: Limits;
+  /**
+   * The broker's CURVE secret key, Z85 (40 characters). When set, the ROUTER is a CURVE server:
+   * every connection is encrypted, and only a peer whose public key is in `allowedClientKeys`
+   * gets through the handshake. Clients and nodes need the matching public key. Default: none
+   * (no CURVE: anyone who can reach the endpoint may connect).
+   */
+  curveSecretKey: string | undefined;
+  /**
+   * The Z85 public keys, of clients and nodes alike, that may connect when `curveSecretKey` is set.
+   * Each refused connection is logged (at most one line per 5 s). Default: none.
+   */
+  allowedClientKeys: ReadonlySet<string>;
+  /** File mode given to the socket file of an `ipc://` endpoint right after bind. Default 0o600 (owner only). */
+  ipcSocketMode: number;
   /** Where the broker logs. Default: silent. */
   logger: Logger;
   /** A monotonic clock in ms. Default `performance.now`. */
@@ -43,6 +59,9 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
   readTimeoutMs: 1000,
   maxOutstandingWrites: 100_000,
   limits: DEFAULT_LIMITS,
+  curveSecretKey: undefined,
+  allowedClientKeys: new Set(),
+  ipcSocketMode: 0o600,
   logger: silentLogger,
   now: () => performance.now(),
 };
@@ -54,6 +73,7 @@ export function resolveBrokerOptions(options: Partial<BrokerOptions>): BrokerOpt
     leaseMs: 2 * heartbeatMs,
     ...options,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
+    allowedClientKeys: new Set(options.allowedClientKeys ?? []),
   };
   requireEndpoint('endpoint', resolved.endpoint);
   requireInteger('heartbeatMs', resolved.heartbeatMs, 10, 60_000);
@@ -64,6 +84,18 @@ export function resolveBrokerOptions(options: Partial<BrokerOptions>): BrokerOpt
   requireInteger('limits.maxKeyBytes', resolved.limits.maxKeyBytes, 1);
   requireInteger('limits.maxValueBytes', resolved.limits.maxValueBytes, 0);
   requireInteger('limits.maxBatchOps', resolved.limits.maxBatchOps, 1);
+  requireFileMode('ipcSocketMode', resolved.ipcSocketMode);
+  if (resolved.curveSecretKey !== undefined) requireCurveKey('curveSecretKey', resolved.curveSecretKey);
+  for (const key of resolved.allowedClientKeys) requireCurveKey('allowedClientKeys', key);
+  if (resolved.curveSecretKey !== undefined && resolved.allowedClientKeys.size === 0) {
+    throw new InvalidOptionError(
+      'allowedClientKeys',
+      'must hold at least one public key when curveSecretKey is set, or no node could connect',
+    );
+  }
+  if (resolved.curveSecretKey === undefined && resolved.allowedClientKeys.size > 0) {
+    throw new InvalidOptionError('allowedClientKeys', 'only works with curveSecretKey: set it too');
+  }
   if (resolved.leaseMs >= resolved.heartbeatMs * resolved.heartbeatLiveness) {
     throw new InvalidOptionError('leaseMs', 'must be shorter than heartbeatMs * heartbeatLiveness');
   }

@@ -4,7 +4,8 @@ import { BrainerError, RemoteError, TimeoutError, type ErrorCode, type Op, type 
 export type OpInput = Op extends infer T ? (T extends Op ? Omit<T, 'id'> : never) : never;
 
 /** Answers after which the same op is sent again: nothing was applied, or a retry is deduplicated. */
-const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['ERR_NO_NODES', 'ERR_NOT_READY', 'ERR_NO_LEASE', 'ERR_BACKPRESSURE', 'ERR_TIMEOUT']);
+// ERR_NO_NODES is final: with no node in the cluster a call fails fast instead of waiting.
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['ERR_NOT_READY', 'ERR_NO_LEASE', 'ERR_BACKPRESSURE', 'ERR_TIMEOUT']);
 
 interface Pending {
   resolve(value: ReplyValue): void;
@@ -21,6 +22,7 @@ interface Pending {
 export interface PendingRequestsOptions {
   timeoutMs: number;
   attemptTimeoutMs: number;
+  retry: boolean;
   now: () => number;
 }
 
@@ -76,7 +78,7 @@ export class PendingRequests {
     }
     const error = new RemoteError(reply.code, reply.message);
     const backoff = Math.min(500, 25 * 2 ** pending.attempts);
-    if (RETRYABLE.has(reply.code) && this.options.now() + backoff < pending.deadline) {
+    if (this.options.retry && RETRYABLE.has(reply.code) && this.options.now() + backoff < pending.deadline) {
       pending.lastError = error;
       pending.resendAt = this.options.now() + backoff;
       return;
@@ -120,7 +122,7 @@ export class PendingRequests {
           pending.lastError ??
             new TimeoutError(`${pending.op.op} got no answer within ${this.options.timeoutMs} ms (${pending.attempts} attempts)`),
         );
-      } else if (pending.resendAt <= now) {
+      } else if (this.options.retry && pending.resendAt <= now) {
         pending.attempts++;
         pending.resendAt = now + this.options.attemptTimeoutMs;
         this.enqueue(pending.op);

@@ -105,7 +105,7 @@ test('a joining node serves no reads: direct reads are refused and brokered read
   const client = await cluster.client({ timeoutMs: 10_000 });
   await preload(client, 40_000);
   const joiner = await cluster.addNode({ id: 'joiner', args: ['--snapshot-chunk-entries', '20', '--snapshot-credit', '1'] });
-  const direct = new Brainer(joiner.endpoint, { timeoutMs: 2000 });
+  const direct = new Brainer(joiner.endpoint, { timeoutMs: 2000, retry: false });
   t.teardown(() => direct.close());
 
   let refusals = 0;
