@@ -63,14 +63,21 @@ export class BrokerTransport {
     });
     const log = new RateLimitedLog(options.logger, options.now);
     this.zap = new ZapAuthenticator(context, options.allowedClientKeys, (refusal) =>
-      log.warn('zap-refused', `refused a connection: ${refusal.reason}`, { ...refusal }),
-    );
-    this.router.events.on('handshake:error:protocol', (event) =>
-      log.warn('curve-handshake', 'a connection failed the CURVE handshake (a peer without CURVE, or with the wrong broker key)', {
-        address: event.address,
-        code: event.error.code,
+      log.warn('zap-refused', `refused a connection: ${refusal.reason}`, {
+        address: refusal.address,
+        mechanism: refusal.mechanism,
+        publicKey: refusal.publicKey,
       }),
     );
+    // A peer without CURVE, or with the wrong server key, fails before ZAP is asked: log that too.
+    const onHandshakeError = (event: { address: string; error: Error & { code?: string } }): void =>
+      log.warn('curve-handshake', 'a connection failed the CURVE handshake (a peer without CURVE, or with the wrong broker key)', {
+        endpoint: event.address,
+        code: event.error.code,
+        error: event.error.message,
+      });
+    this.router.events.on('handshake:error:protocol', onHandshakeError);
+    this.router.events.on('handshake:error:other', onHandshakeError);
   }
 
   /** Binds and starts receiving. Resolves with the bound endpoint (the real port for `tcp://...:*`). */

@@ -20,7 +20,7 @@ import { DedupTable } from './dedup-table.js';
 import { ExpiryQueue } from './expiry-queue.js';
 import { Membership } from './membership.js';
 import type { NodeRecord } from './node-record.js';
-import { NodesQuery } from './nodes-query.js';
+import { NodesQuery, RECENT_FETCH_ID } from './nodes-query.js';
 import { resolveBrokerOptions, type BrokerOptions } from './options.js';
 import { Outbox } from './outbox.js';
 import { ReadRouter } from './read-router.js';
@@ -47,6 +47,8 @@ export class Broker {
   private readonly sequencer = new Sequencer();
   private readonly expiries = new ExpiryQueue();
   private readonly dedup = new DedupTable();
+  /** While set, a new broker waits for a node's recent writes before it takes writes. */
+  private dedupLoading: { nodeId: string; until: number } | undefined;
   private readonly acks: AckTracker;
   private readonly reads: ReadRouter;
   private readonly nodesQuery: NodesQuery;
@@ -208,7 +210,8 @@ export class Broker {
         return;
       case 'reply':
         for (const reply of message.replies) {
-          if (NodesQuery.owns(reply.id)) this.nodesQuery.onReply(node, reply);
+          if (reply.id === RECENT_FETCH_ID) this.onRecentWrites(node, reply);
+          else if (NodesQuery.owns(reply.id)) this.nodesQuery.onReply(node, reply);
           else this.reads.onReply(node, reply);
         }
         return;
@@ -243,7 +246,8 @@ export class Broker {
   }
 
   private onOp(target: ReplyTarget, op: Op): void {
-    if (this.recovering && (op.op === 'get' || op.op === 'keys' || op.op === 'set' || op.op === 'del')) {
+    const isWrite = op.op === 'set' || op.op === 'del';
+    if ((this.recovering && (isWrite || op.op === 'get' || op.op === 'keys')) || (this.dedupLoading && isWrite)) {
       // Retryable: the nodes are re-registering with a new broker, and serve again within a second.
       return this.replyTo(target, fail(op.id, 'ERR_NOT_READY', "the broker is starting and still learning the nodes' state"));
     }
@@ -306,7 +310,7 @@ export class Broker {
     }
     if (write.kind === 'set') this.expiries.set(write.key, write.expiresAt);
     else this.expiries.delete(write.key);
-    const seq = this.sequencer.next(write);
+    const seq = this.sequencer.next(target ? { ...write, origin: { client: target.peerKey, opId: target.opId } } : write);
     this.acks.add({ seq, kind: write.kind, target, mode: wait, primaryId, removed: false, dedupKey });
     this.outbox.schedule();
   }
@@ -359,7 +363,32 @@ export class Broker {
     const held = this.recovering ?? [];
     this.recovering = undefined;
     if (held.length > 0) this.seed(held);
+    this.fetchRecentWrites();
     this.acks.check();
+  }
+
+  /**
+   * Asks a ready node for the client writes it applied most recently, so that a retry of a write
+   * acknowledged (or lost in flight) by the previous broker is answered, not applied again. Writes
+   * wait (ERR_NOT_READY, which clients retry) until the answer comes or a read timeout passes.
+   */
+  private fetchRecentWrites(): void {
+    const source = this.membership.ready[0];
+    if (!source) return;
+    this.dedupLoading = { nodeId: source.id, until: this.now() + this.options.readTimeoutMs };
+    this.outbox.op(source.peer, source.peerKey, { op: 'recent', id: RECENT_FETCH_ID });
+  }
+
+  private onRecentWrites(node: NodeRecord, reply: Reply): void {
+    if (!this.dedupLoading || this.dedupLoading.nodeId !== node.id) return;
+    this.dedupLoading = undefined;
+    const entries = reply.ok && reply.value && typeof reply.value === 'object' && 'json' in reply.value ? reply.value.json : undefined;
+    if (!Array.isArray(entries)) {
+      this.logger.warn('could not load recent writes; retries of earlier writes may apply twice', { node: node.id });
+      return;
+    }
+    this.dedup.loadDone(entries.filter(isRecentWrite));
+    this.logger.info('loaded recent writes for retry deduplication', { node: node.id, writes: entries.length });
   }
 
   /**
@@ -558,6 +587,10 @@ export class Broker {
   private sweep(): void {
     this.reads.sweep();
     this.nodesQuery.sweep();
+    if (this.dedupLoading && this.dedupLoading.until <= this.now()) {
+      this.logger.warn('no answer with recent writes; retries of earlier writes may apply twice', { node: this.dedupLoading.nodeId });
+      this.dedupLoading = undefined;
+    }
     if (this.recovering) return;
     for (const key of this.expiries.takeExpired(Date.now())) this.submitWrite(undefined, { kind: 'del', key }, 'all');
   }
@@ -578,6 +611,16 @@ export class Broker {
 }
 
 type PendingWriteInput = { kind: 'set'; key: string; value: Buffer; expiresAt: number } | { kind: 'del'; key: string };
+
+function isRecentWrite(entry: unknown): entry is [string, number, 'set' | 'del', number] {
+  return (
+    Array.isArray(entry) &&
+    typeof entry[0] === 'string' &&
+    typeof entry[1] === 'number' &&
+    (entry[2] === 'set' || entry[2] === 'del') &&
+    typeof entry[3] === 'number'
+  );
+}
 
 function writeReply(kind: 'set' | 'del', removed: boolean): Reply {
   return { id: 0, ok: true, value: kind === 'del' ? (removed ? 1 : 0) : undefined };

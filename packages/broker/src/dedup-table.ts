@@ -55,6 +55,15 @@ export class DedupTable {
     return entry?.waiters ?? [];
   }
 
+  /** Records writes a predecessor broker completed, as a node remembers them. */
+  loadDone(entries: readonly (readonly [client: string, opId: number, kind: 'set' | 'del', removed: number])[]): void {
+    for (const [client, opId, kind, removed] of entries) {
+      const key = DedupTable.key(client, opId);
+      this.entries.set(key, { done: true, kind, removed: removed === 1, waiters: [] });
+    }
+    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
+
   clear(): void {
     this.entries.clear();
   }

@@ -3,6 +3,9 @@ import type { Membership } from './membership.js';
 import { toNodeInfo, type NodeRecord } from './node-record.js';
 import type { Outbox } from './outbox.js';
 import { READ_ID_LIMIT } from './read-router.js';
+
+/** The op id of a new broker's one request for a node's recent writes. */
+export const RECENT_FETCH_ID = 0xffffffff;
 import type { ReplyTarget } from './reply-target.js';
 
 interface Query {
@@ -77,7 +80,7 @@ export class NodesQuery {
   }
 
   private nextId(): number {
-    this.lastId = this.lastId >= 0xffffffff ? READ_ID_LIMIT : this.lastId + 1;
+    this.lastId = this.lastId >= RECENT_FETCH_ID - 1 ? READ_ID_LIMIT : this.lastId + 1;
     return this.lastId;
   }
 }

@@ -61,3 +61,36 @@ test('the client retries by itself across a broker restart', async (t) => {
   t.is(await pendingRead, 'restart');
   t.is(await client.get('during'), 'restart');
 });
+
+test('a write retried after a broker restart is recognised from the nodes and not applied again', async (t) => {
+  const cluster = await startCluster({ nodes: 2 });
+  t.teardown(() => cluster.stop());
+  const client = await cluster.client({ timeoutMs: 20_000 });
+  const identity = 'c-retry-test-0003';
+  const peer = new RawPeer(cluster.endpoint, identity);
+  t.teardown(() => peer.close());
+  t.like(await call(peer, set(41, 'k', 'first')), { type: 'reply', replies: [{ id: 41, ok: true }] });
+  t.like(await call(peer, { op: 'del', id: 42, key: 'doomed', wait: 'all' }), { type: 'reply', replies: [{ id: 42, ok: true, value: 0 }] });
+
+  cluster.broker.kill('SIGKILL');
+  await cluster.broker.exited;
+  const { startBroker } = await import('@brainer/test-utils');
+  const broker = await startBroker({ endpoint: cluster.endpoint });
+  t.teardown(() => broker.stop());
+  // Another client overwrites k once the new broker serves.
+  await client.set('k', 'second');
+  await client.set('doomed', 'alive');
+  const seqBefore = (await client.nodes())[0]!.seq;
+
+  // The first client retries its old writes with the same ids, as it would after a lost answer.
+  const again = new RawPeer(cluster.endpoint, identity);
+  t.teardown(() => again.close());
+  t.like(await call(again, set(41, 'k', 'first')), { type: 'reply', replies: [{ id: 41, ok: true }] });
+  t.like(await call(again, { op: 'del', id: 42, key: 'doomed', wait: 'all' }), {
+    type: 'reply',
+    replies: [{ id: 42, ok: true, value: 0 }],
+  });
+  t.is(await client.get('k'), 'second');
+  t.is(await client.get('doomed'), 'alive');
+  t.true((await client.nodes()).every((node) => node.seq === seqBefore));
+});

@@ -1,5 +1,6 @@
 import { readSnapshotChunk, type JoinProgress, type Message, type MessageOf, type Write } from '@brainer/protocol';
 import type { CacheNodeEvent } from './events.js';
+import { RecentWrites } from './recent-writes.js';
 import type { StorageEngine } from './storage-engine.js';
 
 export type ReplicaState = 'registering' | 'joining' | 'ready';
@@ -46,6 +47,8 @@ export class Replica {
   private consistent = true;
   private join: Join | undefined;
   private removedSinceAck: number[] = [];
+  /** The client writes applied most recently, for a new broker's retry deduplication. */
+  readonly recent = new RecentWrites();
 
   constructor(
     readonly engine: StorageEngine,
@@ -126,13 +129,16 @@ export class Replica {
       if (seq <= this.position) continue;
       const write = message.writes[i]!;
       this.position = seq;
+      let removed = false;
       if (join && !join.loaded) {
         if (!this.buffer(join, seq, write)) return;
       } else if (join) {
         if (seq > join.snapshotSeq!) this.engine.apply(seq, write, now);
       } else if (this.engine.apply(seq, write, now)) {
+        removed = true;
         this.removedSinceAck.push(seq);
       }
+      if (write.origin) this.recent.record(write.origin, write.kind, removed);
     }
     if (this.state === 'ready') this.ack();
     else this.maybeCaughtUp();

@@ -20,6 +20,8 @@ export class RequestHandler {
         return { id: op.id, ok: true, value: undefined };
       case 'stats':
         return { id: op.id, ok: true, value: { json: this.stats() } };
+      case 'recent':
+        return { id: op.id, ok: true, value: { json: this.replica.recent.list() } };
       case 'get': {
         const refusal = this.check(canServe);
         if (refusal) return { ...refusal, id: op.id };

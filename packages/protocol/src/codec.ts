@@ -188,7 +188,7 @@ function readBody(r: FrameReader, type: MessageType, opIds: number[]): Message {
     case 'writes': {
       const epoch = r.count('epoch');
       const firstSeq = r.count('firstSeq');
-      const count = r.length(5);
+      const count = r.length(6);
       const writes: Write[] = new Array(count);
       for (let i = 0; i < count; i++) writes[i] = readWrite(r);
       return { type, epoch, firstSeq, writes };
@@ -250,6 +250,7 @@ function writeOp(w: FrameWriter, op: Op): void {
     case 'ping':
     case 'nodes':
     case 'stats':
+    case 'recent':
       break;
   }
 }
@@ -277,6 +278,7 @@ function readOp(r: FrameReader, opIds: number[]): Op {
     case 'ping':
     case 'nodes':
     case 'stats':
+    case 'recent':
       return { op, id };
     case undefined:
       throw new BrainerError('ERR_UNKNOWN_OP', `unknown op code ${code}`);
@@ -342,13 +344,20 @@ function readJson(r: FrameReader): ReplyValue {
 function writeWrite(w: FrameWriter, write: Write): void {
   w.u8(WRITE_KINDS[write.kind]).string(write.key);
   if (write.kind === 'set') w.bytes(write.value).f64(write.expiresAt);
+  if (write.origin) w.u8(1).string(write.origin.client).u32(write.origin.opId);
+  else w.u8(0);
 }
 
 function readWrite(r: FrameReader): Write {
   const kind = r.u8();
-  if (kind === WRITE_KINDS.set) return { kind: 'set', key: r.string(), value: r.bytes(), expiresAt: r.f64() };
-  if (kind === WRITE_KINDS.del) return { kind: 'del', key: r.string() };
-  throw malformed(`unknown write kind ${kind}`);
+  let write: Write;
+  if (kind === WRITE_KINDS.set) write = { kind: 'set', key: r.string(), value: r.bytes(), expiresAt: r.f64() };
+  else if (kind === WRITE_KINDS.del) write = { kind: 'del', key: r.string() };
+  else throw malformed(`unknown write kind ${kind}`);
+  const hasOrigin = r.u8();
+  if (hasOrigin === 1) write.origin = { client: r.string(), opId: r.u32() };
+  else if (hasOrigin !== 0) throw malformed(`bad origin flag ${hasOrigin}`);
+  return write;
 }
 
 function readState(r: FrameReader): NodeState {

@@ -9,7 +9,9 @@ export type Op =
   | { op: 'del'; id: number; key: string; wait: WaitMode }
   | { op: 'keys'; id: number; pattern: string }
   | { op: 'nodes'; id: number }
-  | { op: 'stats'; id: number };
+  | { op: 'stats'; id: number }
+  /** Broker to node: the client writes this node applied most recently, to rebuild retry deduplication. */
+  | { op: 'recent'; id: number };
 
 /** The answer to one op: a value, or an error with a code. */
 export type Reply = { id: number; ok: true; value: ReplyValue } | { id: number; ok: false; code: ErrorCode; message: string };
@@ -22,7 +24,19 @@ export type Reply = { id: number; ok: true; value: ReplyValue } | { id: number; 
 export type ReplyValue = undefined | null | Buffer | number | string[] | { json: unknown };
 
 /** A write as the broker sequenced it. `expiresAt` is wall-clock ms since the epoch, 0 for none. */
-export type Write = { kind: 'set'; key: string; value: Buffer; expiresAt: number } | { kind: 'del'; key: string };
+/**
+ * A write as the broker sequenced it. `expiresAt` is wall-clock ms since the epoch, 0 for none.
+ * `origin` names the client write it came from (the client's routing id in hex and the op's id);
+ * nodes remember recent origins so that a new broker still recognises a retried write.
+ */
+export type Write =
+  | { kind: 'set'; key: string; value: Buffer; expiresAt: number; origin?: WriteOrigin }
+  | { kind: 'del'; key: string; origin?: WriteOrigin };
+
+export interface WriteOrigin {
+  client: string;
+  opId: number;
+}
 
 /** One stored entry as a snapshot carries it, with the seq that last wrote it. */
 export interface SnapshotEntry {

@@ -33,6 +33,7 @@ export const OP_CODES = {
   keys: 5,
   nodes: 6,
   stats: 7,
+  recent: 8,
 } as const;
 
 export type OpName = keyof typeof OP_CODES;

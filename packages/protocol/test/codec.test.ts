@@ -32,6 +32,7 @@ const MESSAGES: [name: string, message: Message][] = [
         { op: 'keys', id: 6, pattern: 'user:*' },
         { op: 'nodes', id: 7 },
         { op: 'stats', id: 0xffffffff },
+        { op: 'recent', id: 9 },
       ],
     },
   ],
@@ -148,6 +149,8 @@ const MESSAGES: [name: string, message: Message][] = [
       writes: [
         { kind: 'set', key: 'a', value: bytes('1'), expiresAt: 0 },
         { kind: 'del', key: 'b' },
+        { kind: 'del', key: 'c', origin: { client: '632d31', opId: 7 } },
+        { kind: 'set', key: 'd', value: Buffer.from('x'), expiresAt: 0, origin: { client: 'ab', opId: 0xffffffff } },
         { kind: 'set', key: 'ключ', value: Buffer.from([0xff]), expiresAt: 1_700_000_060_000 },
         { kind: 'del', key: '🔑' },
       ],
