@@ -2,6 +2,7 @@ import type { Brainer } from '@brainer/client';
 import { BrainerError, isErrorCode } from '@brainer/protocol';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from './base-command.js';
+import { curveClientFlags, curveClientKeys, type CurveClientFlagValues } from './curve-flags.js';
 import { DEFAULT_BROKER_ENDPOINT, endpointFlag } from './endpoint-flag.js';
 
 /** The flags of every command that talks to a broker. */
@@ -20,14 +21,21 @@ export const clientFlags = {
     helpValue: '<ms>',
     helpGroup: 'CONNECTION',
   }),
+  ...curveClientFlags,
 };
+
+const CURVE_HINT = "; with CURVE, a broker that refuses this client's key, or a wrong --broker-key, also looks like this";
 
 /** A command that connects a client to the broker, runs, and always closes the client. */
 export abstract class ClientCommand extends BaseCommand {
-  protected async withClient<T>(flags: { broker: string; timeout: number }, use: (client: Brainer) => Promise<T>): Promise<T> {
+  protected async withClient<T>(
+    flags: { broker: string; timeout: number } & CurveClientFlagValues,
+    use: (client: Brainer) => Promise<T>,
+  ): Promise<T> {
+    const curve = await curveClientKeys(flags);
     // Loaded here, not at the top, so that `--help` and the other commands never load zeromq.
     const { Brainer } = await import('@brainer/client');
-    const client = new Brainer(flags.broker, { timeoutMs: flags.timeout });
+    const client = new Brainer(flags.broker, { timeoutMs: flags.timeout, ...(curve === undefined ? {} : { curve }) });
     try {
       try {
         await client.connect();
@@ -36,7 +44,7 @@ export abstract class ClientCommand extends BaseCommand {
         const reason = err instanceof Error ? err.message : String(err);
         throw new BrainerError(
           typeof code === 'string' && isErrorCode(code) ? code : 'ERR_NOT_CONNECTED',
-          `cannot reach the broker at ${flags.broker} (${reason})`,
+          `cannot reach the broker at ${flags.broker} (${reason})${curve === undefined ? '' : CURVE_HINT}`,
           { cause: err },
         );
       }

@@ -1,5 +1,7 @@
 export * from './base-command.js';
 export * from './client-command.js';
+export * from './curve-flags.js';
+export * from './curve-key-files.js';
 export * from './endpoint-flag.js';
 export * from './errors.js';
 export * from './format-error.js';

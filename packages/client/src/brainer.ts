@@ -151,6 +151,7 @@ export class Brainer {
       this.endpoint,
       (frames) => this.onFrames(frames),
       (error) => this.logger.warn('send failed', { error: String(error) }),
+      this.options.curve,
     );
   }
 

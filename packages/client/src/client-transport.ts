@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Dealer } from 'zeromq';
 import { SerialSender, eventLoopYielder } from '@brainer/protocol';
+import type { CurveClientOptions } from './curve-options.js';
 
 /** The client's only contact with ZeroMQ: one DEALER connected to a broker (or a node). */
 export class ClientTransport {
@@ -13,7 +14,19 @@ export class ClientTransport {
   });
   private readonly sender: SerialSender<Buffer>;
 
-  constructor(endpoint: string, onFrames: (frames: Buffer[]) => void, onSendError: (error: unknown) => void) {
+  constructor(
+    endpoint: string,
+    onFrames: (frames: Buffer[]) => void,
+    onSendError: (error: unknown) => void,
+    curve: CurveClientOptions | undefined = undefined,
+  ) {
+    if (curve !== undefined) {
+      // A CURVE client: set before connect, so that the handshake uses them. A broker that refuses
+      // the key answers nothing at all; calls then time out.
+      this.socket.curveServerKey = curve.serverKey;
+      this.socket.curvePublicKey = curve.publicKey;
+      this.socket.curveSecretKey = curve.secretKey;
+    }
     this.socket.connect(endpoint);
     this.sender = new SerialSender((frame) => this.socket.send(frame), onSendError);
     void this.receive(onFrames);

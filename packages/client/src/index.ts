@@ -1,3 +1,4 @@
 export * from './brainer.js';
+export * from './curve-options.js';
 export * from './options.js';
 export { BrainerError, RemoteError, TimeoutError, type ErrorCode, type WaitMode } from '@brainer/protocol';

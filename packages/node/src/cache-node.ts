@@ -41,7 +41,7 @@ export class CacheNode {
     this.now = this.options.now;
     this.heartbeatMs = this.options.heartbeatMs;
     this.boundEndpoint = this.options.nodeEndpoint;
-    this.transport = new NodeTransport({
+    this.transport = new NodeTransport(this.options, {
       fromBroker: (frames) => this.fromBroker(frames),
       fromPeer: (peer, frames) => this.fromPeer(peer, frames),
       fromSource: (frames) => this.fromSource(frames),

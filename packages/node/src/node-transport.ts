@@ -1,5 +1,7 @@
-import { Dealer, Router } from 'zeromq';
-import { SerialSender, eventLoopYielder } from '@brainer/protocol';
+import { chmod } from 'node:fs/promises';
+import { Context, Dealer, Router } from 'zeromq';
+import { RateLimitedLog, SerialSender, ZAP_DOMAIN, eventLoopYielder, ipcSocketPath, type Logger } from '@brainer/protocol';
+import { ZapAuthenticator } from './zap-authenticator.js';
 
 export interface NodeTransportHandlers {
   fromBroker(frames: Buffer[]): void;
@@ -9,31 +11,106 @@ export interface NodeTransportHandlers {
   handlerFailed(error: unknown): void;
 }
 
+/** What the transport takes from the node's options: CURVE keys, the ipc file mode, and where it logs refusals. */
+export interface NodeTransportOptions {
+  /** The broker's public key; with the node's pair below, CURVE is on. */
+  curveServerKey: string | undefined;
+  /** The node key pair, shared by every node of a secured cluster. */
+  curvePublicKey: string | undefined;
+  curveSecretKey: string | undefined;
+  /** Keys besides the node key that may connect to the node's endpoint. */
+  allowedClientKeys: ReadonlySet<string>;
+  ipcSocketMode: number;
+  logger: Logger;
+  now: () => number;
+}
+
+interface CurveKeys {
+  brokerKey: string;
+  publicKey: string;
+  secretKey: string;
+}
+
 const DEALER_OPTIONS = { sendHighWaterMark: 100_000, receiveHighWaterMark: 100_000, linger: 500 } as const;
 
 /**
- * The node's only contact with ZeroMQ: a DEALER to the broker, a ROUTER bound at the node's own
+ * The node's contact with ZeroMQ (with zap-authenticator.ts, its ZAP handler): a DEALER to the broker, a ROUTER bound at the node's own
  * endpoint (snapshot requests from joiners, direct reads), and while joining a DEALER to the
  * snapshot source.
+ *
+ * With CURVE on, the DEALERs are CURVE clients with the node key pair: towards the broker with the
+ * broker's public key, towards a snapshot source with the node public key (every node serves its
+ * endpoint with the same node key pair). The ROUTER is a CURVE server in a context of its own,
+ * whose ZAP handler admits the node key and `allowedClientKeys` only.
  */
 export class NodeTransport {
-  private readonly server = new Router({ mandatory: true, sendTimeout: 0, sendHighWaterMark: 10_000, linger: 0 });
+  private readonly server: Router;
+  private readonly zap: ZapAuthenticator | undefined;
+  private readonly curve: CurveKeys | undefined;
   private broker: { socket: Dealer; sender: SerialSender<Buffer> } | undefined;
   private source: { socket: Dealer; sender: SerialSender<Buffer> } | undefined;
   private closed = false;
 
-  constructor(private readonly handlers: NodeTransportHandlers) {}
+  constructor(
+    private readonly options: NodeTransportOptions,
+    private readonly handlers: NodeTransportHandlers,
+  ) {
+    const serverOptions = { mandatory: true, sendTimeout: 0, sendHighWaterMark: 10_000, linger: 0 };
+    const { curveServerKey: brokerKey, curvePublicKey: publicKey, curveSecretKey: secretKey } = options;
+    if (brokerKey === undefined || publicKey === undefined || secretKey === undefined) {
+      this.server = new Router(serverOptions);
+      return;
+    }
+    this.curve = { brokerKey, publicKey, secretKey };
+    // A context of its own, so that this ZAP handler answers for this socket alone; zapEnforceDomain
+    // makes libzmq refuse handshakes, rather than admit everyone, if the handler were missing.
+    const context = new Context({ blocky: false });
+    this.server = new Router({
+      ...serverOptions,
+      context,
+      curveServer: true,
+      curveSecretKey: secretKey,
+      zapDomain: ZAP_DOMAIN,
+      zapEnforceDomain: true,
+    });
+    const log = new RateLimitedLog(options.logger, options.now);
+    this.zap = new ZapAuthenticator(context, new Set([publicKey, ...options.allowedClientKeys]), (refusal) =>
+      log.warn('zap-refused', `refused a connection to the node endpoint: ${refusal.reason}`, {
+        address: refusal.address,
+        mechanism: refusal.mechanism,
+        publicKey: refusal.publicKey,
+      }),
+    );
+    // A peer without CURVE, or with the wrong server key, fails before ZAP is asked: log that too.
+    const onHandshakeError = (event: { address: string; error: Error & { code?: string } }): void =>
+      log.warn(
+        'curve-handshake',
+        'a connection to the node endpoint failed the CURVE handshake (a peer without CURVE, or with the wrong node key)',
+        {
+          endpoint: event.address,
+          code: event.error.code,
+          error: event.error.message,
+        },
+      );
+    this.server.events.on('handshake:error:protocol', onHandshakeError);
+    this.server.events.on('handshake:error:other', onHandshakeError);
+  }
 
   async bind(endpoint: string): Promise<string> {
+    await this.zap?.start();
     await this.server.bind(endpoint);
+    const bound = this.server.lastEndpoint ?? endpoint;
+    // Owner-only by default: on ipc, the file mode is the only thing that says who may connect.
+    const path = ipcSocketPath(bound);
+    if (path !== undefined) await chmod(path, this.options.ipcSocketMode);
     void this.receive(this.server, (frames) => this.handlers.fromPeer(frames[0]!, frames.slice(1)));
-    return this.server.lastEndpoint ?? endpoint;
+    return bound;
   }
 
   /** (Re)connects to the broker on a fresh socket, dropping anything queued on the old one. */
   connectBroker(endpoint: string): void {
     this.broker?.socket.close();
-    this.broker = this.connect(endpoint, 'broker', (frames) => this.handlers.fromBroker(frames));
+    this.broker = this.connect(endpoint, 'broker', this.curve?.brokerKey, (frames) => this.handlers.fromBroker(frames));
   }
 
   toBroker(frame: Buffer): void {
@@ -47,7 +124,7 @@ export class NodeTransport {
 
   connectSource(endpoint: string): void {
     this.closeSource();
-    this.source = this.connect(endpoint, 'source', (frames) => this.handlers.fromSource(frames));
+    this.source = this.connect(endpoint, 'source', this.curve?.publicKey, (frames) => this.handlers.fromSource(frames));
   }
 
   toSource(frame: Buffer): void {
@@ -67,10 +144,15 @@ export class NodeTransport {
     this.closeSource();
     this.broker?.socket.close();
     this.server.close();
+    this.zap?.close();
   }
 
-  private connect(endpoint: string, name: string, onFrames: (frames: Buffer[]) => void) {
-    const socket = new Dealer(DEALER_OPTIONS);
+  private connect(endpoint: string, name: string, serverKey: string | undefined, onFrames: (frames: Buffer[]) => void) {
+    const curve =
+      this.curve && serverKey
+        ? { curveServerKey: serverKey, curvePublicKey: this.curve.publicKey, curveSecretKey: this.curve.secretKey }
+        : {};
+    const socket = new Dealer({ ...DEALER_OPTIONS, ...curve });
     socket.connect(endpoint);
     const sender = new SerialSender<Buffer>(
       (frame) => socket.send(frame),

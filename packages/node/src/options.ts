@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import {
   DEFAULT_LIMITS,
   InvalidOptionError,
+  requireCurveKey,
+  requireCurveKeyPair,
   requireEndpoint,
+  requireFileMode,
   requireInteger,
   silentLogger,
   type Limits,
@@ -36,6 +39,27 @@ export interface CacheNodeOptions {
   snapshotTimeoutMs: number;
   /** Size limits on what the node accepts directly. */
   limits: Limits;
+  /**
+   * The broker's CURVE public key, Z85. With `curvePublicKey` and `curveSecretKey` it turns CURVE
+   * on: the node connects to the broker as a CURVE client. Default: none (no CURVE).
+   */
+  curveServerKey: string | undefined;
+  /**
+   * The node's CURVE public key, Z85. Every node of a secured cluster has the same node key pair:
+   * it is the node's identity towards the broker (which must allow this key), and the server key
+   * of the node's own endpoint, where joiners fetch snapshots. A joiner therefore connects to its
+   * snapshot source with this same key as the server key. Default: none.
+   */
+  curvePublicKey: string | undefined;
+  /** The node's CURVE secret key, Z85; the pair of `curvePublicKey`. Default: none. */
+  curveSecretKey: string | undefined;
+  /**
+   * With CURVE on, public keys besides the node key that may connect to the node's own endpoint,
+   * such as clients that read from nodes directly. Default: none (only other nodes).
+   */
+  allowedClientKeys: ReadonlySet<string>;
+  /** File mode given to the socket file of an `ipc://` node endpoint right after bind. Default 0o600 (owner only). */
+  ipcSocketMode: number;
   /** The storage engine. Default: a new MemoryEngine. */
   engine: StorageEngine;
   logger: Logger;
@@ -53,6 +77,11 @@ export const DEFAULT_CACHE_NODE_OPTIONS: Omit<CacheNodeOptions, 'id' | 'nodeEndp
   snapshotChunkEntries: 2_000,
   snapshotTimeoutMs: 5_000,
   limits: DEFAULT_LIMITS,
+  curveServerKey: undefined,
+  curvePublicKey: undefined,
+  curveSecretKey: undefined,
+  allowedClientKeys: new Set(),
+  ipcSocketMode: 0o600,
   logger: silentLogger,
   now: () => performance.now(),
 };
@@ -67,6 +96,7 @@ export function resolveCacheNodeOptions(options: Partial<CacheNodeOptions>): Cac
     ...options,
     id,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
+    allowedClientKeys: new Set(options.allowedClientKeys ?? []),
   };
   requireEndpoint('brokerEndpoint', resolved.brokerEndpoint);
   requireEndpoint('nodeEndpoint', resolved.nodeEndpoint);
@@ -77,5 +107,29 @@ export function resolveCacheNodeOptions(options: Partial<CacheNodeOptions>): Cac
   requireInteger('snapshotCredit', resolved.snapshotCredit, 1, 1000);
   requireInteger('snapshotChunkEntries', resolved.snapshotChunkEntries, 1, 1_000_000);
   requireInteger('snapshotTimeoutMs', resolved.snapshotTimeoutMs, 10);
+  requireFileMode('ipcSocketMode', resolved.ipcSocketMode);
+  requireCurveOptions(resolved);
   return resolved;
+}
+
+/** CURVE is all or nothing: the broker's key and the node's pair together, or none of them. */
+function requireCurveOptions(options: CacheNodeOptions): void {
+  const { curveServerKey, curvePublicKey, curveSecretKey, allowedClientKeys } = options;
+  const given = { curveServerKey, curvePublicKey, curveSecretKey };
+  const missing = Object.entries(given).filter(([, value]) => value === undefined);
+  if (missing.length === 3) {
+    if (allowedClientKeys.size > 0)
+      throw new InvalidOptionError('allowedClientKeys', 'only works with CURVE on: set curveServerKey, curvePublicKey and curveSecretKey');
+    return;
+  }
+  if (missing.length > 0) {
+    const present = Object.keys(given).filter((field) => !missing.some(([name]) => name === field));
+    throw new InvalidOptionError(
+      missing[0]![0],
+      `is needed with ${present.join(' and ')}: CURVE takes the broker's public key and the node's key pair`,
+    );
+  }
+  requireCurveKey('curveServerKey', curveServerKey);
+  requireCurveKeyPair('curvePublicKey', curvePublicKey, 'curveSecretKey', curveSecretKey);
+  for (const key of allowedClientKeys) requireCurveKey('allowedClientKeys', key);
 }

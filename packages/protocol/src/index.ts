@@ -16,3 +16,6 @@ export * from './rate-limited-log.js';
 export * from './glob.js';
 export * from './yield-to-event-loop.js';
 export * from './snapshot-chunk.js';
+export * from './curve-keys.js';
+export * from './z85.js';
+export * from './zap.js';

@@ -24,3 +24,18 @@ export function isEndpoint(value: string): boolean {
   if (tcp) return tcp[2] === '*' || Number(tcp[2]) <= 65535;
   return /^(ipc|inproc):\/\/\S+$/.test(value);
 }
+
+/** The socket file path of an `ipc://` endpoint, or undefined for other transports and Linux abstract sockets (`ipc://@name`). */
+export function ipcSocketPath(endpoint: string): string | undefined {
+  if (!endpoint.startsWith('ipc://')) return undefined;
+  const path = endpoint.slice('ipc://'.length);
+  return path === '' || path === '*' || path.startsWith('@') ? undefined : path;
+}
+
+/** Checks a file mode for an ipc socket file: an integer from 0 to 0o777. */
+export function requireFileMode(field: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0o777) {
+    throw new InvalidOptionError(field, `must be a file mode from 0 to 0o777, got ${String(value)}`);
+  }
+  return value;
+}

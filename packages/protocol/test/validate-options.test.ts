@@ -1,5 +1,13 @@
 import test from 'ava';
-import { BrainerError, InvalidOptionError, isEndpoint, requireEndpoint, requireInteger } from '../src/index.js';
+import {
+  BrainerError,
+  InvalidOptionError,
+  ipcSocketPath,
+  isEndpoint,
+  requireEndpoint,
+  requireFileMode,
+  requireInteger,
+} from '../src/index.js';
 
 test('requireInteger returns integers in range', (t) => {
   t.is(requireInteger('port', 0, 0, 65535), 0);
@@ -76,3 +84,22 @@ for (const endpoint of BAD_ENDPOINTS) {
     if (typeof endpoint === 'string') t.false(isEndpoint(endpoint));
   });
 }
+
+test('ipcSocketPath gives the file of an ipc endpoint only', (t) => {
+  t.is(ipcSocketPath('ipc:///tmp/broker.sock'), '/tmp/broker.sock');
+  t.is(ipcSocketPath('ipc://relative.sock'), 'relative.sock');
+  t.is(ipcSocketPath('ipc://@abstract'), undefined);
+  t.is(ipcSocketPath('ipc://*'), undefined);
+  t.is(ipcSocketPath('tcp://127.0.0.1:5555'), undefined);
+  t.is(ipcSocketPath('inproc://x'), undefined);
+});
+
+test('requireFileMode takes 0 to 0o777 and names the field otherwise', (t) => {
+  t.is(requireFileMode('ipcSocketMode', 0o600), 0o600);
+  t.is(requireFileMode('ipcSocketMode', 0), 0);
+  t.is(requireFileMode('ipcSocketMode', 0o777), 0o777);
+  for (const bad of [-1, 0o1000, 1.5, '600', undefined]) {
+    const error = t.throws(() => requireFileMode('ipcSocketMode', bad), { code: 'ERR_INVALID_OPTION' });
+    t.regex(error!.message, /"ipcSocketMode"/);
+  }
+});

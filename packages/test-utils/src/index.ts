@@ -1,4 +1,5 @@
 export * from './bin-path.js';
+export * from './key-files.js';
 export * from './log-args.js';
 export * from './managed-process.js';
 export * from './ready-line.js';

@@ -1,4 +1,4 @@
-import { Brainer } from '@brainer/client';
+import { Brainer, type BrainerOptions } from '@brainer/client';
 import type { LogOptions } from './log-args.js';
 import type { ManagedProcess, SpawnReadyOptions } from './managed-process.js';
 import { startBroker } from './start-broker.js';
@@ -15,6 +15,12 @@ export interface StartClusterOptions extends SpawnReadyOptions, LogOptions {
    * watch a cluster form.
    */
   waitUntilReady?: boolean;
+  /** More arguments for run-broker, such as `--curve-secret-file`. */
+  brokerArgs?: readonly string[];
+  /** More arguments for every run-node, such as `--curve-key-file`. */
+  nodeArgs?: readonly string[];
+  /** Options for the clients that `client()` makes, and for the readiness probe, such as `curve`. */
+  clientOptions?: Partial<BrainerOptions>;
 }
 
 export interface TestCluster {
@@ -34,7 +40,11 @@ export interface TestCluster {
 /** Starts a broker and N nodes on loopback with free ports, as real child processes. */
 export async function startCluster(options: StartClusterOptions = {}): Promise<TestCluster> {
   const count = options.nodes ?? 3;
-  const broker = await startBroker({ ...options, ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }) });
+  const broker = await startBroker({
+    ...options,
+    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+    args: options.brokerArgs ?? [],
+  });
   const nodes: ManagedProcess[] = [];
   const clients: Brainer[] = [];
   const nodeOptions = (i: number, extra: StartNodeOptions = {}): StartNodeOptions => ({
@@ -44,6 +54,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<T
     debug: options.debug,
     id: `node${i + 1}`,
     ...extra,
+    args: [...(options.nodeArgs ?? []), ...(extra.args ?? [])],
   });
 
   const cluster: TestCluster = {
@@ -51,7 +62,10 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<T
     nodes,
     endpoint: broker.endpoint,
     async client(clientOptions = {}) {
-      const client = new Brainer(broker.endpoint, { timeoutMs: clientOptions.timeoutMs ?? 5000 });
+      const client = new Brainer(broker.endpoint, {
+        ...options.clientOptions,
+        timeoutMs: clientOptions.timeoutMs ?? options.clientOptions?.timeoutMs ?? 5000,
+      });
       clients.push(client);
       await client.connect();
       return client;

@@ -1,8 +1,11 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
+import { allowedKeys, ipcModeFlags } from '../curve-flags.js';
+import { readKeyPairFile } from '../curve-key-files.js';
 import { DEFAULT_BROKER_ENDPOINT, endpointFlag } from '../endpoint-flag.js';
 import { claimIpcEndpoint, rememberIpcSocket } from '../ipc-socket.js';
 import { formatReadyLine } from '../ready-line.js';
+import { UsageError } from '../errors.js';
 import { serveUntilShutdown } from '../serve-until-shutdown.js';
 import { brokerTuningFlags, definedOnly, limitsFromFlags } from '../server-flags.js';
 
@@ -10,11 +13,14 @@ export default class RunBrokerCommand extends BaseCommand {
   static override summary = 'Run a broker in the foreground.';
   static override description = `The broker is the cluster's one entry point for clients and nodes. Once it is serving, it prints one JSON line holding "event":"ready" on stdout; logs go to stderr. SIGINT or SIGTERM closes it and exits 0.
 
-An ipc endpoint whose socket file is left over from an earlier run is reused; one on which a live process still answers is refused with EADDRINUSE.`;
+An ipc endpoint whose socket file is left over from an earlier run is reused; one on which a live process still answers is refused with EADDRINUSE. The socket file gets mode 600 (owner only) unless --ipc-mode says otherwise.
+
+With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every connection is encrypted, and only clients and nodes whose public key is on the list get in; each refusal is logged. See brainer-cli keygen.`;
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --endpoint tcp://127.0.0.1:5555 --heartbeat-ms 250',
     '<%= config.bin %> <%= command.id %> --endpoint "tcp://127.0.0.1:*" --log-format json',
+    '<%= config.bin %> <%= command.id %> --endpoint tcp://0.0.0.0:5555 --curve-secret-file keys/broker.key --allowed-keys keys/allowed-keys',
   ];
   static override flags = {
     endpoint: endpointFlag({
@@ -27,12 +33,27 @@ An ipc endpoint whose socket file is left over from an earlier run is reused; on
       helpValue: '<ms>',
     }),
     ...brokerTuningFlags,
+    'curve-secret-file': Flags.string({
+      description: "The broker's key pair file, from keygen. Turns CURVE on: connections are encrypted, and only --allowed-keys get in.",
+      helpValue: '<file>',
+      helpGroup: 'SECURITY',
+    }),
+    'allowed-keys': Flags.string({
+      description: 'With --curve-secret-file: the public keys of the nodes and clients allowed in, one Z85 key a line, # comments allowed.',
+      helpValue: '<file>',
+      helpGroup: 'SECURITY',
+    }),
+    ...ipcModeFlags,
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(RunBrokerCommand);
     const logger = this.createLogger(flags, 'broker');
     try {
+      const curve = await brokerCurveOptions(flags, (message) => logger.warn(message));
+      if (curve !== undefined) {
+        logger.info('CURVE on: only allowed keys get in', { publicKey: curve.publicKey, allowedKeys: curve.allowedClientKeys.size });
+      }
       if ((await claimIpcEndpoint(flags.endpoint)) === 'removed-stale') {
         logger.info('removed a stale ipc socket file', { endpoint: flags.endpoint });
       }
@@ -46,6 +67,9 @@ An ipc endpoint whose socket file is left over from an earlier run is reused; on
           leaseMs: flags['lease-ms'],
           readTimeoutMs: flags['read-timeout-ms'],
           limits: limitsFromFlags(flags),
+          ipcSocketMode: flags['ipc-mode'],
+          curveSecretKey: curve?.secretKey,
+          allowedClientKeys: curve?.allowedClientKeys,
         }),
       });
       let removeSocket = async (): Promise<void> => undefined;
@@ -61,4 +85,21 @@ An ipc endpoint whose socket file is left over from an earlier run is reused; on
       logger.close();
     }
   }
+}
+
+/** The key pair and allowlist from --curve-secret-file and --allowed-keys, which go together; undefined without them. */
+async function brokerCurveOptions(
+  flags: { 'curve-secret-file'?: string; 'allowed-keys'?: string },
+  warn: (message: string) => void,
+): Promise<{ publicKey: string; secretKey: string; allowedClientKeys: Set<string> } | undefined> {
+  const keyFile = flags['curve-secret-file'];
+  const listFile = flags['allowed-keys'];
+  if (keyFile === undefined && listFile === undefined) return undefined;
+  if (keyFile === undefined) throw new UsageError('--allowed-keys needs --curve-secret-file: the allowlist is enforced through CURVE');
+  if (listFile === undefined)
+    throw new UsageError('--curve-secret-file needs --allowed-keys: the public keys of the nodes and clients allowed in');
+  const pair = await readKeyPairFile(keyFile, '--curve-secret-file', warn);
+  const allowedClientKeys = await allowedKeys(listFile);
+  if (allowedClientKeys.size === 0) throw new UsageError(`--allowed-keys: ${listFile} lists no key, so no node or client could connect`);
+  return { ...pair, allowedClientKeys };
 }

@@ -1,17 +1,22 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
+import { allowedKeys, curveClientFlags, curveClientKeys, ipcModeFlags } from '../curve-flags.js';
 import { DEFAULT_BROKER_ENDPOINT, endpointFlag } from '../endpoint-flag.js';
 import { claimIpcEndpoint, rememberIpcSocket } from '../ipc-socket.js';
 import { formatReadyLine } from '../ready-line.js';
+import { UsageError } from '../errors.js';
 import { serveUntilShutdown } from '../serve-until-shutdown.js';
 import { definedOnly, limitsFromFlags, nodeTuningFlags } from '../server-flags.js';
 
 export default class RunNodeCommand extends BaseCommand {
   static override summary = 'Run a cache node in the foreground.';
-  static override description = `The node binds its own endpoint, registers with the broker and heartbeats. Once it is serving, it prints one JSON line holding "event":"ready" on stdout; logs go to stderr. SIGINT or SIGTERM unregisters it and exits 0.`;
+  static override description = `The node binds its own endpoint, registers with the broker and heartbeats. Once it is serving, it prints one JSON line holding "event":"ready" on stdout; logs go to stderr. SIGINT or SIGTERM unregisters it and exits 0. An ipc socket file gets mode 600 (owner only) unless --ipc-mode says otherwise.
+
+For a broker run with --curve-secret-file, give the node key pair (one for all the nodes of the cluster) as --curve-key-file and the broker's public key as --broker-key or --broker-key-file. The node's own endpoint is then a CURVE server too, with the node key pair: other nodes get in (to stream snapshots), and so do the keys in --allowed-keys, if given.`;
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --broker tcp://127.0.0.1:5555 --node-endpoint "tcp://127.0.0.1:*" --id node1',
+    '<%= config.bin %> <%= command.id %> --broker tcp://10.0.0.1:5555 --node-endpoint tcp://10.0.0.2:5556 --curve-key-file keys/node.key --broker-key-file keys/broker.pub',
   ];
   static override flags = {
     broker: endpointFlag({
@@ -27,6 +32,19 @@ export default class RunNodeCommand extends BaseCommand {
       helpValue: '<id>',
     }),
     ...nodeTuningFlags,
+    ...curveClientFlags,
+    'curve-key-file': Flags.string({
+      description:
+        "The node key pair file, from keygen, shared by all the nodes: the node's key towards the broker and for its own endpoint.",
+      helpValue: '<file>',
+      helpGroup: 'SECURITY',
+    }),
+    'allowed-keys': Flags.string({
+      description: "With CURVE: public keys, besides the node key, allowed to connect to this node's endpoint (direct reads). One a line.",
+      helpValue: '<file>',
+      helpGroup: 'SECURITY',
+    }),
+    ...ipcModeFlags,
   };
 
   async run(): Promise<void> {
@@ -34,6 +52,14 @@ export default class RunNodeCommand extends BaseCommand {
     const logger = this.createLogger(flags, flags.id ?? 'node');
     try {
       const nodeEndpoint = flags['node-endpoint'];
+      const curve = await curveClientKeys(flags, (message) => logger.warn(message));
+      if (flags['allowed-keys'] !== undefined && curve === undefined) {
+        throw new UsageError('--allowed-keys needs --curve-key-file and --broker-key (or --broker-key-file)');
+      }
+      const extraKeys = flags['allowed-keys'] === undefined ? undefined : await allowedKeys(flags['allowed-keys']);
+      if (curve !== undefined) {
+        logger.info('CURVE on', { publicKey: curve.publicKey, brokerKey: curve.serverKey, extraAllowedKeys: extraKeys?.size ?? 0 });
+      }
       if (nodeEndpoint !== undefined && (await claimIpcEndpoint(nodeEndpoint)) === 'removed-stale') {
         logger.info('removed a stale ipc socket file', { endpoint: nodeEndpoint });
       }
@@ -50,6 +76,11 @@ export default class RunNodeCommand extends BaseCommand {
           joinBufferWrites: flags['join-buffer-writes'],
           joinBufferBytes: flags['join-buffer-bytes'],
           limits: limitsFromFlags(flags),
+          ipcSocketMode: flags['ipc-mode'],
+          curveServerKey: curve?.serverKey,
+          curvePublicKey: curve?.publicKey,
+          curveSecretKey: curve?.secretKey,
+          allowedClientKeys: extraKeys,
         }),
       });
       let removeSocket = async (): Promise<void> => undefined;

@@ -1,0 +1,41 @@
+import test from 'ava';
+import { resolveBrokerOptions } from '../src/options.js';
+
+const SERVER_SECRET = 'JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6';
+const CLIENT_PUBLIC = 'Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID';
+
+test('CURVE is off by default, and ipc socket files are owner-only', (t) => {
+  const options = resolveBrokerOptions({});
+  t.is(options.curveSecretKey, undefined);
+  t.is(options.allowedClientKeys.size, 0);
+  t.is(options.ipcSocketMode, 0o600);
+});
+
+test('a CURVE secret key with an allowlist is taken, the allowlist copied', (t) => {
+  const allowed = new Set([CLIENT_PUBLIC]);
+  const options = resolveBrokerOptions({ curveSecretKey: SERVER_SECRET, allowedClientKeys: allowed });
+  allowed.clear();
+  t.deepEqual([...options.allowedClientKeys], [CLIENT_PUBLIC]);
+});
+
+const BAD: [string, Parameters<typeof resolveBrokerOptions>[0], RegExp][] = [
+  ['a secret key without an allowlist', { curveSecretKey: SERVER_SECRET }, /"allowedClientKeys" must hold at least one/],
+  [
+    'an allowlist without a secret key',
+    { allowedClientKeys: new Set([CLIENT_PUBLIC]) },
+    /"allowedClientKeys" only works with curveSecretKey/,
+  ],
+  [
+    'a malformed secret key',
+    { curveSecretKey: 'x', allowedClientKeys: new Set([CLIENT_PUBLIC]) },
+    /"curveSecretKey" must be a Z85 CURVE key/,
+  ],
+  ['a malformed allowed key', { curveSecretKey: SERVER_SECRET, allowedClientKeys: new Set(['nope']) }, /"allowedClientKeys" must be a Z85/],
+  ['a file mode over 0o777', { ipcSocketMode: 0o1777 }, /"ipcSocketMode"/],
+];
+
+for (const [name, options, message] of BAD) {
+  test(`resolveBrokerOptions refuses ${name}`, (t) => {
+    t.throws(() => resolveBrokerOptions(options), { code: 'ERR_INVALID_OPTION', message });
+  });
+}

@@ -1,0 +1,67 @@
+import { InvalidOptionError, requireCurveKey, type CurveKeyPair } from '@brainer/protocol';
+import { Flags } from '@oclif/core';
+import { readKeyListFile, readKeyPairFile, readPublicKeyFile } from './curve-key-files.js';
+import { UsageError } from './errors.js';
+
+/** A flag holding a Z85 CURVE public key. A malformed key fails with ERR_INVALID_OPTION naming the flag. */
+export const curveKeyFlag = Flags.custom<string>({
+  helpValue: '<z85>',
+  parse: async (input, _context, flag) => requireCurveKey(`--${flag.name}`, input),
+});
+
+/** A file mode in octal, such as 600 or 660. */
+export const fileModeFlag = Flags.custom<number>({
+  helpValue: '<octal>',
+  parse: async (input, _context, flag) => {
+    if (!/^0?[0-7]{3}$/.test(input))
+      throw new InvalidOptionError(`--${flag.name}`, `must be an octal file mode such as 600 or 660, got ${input}`);
+    return Number.parseInt(input, 8);
+  },
+});
+
+const file = (description: string) => Flags.string({ description, helpValue: '<file>', helpGroup: 'SECURITY' });
+
+/** `--ipc-mode`, taken by run-broker and run-node. */
+export const ipcModeFlags = {
+  'ipc-mode': fileModeFlag({
+    description: 'File mode of the ipc socket file of the endpoint this process binds, in octal. Default 600: owner only.',
+    helpGroup: 'SECURITY',
+  }),
+};
+
+/** The flags of a CURVE client of the broker: the client commands and run-node. */
+export const curveClientFlags = {
+  'broker-key': curveKeyFlag({
+    description: "The broker's CURVE public key (Z85), for a broker run with --curve-secret-file.",
+    exclusive: ['broker-key-file'],
+    helpGroup: 'SECURITY',
+  }),
+  'broker-key-file': file('A file holding the broker public key, such as broker.pub from keygen.'),
+  'curve-key-file': file("A key pair file from keygen; its public key must be on the broker's --allowed-keys list."),
+};
+
+export interface CurveClientFlagValues {
+  'broker-key'?: string;
+  'broker-key-file'?: string;
+  'curve-key-file'?: string;
+}
+
+/** The broker key and the key pair the flags name, or undefined when none is given. Both or neither. */
+export async function curveClientKeys(
+  flags: CurveClientFlagValues,
+  warn?: (message: string) => void,
+): Promise<(CurveKeyPair & { serverKey: string }) | undefined> {
+  const keyFile = flags['curve-key-file'];
+  const brokerKeyFile = flags['broker-key-file'];
+  const brokerFlag = flags['broker-key'] !== undefined ? '--broker-key' : brokerKeyFile !== undefined ? '--broker-key-file' : undefined;
+  if (keyFile === undefined && brokerFlag === undefined) return undefined;
+  if (keyFile === undefined) throw new UsageError(`${brokerFlag} needs --curve-key-file: a CURVE client needs a key pair of its own`);
+  if (brokerFlag === undefined) throw new UsageError("--curve-key-file needs --broker-key or --broker-key-file: the broker's public key");
+  const serverKey = flags['broker-key'] ?? (await readPublicKeyFile(brokerKeyFile!, '--broker-key-file'));
+  return { serverKey, ...(await readKeyPairFile(keyFile, '--curve-key-file', warn)) };
+}
+
+/** Reads an `--allowed-keys` file. */
+export async function allowedKeys(path: string): Promise<Set<string>> {
+  return new Set(await readKeyListFile(path, '--allowed-keys'));
+}

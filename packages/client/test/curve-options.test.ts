@@ -1,0 +1,25 @@
+import test from 'ava';
+import { resolveBrainerOptions } from '../src/options.js';
+
+const SERVER = 'rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7';
+const CLIENT = { publicKey: 'Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID', secretKey: 'D:)Q[IlAW!ahhC2ac:9*A}h:p?([4%wOTJ%JR%cs' };
+
+test('the curve option takes the server key and a matching client pair', (t) => {
+  t.is(resolveBrainerOptions({}).curve, undefined);
+  t.deepEqual(resolveBrainerOptions({ curve: { serverKey: SERVER, ...CLIENT } }).curve, { serverKey: SERVER, ...CLIENT });
+});
+
+test('the curve option names the bad key', (t) => {
+  t.throws(() => resolveBrainerOptions({ curve: { serverKey: 'x', ...CLIENT } }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /"curve.serverKey"/,
+  });
+  t.throws(() => resolveBrainerOptions({ curve: { serverKey: SERVER, ...CLIENT, publicKey: SERVER } }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /"curve.publicKey" is not the public key of curve.secretKey/,
+  });
+  t.throws(() => resolveBrainerOptions({ curve: { serverKey: SERVER, publicKey: CLIENT.publicKey } as never }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /"curve.secretKey"/,
+  });
+});
