@@ -1,9 +1,19 @@
-import type { SnapshotEntryVisitor } from '@brainer/protocol';
+import { requireInteger, type SnapshotEntryVisitor } from '@brainer/protocol';
 import type { KeySlots } from './key-table.js';
 import { copyBytes, ValueArena } from './value-arena.js';
 
-/** Compaction starts once garbage passes both this many bytes and half of the arena. */
-const COMPACT_MIN_GARBAGE = 32 * 1024 * 1024;
+export interface EntryStoreOptions {
+  /** Bytes of each shared arena chunk; an entry over a quarter of that gets a chunk of its own. Default 8 MiB. */
+  chunkBytes: number;
+  /** Compaction starts once garbage passes both this many bytes and half of the arena. Default 32 MiB. */
+  compactMinGarbageBytes: number;
+}
+
+export const DEFAULT_ENTRY_STORE_OPTIONS: EntryStoreOptions = {
+  chunkBytes: 8 * 1024 * 1024,
+  compactMinGarbageBytes: 32 * 1024 * 1024,
+};
+
 const INITIAL_SLOTS = 1024;
 
 /*
@@ -63,11 +73,12 @@ function readVarint(bytes: Buffer, offset: number): number {
 /**
  * The entries of a MemoryEngine by slot number: each slot's seq, expiry, hashes and the location
  * of its key and value, which sit together in a ValueArena. A slot keeps its number for as long as
- * its key is stored, through overwrites and compaction; freed slots are reused, lowest-freed last.
+ * its key is stored, through overwrites and compaction; freed slots are reused, the last freed first.
  * The store is the KeyTable's `KeySlots`: the table indexes slot numbers by key.
  */
 export class EntryStore implements KeySlots {
-  private readonly arena = new ValueArena();
+  private readonly arena: ValueArena;
+  private readonly compactMinGarbage: number;
   private f64 = new Float64Array(INITIAL_SLOTS * F64_FIELDS);
   private u32 = new Uint32Array(this.f64.buffer);
   private expiries: Float64Array<ArrayBuffer> | undefined;
@@ -76,6 +87,12 @@ export class EntryStore implements KeySlots {
   private end = 0;
   /** The free slots are a stack threaded through their seq fields. */
   private freeHead = -1;
+
+  constructor(options: Partial<EntryStoreOptions> = {}) {
+    const { chunkBytes, compactMinGarbageBytes } = { ...DEFAULT_ENTRY_STORE_OPTIONS, ...options };
+    this.arena = new ValueArena(requireInteger('chunkBytes', chunkBytes, 64, 2 ** 30));
+    this.compactMinGarbage = requireInteger('compactMinGarbageBytes', compactMinGarbageBytes, 0);
+  }
 
   /** Every live slot's number is under this. */
   get slotLimit(): number {
@@ -119,14 +136,15 @@ export class EntryStore implements KeySlots {
   ): void {
     const f = slot * F64_FIELDS;
     const u = slot * U32_FIELDS;
-    const old = this.f64[f + LOCATION]!;
-    if (old !== FREE) this.arena.free(old, this.recordLength(slot));
     const valueLength = end - start;
     const location = this.arena.allocate(varintLength(keyLength) + keyLength + valueLength);
     const chunk = this.arena.chunkBuffer(location);
     const keyStart = writeVarint(chunk, this.arena.offsetOf(location), keyLength);
     copyBytes(key, 0, keyLength, chunk, keyStart);
     copyBytes(value, start, end, chunk, keyStart + keyLength);
+    // The old bytes go only once the new ones are in, so a failed allocation leaves the entry whole.
+    const old = this.f64[f + LOCATION]!;
+    if (old !== FREE) this.arena.free(old, this.recordLength(slot));
     this.f64[f + SEQ] = seq;
     this.f64[f + LOCATION] = location;
     this.u32[u + VALUE_LENGTH] = valueLength;
@@ -262,7 +280,7 @@ export class EntryStore implements KeySlots {
   private compactIfNeeded(): void {
     const arena = this.arena;
     const garbage = arena.garbageBytes;
-    if (garbage < COMPACT_MIN_GARBAGE || garbage * 2 < arena.allocatedBytes) return;
+    if (garbage < this.compactMinGarbage || garbage * 2 < arena.allocatedBytes) return;
     const sparse = arena.sparseChunks(0.5);
     if (sparse.size === 0) return;
     for (let slot = 0; slot < this.end; slot++) {

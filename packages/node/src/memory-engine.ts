@@ -1,14 +1,26 @@
-import { ContentDigest, entryHash, murmur3, type SnapshotEntryVisitor, type Write } from '@brainer/protocol';
-import { EntryStore } from './entry-store.js';
+import {
+  ContentDigest,
+  ENTRY_HIGH_LANE_SALT,
+  ENTRY_KEY_SEED,
+  murmur3,
+  type SnapshotEntryVisitor,
+  type Write,
+} from '@brainer/protocol';
+import { EntryStore, type EntryStoreOptions } from './entry-store.js';
 import { KeyEncoder } from './key-encoder.js';
 import { KeyTable } from './key-table.js';
 import type { SnapshotCursor, StorageEngine, StoredEntry } from './storage-engine.js';
 
 /**
- * The key table's hash seed. Not the ring's (0): a node holds the keys of its ring ranges only, so
- * their seed-0 hashes are far from uniform.
+ * One hash of a key's bytes, with `entryHash`'s seed, serves both as the key table's hash and as
+ * the seed of its entry's digest hash: a write hashes its key once. A test pins the digest hashes
+ * made here to `entryHash`'s.
  */
-const TABLE_SEED = 0x9747b28c;
+const KEY_SEED = ENTRY_KEY_SEED;
+const HIGH_LANE_SALT = ENTRY_HIGH_LANE_SALT;
+
+/** How the engine's arena is cut up: see `EntryStoreOptions`. */
+export type MemoryEngineOptions = EntryStoreOptions;
 
 /**
  * The default engine, in memory and compact, with no JS object or string per key: a KeyTable (an
@@ -18,13 +30,19 @@ const TABLE_SEED = 0x9747b28c;
  * values. The digest is kept current on every change.
  */
 export class MemoryEngine implements StorageEngine {
-  private readonly store = new EntryStore();
-  private readonly table = new KeyTable(this.store);
+  private readonly store: EntryStore;
+  private readonly table: KeyTable;
   private readonly encoder = new KeyEncoder();
   private readonly contentDigest = new ContentDigest();
   /** The last looked-up key: its table hash, and its bytes are `encoder.bytes[0, keyLength)`. */
   private keyHash = 0;
   private keyLength = 0;
+
+  /** The options size the arena; the defaults suit any cache, and tests make them small. */
+  constructor(options: Partial<MemoryEngineOptions> = {}) {
+    this.store = new EntryStore(options);
+    this.table = new KeyTable(this.store);
+  }
 
   get size(): number {
     return this.table.size;
@@ -51,7 +69,7 @@ export class MemoryEngine implements StorageEngine {
     const slot = this.lookup(write.key);
     if (slot >= 0 && this.store.seqOf(slot) >= seq) return false;
     if (write.kind === 'set') {
-      this.put(write.key, write.value, 0, write.value.length, seq, write.expiresAt, slot);
+      this.put(write.value, 0, write.value.length, seq, write.expiresAt, slot);
       return false;
     }
     if (slot < 0) return false;
@@ -63,7 +81,7 @@ export class MemoryEngine implements StorageEngine {
   load(key: string, bytes: Uint8Array, start: number, end: number, seq: number, expiresAt: number): void {
     const slot = this.lookup(key);
     if (slot >= 0 && this.store.seqOf(slot) >= seq) return;
-    this.put(key, bytes, start, end, seq, expiresAt, slot);
+    this.put(bytes, start, end, seq, expiresAt, slot);
   }
 
   keys(matches: (key: string) => boolean, nowMs: number): string[] {
@@ -123,18 +141,19 @@ export class MemoryEngine implements StorageEngine {
   private lookup(key: string): number {
     const length = this.encoder.encode(key);
     const bytes = this.encoder.bytes;
-    const hash = murmur3(bytes, TABLE_SEED, 0, length);
+    const hash = murmur3(bytes, KEY_SEED, 0, length);
     this.keyHash = hash;
     this.keyLength = length;
     return this.table.find(hash, bytes, length);
   }
 
   /** Stores the entry for the key of the last `lookup`, which found it in `existing` (or -1). */
-  private put(key: string, value: Uint8Array, start: number, end: number, seq: number, expiresAt: number, existing: number): void {
+  private put(value: Uint8Array, start: number, end: number, seq: number, expiresAt: number, existing: number): void {
     const store = this.store;
     const slot = existing >= 0 ? existing : store.allocate();
     if (existing >= 0) this.contentDigest.removeHash(store.digestLow(slot), store.digestHigh(slot));
-    const [low, high] = entryHash(key, value, start, end);
+    const low = murmur3(value, this.keyHash, start, end);
+    const high = murmur3(value, (this.keyHash ^ HIGH_LANE_SALT) >>> 0, start, end);
     this.contentDigest.addHash(low, high);
     store.write(slot, this.encoder.bytes, this.keyLength, this.keyHash, value, start, end, seq, expiresAt, low, high);
     if (existing < 0) this.table.insert(this.keyHash, slot);

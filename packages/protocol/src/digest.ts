@@ -1,7 +1,11 @@
 import { murmur3, murmur3String } from './murmur3.js';
 
-const KEY_SEED = 0x9747b28c;
-const HIGH_LANE_SALT = 0x5bd1e995;
+/** The seed of an entry's key hash; exported for engines that hash a key once for several uses. */
+export const ENTRY_KEY_SEED = 0x9747b28c;
+/** XORed into the key hash to seed the value's high-lane hash. */
+export const ENTRY_HIGH_LANE_SALT = 0x5bd1e995;
+const KEY_SEED = ENTRY_KEY_SEED;
+const HIGH_LANE_SALT = ENTRY_HIGH_LANE_SALT;
 
 /**
  * A 64-bit hash of one key and value, as two 32-bit halves: the key's hash seeds two hashes of the
