@@ -1,0 +1,185 @@
+import type { ChaosResult } from './chaos-run.js';
+import { FAULT_KINDS, type Fault, type FaultKind } from './fault-injector.js';
+import type { Violation } from './history-checker.js';
+import type { Operation } from './history.js';
+import { spread, type Spread } from './recovery.js';
+
+/** Violations kept in a summary, per kind. */
+const VIOLATIONS_SHOWN = 10;
+
+/** What a chaos run prints and saves: the figures, without the full history. */
+export interface ChaosSummary {
+  ok: boolean;
+  seed: number;
+  elapsedMs: number;
+  faultPhaseMs: number;
+  writers: number;
+  readers: number;
+  keys: number;
+  fillerKeys: number;
+  operations: { total: number; byGroup: Record<string, Record<string, number>> };
+  faults: {
+    byKind: Record<FaultKind, number>;
+    sourceKillsMidJoin: number;
+    sourceKillsThatRestartedAJoin: number;
+    skipped: { kind: FaultKind; reason: string }[];
+    list: Fault[];
+  };
+  /** From each fault to the first write invoked after it completing, in ms, per kind. */
+  recoveryMs: Partial<Record<FaultKind, Spread>>;
+  /** From each restart or SIGCONT to the node being ready again, in ms, per kind. */
+  rejoinMs: Partial<Record<FaultKind, Spread>>;
+  /** From a broker's kill -9 to its successor's ready line, in ms. */
+  brokerRestartMs?: Spread;
+  acknowledgedWritesLost: number;
+  staleReads: number;
+  phantomReads: number;
+  /** Reads that saw a value, then another, then the first again (rule (e) of the checker). */
+  nonMonotonicReads: number;
+  missingFinalReads: number;
+  verify: { ok: boolean; nodes?: number; digest?: string; error?: string; differing?: unknown[] };
+  /** Reads the live nodes served while not ready, by their own count (must be 0). */
+  readsWhileNotReady: number;
+  crashes: ChaosResult['unexpectedExits'];
+  errorLogLines: string[];
+  problems: string[];
+  violations: Violation[];
+}
+
+export function summarize(result: ChaosResult): ChaosSummary {
+  const { check } = result;
+  const byKind = (kind: FaultKind): Fault[] => result.faults.filter((fault) => fault.kind === kind);
+  const recoveryMs: Partial<Record<FaultKind, Spread>> = {};
+  const rejoinMs: Partial<Record<FaultKind, Spread>> = {};
+  for (const kind of FAULT_KINDS) {
+    const recovery = spread(byKind(kind).map((fault) => fault.recoveryMs));
+    if (recovery) recoveryMs[kind] = recovery;
+    const rejoin = spread(byKind(kind).flatMap((fault) => Object.values(fault.rejoinMs ?? {})));
+    if (rejoin) rejoinMs[kind] = rejoin;
+  }
+  const verify = result.verify;
+  const brokerRestartMs = spread(byKind('broker-kill').map((fault) => fault.brokerRestartMs));
+  const summary: ChaosSummary = {
+    ok: result.ok,
+    seed: result.seed,
+    elapsedMs: result.elapsedMs,
+    faultPhaseMs: result.faultPhaseMs,
+    writers: result.writers,
+    readers: result.readers,
+    keys: result.keys,
+    fillerKeys: result.fillerKeys,
+    operations: { total: result.history.length, byGroup: result.operations },
+    faults: {
+      byKind: result.faultsByKind,
+      sourceKillsMidJoin: byKind('source-kill').filter((fault) => fault.midJoin).length,
+      sourceKillsThatRestartedAJoin: byKind('source-kill').filter((fault) => fault.joinRestarted).length,
+      skipped: result.skipped,
+      list: result.faults,
+    },
+    recoveryMs,
+    rejoinMs,
+    acknowledgedWritesLost: check.lostWrites.length,
+    staleReads: check.staleReads.length,
+    phantomReads: check.phantomReads.length,
+    nonMonotonicReads: check.nonMonotonicReads.length,
+    missingFinalReads: check.missingFinalReads.length,
+    verify:
+      'error' in verify
+        ? { ok: false, error: verify.error }
+        : { ok: verify.ok, nodes: verify.nodes.length, digest: verify.digest, differing: verify.differing },
+    readsWhileNotReady: result.readsWhileNotReady,
+    crashes: result.unexpectedExits,
+    errorLogLines: result.errorLogLines.slice(0, 50),
+    problems: result.problems,
+    violations: [
+      ...check.lostWrites.slice(0, VIOLATIONS_SHOWN),
+      ...check.staleReads.slice(0, VIOLATIONS_SHOWN),
+      ...check.phantomReads.slice(0, VIOLATIONS_SHOWN),
+      ...check.nonMonotonicReads.slice(0, VIOLATIONS_SHOWN),
+      ...check.missingFinalReads.slice(0, VIOLATIONS_SHOWN),
+    ],
+  };
+  if (brokerRestartMs) summary.brokerRestartMs = brokerRestartMs;
+  return summary;
+}
+
+/** The summary as text for a terminal. */
+export function formatSummary(summary: ChaosSummary): string {
+  const lines: string[] = [];
+  const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+  const ms = (s: Spread): string =>
+    s.count === 1
+      ? `${Math.round(s.min)} ms`
+      : `min ${Math.round(s.min)} / p50 ${Math.round(s.p50)} / max ${Math.round(s.max)} ms (${s.count})`;
+  lines.push(
+    `chaos run, seed ${summary.seed}: ${seconds(summary.faultPhaseMs)} of faults, ${summary.writers} writers, ${summary.readers} readers, ` +
+      `${summary.keys} keys (+${summary.fillerKeys} filler), ${seconds(summary.elapsedMs)} in all`,
+  );
+  const groups = Object.entries(summary.operations.byGroup)
+    .map(
+      ([group, outcomes]) =>
+        `${group} ${Object.entries(outcomes)
+          .map(([outcome, n]) => `${n} ${outcome}`)
+          .join(', ')}`,
+    )
+    .join('; ');
+  lines.push(`operations: ${summary.operations.total} (${groups})`);
+  const faults = FAULT_KINDS.map((kind) => `${kind} ${summary.faults.byKind[kind]}`).join(', ');
+  lines.push(
+    `faults: ${faults}; source kills mid-join ${summary.faults.sourceKillsMidJoin}, ` +
+      `that made the broker restart the join ${summary.faults.sourceKillsThatRestartedAJoin}` +
+      (summary.faults.skipped.length > 0 ? `; skipped ${summary.faults.skipped.length}` : ''),
+  );
+  for (const kind of FAULT_KINDS) {
+    const recovery = summary.recoveryMs[kind];
+    const rejoin = summary.rejoinMs[kind];
+    if (!recovery && !rejoin) continue;
+    lines.push(
+      `  ${kind.padEnd(11)} writes served again after ${recovery ? ms(recovery) : 'n/a'}; node ready again after ${rejoin ? ms(rejoin) : 'n/a'}`,
+    );
+  }
+  if (summary.brokerRestartMs) lines.push(`  broker kill -9 to new broker listening: ${ms(summary.brokerRestartMs)}`);
+  lines.push(`acknowledged writes lost: ${summary.acknowledgedWritesLost}`);
+  lines.push(`stale reads: ${summary.staleReads}`);
+  lines.push(`phantom reads: ${summary.phantomReads}`);
+  lines.push(`non-monotonic reads (a value seen, replaced, seen again): ${summary.nonMonotonicReads}`);
+  if (summary.missingFinalReads > 0) lines.push(`keys not readable after the run: ${summary.missingFinalReads}`);
+  const verify = summary.verify;
+  lines.push(
+    `verify: ${verify.ok ? 'ok' : 'FAILED'}` +
+      (verify.error ? ` (${verify.error})` : ` (${verify.nodes ?? 0} ready nodes, digest ${verify.digest ?? '?'})`),
+  );
+  lines.push(`reads served by a node that was not ready (live nodes' own count): ${summary.readsWhileNotReady}`);
+  lines.push(
+    `crashes: ${summary.crashes.length === 0 ? 'none' : summary.crashes.map((c) => `${c.id} pid ${c.pid} ${c.exit.signal ?? `code ${c.exit.code}`}`).join(', ')}`,
+  );
+  lines.push(`error log lines: ${summary.errorLogLines.length}`);
+  for (const line of summary.errorLogLines.slice(0, 10)) lines.push(`  ${line}`);
+  for (const problem of summary.problems) lines.push(`problem: ${problem}`);
+  for (const violation of summary.violations) lines.push('', ...formatViolation(violation));
+  for (const crash of summary.crashes) lines.push('', `crash of ${crash.id} (pid ${crash.pid}); its last log lines:`, crash.stderrTail);
+  lines.push('', summary.ok ? 'PASS' : 'FAIL');
+  return lines.join('\n');
+}
+
+/** One violation with its history excerpt. */
+export function formatViolation(violation: Violation): string[] {
+  const lines = [`${violation.kind.toUpperCase()} on ${violation.key}: ${violation.explanation}`];
+  if (violation.read) lines.push(`  read:    ${formatOperation(violation.read)}`);
+  for (const source of violation.sources) lines.push(`  source:  ${formatOperation(source)}`);
+  if (violation.witness) lines.push(`  witness: ${formatOperation(violation.witness)}`);
+  lines.push('  history of the key around it:');
+  for (const op of violation.excerpt) lines.push(`    ${formatOperation(op)}`);
+  return lines;
+}
+
+export function formatOperation(op: Operation): string {
+  const what = op.op === 'set' ? `set ${op.key}=${op.value}` : `${op.op} ${op.key}`;
+  const result =
+    op.outcome !== 'ok'
+      ? ` ${op.outcome}${op.error ? ` (${op.error})` : ''}`
+      : op.op === 'get'
+        ? ` -> ${JSON.stringify(op.result)}`
+        : ' ok';
+  return `[${op.invokedAt.toFixed(1)} .. ${op.completedAt.toFixed(1)}] ${op.process.padEnd(6)} ${what}${result}`;
+}

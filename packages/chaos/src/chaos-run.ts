@@ -1,0 +1,266 @@
+import { Brainer, type VerifyResult } from '@brainer/client';
+import { ChaosCluster, type UnexpectedExit } from './chaos-cluster.js';
+import { FAULT_KINDS, FaultInjector, type Fault, type FaultKind } from './fault-injector.js';
+import { checkHistory, type CheckResult } from './history-checker.js';
+import { FINAL_PROCESS, History, type Operation } from './history.js';
+import { Prng } from './prng.js';
+import { recoveryTimes } from './recovery.js';
+import { Workload } from './workload.js';
+
+export interface ChaosOptions {
+  /** How long faults are injected, in ms (each kind is injected once even past it). */
+  durationMs: number;
+  /** Writer processes. */
+  writers: number;
+  /** Reader processes. */
+  readers: number;
+  /** Processes that read straight from a node's endpoint (lease-guarded reads). Default 1. */
+  directReaders?: number;
+  /** Whether direct readers ask the key's primary, as a client should, or any ready node. Default `primary`. */
+  directMode?: 'primary' | 'any';
+  /** Seed of every random choice: keys, values, the fault schedule. */
+  seed: number;
+  /** Keys the writers and readers share. Default 200. */
+  keys?: number;
+  /**
+   * Keys written once before the faults start and read back at the end, so that every join
+   * streams a snapshot of some size and a source can be killed mid-stream. Default 20,000.
+   */
+  fillerKeys?: number;
+  /** run-node's --snapshot-chunk-entries: small chunks make joins last long enough to be hit. Default 100. */
+  snapshotChunkEntries?: number;
+  /** run-node's --snapshot-credit. Default 2. */
+  snapshotCredit?: number;
+  /** The fault kinds to draw from. Default: all. */
+  faultKinds?: readonly FaultKind[];
+  /** Pause before each fault, in ms. Default [500, 2000]. */
+  gapMs?: readonly [number, number];
+  /** How long a SIGSTOP lasts, in ms. Default [800, 4000]. */
+  pauseMs?: readonly [number, number];
+  /** Pause after every successful call of a writer or reader, in ms. Default 0. */
+  thinkMs?: number;
+  /** Per-call timeout of the clients, in ms. Default 5000. */
+  timeoutMs?: number;
+  /** How long the cluster may take to be whole again, before and after faults, in ms. Default 60,000. */
+  settleTimeoutMs?: number;
+  /** Progress lines. Default: nowhere. */
+  log?: (line: string) => void;
+}
+
+export interface ChaosResult {
+  seed: number;
+  /** Wall time of the whole run, in ms. */
+  elapsedMs: number;
+  /** Time faults were injected for, in ms. */
+  faultPhaseMs: number;
+  writers: number;
+  readers: number;
+  keys: number;
+  fillerKeys: number;
+  operations: Record<string, Record<string, number>>;
+  faults: Fault[];
+  faultsByKind: Record<FaultKind, number>;
+  skipped: { kind: FaultKind; reason: string }[];
+  check: CheckResult;
+  verify: VerifyResult | { ok: false; error: string };
+  /**
+   * Reads the nodes alive at the end say they served while not ready (their `readsWhileNotReady`
+   * counter; must be 0). Counters of killed nodes are lost with them.
+   */
+  readsWhileNotReady: number;
+  unexpectedExits: UnexpectedExit[];
+  /** Lines the broker and nodes logged at error level (a handler that threw, say). */
+  errorLogLines: string[];
+  /** The cluster or a node not ready in time: availability failures. */
+  problems: string[];
+  /** The history, for a report when something failed. */
+  history: Operation[];
+  /** No violation of the history rules, crash, error log line, verify failure or availability problem. */
+  ok: boolean;
+}
+
+/**
+ * One chaos run: a broker and three nodes, writers and readers logging every call, faults on a
+ * seeded schedule, then a settle, final reads of every key, `verify`, and the history check.
+ */
+export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
+  const log = options.log ?? (() => undefined);
+  const started = performance.now();
+  const now = (): number => performance.now();
+  const prng = new Prng(options.seed);
+  const history = new History(now);
+  const keyCount = options.keys ?? 200;
+  const fillerCount = options.fillerKeys ?? 20_000;
+  const settleTimeoutMs = options.settleTimeoutMs ?? 60_000;
+  const problems: string[] = [];
+
+  log(`starting a broker and 3 nodes (seed ${options.seed})`);
+  const cluster = await ChaosCluster.start({
+    nodeArgs: [
+      '--snapshot-chunk-entries',
+      String(options.snapshotChunkEntries ?? 100),
+      '--snapshot-credit',
+      String(options.snapshotCredit ?? 2),
+    ],
+    readyTimeoutMs: settleTimeoutMs,
+  });
+  try {
+    const keys = Array.from({ length: keyCount }, (_, i) => `key:${i}`);
+    log(`loading ${fillerCount} filler keys`);
+    await loadFiller(cluster.endpoint, history, fillerCount);
+
+    const workload = new Workload(
+      {
+        endpoint: cluster.endpoint,
+        keys,
+        writers: options.writers,
+        readers: options.readers,
+        thinkMs: options.thinkMs,
+        timeoutMs: options.timeoutMs,
+        directReaders: options.directReaders ?? 1,
+        directMode: options.directMode ?? 'primary',
+      },
+      history,
+      prng.fork('workload'),
+    );
+    await workload.start();
+    const faultStart = now();
+    const injector = new FaultInjector(cluster, prng.fork('faults'), now, {
+      until: faultStart + options.durationMs,
+      kinds: options.faultKinds,
+      gapMs: options.gapMs,
+      pauseMs: options.pauseMs,
+      readyTimeoutMs: settleTimeoutMs,
+      log,
+    });
+    log(
+      `${options.writers} writers and ${options.readers} readers on ${keyCount} keys; injecting faults for ${Math.round(options.durationMs / 1000)} s`,
+    );
+    try {
+      await injector.run();
+    } catch (error) {
+      problems.push(`the fault schedule stopped: ${String((error as Error).stack ?? error)}`);
+    }
+    const faultPhaseEnd = now();
+    log('faults over; letting the cluster settle');
+    await injector.settle();
+    await workload.stop();
+    problems.push(...injector.problems);
+    try {
+      await cluster.waitForReady(cluster.nodeIds.length, settleTimeoutMs);
+    } catch (error) {
+      problems.push(`after the run: ${(error as Error).message}`);
+    }
+    log('reading every key back');
+    await finalReads(cluster.endpoint, history, settleTimeoutMs);
+    const verify = await verifyCluster(cluster.endpoint);
+    let readsWhileNotReady = 0;
+    for (const [id, stats] of await cluster.nodeStats()) {
+      const served = stats.readsWhileNotReady;
+      if (typeof served === 'number' && served > 0) {
+        readsWhileNotReady += served;
+        problems.push(`${id} served ${served} reads while not ready`);
+      }
+    }
+    const check = checkHistory(history.operations);
+    const recovery = recoveryTimes(
+      injector.faults.map((fault) => fault.at),
+      history.operations,
+    );
+    injector.faults.forEach((fault, i) => (fault.recoveryMs = recovery[i] === null ? null : Math.round(recovery[i]!)));
+    const faultsByKind = Object.fromEntries(
+      FAULT_KINDS.map((kind) => [kind, injector.faults.filter((f) => f.kind === kind).length]),
+    ) as Record<FaultKind, number>;
+    const unexpectedExits = [...cluster.unexpectedExits];
+    const errorLogLines = cluster.errorLogLines();
+    return {
+      seed: options.seed,
+      elapsedMs: Math.round(now() - started),
+      faultPhaseMs: Math.round(faultPhaseEnd - faultStart),
+      writers: options.writers,
+      readers: options.readers,
+      keys: keyCount,
+      fillerKeys: fillerCount,
+      operations: countOperations(history.operations),
+      faults: injector.faults,
+      faultsByKind,
+      skipped: injector.skipped,
+      check,
+      verify,
+      readsWhileNotReady,
+      unexpectedExits,
+      errorLogLines,
+      problems,
+      history: history.operations,
+      ok: check.ok && verify.ok && unexpectedExits.length === 0 && errorLogLines.length === 0 && problems.length === 0,
+    };
+  } finally {
+    await cluster.stop();
+  }
+}
+
+/** Writes the filler keys once, many at a time, logging each call as process `loader`. */
+async function loadFiller(endpoint: string, history: History, count: number): Promise<void> {
+  if (count === 0) return;
+  const client = new Brainer(endpoint, { timeoutMs: 30_000 });
+  try {
+    await client.connect();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 256 }, async () => {
+        while (next < count) {
+          const i = next++;
+          const key = `fill:${i}`;
+          const value = `loader:${i}`;
+          await history.set('loader', () => client.set(key, value), key, value);
+        }
+      }),
+    );
+  } finally {
+    await client.close();
+  }
+}
+
+/** Reads every key of the history back, retrying each until it answers, as process `final`. */
+async function finalReads(endpoint: string, history: History, timeoutMs: number): Promise<void> {
+  const keys = [...new Set(history.operations.map((op) => op.key))];
+  const client = new Brainer(endpoint, { timeoutMs: 5000 });
+  const deadline = performance.now() + timeoutMs;
+  try {
+    let pending = keys;
+    while (pending.length > 0 && performance.now() < deadline) {
+      const failed: string[] = [];
+      for (let i = 0; i < pending.length; i += 1000) {
+        const batch = pending.slice(i, i + 1000);
+        const results = await Promise.all(batch.map((key) => history.get(FINAL_PROCESS, () => client.get(key), key)));
+        results.forEach((op) => op.outcome !== 'ok' && failed.push(op.key));
+      }
+      pending = failed;
+    }
+  } finally {
+    await client.close();
+  }
+}
+
+/** `verify` through a fresh client; an error counts as a failure. */
+async function verifyCluster(endpoint: string): Promise<VerifyResult | { ok: false; error: string }> {
+  const client = new Brainer(endpoint, { timeoutMs: 5000 });
+  try {
+    return await client.verify(100, 100);
+  } catch (error) {
+    return { ok: false, error: String(error) };
+  } finally {
+    await client.close();
+  }
+}
+
+/** Counts by op then outcome; the probe's, the loader's, the final reads and the direct reads apart. */
+function countOperations(operations: readonly Operation[]): Record<string, Record<string, number>> {
+  const counts: Record<string, Record<string, number>> = {};
+  for (const op of operations) {
+    const group = ['probe', FINAL_PROCESS, 'loader'].includes(op.process) ? op.process : /^d\d+$/.test(op.process) ? 'direct get' : op.op;
+    const bucket = (counts[group] ??= {});
+    bucket[op.outcome] = (bucket[op.outcome] ?? 0) + 1;
+  }
+  return counts;
+}

@@ -1,0 +1,88 @@
+/**
+ * npm run chaos -- --duration 60 --writers 8 [--readers 4] [--direct-readers 1] [--direct-any] [--seed N] [--keys 200] [--filler-keys 20000] [--think-ms 0]
+ *                  [--faults node-kill,source-kill,broker-kill,node-pause] [--gap-ms 500,2000] [--pause-ms 800,4000]
+ *                  [--timeout-ms 5000]
+ *
+ * Starts a broker and three nodes, runs writers and readers while faults are injected, then checks
+ * the history. Prints a summary, saves it as JSON under bench/results, and exits 1 on any
+ * violation (a lost write, a stale or phantom read, a crash, a failed verify).
+ */
+import { parseArgs } from 'node:util';
+import { formatSummary, summarize } from './chaos-report.js';
+import { FAULT_KINDS, type FaultKind } from './fault-injector.js';
+import { runChaos } from './chaos-run.js';
+import { randomSeed } from './prng.js';
+import { saveResults } from './results.js';
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '60' },
+    writers: { type: 'string', default: '8' },
+    readers: { type: 'string', default: '4' },
+    'direct-readers': { type: 'string', default: '1' },
+    'direct-any': { type: 'boolean', default: false },
+    seed: { type: 'string' },
+    keys: { type: 'string', default: '200' },
+    'filler-keys': { type: 'string', default: '20000' },
+    'think-ms': { type: 'string', default: '0' },
+    faults: { type: 'string', default: FAULT_KINDS.join(',') },
+    'gap-ms': { type: 'string', default: '500,2000' },
+    'pause-ms': { type: 'string', default: '800,4000' },
+    'timeout-ms': { type: 'string', default: '5000' },
+    quiet: { type: 'boolean', default: false },
+  },
+});
+
+function count(name: string, text: string | undefined, min = 0): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < min) {
+    console.error(`--${name} must be a whole number of at least ${min}, got ${String(text)}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+function range(name: string, text: string): [number, number] {
+  const [min, max] = text.split(',').map((part) => count(name, part));
+  if (min === undefined || max === undefined || min > max) {
+    console.error(`--${name} takes min,max in ms, got ${text}`);
+    process.exit(2);
+  }
+  return [min, max];
+}
+
+const faultKinds = args.faults.split(',').filter((kind) => kind !== '');
+const unknownKind = faultKinds.find((kind) => !(FAULT_KINDS as readonly string[]).includes(kind));
+if (unknownKind !== undefined || faultKinds.length === 0) {
+  console.error(`--faults takes a comma-separated list of ${FAULT_KINDS.join(', ')}; got ${args.faults}`);
+  process.exit(2);
+}
+
+const seed = args.seed === undefined ? randomSeed() : count('seed', args.seed);
+const started = new Date();
+const result = await runChaos({
+  durationMs: count('duration', args.duration, 1) * 1000,
+  writers: count('writers', args.writers, 1),
+  readers: count('readers', args.readers),
+  directReaders: count('direct-readers', args['direct-readers']),
+  directMode: args['direct-any'] ? 'any' : 'primary',
+  seed,
+  keys: count('keys', args.keys, 1),
+  fillerKeys: count('filler-keys', args['filler-keys']),
+  thinkMs: count('think-ms', args['think-ms']),
+  faultKinds: faultKinds as FaultKind[],
+  gapMs: range('gap-ms', args['gap-ms']),
+  pauseMs: range('pause-ms', args['pause-ms']),
+  timeoutMs: count('timeout-ms', args['timeout-ms'], 1),
+  log: args.quiet ? undefined : (line) => console.log(`${((Date.now() - started.getTime()) / 1000).toFixed(1).padStart(6)} s  ${line}`),
+});
+const summary = summarize(result);
+console.log('');
+console.log(formatSummary(summary));
+const file = await saveResults('chaos', summary);
+console.log(`summary saved to ${file}`);
+if (!result.ok) {
+  const historyFile = await saveResults('chaos-history', { seed, operations: result.history });
+  console.log(`history saved to ${historyFile}`);
+}
+process.exit(result.ok ? 0 : 1);

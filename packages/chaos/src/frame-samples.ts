@@ -1,0 +1,193 @@
+import {
+  ERROR_CODES,
+  MESSAGE_TYPES,
+  OP_CODES,
+  encode,
+  type Message,
+  type MessageType,
+  type Op,
+  type OpName,
+  type Reply,
+  type ReplyValue,
+  type SnapshotEntry,
+  type Write,
+} from '@brainer/protocol';
+import type { Prng } from './prng.js';
+
+/**
+ * Valid messages of every type with random contents, as the fuzzer's starting points. Pure. Keys
+ * live in the `fz:` namespace and node ids start `fz-node-`, so that no valid sample can touch the
+ * data a fuzz run guards or impersonate a real node. Op ids stay below 2^31; ids from 2^31 up are
+ * left to the fuzzer's own pings.
+ */
+export const MESSAGE_TYPE_NAMES = Object.keys(MESSAGE_TYPES) as MessageType[];
+const OP_NAMES = Object.keys(OP_CODES) as OpName[];
+/** Glob patterns, among them some that a careless compiler might choke on. */
+const PATTERNS = ['*', 'fz:*', 'fz:?', 'fz:[0-9]*', '[^a]*', '[]a]', 'a-b', '[z-a]', '\\-', '\\', '[', '**', ''];
+/** An endpoint nothing listens on. */
+const NOWHERE = 'tcp://127.0.0.1:1';
+
+export function sampleKey(prng: Prng): string {
+  return `fz:${prng.below(64)}`;
+}
+
+function smallCount(prng: Prng): number {
+  return prng.chance(0.8) ? prng.below(100) : prng.below(2 ** 40);
+}
+
+function opId(prng: Prng): number {
+  return prng.below(0x8000_0000);
+}
+
+export function sampleOp(prng: Prng, op: OpName = prng.pick(OP_NAMES)): Op {
+  const id = opId(prng);
+  switch (op) {
+    case 'ping':
+    case 'nodes':
+    case 'stats':
+      return { op, id };
+    case 'get':
+      return { op, id, key: sampleKey(prng) };
+    case 'set':
+      return {
+        op,
+        id,
+        key: sampleKey(prng),
+        value: prng.bytes(prng.below(64)),
+        ttlMs: prng.chance(0.9) ? 0 : prng.int(1, 5000),
+        wait: prng.chance(0.5) ? 'all' : 'primary',
+      };
+    case 'del':
+      return { op, id, key: sampleKey(prng), wait: prng.chance(0.5) ? 'all' : 'primary' };
+    case 'keys':
+      return { op, id, pattern: prng.pick(PATTERNS) };
+    default:
+      // An op added to the protocol later: most carry nothing but their id.
+      return { op, id } as Op;
+  }
+}
+
+function sampleReplyValue(prng: Prng): ReplyValue {
+  switch (prng.below(6)) {
+    case 0:
+      return undefined;
+    case 1:
+      return null;
+    case 2:
+      return prng.bytes(prng.below(32));
+    case 3:
+      return prng.below(10);
+    case 4:
+      return [sampleKey(prng), sampleKey(prng)];
+    default:
+      return { json: { fuzz: prng.below(100) } };
+  }
+}
+
+function sampleReply(prng: Prng): Reply {
+  return prng.chance(0.7)
+    ? { id: opId(prng), ok: true, value: sampleReplyValue(prng) }
+    : { id: opId(prng), ok: false, code: prng.pick(ERROR_CODES), message: 'fuzz' };
+}
+
+function sampleWrite(prng: Prng): Write {
+  return prng.chance(0.7)
+    ? { kind: 'set', key: sampleKey(prng), value: prng.bytes(prng.below(32)), expiresAt: 0 }
+    : { kind: 'del', key: sampleKey(prng) };
+}
+
+function sampleEntry(prng: Prng): SnapshotEntry {
+  return { key: sampleKey(prng), value: prng.bytes(prng.below(32)), seq: smallCount(prng), expiresAt: 0 };
+}
+
+function nodeId(prng: Prng): string {
+  return `fz-node-${prng.below(8)}`;
+}
+
+function digest(prng: Prng): string {
+  return prng.bytes(8).toString('hex');
+}
+
+function list<T>(prng: Prng, max: number, make: (prng: Prng) => T): T[] {
+  return Array.from({ length: prng.below(max + 1) }, () => make(prng));
+}
+
+/** A valid message of the given type (random when not given). */
+export function sampleMessage(prng: Prng, type: MessageType = prng.pick(MESSAGE_TYPE_NAMES)): Message {
+  switch (type) {
+    case 'request':
+      return { type, ops: list(prng, 8, (p) => sampleOp(p)) };
+    case 'reply':
+      return { type, replies: list(prng, 8, sampleReply) };
+    case 'register':
+      return {
+        type,
+        nodeId: nodeId(prng),
+        endpoint: NOWHERE,
+        epoch: smallCount(prng),
+        seq: smallCount(prng),
+        keys: smallCount(prng),
+        digest: digest(prng),
+      };
+    case 'welcome':
+      return {
+        type,
+        epoch: smallCount(prng),
+        state: prng.chance(0.5) ? 'ready' : 'joining',
+        seq: smallCount(prng),
+        reset: prng.chance(0.5),
+        joinId: prng.below(16),
+        sourceId: nodeId(prng),
+        sourceEndpoint: NOWHERE,
+        heartbeatMs: prng.int(1, 1000),
+        leaseMs: prng.int(0, 2000),
+      };
+    case 'heartbeat':
+      return {
+        type,
+        nodeId: nodeId(prng),
+        sentAt: prng.next() * 1e6,
+        epoch: smallCount(prng),
+        seq: smallCount(prng),
+        keys: smallCount(prng),
+        digest: digest(prng),
+        state: prng.chance(0.5) ? 'ready' : 'joining',
+        progress: { received: smallCount(prng), total: smallCount(prng) },
+      };
+    case 'heartbeat-ack':
+      return { type, sentAt: prng.next() * 1e6, epoch: smallCount(prng), leaseMs: prng.below(5000) };
+    case 'writes':
+      return { type, epoch: smallCount(prng), firstSeq: smallCount(prng), writes: list(prng, 6, sampleWrite) };
+    case 'ack':
+      return { type, epoch: smallCount(prng), seq: smallCount(prng), removed: list(prng, 4, smallCount) };
+    case 'error':
+      return { type, code: prng.pick(ERROR_CODES), message: 'fuzz' };
+    case 'unregister':
+      return { type, nodeId: nodeId(prng) };
+    case 'caught-up':
+      return { type, joinId: prng.below(16), seq: smallCount(prng) };
+    case 'join-failed':
+      return { type, joinId: prng.below(16), reason: 'fuzz' };
+    case 'snapshot-request':
+      return { type, joinId: prng.below(16), minSeq: prng.chance(0.5) ? 0 : smallCount(prng), credit: prng.int(0, 4) };
+    case 'snapshot-begin':
+      return { type, joinId: prng.below(16), seq: smallCount(prng), totalKeys: smallCount(prng) };
+    case 'snapshot-chunk':
+      return { type, joinId: prng.below(16), entries: list(prng, 4, sampleEntry) };
+    case 'snapshot-end':
+      return { type, joinId: prng.below(16), count: smallCount(prng) };
+    case 'snapshot-credit':
+      return { type, joinId: prng.below(16), credit: prng.int(0, 4) };
+  }
+}
+
+/** A valid encoded frame of a random type; requests are drawn more often, being the main input. */
+export function sampleFrame(prng: Prng): Buffer {
+  const message = sampleMessage(prng, prng.chance(0.4) ? 'request' : prng.pick(MESSAGE_TYPE_NAMES));
+  try {
+    return encode(message);
+  } catch {
+    // A type or op this file does not know the fields of yet.
+    return encode({ type: 'request', ops: [{ op: 'ping', id: 1 }] });
+  }
+}

@@ -1,0 +1,23 @@
+import test from 'ava';
+import type { Operation } from '../src/history.js';
+import { recoveryTimes, spread } from '../src/recovery.js';
+
+const probe = (invokedAt: number, completedAt: number, outcome: 'ok' | 'unknown' = 'ok'): Operation => ({
+  process: 'probe',
+  op: 'set',
+  key: 'probe:0',
+  value: `p${invokedAt}`,
+  invokedAt,
+  completedAt,
+  outcome,
+});
+
+test('recovery is the earliest completion of a write invoked after the fault', (t) => {
+  const history = [probe(0, 1), probe(10, 40), probe(20, 25), probe(30, 31, 'unknown'), probe(50, 52)];
+  t.deepEqual(recoveryTimes([5, 21, 45, 60], history), [20, 31, 7, null]);
+});
+
+test('spread gives min, median and max of the values present', (t) => {
+  t.deepEqual(spread([3, null, 1, 2, undefined]), { count: 3, min: 1, p50: 2, max: 3 });
+  t.is(spread([null]), undefined);
+});
