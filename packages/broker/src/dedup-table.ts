@@ -17,8 +17,16 @@ export interface DedupEntry {
  */
 export class DedupTable {
   private readonly entries = new Map<string, DedupEntry>();
+  /**
+   * Keys in the order they came, in a ring, to find the oldest. (Evicting through the Map's own
+   * iterator would be quadratic: V8 walks over the holes that earlier deletes left at its front.)
+   */
+  private readonly order: (string | undefined)[];
+  private next = 0;
 
-  constructor(private readonly capacity = 200_000) {}
+  constructor(private readonly capacity = 200_000) {
+    this.order = new Array<string | undefined>(capacity);
+  }
 
   get size(): number {
     return this.entries.size;
@@ -33,8 +41,7 @@ export class DedupTable {
   }
 
   pending(key: string, kind: 'set' | 'del'): void {
-    this.entries.set(key, { done: false, kind, removed: false, waiters: [] });
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    this.remember(key, { done: false, kind, removed: false, waiters: [] });
   }
 
   /** Marks the write done and returns the retries that were waiting for it. */
@@ -58,13 +65,21 @@ export class DedupTable {
   /** Records writes a predecessor broker completed, as a node remembers them. */
   loadDone(entries: readonly (readonly [client: string, opId: number, kind: 'set' | 'del', removed: number])[]): void {
     for (const [client, opId, kind, removed] of entries) {
-      const key = DedupTable.key(client, opId);
-      this.entries.set(key, { done: true, kind, removed: removed === 1, waiters: [] });
+      this.remember(DedupTable.key(client, opId), { done: true, kind, removed: removed === 1, waiters: [] });
     }
-    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  private remember(key: string, entry: DedupEntry): void {
+    const evicted = this.order[this.next];
+    if (evicted !== undefined && evicted !== key) this.entries.delete(evicted);
+    this.order[this.next] = key;
+    this.next = (this.next + 1) % this.capacity;
+    this.entries.set(key, entry);
   }
 
   clear(): void {
     this.entries.clear();
+    this.order.fill(undefined);
+    this.next = 0;
   }
 }
