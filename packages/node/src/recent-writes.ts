@@ -3,33 +3,51 @@ import type { WriteOrigin } from '@brainer/protocol';
 /** One remembered client write: who sent it, and what it answered. */
 export type RecentWrite = [client: string, opId: number, kind: 'set' | 'del', removed: 0 | 1];
 
+const SET = 1;
+const DEL = 2;
+const REMOVED = 4;
+
 /**
  * The origins of the last client writes this node applied, in a fixed-size ring. A broker that
  * starts fetches them from the most advanced node, so that it still answers a retry of a write
- * made before it started with that write's outcome instead of applying it twice.
+ * made before it started with that write's outcome instead of applying it twice. Kept in typed
+ * arrays, with each client's id stored once: a few bytes per write.
  */
 export class RecentWrites {
-  private readonly ring: (RecentWrite | undefined)[];
+  private readonly clientIndex = new Map<string, number>();
+  private readonly clientIds: string[] = [];
+  private readonly clients: Uint32Array;
+  private readonly opIds: Uint32Array;
+  private readonly flags: Uint8Array;
   private next = 0;
 
   constructor(private readonly capacity = 100_000) {
-    this.ring = new Array<RecentWrite | undefined>(capacity);
+    this.clients = new Uint32Array(capacity);
+    this.opIds = new Uint32Array(capacity);
+    this.flags = new Uint8Array(capacity);
   }
 
   record(origin: WriteOrigin, kind: 'set' | 'del', removed: boolean): void {
-    this.ring[this.next] = [origin.client, origin.opId, kind, removed ? 1 : 0];
+    let client = this.clientIndex.get(origin.client);
+    if (client === undefined) {
+      client = this.clientIds.push(origin.client) - 1;
+      this.clientIndex.set(origin.client, client);
+    }
+    this.clients[this.next] = client;
+    this.opIds[this.next] = origin.opId;
+    this.flags[this.next] = (kind === 'set' ? SET : DEL) | (removed ? REMOVED : 0);
     this.next = (this.next + 1) % this.capacity;
   }
 
   /** Oldest first. */
   list(): RecentWrite[] {
-    const older = this.ring.slice(this.next).filter((entry): entry is RecentWrite => entry !== undefined);
-    const newer = this.ring.slice(0, this.next).filter((entry): entry is RecentWrite => entry !== undefined);
-    return [...older, ...newer];
-  }
-
-  clear(): void {
-    this.ring.fill(undefined);
-    this.next = 0;
+    const list: RecentWrite[] = [];
+    for (let i = 0; i < this.capacity; i++) {
+      const at = (this.next + i) % this.capacity;
+      const flags = this.flags[at]!;
+      if (flags === 0) continue;
+      list.push([this.clientIds[this.clients[at]!]!, this.opIds[at]!, flags & SET ? 'set' : 'del', flags & REMOVED ? 1 : 0]);
+    }
+    return list;
   }
 }
