@@ -20,7 +20,7 @@ import { DedupTable } from './dedup-table.js';
 import { ExpiryQueue } from './expiry-queue.js';
 import { Membership } from './membership.js';
 import type { NodeRecord } from './node-record.js';
-import { NodesQuery, RECENT_FETCH_ID } from './nodes-query.js';
+import { EXPIRIES_FETCH_ID, NodesQuery, RECENT_FETCH_ID } from './nodes-query.js';
 import { resolveBrokerOptions, type BrokerOptions } from './options.js';
 import { Outbox } from './outbox.js';
 import { ReadRouter } from './read-router.js';
@@ -49,6 +49,9 @@ export class Broker {
   private readonly dedup = new DedupTable();
   /** While set, a new broker waits for a node's recent writes before it takes writes. */
   private dedupLoading: { nodeId: string; until: number } | undefined;
+  /** Until a node's TTLs are loaded, the keys written since start, whose own TTL is newer. */
+  private expiriesLoaded = true;
+  private readonly writtenSinceStart = new Set<string>();
   private readonly acks: AckTracker;
   private readonly reads: ReadRouter;
   private readonly nodesQuery: NodesQuery;
@@ -211,6 +214,7 @@ export class Broker {
       case 'reply':
         for (const reply of message.replies) {
           if (reply.id === RECENT_FETCH_ID) this.onRecentWrites(node, reply);
+          else if (reply.id === EXPIRIES_FETCH_ID) this.onExpiries(node, reply);
           else if (NodesQuery.owns(reply.id)) this.nodesQuery.onReply(node, reply);
           else this.reads.onReply(node, reply);
         }
@@ -310,6 +314,7 @@ export class Broker {
     }
     if (write.kind === 'set') this.expiries.set(write.key, write.expiresAt);
     else this.expiries.delete(write.key);
+    if (!this.expiriesLoaded) this.writtenSinceStart.add(write.key);
     const seq = this.sequencer.next(target ? { ...write, origin: { client: target.peerKey, opId: target.opId } } : write);
     this.acks.add({ seq, kind: write.kind, target, mode: wait, primaryId, removed: false, dedupKey });
     this.outbox.schedule();
@@ -363,20 +368,44 @@ export class Broker {
     const held = this.recovering ?? [];
     this.recovering = undefined;
     if (held.length > 0) this.seed(held);
-    this.fetchRecentWrites();
     this.acks.check();
   }
 
   /**
-   * Asks a ready node for the client writes it applied most recently, so that a retry of a write
-   * acknowledged (or lost in flight) by the previous broker is answered, not applied again. Writes
-   * wait (ERR_NOT_READY, which clients retry) until the answer comes or a read timeout passes.
+   * When a new epoch starts from nodes' data, asks a ready node for the client writes it applied
+   * most recently, so that a retry of a write acknowledged (or lost in flight) by the previous broker
+   * is answered, not applied again; and for its keys with a TTL, so that they still expire. Writes
+   * wait (ERR_NOT_READY, which clients retry) until the recent writes come or a read timeout passes.
    */
   private fetchRecentWrites(): void {
     const source = this.membership.ready[0];
     if (!source) return;
     this.dedupLoading = { nodeId: source.id, until: this.now() + this.options.readTimeoutMs };
+    this.expiriesLoaded = false;
+    this.writtenSinceStart.clear();
     this.outbox.op(source.peer, source.peerKey, { op: 'recent', id: RECENT_FETCH_ID });
+    // The TTLs the previous broker was tracking live on in the nodes' entries: track them again.
+    this.outbox.op(source.peer, source.peerKey, { op: 'expiries', id: EXPIRIES_FETCH_ID });
+  }
+
+  private onExpiries(node: NodeRecord, reply: Reply): void {
+    const entries = reply.ok && reply.value && typeof reply.value === 'object' && 'json' in reply.value ? reply.value.json : undefined;
+    if (!Array.isArray(entries)) {
+      this.logger.warn('could not load the keys with a TTL; they will be hidden but not deleted', { node: node.id });
+      return;
+    }
+    let loaded = 0;
+    for (const entry of entries) {
+      if (!Array.isArray(entry) || typeof entry[0] !== 'string' || typeof entry[1] !== 'number') continue;
+      // A write since the broker started has its own TTL already, which wins.
+      if (!this.expiries.has(entry[0]) && !this.writtenSinceStart.has(entry[0])) {
+        this.expiries.set(entry[0], entry[1]);
+        loaded++;
+      }
+    }
+    this.writtenSinceStart.clear();
+    this.expiriesLoaded = true;
+    this.logger.info('loaded the keys with a TTL', { node: node.id, keys: loaded });
   }
 
   private onRecentWrites(node: NodeRecord, reply: Reply): void {
@@ -418,6 +447,7 @@ export class Broker {
       this.announceReady(node);
     }
     for (const joiner of joiners) this.startJoin(joiner);
+    if (!reset) this.fetchRecentWrites();
   }
 
   private addNode({ peer, message }: Registration, state: 'ready' | 'joining'): NodeRecord {
@@ -590,6 +620,8 @@ export class Broker {
     if (this.dedupLoading && this.dedupLoading.until <= this.now()) {
       this.logger.warn('no answer with recent writes; retries of earlier writes may apply twice', { node: this.dedupLoading.nodeId });
       this.dedupLoading = undefined;
+      this.expiriesLoaded = true;
+      this.writtenSinceStart.clear();
     }
     if (this.recovering) return;
     for (const key of this.expiries.takeExpired(Date.now())) this.submitWrite(undefined, { kind: 'del', key }, 'all');

@@ -25,6 +25,10 @@ export class ExpiryQueue {
     this.push({ at, key });
   }
 
+  has(key: string): boolean {
+    return this.current.has(key);
+  }
+
   delete(key: string): void {
     this.current.delete(key);
   }

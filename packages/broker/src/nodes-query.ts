@@ -6,6 +6,8 @@ import { READ_ID_LIMIT } from './read-router.js';
 
 /** The op id of a new broker's one request for a node's recent writes. */
 export const RECENT_FETCH_ID = 0xffffffff;
+/** The op id of a new broker's one request for a node's keys with a TTL. */
+export const EXPIRIES_FETCH_ID = 0xfffffffe;
 import type { ReplyTarget } from './reply-target.js';
 
 interface Query {
@@ -80,7 +82,7 @@ export class NodesQuery {
   }
 
   private nextId(): number {
-    this.lastId = this.lastId >= RECENT_FETCH_ID - 1 ? READ_ID_LIMIT : this.lastId + 1;
+    this.lastId = this.lastId >= EXPIRIES_FETCH_ID - 1 ? READ_ID_LIMIT : this.lastId + 1;
     return this.lastId;
   }
 }

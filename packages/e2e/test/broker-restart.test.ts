@@ -54,3 +54,28 @@ test('broker kill -9 and restart: nodes re-register with their data and serve ag
   t.true((await client.verify()).ok);
   t.true(performance.now() - restartedAt < 15_000);
 });
+
+test('keys with a TTL still expire after the broker restarts', async (t) => {
+  const cluster = await startCluster({ nodes: 2 });
+  t.teardown(() => cluster.stop());
+  const client = await cluster.client({ timeoutMs: 10_000 });
+  await client.set('short', 'lived', { ttlMs: 4000 });
+  await client.set('forever', 'lived');
+  cluster.broker.kill('SIGKILL');
+  await cluster.broker.exited;
+  const broker = await startBroker({ endpoint: cluster.endpoint });
+  t.teardown(() => broker.stop());
+  await eventually(
+    async () => {
+      const nodes = await client.nodes().catch(() => []);
+      return nodes.length === 2 && nodes.every((node) => node.state === 'ready');
+    },
+    15_000,
+    100,
+  );
+  // The new broker learned the TTL from the nodes and deletes the key everywhere when it passes.
+  await eventually(async () => (await client.nodes()).every((node) => node.keys === 1), 15_000, 200);
+  t.is(await client.get('short'), null);
+  t.is(await client.get('forever'), 'lived');
+  t.true((await client.verify()).ok);
+});

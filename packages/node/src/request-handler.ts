@@ -22,6 +22,8 @@ export class RequestHandler {
         return { id: op.id, ok: true, value: { json: this.stats() } };
       case 'recent':
         return { id: op.id, ok: true, value: { json: this.replica.recent.list() } };
+      case 'expiries':
+        return { id: op.id, ok: true, value: { json: this.expiries() } };
       case 'get': {
         const refusal = this.check(canServe);
         if (refusal) return { ...refusal, id: op.id };
@@ -58,5 +60,15 @@ export class RequestHandler {
       if (this.replica.state !== 'ready') this.counts.servedWhileNotReady++;
     }
     return refusal;
+  }
+
+  /** Every key that carries a TTL, with its expiry: one pass over the store. */
+  private expiries(): [string, number][] {
+    const expiring: [string, number][] = [];
+    const cursor = this.replica.engine.cursor();
+    while (
+      !cursor.next((key, _bytes, _start, _end, _seq, expiresAt) => expiresAt !== 0 && expiring.push([key, expiresAt]), 10_000, Infinity)
+    );
+    return expiring;
   }
 }

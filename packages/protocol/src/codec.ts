@@ -251,6 +251,7 @@ function writeOp(w: FrameWriter, op: Op): void {
     case 'nodes':
     case 'stats':
     case 'recent':
+    case 'expiries':
       break;
   }
 }
@@ -279,6 +280,7 @@ function readOp(r: FrameReader, opIds: number[]): Op {
     case 'nodes':
     case 'stats':
     case 'recent':
+    case 'expiries':
       return { op, id };
     case undefined:
       throw new BrainerError('ERR_UNKNOWN_OP', `unknown op code ${code}`);

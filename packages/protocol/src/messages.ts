@@ -11,7 +11,9 @@ export type Op =
   | { op: 'nodes'; id: number }
   | { op: 'stats'; id: number }
   /** Broker to node: the client writes this node applied most recently, to rebuild retry deduplication. */
-  | { op: 'recent'; id: number };
+  | { op: 'recent'; id: number }
+  /** Broker to node: every key with a TTL and when it expires, so a new broker can go on expiring them. */
+  | { op: 'expiries'; id: number };
 
 /** The answer to one op: a value, or an error with a code. */
 export type Reply = { id: number; ok: true; value: ReplyValue } | { id: number; ok: false; code: ErrorCode; message: string };

@@ -34,6 +34,7 @@ export const OP_CODES = {
   nodes: 6,
   stats: 7,
   recent: 8,
+  expiries: 9,
 } as const;
 
 export type OpName = keyof typeof OP_CODES;

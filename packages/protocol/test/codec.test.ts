@@ -33,6 +33,7 @@ const MESSAGES: [name: string, message: Message][] = [
         { op: 'nodes', id: 7 },
         { op: 'stats', id: 0xffffffff },
         { op: 'recent', id: 9 },
+        { op: 'expiries', id: 10 },
       ],
     },
   ],
