@@ -72,5 +72,9 @@ test('a node answers malformed frames and write attempts on its own endpoint wit
     },
   );
   t.like(await exchange(peer, encode({ type: 'ack', epoch: 1, seq: 1, removed: [] })), { type: 'error', code: 'ERR_WRONG_ROLE' });
+  t.like(await exchange(peer, encode({ type: 'request', ops: [{ op: 'get', id: 2, key: 'k'.repeat(64 * 1024 + 1) }] })), {
+    type: 'reply',
+    replies: [{ id: 2, ok: false, code: 'ERR_KEY_TOO_LARGE' }],
+  });
   t.is(await client.get('keep'), 'me');
 });

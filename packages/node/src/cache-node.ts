@@ -297,7 +297,7 @@ export class CacheNode {
       case 'snapshot-credit':
         return this.snapshots.onCredit(peer, message);
       case 'request': {
-        const replies = message.ops.map((op) => this.handler.answer(op, () => this.directReadRefusal()));
+        const replies = this.handler.answerDirect(message.ops, this.options.limits, () => this.directReadRefusal());
         this.transport.toPeer(peer, encode({ type: 'reply', replies }));
         return;
       }

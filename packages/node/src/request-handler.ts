@@ -1,4 +1,4 @@
-import { BrainerError, compileGlob, type Op, type Reply } from '@brainer/protocol';
+import { BrainerError, compileGlob, type Limits, type Op, type Reply } from '@brainer/protocol';
 import type { Replica } from './replica.js';
 
 /**
@@ -13,6 +13,24 @@ export class RequestHandler {
     private readonly replica: Replica,
     private readonly stats: () => Record<string, unknown>,
   ) {}
+
+  /**
+   * Requests from clients straight to this node, checked against the size limits first (the
+   * broker checks what goes through it).
+   */
+  answerDirect(ops: Op[], limits: Limits, canServe: () => Reply | undefined): Reply[] {
+    if (ops.length > limits.maxBatchOps) {
+      const message = `a request may hold at most ${limits.maxBatchOps} ops`;
+      return ops.map((op) => ({ id: op.id, ok: false, code: 'ERR_BATCH_TOO_LARGE', message }));
+    }
+    return ops.map((op) => {
+      const key = op.op === 'get' ? op.key : op.op === 'keys' ? op.pattern : undefined;
+      if (key !== undefined && key.length > limits.maxKeyBytes / 3 && Buffer.byteLength(key) > limits.maxKeyBytes) {
+        return { id: op.id, ok: false, code: 'ERR_KEY_TOO_LARGE', message: `key is over ${limits.maxKeyBytes} bytes` };
+      }
+      return this.answer(op, canServe);
+    });
+  }
 
   answer(op: Op, canServe: () => Reply | undefined): Reply {
     switch (op.op) {
