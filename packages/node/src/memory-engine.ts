@@ -1,11 +1,4 @@
-import {
-  ContentDigest,
-  ENTRY_HIGH_LANE_SALT,
-  ENTRY_KEY_SEED,
-  murmur3,
-  type SnapshotEntryVisitor,
-  type Write,
-} from '@brainer/protocol';
+import { ContentDigest, ENTRY_HIGH_LANE_SALT, ENTRY_KEY_SEED, murmur3, type SnapshotEntryVisitor, type Write } from '@brainer/protocol';
 import { EntryStore, type EntryStoreOptions } from './entry-store.js';
 import { KeyEncoder } from './key-encoder.js';
 import { KeyTable } from './key-table.js';

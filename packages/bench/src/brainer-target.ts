@@ -1,0 +1,33 @@
+import type { Brainer } from '@brainer/client';
+import type { TestCluster } from '@brainer/test-utils';
+import type { Target } from './target.js';
+
+/** Drives a Brainer cluster with @brainer/client: one client instance per connection. */
+export async function brainerTarget(cluster: TestCluster, connections: number, timeoutMs = 30_000): Promise<Target> {
+  const clients: Brainer[] = [];
+  for (let i = 0; i < connections; i++) clients.push(await cluster.client({ timeoutMs }));
+  const conn = (i: number): Brainer => clients[i]!;
+  return {
+    name: 'brainer',
+    connections,
+    replicatedSet: (i, key, value) => conn(i).set(key, value, { wait: 'all' }),
+    set: (i, key, value) => conn(i).set(key, value, { wait: 'primary' }),
+    get: (i, key) => conn(i).getBuffer(key),
+    pipelinedGet: (i, key) => conn(i).getBuffer(key),
+    async preload(keyName, count, value) {
+      let next = 0;
+      // Many in flight with wait=primary, then one wait=all write: nodes apply writes in sequence,
+      // so once the fence is everywhere, every key is.
+      await Promise.all(
+        Array.from({ length: 2000 }, async (_, stream) => {
+          const client = conn(stream % clients.length);
+          while (next < count) await client.set(keyName(next++), value, { wait: 'primary' });
+        }),
+      );
+      await conn(0).set('preload:fence', value, { wait: 'all' });
+    },
+    async close() {
+      await Promise.all(clients.splice(0).map((c) => c.close().catch(() => undefined)));
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { mulberry32, uniform } from './random.js';
+import { keyName, type Target } from './target.js';
+import { zipfian } from './zipfian.js';
+
+export const WORKLOAD_NAMES = ['W1', 'W8', 'W50', 'R1', 'R50', 'YCSB-A', 'YCSB-B', 'YCSB-C'] as const;
+export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
+
+export interface Workload {
+  name: WorkloadName;
+  description: string;
+  connections: number;
+  /** Ops in flight per connection. */
+  inFlight: number;
+  /** Makes the op of one worker (worker = connection * inFlight + slot). */
+  op(target: Target, keys: number, value: Buffer, seed: number): (worker: number) => Promise<unknown>;
+}
+
+/** Picks a key, then the operation, per op. */
+function keyed(
+  pick: (keys: number, random: () => number) => () => number,
+  run: (t: Target, c: number, key: string, read: boolean) => Promise<unknown>,
+  readShare: number,
+  inFlight: number,
+) {
+  return (target: Target, keys: number, _value: Buffer, seed: number) => {
+    const random = mulberry32(seed);
+    const next = pick(keys, random);
+    return (worker: number) => run(target, Math.floor(worker / inFlight), keyName(next()), random() < readShare);
+  };
+}
+
+const write = (connections: number): Workload => ({
+  name: `W${connections}` as WorkloadName,
+  description: `replicated write, ${connections} connection(s), one op in flight each (Redis SET + WAIT 2; Brainer wait=all)`,
+  connections,
+  inFlight: 1,
+  op: (target, keys, value, seed) => {
+    const next = uniform(keys, mulberry32(seed));
+    return (worker) => target.replicatedSet(worker, keyName(next()), value);
+  },
+});
+
+const ycsb = (name: WorkloadName, readShare: number): Workload => ({
+  name,
+  description: `${Math.round(readShare * 100)}% read / ${Math.round((1 - readShare) * 100)}% update, zipfian keys, 50 connections × 1 (update: Redis SET; Brainer wait=primary)`,
+  connections: 50,
+  inFlight: 1,
+  op: (target, keys, value, seed) =>
+    keyed(zipfian, (t, c, key, read) => (read ? t.get(c, key) : t.set(c, key, value)), readShare, 1)(target, keys, value, seed),
+});
+
+export const WORKLOADS: readonly Workload[] = [
+  write(1),
+  write(8),
+  write(50),
+  {
+    name: 'R1',
+    description: 'synchronous read, 1 connection',
+    connections: 1,
+    inFlight: 1,
+    op: (target, keys, value, seed) => keyed(uniform, (t, c, key) => t.get(c, key), 1, 1)(target, keys, value, seed),
+  },
+  {
+    name: 'R50',
+    description: 'read, 50 connections × 16 in flight (Redis auto-pipelined GET)',
+    connections: 50,
+    inFlight: 16,
+    op: (target, keys, value, seed) => keyed(uniform, (t, c, key) => t.pipelinedGet(c, key), 1, 16)(target, keys, value, seed),
+  },
+  ycsb('YCSB-A', 0.5),
+  ycsb('YCSB-B', 0.95),
+  ycsb('YCSB-C', 1),
+];
