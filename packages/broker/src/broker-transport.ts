@@ -1,7 +1,15 @@
 import { chmod } from 'node:fs/promises';
-import { RateLimitedLog, ZAP_DOMAIN, eventLoopYielder, ipcSocketPath, type Logger } from '@brainer/protocol';
+import {
+  RateLimitedLog,
+  ZAP_DOMAIN,
+  ZAP_ENDPOINT,
+  eventLoopYielder,
+  serveZap,
+  ipcSocketPath,
+  type Logger,
+  type ZapRefusal,
+} from '@brainer/protocol';
 import { Context, Router } from 'zeromq';
-import { ZapAuthenticator } from './zap-authenticator.js';
 
 export type FrameHandler = (peer: Buffer, frames: Buffer[]) => void;
 export type SendErrorHandler = (peer: Buffer, error: unknown) => void;
@@ -19,15 +27,18 @@ export interface BrokerTransportOptions {
 }
 
 /**
- * The broker's contact with ZeroMQ (with zap-authenticator.ts, its ZAP handler): one ROUTER that clients and nodes connect to. Sends never
+ * The broker's only contact with ZeroMQ: one ROUTER that clients and nodes connect to. Sends never
  * block: a peer that is gone or full makes the send fail, and the failure is reported, not dropped.
  * With a CURVE secret key, the ROUTER is a CURVE server in a context of its own, whose ZAP handler
- * (zap-authenticator.ts) admits only the allowlisted public keys; refusals and failed handshakes
+ * (`serveZap` on a second ROUTER) admits only the allowlisted public keys; refusals and failed handshakes
  * are logged, at most one line per 5 s of each kind.
  */
 export class BrokerTransport {
   private readonly router: Router;
-  private readonly zap: ZapAuthenticator | undefined;
+  /** The ZAP handler's ROUTER, in the CURVE server's own context, when secured. */
+  private readonly zap: Router | undefined;
+  private readonly onZapRefused: ((refusal: ZapRefusal) => void) | undefined;
+  private readonly allowedKeys: ReadonlySet<string> = new Set();
   private readonly routerOptions = {
     mandatory: true,
     handover: true,
@@ -62,13 +73,14 @@ export class BrokerTransport {
       zapEnforceDomain: true,
     });
     const log = new RateLimitedLog(options.logger, options.now);
-    this.zap = new ZapAuthenticator(context, options.allowedClientKeys, (refusal) =>
+    this.zap = new Router({ context, linger: 0 });
+    this.allowedKeys = options.allowedClientKeys;
+    this.onZapRefused = (refusal) =>
       log.warn('zap-refused', `refused a connection: ${refusal.reason}`, {
         address: refusal.address,
         mechanism: refusal.mechanism,
         publicKey: refusal.publicKey,
-      }),
-    );
+      });
     // A peer without CURVE, or with the wrong server key, fails before ZAP is asked: log that too.
     const onHandshakeError = (event: { address: string; error: Error & { code?: string } }): void =>
       log.warn('curve-handshake', 'a connection failed the CURVE handshake (a peer without CURVE, or with the wrong broker key)', {
@@ -82,7 +94,11 @@ export class BrokerTransport {
 
   /** Binds and starts receiving. Resolves with the bound endpoint (the real port for `tcp://...:*`). */
   async bind(endpoint: string): Promise<string> {
-    await this.zap?.start();
+    // The handler binds before the CURVE server, so that no handshake finds it missing.
+    if (this.zap) {
+      await this.zap.bind(ZAP_ENDPOINT);
+      void serveZap(this.zap, (key) => this.allowedKeys.has(key), this.onZapRefused!);
+    }
     await this.router.bind(endpoint);
     const bound = this.router.lastEndpoint ?? endpoint;
     // Owner-only by default: on ipc, the file mode is the only thing that says who may connect.

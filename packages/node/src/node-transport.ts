@@ -1,7 +1,16 @@
 import { chmod } from 'node:fs/promises';
 import { Context, Dealer, Router } from 'zeromq';
-import { RateLimitedLog, SerialSender, ZAP_DOMAIN, eventLoopYielder, ipcSocketPath, type Logger } from '@brainer/protocol';
-import { ZapAuthenticator } from './zap-authenticator.js';
+import {
+  RateLimitedLog,
+  SerialSender,
+  ZAP_DOMAIN,
+  ZAP_ENDPOINT,
+  eventLoopYielder,
+  serveZap,
+  ipcSocketPath,
+  type Logger,
+  type ZapRefusal,
+} from '@brainer/protocol';
 
 export interface NodeTransportHandlers {
   fromBroker(frames: Buffer[]): void;
@@ -34,7 +43,7 @@ interface CurveKeys {
 const DEALER_OPTIONS = { sendHighWaterMark: 100_000, receiveHighWaterMark: 100_000, linger: 500 } as const;
 
 /**
- * The node's contact with ZeroMQ (with zap-authenticator.ts, its ZAP handler): a DEALER to the broker, a ROUTER bound at the node's own
+ * The node's only contact with ZeroMQ: a DEALER to the broker, a ROUTER bound at the node's own
  * endpoint (snapshot requests from joiners, direct reads), and while joining a DEALER to the
  * snapshot source.
  *
@@ -45,7 +54,10 @@ const DEALER_OPTIONS = { sendHighWaterMark: 100_000, receiveHighWaterMark: 100_0
  */
 export class NodeTransport {
   private readonly server: Router;
-  private readonly zap: ZapAuthenticator | undefined;
+  /** The ZAP handler's ROUTER, in the CURVE server's own context, when secured. */
+  private readonly zap: Router | undefined;
+  private readonly onZapRefused: ((refusal: ZapRefusal) => void) | undefined;
+  private readonly allowedKeys: ReadonlySet<string> = new Set();
   private readonly curve: CurveKeys | undefined;
   private broker: { socket: Dealer; sender: SerialSender<Buffer> } | undefined;
   private source: { socket: Dealer; sender: SerialSender<Buffer> } | undefined;
@@ -74,13 +86,14 @@ export class NodeTransport {
       zapEnforceDomain: true,
     });
     const log = new RateLimitedLog(options.logger, options.now);
-    this.zap = new ZapAuthenticator(context, new Set([publicKey, ...options.allowedClientKeys]), (refusal) =>
+    this.zap = new Router({ context, linger: 0 });
+    this.allowedKeys = new Set([publicKey, ...options.allowedClientKeys]);
+    this.onZapRefused = (refusal) =>
       log.warn('zap-refused', `refused a connection to the node endpoint: ${refusal.reason}`, {
         address: refusal.address,
         mechanism: refusal.mechanism,
         publicKey: refusal.publicKey,
-      }),
-    );
+      });
     // A peer without CURVE, or with the wrong server key, fails before ZAP is asked: log that too.
     const onHandshakeError = (event: { address: string; error: Error & { code?: string } }): void =>
       log.warn(
@@ -97,7 +110,11 @@ export class NodeTransport {
   }
 
   async bind(endpoint: string): Promise<string> {
-    await this.zap?.start();
+    // The handler binds before the CURVE server, so that no handshake finds it missing.
+    if (this.zap) {
+      await this.zap.bind(ZAP_ENDPOINT);
+      void serveZap(this.zap, (key) => this.allowedKeys.has(key), this.onZapRefused!);
+    }
     await this.server.bind(endpoint);
     const bound = this.server.lastEndpoint ?? endpoint;
     // Owner-only by default: on ipc, the file mode is the only thing that says who may connect.

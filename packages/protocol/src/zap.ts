@@ -62,3 +62,36 @@ export function answerZapRequest(frames: readonly Buffer[], isAllowed: (publicKe
   if (!isAllowed(publicKey)) return refuse('public key not on the allowlist', publicKey);
   return { reply: reply('200', 'OK', publicKey), refusal: undefined, accepted: publicKey };
 }
+
+/** What `serveZap` needs of the handler's socket: a ZeroMQ ROUTER fits, without this file importing ZeroMQ. */
+export interface ZapSocket extends AsyncIterable<Buffer[]> {
+  send(frames: Buffer[]): Promise<void>;
+  readonly closed: boolean;
+}
+
+/**
+ * Runs a ZAP handler on a socket already bound at `ZAP_ENDPOINT`: answers every request with
+ * `answerZapRequest` and reports each refusal. Ends when the socket closes.
+ */
+export async function serveZap(
+  socket: ZapSocket,
+  isAllowed: (publicKey: string) => boolean,
+  onRefused: (refusal: ZapRefusal) => void,
+): Promise<void> {
+  try {
+    for await (const frames of socket) {
+      const { reply, refusal } = answerZapRequest(frames, isAllowed);
+      if (refusal !== undefined) {
+        try {
+          onRefused(refusal);
+        } catch {
+          // Reporting is best effort; the handler must keep answering.
+        }
+      }
+      // A peer that went away while it waited leaves a reply with nowhere to go: nothing to do.
+      if (reply !== undefined) await socket.send(reply).catch(() => undefined);
+    }
+  } catch (error) {
+    if (!socket.closed) throw error;
+  }
+}
