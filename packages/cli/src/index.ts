@@ -11,5 +11,4 @@ export * from './logger.js';
 export * from './node-endpoint.js';
 export * from './node-view.js';
 export * from './normalize-argv.js';
-export * from './ready-line.js';
 export * from './server-flags.js';

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { parseReadyLine, type ReadyEvent } from './ready-line.js';
+import { parseReadyLine, type ReadyEvent } from '@brainer/protocol';
 
 export interface SupervisedChildOptions {
   /** Short name put in front of every output line, such as `broker` or `node1`. */

@@ -19,3 +19,4 @@ export * from './snapshot-chunk.js';
 export * from './curve-keys.js';
 export * from './z85.js';
 export * from './zap.js';
+export * from './ready-line.js';

@@ -2,7 +2,6 @@ export * from './bin-path.js';
 export * from './key-files.js';
 export * from './log-args.js';
 export * from './managed-process.js';
-export * from './ready-line.js';
 export * from './run-cli.js';
 export * from './start-broker.js';
 export * from './start-cluster.js';

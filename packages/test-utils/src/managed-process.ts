@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { binPath, type BinName } from './bin-path.js';
-import { parseReadyLine, type ReadyLine } from './ready-line.js';
+import { parseReadyLine, type ReadyEvent } from '@brainer/protocol';
 
 export interface ExitInfo {
   code: number | null;
@@ -22,7 +22,7 @@ export interface ManagedProcess {
   readonly endpoint: string;
   /** The node id, or `broker` for a broker. */
   readonly id: string;
-  readonly readyLine: ReadyLine;
+  readonly readyLine: ReadyEvent;
   /** Everything the process printed on stdout so far. */
   readonly stdout: string;
   /** Everything the process printed on stderr so far (its logs). */
@@ -96,7 +96,7 @@ export function spawnReady(bin: BinName, args: readonly string[], options: Spawn
     void exited.then(({ code, signal }) => fail(`exited before it was ready (${signal ?? `code ${String(code)}`})`));
   });
 
-  function managed(readyLine: ReadyLine): ManagedProcess {
+  function managed(readyLine: ReadyEvent): ManagedProcess {
     const kill = (signal: NodeJS.Signals = 'SIGTERM'): void => {
       if (!hasExited) child.kill(signal);
     };

@@ -4,7 +4,7 @@ import { allowedKeys, ipcModeFlags } from '../curve-flags.js';
 import { readKeyPairFile } from '../curve-key-files.js';
 import { DEFAULT_BROKER_ENDPOINT, endpointFlag } from '../endpoint-flag.js';
 import { claimIpcEndpoint, rememberIpcSocket } from '../ipc-socket.js';
-import { formatReadyLine } from '../ready-line.js';
+import { formatReadyLine } from '@brainer/protocol';
 import { UsageError } from '../errors.js';
 import { serveUntilShutdown } from '../serve-until-shutdown.js';
 import { brokerTuningFlags, definedOnly, limitsFromFlags } from '../server-flags.js';

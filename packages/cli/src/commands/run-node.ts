@@ -3,7 +3,7 @@ import { BaseCommand } from '../base-command.js';
 import { allowedKeys, curveClientFlags, curveClientKeys, ipcModeFlags } from '../curve-flags.js';
 import { DEFAULT_BROKER_ENDPOINT, endpointFlag } from '../endpoint-flag.js';
 import { claimIpcEndpoint, rememberIpcSocket } from '../ipc-socket.js';
-import { formatReadyLine } from '../ready-line.js';
+import { formatReadyLine } from '@brainer/protocol';
 import { UsageError } from '../errors.js';
 import { serveUntilShutdown } from '../serve-until-shutdown.js';
 import { definedOnly, limitsFromFlags, nodeTuningFlags } from '../server-flags.js';

@@ -1,4 +1,7 @@
-/** What `run-broker` and `run-node` print, as one JSON line on stdout, once they are serving. */
+/**
+ * What `run-broker` and `run-node` print, as one JSON line on stdout, once they are serving: the
+ * contract between a server process and whatever starts it (the CLI's `cluster`, test-utils).
+ */
 export interface ReadyEvent {
   event: 'ready';
   role: 'broker' | 'node';
@@ -17,7 +20,7 @@ export function formatReadyLine(event: ReadyEvent): string {
 
 /** Parses a line as a ready event, or returns undefined when it is anything else. */
 export function parseReadyLine(line: string): ReadyEvent | undefined {
-  if (!line.includes('"event"')) return undefined;
+  if (!line.includes('"ready"')) return undefined;
   try {
     const value = JSON.parse(line) as Partial<ReadyEvent> | null;
     if (value !== null && typeof value === 'object' && value.event === 'ready' && typeof value.endpoint === 'string') {
