@@ -34,6 +34,20 @@ function recorder() {
   return { toBroker, resyncs, snapshots, effects };
 }
 
+/** A snapshot server whose messages are decoded into `sent` instead of going to a socket. */
+function recordingServer(source: Replica, chunkEntries: number): { server: SnapshotServer; sent: Message[] } {
+  const sent: Message[] = [];
+  const server = new SnapshotServer(
+    source,
+    (_peer, frame) => sent.push(decode(frame)),
+    chunkEntries,
+    60_000,
+    () => 0,
+    silentLogger,
+  );
+  return { server, sent };
+}
+
 const limits = { joinBufferWrites: 1_000_000, joinBufferBytes: 1 << 30 };
 
 /** A small deterministic PRNG, so a failing seed can be replayed. */
@@ -137,7 +151,6 @@ function simulateJoin(seed: number): { joiner: Replica; source: Replica; caughtU
   let seq = 0;
   const toSource: Batch[] = [];
   const toJoiner: Batch[] = [];
-  const snapshotMessages: Message[] = [];
   const issue = (joinerListening: boolean) => {
     const writes = Array.from({ length: 1 + Math.floor(random() * 3) }, () => randomWrite(random, seq));
     const batch: Batch = { type: 'writes', epoch: 1, firstSeq: seq + 1, writes };
@@ -150,14 +163,13 @@ function simulateJoin(seed: number): { joiner: Replica; source: Replica; caughtU
   while (toSource.length > 40) source.onWrites(toSource.shift()!);
   joiner.onWelcome(welcome('joining', seq, 1));
   const peer = Buffer.from('joiner');
-  const server = new SnapshotServer(
-    source,
-    (_peer, frame) => snapshotMessages.push(decode(frame)),
-    3,
-    60_000,
-    () => 0,
-    silentLogger,
-  );
+  const { server, sent: snapshotMessages } = recordingServer(source, 3);
+  const deliverSnapshot = (message: Message): void => {
+    if (message.type === 'snapshot-begin') joiner.onSnapshotBegin(message);
+    if (message.type === 'snapshot-chunk' && joiner.onSnapshotChunk(message))
+      server.onCredit(peer, { type: 'snapshot-credit', joinId: 1, credit: 1 });
+    if (message.type === 'snapshot-end') joiner.onSnapshotEnd(message);
+  };
   server.onRequest(peer, { type: 'snapshot-request', joinId: 1, minSeq: seq, credit: 1 });
   for (let step = 0; step < 4000; step++) {
     const roll = random();
@@ -166,13 +178,7 @@ function simulateJoin(seed: number): { joiner: Replica; source: Replica; caughtU
       source.onWrites(toSource.shift()!);
       server.pump();
     } else if (roll < 0.8 && toJoiner.length > 0) joiner.onWrites(toJoiner.shift()!);
-    else if (snapshotMessages.length > 0) {
-      const message = snapshotMessages.shift()!;
-      if (message.type === 'snapshot-begin') joiner.onSnapshotBegin(message);
-      if (message.type === 'snapshot-chunk' && joiner.onSnapshotChunk(message))
-        server.onCredit(peer, { type: 'snapshot-credit', joinId: 1, credit: 1 });
-      if (message.type === 'snapshot-end') joiner.onSnapshotEnd(message);
-    }
+    else if (snapshotMessages.length > 0) deliverSnapshot(snapshotMessages.shift()!);
   }
   while (toSource.length > 0) {
     source.onWrites(toSource.shift()!);
@@ -180,11 +186,8 @@ function simulateJoin(seed: number): { joiner: Replica; source: Replica; caughtU
   }
   while (snapshotMessages.length > 0 || toJoiner.length > 0) {
     const message = snapshotMessages.shift();
-    if (message?.type === 'snapshot-begin') joiner.onSnapshotBegin(message);
-    if (message?.type === 'snapshot-chunk' && joiner.onSnapshotChunk(message))
-      server.onCredit(peer, { type: 'snapshot-credit', joinId: 1, credit: 1 });
-    if (message?.type === 'snapshot-end') joiner.onSnapshotEnd(message);
-    if (!message && toJoiner.length > 0) joiner.onWrites(toJoiner.shift()!);
+    if (message) deliverSnapshot(message);
+    else joiner.onWrites(toJoiner.shift()!);
   }
   return { joiner, source, caughtUp: joinerLog.toBroker.find((m) => m.type === 'caught-up'), finalSeq: seq };
 }
@@ -205,15 +208,7 @@ test("the snapshot starts only once the source has applied the joiner's minSeq",
   const { effects } = recorder();
   const source = new Replica(new MemoryEngine(), limits, effects);
   source.onWelcome(welcome('ready', 0));
-  const sent: Message[] = [];
-  const server = new SnapshotServer(
-    source,
-    (_peer, frame) => sent.push(decode(frame)),
-    10,
-    60_000,
-    () => 0,
-    silentLogger,
-  );
+  const { server, sent } = recordingServer(source, 10);
   server.onRequest(Buffer.from('j'), { type: 'snapshot-request', joinId: 1, minSeq: 2, credit: 4 });
   t.is(sent.length, 0);
   source.onWrites({
@@ -233,15 +228,7 @@ test("the snapshot starts only once the source has applied the joiner's minSeq",
 test('a source that is not ready refuses the snapshot', (t) => {
   const { effects } = recorder();
   const source = new Replica(new MemoryEngine(), limits, effects);
-  const sent: Message[] = [];
-  const server = new SnapshotServer(
-    source,
-    (_peer, frame) => sent.push(decode(frame)),
-    10,
-    60_000,
-    () => 0,
-    silentLogger,
-  );
+  const { server, sent } = recordingServer(source, 10);
   server.onRequest(Buffer.from('j'), { type: 'snapshot-request', joinId: 1, minSeq: 0, credit: 4 });
   t.like(sent[0], { type: 'error', code: 'ERR_NOT_READY' });
 });
