@@ -13,6 +13,7 @@ import { FAULT_KINDS, type FaultKind } from './fault-injector.js';
 import { runChaos } from './chaos-run.js';
 import { randomSeed } from './prng.js';
 import { saveResults } from './results.js';
+import { count } from './cli-args.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -32,15 +33,6 @@ const { values: args } = parseArgs({
     quiet: { type: 'boolean', default: false },
   },
 });
-
-function count(name: string, text: string | undefined, min = 0): number {
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < min) {
-    console.error(`--${name} must be a whole number of at least ${min}, got ${String(text)}`);
-    process.exit(2);
-  }
-  return value;
-}
 
 function range(name: string, text: string): [number, number] {
   const [min, max] = text.split(',').map((part) => count(name, part));

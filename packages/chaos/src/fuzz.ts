@@ -11,6 +11,7 @@ import { formatFuzzSummary } from './fuzz-report.js';
 import { runFuzz } from './fuzz-run.js';
 import { randomSeed } from './prng.js';
 import { saveResults } from './results.js';
+import { count } from './cli-args.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -20,15 +21,6 @@ const { values: args } = parseArgs({
     quiet: { type: 'boolean', default: false },
   },
 });
-
-function count(name: string, text: string | undefined, min = 0): number {
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < min) {
-    console.error(`--${name} must be a whole number of at least ${min}, got ${String(text)}`);
-    process.exit(2);
-  }
-  return value;
-}
 
 const seed = args.seed === undefined ? randomSeed() : count('seed', args.seed);
 const started = Date.now();
