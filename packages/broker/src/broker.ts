@@ -2,6 +2,7 @@ import {
   BrainerError,
   DecodeError,
   RateLimitedLog,
+  jsonOf,
   compileGlob,
   decode,
   encode,
@@ -47,11 +48,11 @@ export class Broker {
   private readonly sequencer = new Sequencer();
   private readonly expiries = new ExpiryQueue();
   private readonly dedup = new DedupTable();
-  /** While set, a new broker waits for a node's recent writes before it takes writes. */
-  private dedupLoading: { nodeId: string; until: number } | undefined;
-  /** Until a node's TTLs are loaded, the keys written since start, whose own TTL is newer. */
-  private expiriesLoaded = true;
-  private readonly writtenSinceStart = new Set<string>();
+  /**
+   * While set, a broker that started an epoch from nodes' data waits for a node's recent writes and
+   * TTLs (`waiting`) before it takes writes, so no write can race what it loads.
+   */
+  private startupFetch: { nodeId: string; until: number; waiting: Set<number> } | undefined;
   private readonly acks: AckTracker;
   private readonly reads: ReadRouter;
   private readonly nodesQuery: NodesQuery;
@@ -251,7 +252,7 @@ export class Broker {
 
   private onOp(target: ReplyTarget, op: Op): void {
     const isWrite = op.op === 'set' || op.op === 'del';
-    if ((this.recovering && (isWrite || op.op === 'get' || op.op === 'keys')) || (this.dedupLoading && isWrite)) {
+    if ((this.recovering && (isWrite || op.op === 'get' || op.op === 'keys')) || (this.startupFetch && isWrite)) {
       // Retryable: the nodes are re-registering with a new broker, and serve again within a second.
       return this.replyTo(target, fail(op.id, 'ERR_NOT_READY', "the broker is starting and still learning the nodes' state"));
     }
@@ -314,7 +315,6 @@ export class Broker {
     }
     if (write.kind === 'set') this.expiries.set(write.key, write.expiresAt);
     else this.expiries.delete(write.key);
-    if (!this.expiriesLoaded) this.writtenSinceStart.add(write.key);
     const seq = this.sequencer.next(target ? { ...write, origin: { client: target.peerKey, opId: target.opId } } : write);
     this.acks.add({ seq, kind: write.kind, target, mode: wait, primaryId, removed: false, dedupKey });
     this.outbox.schedule();
@@ -375,21 +375,29 @@ export class Broker {
    * When a new epoch starts from nodes' data, asks a ready node for the client writes it applied
    * most recently, so that a retry of a write acknowledged (or lost in flight) by the previous broker
    * is answered, not applied again; and for its keys with a TTL, so that they still expire. Writes
-   * wait (ERR_NOT_READY, which clients retry) until the recent writes come or a read timeout passes.
+   * wait (ERR_NOT_READY, which clients retry) until both answers come or a read timeout passes.
    */
   private fetchRecentWrites(): void {
     const source = this.membership.ready[0];
     if (!source) return;
-    this.dedupLoading = { nodeId: source.id, until: this.now() + this.options.readTimeoutMs };
-    this.expiriesLoaded = false;
-    this.writtenSinceStart.clear();
+    const waiting = new Set([RECENT_FETCH_ID, EXPIRIES_FETCH_ID]);
+    this.startupFetch = { nodeId: source.id, until: this.now() + this.options.readTimeoutMs, waiting };
     this.outbox.op(source.peer, source.peerKey, { op: 'recent', id: RECENT_FETCH_ID });
     // The TTLs the previous broker was tracking live on in the nodes' entries: track them again.
     this.outbox.op(source.peer, source.peerKey, { op: 'expiries', id: EXPIRIES_FETCH_ID });
   }
 
+  /** Whether `reply` answers one of the start-up requests; marks it answered. */
+  private isStartupAnswer(node: NodeRecord, reply: Reply): boolean {
+    const fetch = this.startupFetch;
+    if (!fetch || fetch.nodeId !== node.id || !fetch.waiting.delete(reply.id)) return false;
+    if (fetch.waiting.size === 0) this.startupFetch = undefined;
+    return true;
+  }
+
   private onExpiries(node: NodeRecord, reply: Reply): void {
-    const entries = reply.ok && reply.value && typeof reply.value === 'object' && 'json' in reply.value ? reply.value.json : undefined;
+    if (!this.isStartupAnswer(node, reply)) return;
+    const entries = reply.ok ? jsonOf(reply.value) : undefined;
     if (!Array.isArray(entries)) {
       this.logger.warn('could not load the keys with a TTL; they will be hidden but not deleted', { node: node.id });
       return;
@@ -397,21 +405,15 @@ export class Broker {
     let loaded = 0;
     for (const entry of entries) {
       if (!Array.isArray(entry) || typeof entry[0] !== 'string' || typeof entry[1] !== 'number') continue;
-      // A write since the broker started has its own TTL already, which wins.
-      if (!this.expiries.has(entry[0]) && !this.writtenSinceStart.has(entry[0])) {
-        this.expiries.set(entry[0], entry[1]);
-        loaded++;
-      }
+      this.expiries.set(entry[0], entry[1]);
+      loaded++;
     }
-    this.writtenSinceStart.clear();
-    this.expiriesLoaded = true;
     this.logger.info('loaded the keys with a TTL', { node: node.id, keys: loaded });
   }
 
   private onRecentWrites(node: NodeRecord, reply: Reply): void {
-    if (!this.dedupLoading || this.dedupLoading.nodeId !== node.id) return;
-    this.dedupLoading = undefined;
-    const entries = reply.ok && reply.value && typeof reply.value === 'object' && 'json' in reply.value ? reply.value.json : undefined;
+    if (!this.isStartupAnswer(node, reply)) return;
+    const entries = reply.ok ? jsonOf(reply.value) : undefined;
     if (!Array.isArray(entries)) {
       this.logger.warn('could not load recent writes; retries of earlier writes may apply twice', { node: node.id });
       return;
@@ -617,11 +619,11 @@ export class Broker {
   private sweep(): void {
     this.reads.sweep();
     this.nodesQuery.sweep();
-    if (this.dedupLoading && this.dedupLoading.until <= this.now()) {
-      this.logger.warn('no answer with recent writes; retries of earlier writes may apply twice', { node: this.dedupLoading.nodeId });
-      this.dedupLoading = undefined;
-      this.expiriesLoaded = true;
-      this.writtenSinceStart.clear();
+    if (this.startupFetch && this.startupFetch.until <= this.now()) {
+      this.logger.warn('no answer with recent writes or TTLs; retries of earlier writes may apply twice, and keys with a TTL may not be deleted', {
+        node: this.startupFetch.nodeId,
+      });
+      this.startupFetch = undefined;
     }
     if (this.recovering) return;
     for (const key of this.expiries.takeExpired(Date.now())) this.submitWrite(undefined, { kind: 'del', key }, 'all');

@@ -25,10 +25,6 @@ export class ExpiryQueue {
     this.push({ at, key });
   }
 
-  has(key: string): boolean {
-    return this.current.has(key);
-  }
-
   delete(key: string): void {
     this.current.delete(key);
   }

@@ -1,4 +1,4 @@
-import type { Reply } from '@brainer/protocol';
+import { jsonOf, type Reply } from '@brainer/protocol';
 import type { Membership } from './membership.js';
 import { toNodeInfo, type NodeRecord } from './node-record.js';
 import type { Outbox } from './outbox.js';
@@ -61,9 +61,8 @@ export class NodesQuery {
     if (!owner || owner.nodeId !== node.id) return;
     this.owners.delete(reply.id);
     owner.query.waiting.delete(reply.id);
-    if (reply.ok && reply.value && typeof reply.value === 'object' && 'json' in reply.value) {
-      applyStats(node, reply.value.json as NodeStats);
-    }
+    const stats = reply.ok ? jsonOf(reply.value) : undefined;
+    if (stats !== null && typeof stats === 'object') applyStats(node, stats as NodeStats);
     if (owner.query.waiting.size === 0) this.finish(owner.query);
   }
 

@@ -1,4 +1,4 @@
-import { BrainerError, decode, encode, requireEndpoint, type Logger, type ReplyValue, type WaitMode } from '@brainer/protocol';
+import { BrainerError, decode, encode, requireEndpoint, type Logger, type ReplyValue, type WaitMode, jsonOf } from '@brainer/protocol';
 import { ClientTransport } from './client-transport.js';
 import { resolveBrainerOptions, type BrainerOptions } from './options.js';
 import { PendingRequests, type OpInput } from './pending-requests.js';
@@ -101,7 +101,8 @@ export class Brainer {
 
   async nodes(): Promise<NodeInfo[]> {
     const value = await this.call({ op: 'nodes' });
-    if (value && typeof value === 'object' && 'json' in value && Array.isArray(value.json)) return value.json as NodeInfo[];
+    const nodes = jsonOf(value);
+    if (Array.isArray(nodes)) return nodes as NodeInfo[];
     throw unexpected('nodes', value);
   }
 
@@ -127,7 +128,8 @@ export class Brainer {
   /** The broker's own figures: epoch, seq, nodes, pending work. */
   async stats(): Promise<Record<string, unknown>> {
     const value = await this.call({ op: 'stats' });
-    if (value && typeof value === 'object' && 'json' in value) return value.json as Record<string, unknown>;
+    const stats = jsonOf(value);
+    if (stats !== null && typeof stats === 'object') return stats as Record<string, unknown>;
     throw unexpected('stats', value);
   }
 

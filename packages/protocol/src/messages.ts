@@ -121,3 +121,8 @@ export type Message =
   | { type: 'snapshot-credit'; joinId: number; credit: number };
 
 export type MessageOf<T extends Message['type']> = Extract<Message, { type: T }>;
+
+/** The JSON a reply value carries (nodes, stats, recent, expiries), or undefined for any other value. */
+export function jsonOf(value: ReplyValue): unknown {
+  return value !== null && typeof value === 'object' && 'json' in value ? value.json : undefined;
+}
