@@ -12,6 +12,7 @@ import {
   type MessageOf,
   type Op,
   type Reply,
+  type Write,
 } from '@brainer/protocol';
 import { Observable, Subject } from 'rxjs';
 import { AckTracker, type PendingWrite } from './ack-tracker.js';
@@ -270,14 +271,13 @@ export class Broker {
         const start = this.keysCursor++ % Math.max(1, ready.length);
         return this.reads.route(target, op, [...ready.slice(start), ...ready.slice(0, start)]);
       }
-      case 'set':
-        return this.submitWrite(
-          target,
-          { kind: 'set', key: op.key, value: op.value, expiresAt: op.ttlMs > 0 ? Date.now() + op.ttlMs : 0 },
-          op.wait,
-        );
+      case 'set': {
+        const expiresAt = op.ttlMs > 0 ? Date.now() + op.ttlMs : 0;
+        const origin = { client: target.peerKey, opId: op.id };
+        return this.submitWrite(target, { kind: 'set', key: op.key, value: op.value, expiresAt, origin }, op.wait);
+      }
       case 'del':
-        return this.submitWrite(target, { kind: 'del', key: op.key }, op.wait);
+        return this.submitWrite(target, { kind: 'del', key: op.key, origin: { client: target.peerKey, opId: op.id } }, op.wait);
     }
   }
 
@@ -303,10 +303,11 @@ export class Broker {
     return undefined;
   }
 
-  private submitWrite(target: ReplyTarget | undefined, write: PendingWriteInput, wait: 'all' | 'primary'): void {
+  /** Sequences a write: a client's (with its target and origin), or the broker's own expiry delete. */
+  private submitWrite(target: ReplyTarget | undefined, write: Write, wait: 'all' | 'primary'): void {
     const primaryId = this.membership.ring.primary(write.key);
     if (primaryId === undefined) return this.replyTo(target, fail(0, 'ERR_NO_NODES', 'no ready nodes'));
-    const dedupKey = target ? DedupTable.key(target.peerKey, target.opId) : undefined;
+    const dedupKey = write.origin ? DedupTable.key(write.origin.client, write.origin.opId) : undefined;
     if (dedupKey !== undefined) {
       const seen = this.dedup.get(dedupKey);
       if (seen?.done) return this.replyTo(target, writeReply(seen.kind, seen.removed));
@@ -315,7 +316,7 @@ export class Broker {
     }
     if (write.kind === 'set') this.expiries.set(write.key, write.expiresAt);
     else this.expiries.delete(write.key);
-    const seq = this.sequencer.next(target ? { ...write, origin: { client: target.peerKey, opId: target.opId } } : write);
+    const seq = this.sequencer.next(write);
     this.acks.add({ seq, kind: write.kind, target, mode: wait, primaryId, removed: false, dedupKey });
     this.outbox.schedule();
   }
@@ -620,9 +621,12 @@ export class Broker {
     this.reads.sweep();
     this.nodesQuery.sweep();
     if (this.startupFetch && this.startupFetch.until <= this.now()) {
-      this.logger.warn('no answer with recent writes or TTLs; retries of earlier writes may apply twice, and keys with a TTL may not be deleted', {
-        node: this.startupFetch.nodeId,
-      });
+      this.logger.warn(
+        'no answer with recent writes or TTLs; retries of earlier writes may apply twice, and keys with a TTL may not be deleted',
+        {
+          node: this.startupFetch.nodeId,
+        },
+      );
       this.startupFetch = undefined;
     }
     if (this.recovering) return;
@@ -643,8 +647,6 @@ export class Broker {
     );
   }
 }
-
-type PendingWriteInput = { kind: 'set'; key: string; value: Buffer; expiresAt: number } | { kind: 'del'; key: string };
 
 function isRecentWrite(entry: unknown): entry is [string, number, 'set' | 'del', number] {
   return (
