@@ -16,7 +16,8 @@ export interface SpawnReadyOptions {
 
 /** A broker or node started from its bin, once it has printed its ready line. */
 export interface ManagedProcess {
-  readonly bin: BinName;
+  /** The bin, or for another program (a node in another language), the name it was started under. */
+  readonly bin: string;
   readonly pid: number;
   /** The bound endpoint from the ready line (a `*` port resolved). */
   readonly endpoint: string;
@@ -44,8 +45,24 @@ export interface ManagedProcess {
  * it shuts itself down if the test process dies without stopping it.
  */
 export function spawnReady(bin: BinName, args: readonly string[], options: SpawnReadyOptions = {}): Promise<ManagedProcess> {
+  return spawnProgramReady({ name: bin, command: process.execPath, leadingArgs: [binPath(bin)] }, args, options);
+}
+
+/** A program that prints the ready line, such as a node written in another language. */
+export interface Program {
+  /** What errors and `ManagedProcess.bin` call it. */
+  name: string;
+  /** The executable. */
+  command: string;
+  /** Arguments before `args`, such as the script an interpreter runs. */
+  leadingArgs?: readonly string[];
+}
+
+/** `spawnReady` for any program. */
+export function spawnProgramReady(program: Program, args: readonly string[], options: SpawnReadyOptions = {}): Promise<ManagedProcess> {
+  const bin = program.name;
   const readyTimeoutMs = options.readyTimeoutMs ?? 20_000;
-  const child = spawn(process.execPath, [binPath(bin), ...args], {
+  const child = spawn(program.command, [...(program.leadingArgs ?? []), ...args], {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

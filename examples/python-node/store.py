@@ -1,0 +1,68 @@
+"""The node's data: key -> (value, seq, expiresAt), the per-key seq rule (PROTOCOL.md 5.5), and a
+running digest (6.3)."""
+
+import time
+
+from digest import MASK64, digest_hex, entry_hash
+
+
+def wall_ms():
+    return time.time() * 1000
+
+
+def live(expires_at, now):
+    return expires_at == 0 or expires_at > now
+
+
+class Store:
+    def __init__(self):
+        self.entries = {}  # key -> (value, seq, expiresAt, entry hash)
+        self.total = 0
+
+    def __len__(self):
+        return len(self.entries)
+
+    @property
+    def digest(self):
+        return digest_hex(self.total)
+
+    def clear(self):
+        self.entries.clear()
+        self.total = 0
+
+    def set(self, key, value, seq, expires_at):
+        """Stores the entry unless the key already holds a write at least as new."""
+        old = self.entries.get(key)
+        if old is not None:
+            if old[1] >= seq:
+                return
+            self.total -= old[3]
+        h = entry_hash(key, value)
+        self.entries[key] = (value, seq, expires_at, h)
+        self.total = (self.total + h) & MASK64
+
+    def delete(self, key, seq):
+        """Removes the key unless it holds a newer write; True when a live entry was removed."""
+        old = self.entries.get(key)
+        if old is None or old[1] >= seq:
+            return False
+        del self.entries[key]
+        self.total = (self.total - old[3]) & MASK64
+        return live(old[2], wall_ms())
+
+    def get(self, key):
+        entry = self.entries.get(key)
+        if entry is None or not live(entry[2], wall_ms()):
+            return None
+        return entry[0]
+
+    def keys(self, matches):
+        now = wall_ms()
+        return [key for key, entry in self.entries.items() if live(entry[2], now) and matches(key)]
+
+    def expiries(self):
+        return [[key, entry[2]] for key, entry in self.entries.items() if entry[2] != 0]
+
+    def snapshot(self):
+        """A point-in-time copy: (key, value, seq, expiresAt) for every entry, expired ones included."""
+        return [(key, e[0], e[1], e[2]) for key, e in self.entries.items()]
