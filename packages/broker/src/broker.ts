@@ -1,11 +1,12 @@
 import {
   BrainerError,
   DecodeError,
+  ExpiryQueue,
   RateLimitedLog,
   jsonOf,
-  compileGlob,
   decode,
   encode,
+  validateOp,
   type ErrorCode,
   type Logger,
   type Message,
@@ -19,7 +20,6 @@ import { AckTracker, type PendingWrite } from './ack-tracker.js';
 import { BrokerTransport } from './broker-transport.js';
 import type { BrokerEvent } from './events.js';
 import { DedupTable } from './dedup-table.js';
-import { ExpiryQueue } from './expiry-queue.js';
 import { Membership } from './membership.js';
 import type { NodeRecord } from './node-record.js';
 import { EXPIRIES_FETCH_ID, NodesQuery, RECENT_FETCH_ID } from './nodes-query.js';
@@ -282,25 +282,7 @@ export class Broker {
   }
 
   private validate(op: Op): Reply | undefined {
-    const { maxKeyBytes, maxValueBytes } = this.options.limits;
-    const key = op.op === 'get' || op.op === 'set' || op.op === 'del' ? op.key : op.op === 'keys' ? op.pattern : undefined;
-    if (key !== undefined) {
-      if (key.length === 0 && op.op !== 'keys') return fail(op.id, 'ERR_BAD_KEY', 'keys must not be empty');
-      if (key.length > maxKeyBytes / 3 && Buffer.byteLength(key) > maxKeyBytes) {
-        return fail(op.id, 'ERR_KEY_TOO_LARGE', `key is ${Buffer.byteLength(key)} bytes; the limit is ${maxKeyBytes}`);
-      }
-    }
-    if (op.op === 'keys') {
-      try {
-        compileGlob(op.pattern);
-      } catch (error) {
-        return fail(op.id, 'ERR_BAD_REQUEST', (error as Error).message);
-      }
-    }
-    if (op.op === 'set' && op.value.length > maxValueBytes) {
-      return fail(op.id, 'ERR_VALUE_TOO_LARGE', `value is ${op.value.length} bytes; the limit is ${maxValueBytes}`);
-    }
-    return undefined;
+    return validateOp(op, this.options.limits);
   }
 
   /** Sequences a write: a client's (with its target and origin), or the broker's own expiry delete. */

@@ -24,18 +24,32 @@ export const clientFlags = {
   ...curveClientFlags,
 };
 
+/**
+ * `--node`, for the commands that may talk straight to one node (get, set, del, keys): a standalone
+ * node serves them all; a node of a cluster serves reads and refuses writes with ERR_WRONG_ROLE.
+ */
+export const directFlags = {
+  node: endpointFlag({
+    description:
+      'Talk straight to this node endpoint instead of a broker (direct mode). With CURVE, --broker-key is then the node public key.',
+    helpGroup: 'CONNECTION',
+  }),
+};
+
 const CURVE_HINT = "; with CURVE, a broker that refuses this client's key, or a wrong --broker-key, also looks like this";
 
 /** A command that connects a client to the broker, runs, and always closes the client. */
 export abstract class ClientCommand extends BaseCommand {
   protected async withClient<T>(
-    flags: { broker: string; timeout: number } & CurveClientFlagValues,
+    flags: { broker: string; timeout: number; node?: string | undefined } & CurveClientFlagValues,
     use: (client: Brainer) => Promise<T>,
   ): Promise<T> {
     const curve = await curveClientKeys(flags);
     // Loaded here, not at the top, so that `--help` and the other commands never load zeromq.
     const { Brainer } = await import('@brainer/client');
-    const client = new Brainer(flags.broker, { timeoutMs: flags.timeout, ...(curve === undefined ? {} : { curve }) });
+    const options = { timeoutMs: flags.timeout, ...(curve === undefined ? {} : { curve }) };
+    const client = flags.node === undefined ? new Brainer(flags.broker, options) : Brainer.direct(flags.node, options);
+    const target = flags.node === undefined ? `the broker at ${flags.broker}` : `the node at ${flags.node}`;
     try {
       try {
         await client.connect();
@@ -44,7 +58,7 @@ export abstract class ClientCommand extends BaseCommand {
         const reason = err instanceof Error ? err.message : String(err);
         throw new BrainerError(
           typeof code === 'string' && isErrorCode(code) ? code : 'ERR_NOT_CONNECTED',
-          `cannot reach the broker at ${flags.broker} (${reason})${curve === undefined ? '' : CURVE_HINT}`,
+          `cannot reach ${target} (${reason})${curve === undefined ? '' : CURVE_HINT}`,
           { cause: err },
         );
       }

@@ -5,8 +5,31 @@ const LOOKS_LIKE_ENDPOINT = /^[a-z][a-z0-9+.-]*:\/\//i;
  * `brainer-cli set --broker ipc:///tmp/broker.sock k v`. Anything that looks like `scheme://...`
  * counts, so a malformed endpoint still reaches `--broker` validation and gets a clear error.
  * The order is: `--broker`, then the positional endpoint, then BRAINER_BROKER, then the default.
+ * `--node E` or `--broker E` before the command moves after it (oclif wants the command first).
  */
 export function normalizeArgv(argv: readonly string[]): string[] {
+  const { leading, rest } = leadingEndpointFlags(argv);
+  const normalized = positionalEndpoint(rest);
+  if (leading.length === 0 || normalized.length === 0) return [...leading, ...normalized];
+  const [command, ...tail] = normalized;
+  return [command!, ...leading, ...tail];
+}
+
+/** The flags that name where to connect; they may come before the command, as in `brainer-cli --node E get k`. */
+const ENDPOINT_FLAGS = ['--node', '--broker'];
+
+function leadingEndpointFlags(argv: readonly string[]): { leading: string[]; rest: string[] } {
+  let i = 0;
+  while (i < argv.length) {
+    const arg = argv[i]!;
+    if (ENDPOINT_FLAGS.includes(arg) && i + 1 < argv.length) i += 2;
+    else if (ENDPOINT_FLAGS.some((flag) => arg.startsWith(`${flag}=`))) i += 1;
+    else break;
+  }
+  return { leading: argv.slice(0, i), rest: argv.slice(i) };
+}
+
+function positionalEndpoint(argv: readonly string[]): string[] {
   const [first, command, ...rest] = argv;
   if (first === undefined || !LOOKS_LIKE_ENDPOINT.test(first)) return [...argv];
   if (command === undefined) return ['--broker', first];

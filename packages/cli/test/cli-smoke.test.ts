@@ -1,11 +1,6 @@
 import test from 'ava';
-import { runCli, startCluster, waitFor, type CliResult } from '@brainer/test-utils';
-
-function ok(t: { is(a: unknown, b: unknown, m?: string): void }, result: CliResult, stdout: string): void {
-  const detail = `exit ${String(result.code)}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`;
-  t.is(result.code, 0, detail);
-  t.is(result.stdout, stdout, detail);
-}
+import { runCli, startCluster, waitFor } from '@brainer/test-utils';
+import { assertCliOk as ok } from './assert-cli-ok.js';
 
 test('set, get, del, remove and keys against a broker and three nodes', async (t) => {
   const cluster = await startCluster({ nodes: 3 });

@@ -16,6 +16,11 @@ const cases: Array<[string, string[], string[]]> = [
     ['ipc:///a.sock', 'set', 'k', '--', '--broker'],
     ['set', '--broker', 'ipc:///a.sock', 'k', '--', '--broker'],
   ],
+  ['--node before the command', ['--node', 'tcp://127.0.0.1:5556', 'get', 'k'], ['get', '--node', 'tcp://127.0.0.1:5556', 'k']],
+  ['--node= before the command', ['--node=ipc:///n.sock', 'set', 'k', 'v'], ['set', '--node=ipc:///n.sock', 'k', 'v']],
+  ['--broker before the command', ['--broker', 'tcp://h:1', 'keys', '*'], ['keys', '--broker', 'tcp://h:1', '*']],
+  ['--node with no command is left for oclif to report', ['--node', 'tcp://h:1'], ['--node', 'tcp://h:1']],
+  ['--node as the last word is left alone', ['get', 'k', '--node'], ['get', 'k', '--node']],
 ];
 
 for (const [name, input, expected] of cases) {

@@ -58,7 +58,17 @@ export class Brainer {
     this.requests = new PendingRequests((ops) => this.transport?.send(encode({ type: 'request', ops })), this.options);
   }
 
-  /** Opens the connection and checks that the broker answers. */
+  /**
+   * A client that talks straight to one node's endpoint, with no broker between: against a
+   * standalone node (`run-node --standalone`) every call works; against a node of a cluster, reads
+   * are answered while the node holds its lease, and writes are refused with ERR_WRONG_ROLE, since
+   * only the broker sequences them.
+   */
+  static direct(endpoint: string, options: Partial<BrainerOptions> = {}): Brainer {
+    return new Brainer(endpoint, options);
+  }
+
+  /** Opens the connection and checks that the broker (or, direct, the node) answers. */
   async connect(): Promise<void> {
     this.open();
     await this.ping();

@@ -3,3 +3,4 @@ export * from './raw-peer.js';
 export * from './writer.js';
 export * from './python-node.js';
 export * from './cluster-state.js';
+export * from './basic-ops.js';

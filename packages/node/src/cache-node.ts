@@ -1,4 +1,5 @@
-import { RateLimitedLog, decode, encode, isSnapshotChunk, type Logger, type Message, type Reply } from '@brainer/protocol';
+import { RateLimitedLog, encode, isSnapshotChunk, type Logger, type Message, type Reply } from '@brainer/protocol';
+import { decodeFrame } from './decode-frame.js';
 import { Observable, Subject } from 'rxjs';
 import type { CacheNodeEvent } from './events.js';
 import { NodeTransport } from './node-transport.js';
@@ -313,23 +314,7 @@ export class CacheNode {
   }
 
   private decodeOne(frames: Buffer[], from: string, replyTo?: Buffer): Message | undefined {
-    try {
-      if (frames.length !== 1) throw Object.assign(new Error(`expected 1 frame, got ${frames.length}`), { code: 'ERR_MALFORMED' });
-      return decode(frames[0]!);
-    } catch (error) {
-      const code = (error as { code?: string }).code ?? 'ERR_MALFORMED';
-      this.badInput.warn(`decode-${from}`, 'rejected a frame', { from, code, reason: (error as Error).message });
-      const opIds = (error as { opIds?: number[] }).opIds ?? [];
-      if (replyTo) {
-        const message = (error as Error).message;
-        const reply: Message =
-          opIds.length > 0
-            ? { type: 'reply', replies: opIds.map((id) => ({ id, ok: false as const, code: code as 'ERR_MALFORMED', message })) }
-            : { type: 'error', code: code as 'ERR_MALFORMED', message };
-        this.transport.toPeer(replyTo, encode(reply));
-      }
-      return undefined;
-    }
+    return decodeFrame(frames, from, this.badInput, replyTo && ((frame) => this.transport.toPeer(replyTo, frame)));
   }
 
   private emit(event: CacheNodeEvent): void {

@@ -1,4 +1,4 @@
-import { BrainerError, compileGlob, type Limits, type Op, type Reply } from '@brainer/protocol';
+import { BrainerError, batchTooLarge, compileGlob, validateOp, type Limits, type Op, type Reply } from '@brainer/protocol';
 import type { Replica } from './replica.js';
 
 /**
@@ -19,17 +19,9 @@ export class RequestHandler {
    * broker checks what goes through it).
    */
   answerDirect(ops: Op[], limits: Limits, canServe: () => Reply | undefined): Reply[] {
-    if (ops.length > limits.maxBatchOps) {
-      const message = `a request may hold at most ${limits.maxBatchOps} ops`;
-      return ops.map((op) => ({ id: op.id, ok: false, code: 'ERR_BATCH_TOO_LARGE', message }));
-    }
-    return ops.map((op) => {
-      const key = op.op === 'get' ? op.key : op.op === 'keys' ? op.pattern : undefined;
-      if (key !== undefined && key.length > limits.maxKeyBytes / 3 && Buffer.byteLength(key) > limits.maxKeyBytes) {
-        return { id: op.id, ok: false, code: 'ERR_KEY_TOO_LARGE', message: `key is over ${limits.maxKeyBytes} bytes` };
-      }
-      return this.answer(op, canServe);
-    });
+    // A write is refused for what it is (ERR_WRONG_ROLE), whatever its size.
+    const check = (op: Op): Reply | undefined => (op.op === 'set' || op.op === 'del' ? undefined : validateOp(op, limits));
+    return batchTooLarge(ops, limits) ?? ops.map((op) => check(op) ?? this.answer(op, canServe));
   }
 
   answer(op: Op, canServe: () => Reply | undefined): Reply {

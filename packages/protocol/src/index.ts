@@ -20,3 +20,5 @@ export * from './curve-keys.js';
 export * from './z85.js';
 export * from './zap.js';
 export * from './ready-line.js';
+export * from './expiry-queue.js';
+export * from './validate-op.js';

@@ -10,8 +10,10 @@ export interface ReadyEvent {
   pid: number;
   /** The node's id (nodes only). */
   id?: string;
-  /** The broker the node registered with (nodes only). */
+  /** The broker the node registered with (nodes of a cluster only). */
   broker?: string;
+  /** True for a node that serves alone, with no broker (`run-node --standalone`). */
+  standalone?: boolean;
 }
 
 export function formatReadyLine(event: ReadyEvent): string {

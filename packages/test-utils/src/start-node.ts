@@ -12,17 +12,20 @@ export interface StartNodeOptions extends SpawnReadyOptions, LogOptions {
 
 /** Starts `run-node` against a broker as a child process and resolves once it is serving. */
 export function startNode(brokerEndpoint: string, options: StartNodeOptions = {}): Promise<ManagedProcess> {
-  return spawnReady(
-    'run-node',
-    [
-      '--broker',
-      brokerEndpoint,
-      '--node-endpoint',
-      options.nodeEndpoint ?? 'tcp://127.0.0.1:*',
-      ...(options.id === undefined ? [] : ['--id', options.id]),
-      ...logArgs(options),
-      ...(options.args ?? []),
-    ],
-    options,
-  );
+  return spawnReady('run-node', ['--broker', brokerEndpoint, ...nodeArgs(options)], options);
+}
+
+/** Starts `run-node --standalone` (a node serving alone, no broker) and resolves once it is serving. */
+export function startStandaloneNode(options: StartNodeOptions = {}): Promise<ManagedProcess> {
+  return spawnReady('run-node', ['--standalone', ...nodeArgs(options)], options);
+}
+
+function nodeArgs(options: StartNodeOptions): string[] {
+  return [
+    '--node-endpoint',
+    options.nodeEndpoint ?? 'tcp://127.0.0.1:*',
+    ...(options.id === undefined ? [] : ['--id', options.id]),
+    ...logArgs(options),
+    ...(options.args ?? []),
+  ];
 }

@@ -1,5 +1,5 @@
 import { Args } from '@oclif/core';
-import { ClientCommand, clientFlags } from '../client-command.js';
+import { ClientCommand, clientFlags, directFlags } from '../client-command.js';
 
 export default class DelCommand extends ClientCommand {
   static override summary = 'Delete a key. Prints 1 if it existed, else 0.';
@@ -8,7 +8,7 @@ export default class DelCommand extends ClientCommand {
   static override args = {
     key: Args.string({ description: 'The key.', required: true }),
   };
-  static override flags = { ...clientFlags };
+  static override flags = { ...clientFlags, ...directFlags };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(DelCommand);

@@ -1,5 +1,5 @@
 import { Args } from '@oclif/core';
-import { ClientCommand, clientFlags } from '../client-command.js';
+import { ClientCommand, clientFlags, directFlags } from '../client-command.js';
 import { EXIT_FAILURE } from '../errors.js';
 
 export default class GetCommand extends ClientCommand {
@@ -7,12 +7,13 @@ export default class GetCommand extends ClientCommand {
   static override examples = [
     '<%= config.bin %> <%= command.id %> hello',
     '<%= config.bin %> <%= command.id %> hello --json',
+    '<%= config.bin %> --node tcp://127.0.0.1:5556 <%= command.id %> hello',
     '<%= config.bin %> ipc:///tmp/broker.sock <%= command.id %> mykey',
   ];
   static override args = {
     key: Args.string({ description: 'The key.', required: true }),
   };
-  static override flags = { ...clientFlags };
+  static override flags = { ...clientFlags, ...directFlags };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(GetCommand);

@@ -1,5 +1,5 @@
 import { Args } from '@oclif/core';
-import { ClientCommand, clientFlags } from '../client-command.js';
+import { ClientCommand, clientFlags, directFlags } from '../client-command.js';
 
 export default class KeysCommand extends ClientCommand {
   static override summary = 'List the keys matching a glob pattern, one per line.';
@@ -7,7 +7,7 @@ export default class KeysCommand extends ClientCommand {
   static override args = {
     pattern: Args.string({ description: 'Glob pattern such as user:*. Quote it so the shell leaves it alone.', default: '*' }),
   };
-  static override flags = { ...clientFlags };
+  static override flags = { ...clientFlags, ...directFlags };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(KeysCommand);

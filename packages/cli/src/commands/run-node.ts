@@ -12,11 +12,14 @@ export default class RunNodeCommand extends BaseCommand {
   static override summary = 'Run a cache node in the foreground.';
   static override description = `The node binds its own endpoint, registers with the broker and heartbeats. Once it is serving, it prints one JSON line holding "event":"ready" on stdout; logs go to stderr. SIGINT or SIGTERM unregisters it and exits 0. An ipc socket file gets mode 600 (owner only) unless --ipc-mode says otherwise.
 
+With --standalone the node serves clients by itself, with no broker: it takes writes (set, del, TTLs) as well as reads at its own endpoint, sequences them itself, and replicates nothing. Clients talk to it with \`brainer-cli --node ENDPOINT ...\` or \`Brainer.direct(endpoint)\`.
+
 For a broker run with --curve-secret-file, give the node key pair (one for all the nodes of the cluster) as --curve-key-file and the broker's public key as --broker-key or --broker-key-file. The node's own endpoint is then a CURVE server too, with the node key pair: other nodes get in (to stream snapshots), and so do the keys in --allowed-keys, if given.`;
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --broker tcp://127.0.0.1:5555 --node-endpoint "tcp://127.0.0.1:*" --id node1',
     '<%= config.bin %> <%= command.id %> --broker tcp://10.0.0.1:5555 --node-endpoint tcp://10.0.0.2:5556 --curve-key-file keys/node.key --broker-key-file keys/broker.pub',
+    '<%= config.bin %> <%= command.id %> --standalone --node-endpoint tcp://127.0.0.1:5556',
   ];
   static override flags = {
     broker: endpointFlag({
@@ -26,6 +29,10 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
     }),
     'node-endpoint': endpointFlag({
       description: "The node's own endpoint to bind. Default: an ipc path under the OS temp dir, unique to the id.",
+    }),
+    standalone: Flags.boolean({
+      description: 'Serve clients alone, with no broker: reads and writes at the node endpoint, sequenced by the node itself.',
+      default: false,
     }),
     id: Flags.string({
       description: 'Node id, unique in the cluster. Default: random, such as node-1a2b3c4d.',
@@ -52,6 +59,7 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
     const logger = this.createLogger(flags, flags.id ?? 'node');
     try {
       const nodeEndpoint = flags['node-endpoint'];
+      if (flags.standalone) refuseCurveFlags(flags);
       const curve = await curveClientKeys(flags, (message) => logger.warn(message));
       if (flags['allowed-keys'] !== undefined && curve === undefined) {
         throw new UsageError('--allowed-keys needs --curve-key-file and --broker-key (or --broker-key-file)');
@@ -63,9 +71,7 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
       if (nodeEndpoint !== undefined && (await claimIpcEndpoint(nodeEndpoint)) === 'removed-stale') {
         logger.info('removed a stale ipc socket file', { endpoint: nodeEndpoint });
       }
-      const { CacheNode } = await import('@brainer/node');
-      const node = new CacheNode({
-        brokerEndpoint: flags.broker,
+      const options = {
         logger,
         ...definedOnly({
           nodeEndpoint,
@@ -82,7 +88,9 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
           curveSecretKey: curve?.secretKey,
           allowedClientKeys: extraKeys,
         }),
-      });
+      };
+      const { CacheNode, StandaloneNode } = await import('@brainer/node');
+      const node = flags.standalone ? new StandaloneNode(options) : new CacheNode({ brokerEndpoint: flags.broker, ...options });
       let removeSocket = async (): Promise<void> => undefined;
       await serveUntilShutdown(node, {
         logger,
@@ -91,12 +99,31 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
         },
         onReady: () =>
           this.writeLine(
-            formatReadyLine({ event: 'ready', role: 'node', id: node.id, endpoint: node.endpoint, broker: flags.broker, pid: process.pid }),
+            formatReadyLine({
+              event: 'ready',
+              role: 'node',
+              id: node.id,
+              endpoint: node.endpoint,
+              ...(flags.standalone ? { standalone: true } : { broker: flags.broker }),
+              pid: process.pid,
+            }),
           ),
       });
       await removeSocket();
     } finally {
       logger.close();
     }
+  }
+}
+
+const CURVE_FLAGS = ['curve-key-file', 'broker-key', 'broker-key-file', 'allowed-keys'] as const;
+
+/** A standalone node has no CURVE yet: say so rather than serve in the clear with keys given. */
+function refuseCurveFlags(flags: Partial<Record<(typeof CURVE_FLAGS)[number], string>>): void {
+  const given = CURVE_FLAGS.find((name) => flags[name] !== undefined);
+  if (given !== undefined) {
+    throw new UsageError(
+      `--standalone does not take --${given}: a standalone node has no CURVE; keep it on ipc (owner-only) or a trusted network`,
+    );
   }
 }

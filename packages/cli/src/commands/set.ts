@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { ClientCommand, clientFlags } from '../client-command.js';
+import { ClientCommand, clientFlags, directFlags } from '../client-command.js';
 
 export default class SetCommand extends ClientCommand {
   static override summary = 'Store a value. Prints OK.';
@@ -7,6 +7,7 @@ export default class SetCommand extends ClientCommand {
   static override examples = [
     '<%= config.bin %> <%= command.id %> hello world',
     '<%= config.bin %> <%= command.id %> session:42 alice --ttl 60000 --wait primary',
+    '<%= config.bin %> --node tcp://127.0.0.1:5556 <%= command.id %> hello world',
     '<%= config.bin %> ipc:///tmp/broker.sock <%= command.id %> mykey myvalue',
   ];
   static override args = {
@@ -15,6 +16,7 @@ export default class SetCommand extends ClientCommand {
   };
   static override flags = {
     ...clientFlags,
+    ...directFlags,
     wait: Flags.option({
       description: 'Acknowledge after all ready nodes applied the write, or after the primary did.',
       options: ['all', 'primary'] as const,

@@ -1,0 +1,45 @@
+import { compileGlob } from './glob.js';
+import type { Limits } from './limits.js';
+import type { Op, Reply } from './messages.js';
+
+/**
+ * The checks every op from a client gets before it is served: an empty key, a key (or `keys`
+ * pattern) or value over its size limit, a pattern that cannot compile. Answers the error reply,
+ * or undefined when the op is fine.
+ */
+export function validateOp(op: Op, limits: Limits): Reply | undefined {
+  const { maxKeyBytes, maxValueBytes } = limits;
+  const key = op.op === 'get' || op.op === 'set' || op.op === 'del' ? op.key : op.op === 'keys' ? op.pattern : undefined;
+  if (key !== undefined) {
+    if (key.length === 0 && op.op !== 'keys') return fail(op.id, 'ERR_BAD_KEY', 'keys must not be empty');
+    if (key.length > maxKeyBytes / 3 && Buffer.byteLength(key) > maxKeyBytes) {
+      return fail(op.id, 'ERR_KEY_TOO_LARGE', `key is ${Buffer.byteLength(key)} bytes; the limit is ${maxKeyBytes}`);
+    }
+  }
+  if (op.op === 'keys') {
+    try {
+      compileGlob(op.pattern);
+    } catch (error) {
+      return fail(op.id, 'ERR_BAD_REQUEST', (error as Error).message);
+    }
+  }
+  if (op.op === 'set' && op.value.length > maxValueBytes) {
+    return fail(op.id, 'ERR_VALUE_TOO_LARGE', `value is ${op.value.length} bytes; the limit is ${maxValueBytes}`);
+  }
+  return undefined;
+}
+
+/** Every op of a request over the batch limit gets ERR_BATCH_TOO_LARGE, and none is served; else undefined. */
+export function batchTooLarge(ops: readonly Op[], limits: Limits): Reply[] | undefined {
+  if (ops.length <= limits.maxBatchOps) return undefined;
+  const message = `a request may hold at most ${limits.maxBatchOps} ops`;
+  return ops.map((op) => fail(op.id, 'ERR_BATCH_TOO_LARGE', message));
+}
+
+function fail(
+  id: number,
+  code: 'ERR_BAD_KEY' | 'ERR_KEY_TOO_LARGE' | 'ERR_BAD_REQUEST' | 'ERR_VALUE_TOO_LARGE' | 'ERR_BATCH_TOO_LARGE',
+  message: string,
+): Reply {
+  return { id, ok: false, code, message };
+}
