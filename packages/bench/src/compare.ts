@@ -9,6 +9,7 @@
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startCluster, type TestCluster } from '@brainer/test-utils';
+import { log, ROUND_OPTIONS, stopOnce } from './bench-process.js';
 import { brainerTarget } from './brainer-target.js';
 import type { LatencySummary } from './latency.js';
 import { measureMemory, type MemoryFigures } from './memory.js';
@@ -23,11 +24,7 @@ import { startZmqEcho, type ZmqEcho } from './zmq-echo.js';
 
 const { values: args } = parseArgs({
   options: {
-    quick: { type: 'boolean', default: false },
-    rounds: { type: 'string' },
-    'duration-ms': { type: 'string' },
-    keys: { type: 'string' },
-    'value-bytes': { type: 'string', default: '100' },
+    ...ROUND_OPTIONS,
     memory: { type: 'boolean', default: false },
     'memory-keys': { type: 'string', default: '1000000' },
     'redis-server': { type: 'string', default: DEFAULT_REDIS_SERVER },
@@ -40,25 +37,16 @@ const loop: LoopOptions = { durationMs, warmupMs: quick ? 200 : 500 };
 const keys = Number(args.keys ?? (quick ? 10_000 : 100_000));
 const value = Buffer.alloc(Number(args['value-bytes']), 'v');
 const connections = Math.max(...WORKLOADS.map((w) => w.connections));
-const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 let redisCluster: RedisCluster | undefined;
 let cluster: TestCluster | undefined;
 let zmq: ZmqEcho | undefined;
 const targets: Target[] = [];
-let stopping: Promise<void> | undefined;
 /** Stops everything this run started, by PID: clients, the Redis servers, the cluster, the echo. */
-const stopAll = (): Promise<void> =>
-  (stopping ??= (async () => {
-    await Promise.all(targets.map((t) => t.close().catch(() => undefined)));
-    await Promise.allSettled([redisCluster?.stop(), cluster?.stop(), zmq?.stop()]);
-  })());
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`${signal}: stopping every process started`);
-    void stopAll().finally(() => process.exit(130));
-  });
-}
+const stopAll = stopOnce(async () => {
+  await Promise.all(targets.map((t) => t.close().catch(() => undefined)));
+  await Promise.allSettled([redisCluster?.stop(), cluster?.stop(), zmq?.stop()]);
+});
 
 try {
   const redisServer = findRedisServer(args['redis-server']);

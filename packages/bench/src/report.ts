@@ -1,4 +1,5 @@
 import { median, type LatencySummary } from './latency.js';
+import { formatColumns, int, ROUNDS_FOOTER } from './text-table.js';
 import type { WorkloadName } from './workloads.js';
 
 export interface RoundResult {
@@ -59,7 +60,6 @@ export function buildRows(rounds: RoundResult[], workloads: readonly { name: Wor
   });
 }
 
-const int = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
 const ratio = (n: number | null): string => (n === null || !Number.isFinite(n) ? '-' : n.toFixed(2));
 
 /** The table: one row per workload, then the raw ZeroMQ floor. */
@@ -72,15 +72,7 @@ export function formatTable(rows: ReportRow[], zmq: SystemFigures): string {
     ...rows.map((r) => [r.workload, ...cells(r.redis), ...cells(r.brainer), ratio(r.brainerOverRedis), ratio(r.brainerP50OverZmqP50)]),
     ['zmq echo', '-', '-', '-', '-', int(zmq.opsPerSecond), int(zmq.p50Us), int(zmq.p99Us), int(zmq.p999Us), '-', '1.00'],
   ];
-  const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
-  const format = (line: string[]): string =>
-    line.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
-  return [
-    format(lines[0]!),
-    widths.map((w) => '-'.repeat(w)).join('  '),
-    ...lines.slice(1).map(format),
-    'latencies in µs; figures are medians over rounds, ratios are medians of per-round ratios (adjacent runs)',
-  ].join('\n');
+  return formatColumns(lines, ROUNDS_FOOTER);
 }
 
 export function zmqFigures(rounds: RoundResult[]): SystemFigures {

@@ -1,0 +1,16 @@
+/**
+ * A plain-text table: the first line is the header, the first column left-aligned and the rest
+ * right-aligned, a rule under the header, and a footer line.
+ */
+export function formatColumns(lines: string[][], footer: string): string {
+  const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
+  const format = (line: string[]): string =>
+    line.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  return [format(lines[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.slice(1).map(format), footer].join('\n');
+}
+
+/** What every table of per-round runs says under it. */
+export const ROUNDS_FOOTER = 'latencies in µs; figures are medians over rounds, ratios are medians of per-round ratios (adjacent runs)';
+
+/** A whole number with thousands separators, or `-`. */
+export const int = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
