@@ -7,7 +7,7 @@ import type { Replica } from './replica.js';
  */
 export class RequestHandler {
   /** Reads answered, reads refused, and reads answered while not ready (which must stay 0). */
-  readonly counts = { served: 0, refused: 0, servedWhileNotReady: 0 };
+  readonly counts = { served: 0, refused: 0, servedWhileNotReady: 0, directRequests: 0 };
 
   constructor(
     private readonly replica: Replica,
@@ -19,6 +19,7 @@ export class RequestHandler {
    * broker checks what goes through it).
    */
   answerDirect(ops: Op[], limits: Limits, canServe: () => Reply | undefined): Reply[] {
+    this.counts.directRequests += ops.length;
     if (ops.length > limits.maxBatchOps) {
       const message = `a request may hold at most ${limits.maxBatchOps} ops`;
       return ops.map((op) => ({ id: op.id, ok: false, code: 'ERR_BATCH_TOO_LARGE', message }));
@@ -58,6 +59,8 @@ export class RequestHandler {
           return { id: op.id, ok: false, code, message: (error as Error).message };
         }
       }
+      case 'watch':
+        return { id: op.id, ok: false, code: 'ERR_WRONG_ROLE', message: 'membership comes from the broker, not from a node' };
       case 'set':
       case 'del':
       case 'nodes':
