@@ -1,5 +1,5 @@
 import { BrainerError, type Limits, type Logger } from '@brainer/protocol';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Socket } from 'node:net';
 import { errorBody, notFound, type ErrorBody } from './error-body.js';
 import { formValue } from './form-value.js';
@@ -27,6 +27,7 @@ export function buildHttpApp(client: GatewayClient, limits: Limits, logger: Logg
     // A URL carries the key percent-encoded, up to 3 bytes a byte: let the broker's key limit be the one that applies.
     http: { maxHeaderSize: 3 * limits.maxKeyBytes + 16 * 1024 },
     clientErrorHandler: answerClientError,
+    frameworkErrors: (error, request, reply) => answerError(error, request, reply, logger),
   });
 
   // Values are bytes: store the body as it came, whatever its type, except for a form.
@@ -83,15 +84,22 @@ export function buildHttpApp(client: GatewayClient, limits: Limits, logger: Logg
     sendError(reply, 404, { code: 'ERR_NOT_FOUND', message: `no route for ${request.method} ${request.url.split('?')[0]}` }),
   );
 
-  app.setErrorHandler((error: Error & { code?: string; statusCode?: number }, request, reply) => {
-    if (error instanceof BrainerError) return sendError(reply, httpStatusFor(error.code), errorBody(error));
-    const status = error.statusCode ?? 500;
-    if (status >= 500) logger.error('HTTP request failed', { method: request.method, url: request.url, error: String(error) });
-    const code = FASTIFY_CODES[error.code ?? ''] ?? (status < 500 ? 'ERR_BAD_REQUEST' : 'ERR_INTERNAL');
-    return sendError(reply, status, { code, message: error.message });
-  });
+  app.setErrorHandler((error: Error, request, reply) => answerError(error, request, reply, logger));
 
   return app;
+}
+
+function answerError(
+  error: Error & { code?: string; statusCode?: number },
+  request: FastifyRequest,
+  reply: FastifyReply,
+  logger: Logger,
+): FastifyReply {
+  if (error instanceof BrainerError) return sendError(reply, httpStatusFor(error.code), errorBody(error));
+  const status = error.statusCode ?? 500;
+  if (status >= 500) logger.error('HTTP request failed', { method: request.method, url: request.url, error: String(error) });
+  const code = FASTIFY_CODES[error.code ?? ''] ?? (status < 500 ? 'ERR_BAD_REQUEST' : 'ERR_INTERNAL');
+  return sendError(reply, status, { code, message: error.message });
 }
 
 function sendError(reply: FastifyReply, status: number, body: ErrorBody): FastifyReply {
