@@ -191,6 +191,10 @@ test('a value over the limit is 413 and a key over it 414, both as JSON; at the 
   const longKey = await request(base + keyPath('k'.repeat(MAX_KEY + 1)), { method: 'PUT', body: 'v' });
   t.is(longKey.status, 414);
   t.like(longKey.json() as object, { code: 'ERR_KEY_TOO_LARGE' });
+  // Past what any key under the limit could need, Node refuses the request line itself: still JSON.
+  const hugeUrl = await request(base + keyPath('k'.repeat(3 * MAX_KEY + 20_000)));
+  t.is(hugeUrl.status, 431);
+  t.like(hugeUrl.json() as object, { code: 'ERR_BAD_REQUEST' });
 });
 
 test('an empty key, a URL that does not decode and an unknown route get JSON errors', async (t) => {
