@@ -19,12 +19,12 @@ export class JsonGateway {
 
   constructor(options: Partial<JsonGatewayOptions> & Pick<JsonGatewayOptions, 'client' | 'endpoint'>) {
     this.options = resolveJsonGatewayOptions(options);
-    const { client, limits, logger } = this.options;
+    const { client, limits, logger, maxGetAll } = this.options;
     const log = new RateLimitedLog(logger, this.options.now);
     this.transport = new JsonTransport(
       (body) =>
         body.length === 1
-          ? answerJsonRequest(client, body[0]!)
+          ? answerJsonRequest(client, body[0]!, maxGetAll)
           : Promise.resolve(JSON.stringify({ code: 'ERR_MALFORMED', message: `a request is one frame of JSON, got ${body.length}` })),
       {
         maxInFlight: MAX_IN_FLIGHT,

@@ -3,19 +3,21 @@ import { errorBody, notFound } from './error-body.js';
 import type { GatewayClient } from './gateway-client.js';
 import { parseJsonRequest, type JsonRequest } from './json-request.js';
 import { listKeys } from './key-listing.js';
-import { MAX_GET_ALL } from './options.js';
 
-/** Answers one request frame of the JSON ops protocol. Never rejects: a failure is answered as `{code, message}`. */
-export async function answerJsonRequest(client: GatewayClient, frame: Buffer): Promise<string> {
+/**
+ * Answers one request frame of the JSON ops protocol. Never rejects: a failure is answered as
+ * `{code, message}`. `maxGetAll` bounds what one GET_ALL returns.
+ */
+export async function answerJsonRequest(client: GatewayClient, frame: Buffer, maxGetAll: number): Promise<string> {
   try {
-    return JSON.stringify(await runJsonRequest(client, parseJsonRequest(frame)));
+    return JSON.stringify(await runJsonRequest(client, parseJsonRequest(frame, maxGetAll), maxGetAll));
   } catch (error) {
     return JSON.stringify(errorBody(error));
   }
 }
 
 /** Values travel as JSON strings: they are stored as UTF-8 and read back as UTF-8. */
-export async function runJsonRequest(client: GatewayClient, request: JsonRequest): Promise<object> {
+export async function runJsonRequest(client: GatewayClient, request: JsonRequest, maxGetAll: number): Promise<object> {
   switch (request.op) {
     case 'PUT': {
       const { key, value, ttlMs, wait } = request;
@@ -28,7 +30,7 @@ export async function runJsonRequest(client: GatewayClient, request: JsonRequest
       return { key: request.key, value: value.toString('utf8') };
     }
     case 'GET_ALL':
-      return getAll(client, request.prefix, request.limit);
+      return getAll(client, request.prefix, request.limit, maxGetAll);
     case 'DELETE': {
       const { key, wait } = request;
       if (!(await client.del(key, wait === undefined ? {} : { wait }))) throw notFound(key);
@@ -38,15 +40,15 @@ export async function runJsonRequest(client: GatewayClient, request: JsonRequest
 }
 
 /**
- * The items whose key starts with `prefix`, sorted by key. Without a limit, more than MAX_GET_ALL
+ * The items whose key starts with `prefix`, sorted by key. Without a limit, more than `maxGetAll`
  * matches is an error rather than a silently partial answer; with one, the answer says `truncated`.
  */
-async function getAll(client: GatewayClient, prefix: string, limit: number | undefined): Promise<object> {
-  const { keys, total } = await listKeys(client, prefix, limit ?? MAX_GET_ALL);
-  if (limit === undefined && total > MAX_GET_ALL) {
+async function getAll(client: GatewayClient, prefix: string, limit: number | undefined, maxGetAll: number): Promise<object> {
+  const { keys, total } = await listKeys(client, prefix, limit ?? maxGetAll);
+  if (limit === undefined && total > maxGetAll) {
     throw new BrainerError(
       'ERR_TOO_MANY_KEYS',
-      `${total} keys match, more than the ${MAX_GET_ALL} GET_ALL returns at once: give a "prefix", or a "limit" to get the first ones`,
+      `${total} keys match, more than the ${maxGetAll} GET_ALL returns at once: give a "prefix", or a "limit" to get the first ones`,
     );
   }
   const values = await Promise.all(keys.map((key) => client.getBuffer(key)));

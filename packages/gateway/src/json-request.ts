@@ -1,5 +1,4 @@
 import { BrainerError, type WaitMode } from '@brainer/protocol';
-import { MAX_GET_ALL } from './options.js';
 import { parseLimit, parseTtl, parseWait } from './request-fields.js';
 
 /** One request of the JSON ops protocol, checked. */
@@ -13,8 +12,11 @@ export const JSON_OPS = ['PUT', 'GET_ONE', 'GET_ALL', 'DELETE'] as const;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Parses and checks one request frame; throws a BrainerError with the code that says what is wrong. */
-export function parseJsonRequest(frame: Buffer): JsonRequest {
+/**
+ * Parses and checks one request frame; throws a BrainerError with the code that says what is wrong.
+ * `maxGetAll` bounds a GET_ALL's `limit`.
+ */
+export function parseJsonRequest(frame: Buffer, maxGetAll: number): JsonRequest {
   const fields = parseObject(frame);
   switch (fields.op) {
     case 'PUT':
@@ -31,7 +33,7 @@ export function parseJsonRequest(frame: Buffer): JsonRequest {
       return {
         op: 'GET_ALL',
         prefix: fields.prefix === undefined ? '' : stringField(fields, 'prefix'),
-        limit: parseLimit(fields.limit, MAX_GET_ALL),
+        limit: parseLimit(fields.limit, maxGetAll),
       };
     case 'DELETE':
       return { op: 'DELETE', key: stringField(fields, 'key'), wait: parseWait(fields.wait) };

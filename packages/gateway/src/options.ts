@@ -14,8 +14,8 @@ import type { GatewayClient } from './gateway-client.js';
 export const DEFAULT_LIST_LIMIT = 1000;
 /** The largest `limit` that `GET /db` takes. */
 export const MAX_LIST_LIMIT = 100_000;
-/** The most items one `GET_ALL` returns: past it, it fails with ERR_TOO_MANY_KEYS unless a limit is given. */
-export const MAX_GET_ALL = 10_000;
+/** The default of `maxGetAll`. */
+export const DEFAULT_MAX_GET_ALL = 10_000;
 
 export interface HttpGatewayOptions {
   /** The client the gateway serves through. The caller owns it and closes it. */
@@ -39,6 +39,11 @@ export interface JsonGatewayOptions {
   limits: Limits;
   /** Mode of an ipc socket file, set right after bind. Default 0o600 (owner only). */
   ipcSocketMode: number;
+  /**
+   * The most items one `GET_ALL` returns, and its largest `limit`. Past it, a `GET_ALL` without a
+   * limit fails with ERR_TOO_MANY_KEYS rather than answer part of the cache. Default 10,000.
+   */
+  maxGetAll: number;
   /** Where it logs. Default: silent. */
   logger: Logger;
   /** A monotonic clock in ms, for rate-limited warnings. Default `performance.now`. */
@@ -58,11 +63,13 @@ export function resolveJsonGatewayOptions(options: WithRequired<JsonGatewayOptio
   const resolved: JsonGatewayOptions = {
     limits: DEFAULT_LIMITS,
     ipcSocketMode: 0o600,
+    maxGetAll: DEFAULT_MAX_GET_ALL,
     logger: silentLogger,
     now: () => performance.now(),
     ...options,
   };
   requireEndpoint('endpoint', resolved.endpoint);
   requireFileMode('ipcSocketMode', resolved.ipcSocketMode);
+  requireInteger('maxGetAll', resolved.maxGetAll, 1, 10_000_000);
   return resolved;
 }

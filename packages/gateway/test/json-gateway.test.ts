@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import anyTest, { type ExecutionContext, type TestFn } from 'ava';
-import type { Brainer } from '@brainer/client';
+import { Brainer } from '@brainer/client';
 import { startCluster, waitFor, type TestCluster } from '@brainer/test-utils';
-import { MAX_GET_ALL } from '../src/options.js';
+import { JsonGateway } from '../src/json-gateway.js';
 import { DEBIAN_PYTHON, dealerAsk, JsonRequester, pythonHasZmq } from './json-helpers.js';
 
 type Context = { cluster: TestCluster; client: Brainer; endpoint: string };
@@ -123,18 +123,30 @@ test('GET_ALL takes a prefix and a limit, and says when it cut the answer', asyn
   t.deepEqual(await req.ask({ op: 'GET_ALL', prefix: 'all*' }), { collection: [{ key: 'all*/x', value: 'v:all*/x' }] });
 });
 
-test(`GET_ALL without a limit refuses more than ${MAX_GET_ALL} items with ERR_TOO_MANY_KEYS`, async (t) => {
-  const { client } = t.context;
-  const keys = Array.from({ length: MAX_GET_ALL + 1 }, (_, i) => `bulk/${String(i).padStart(5, '0')}`);
-  await Promise.all(keys.map((key) => client.set(key, 'v', { wait: 'primary' })));
-  const req = socketFor(t);
-  const refused = await req.ask({ op: 'GET_ALL', prefix: 'bulk/' });
+test('a GET_ALL without a limit that matches more than maxGetAll items fails with ERR_TOO_MANY_KEYS', async (t) => {
+  // The library's own JsonGateway, in this process, with a small cap, on the same broker.
+  const client = new Brainer(t.context.cluster.endpoint);
+  t.teardown(() => client.close());
+  const gateway = new JsonGateway({ client, endpoint: 'tcp://127.0.0.1:*', maxGetAll: 5 });
+  t.teardown(() => gateway.close());
+  await gateway.start();
+  await gateway.start();
+  t.regex(gateway.endpoint, /^tcp:\/\/127\.0\.0\.1:\d+$/);
+
+  const keys = Array.from({ length: 6 }, (_, i) => `capped/${i}`);
+  await Promise.all(keys.map((key) => client.set(key, 'v')));
+  const req = new JsonRequester(gateway.endpoint);
+  t.teardown(() => req.close());
+  const refused = await req.ask({ op: 'GET_ALL', prefix: 'capped/' });
   t.is(refused.code, 'ERR_TOO_MANY_KEYS');
-  t.regex(String(refused.message), new RegExp(`^${MAX_GET_ALL + 1} keys match`));
-  const first = await req.ask({ op: 'GET_ALL', prefix: 'bulk/', limit: 3 });
-  t.deepEqual(first, { collection: keys.slice(0, 3).map((key) => ({ key, value: 'v' })), truncated: true });
-  await Promise.all(keys.slice(1).map((key) => client.del(key)));
-  t.deepEqual(await req.ask({ op: 'GET_ALL', prefix: 'bulk/' }), { collection: [{ key: keys[0], value: 'v' }] });
+  t.regex(String(refused.message), /^6 keys match, more than the 5 GET_ALL returns at once/);
+  t.deepEqual(await req.ask({ op: 'GET_ALL', prefix: 'capped/', limit: 3 }), {
+    collection: keys.slice(0, 3).map((key) => ({ key, value: 'v' })),
+    truncated: true,
+  });
+  t.like(await req.ask({ op: 'GET_ALL', prefix: 'capped/', limit: 6 }), { code: 'ERR_BAD_REQUEST' });
+  await client.del(keys[5]!);
+  t.deepEqual(await req.ask({ op: 'GET_ALL', prefix: 'capped/' }), { collection: keys.slice(0, 5).map((key) => ({ key, value: 'v' })) });
 });
 
 test('many REQ clients at once each get their own answers', async (t) => {

@@ -2,7 +2,8 @@ import test from 'ava';
 import { BrainerError, type ErrorCode } from '@brainer/protocol';
 import { parseJsonRequest } from '../src/json-request.js';
 
-const parse = (value: unknown) => parseJsonRequest(Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)));
+const MAX_GET_ALL = 10_000;
+const parse = (value: unknown) => parseJsonRequest(Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)), MAX_GET_ALL);
 
 test('the four ops parse, with their optional fields', (t) => {
   t.deepEqual(parse({ op: 'PUT', key: 'k', value: 'v' }), { op: 'PUT', key: 'k', value: 'v', ttlMs: undefined, wait: undefined });
@@ -39,7 +40,7 @@ test('bad requests fail with the code that says why', (t) => {
     [{ op: 'GET_ONE' }, 'ERR_BAD_REQUEST'],
     [{ op: 'GET_ONE', key: ['k'] }, 'ERR_BAD_REQUEST'],
     [{ op: 'GET_ALL', limit: 0 }, 'ERR_BAD_REQUEST'],
-    [{ op: 'GET_ALL', limit: 10_001 }, 'ERR_BAD_REQUEST'],
+    [{ op: 'GET_ALL', limit: MAX_GET_ALL + 1 }, 'ERR_BAD_REQUEST'],
     [{ op: 'GET_ALL', prefix: 1 }, 'ERR_BAD_REQUEST'],
     [{ op: 'DELETE' }, 'ERR_BAD_REQUEST'],
   ];
@@ -49,5 +50,5 @@ test('bad requests fail with the code that says why', (t) => {
 });
 
 test('a frame that is not UTF-8 is malformed', (t) => {
-  t.is(t.throws(() => parseJsonRequest(Buffer.from([0x7b, 0xff, 0x7d])), { instanceOf: BrainerError }).code, 'ERR_MALFORMED');
+  t.is(t.throws(() => parseJsonRequest(Buffer.from([0x7b, 0xff, 0x7d]), MAX_GET_ALL), { instanceOf: BrainerError }).code, 'ERR_MALFORMED');
 });
