@@ -26,6 +26,7 @@ export class RequestHandler {
     }
     return ops.map((op) => {
       const key = op.op === 'get' ? op.key : op.op === 'keys' ? op.pattern : undefined;
+      if (op.op === 'get' && op.key.length === 0) return { id: op.id, ok: false, code: 'ERR_BAD_KEY', message: 'keys must not be empty' };
       if (key !== undefined && key.length > limits.maxKeyBytes / 3 && Buffer.byteLength(key) > limits.maxKeyBytes) {
         return { id: op.id, ok: false, code: 'ERR_KEY_TOO_LARGE', message: `key is over ${limits.maxKeyBytes} bytes` };
       }
