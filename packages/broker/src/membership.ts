@@ -7,6 +7,15 @@ export class Membership {
   private readonly byId = new Map<string, NodeRecord>();
   private readyNodes: NodeRecord[] = [];
   private partitioner: Partitioner = new ConsistentHashRing([]);
+  private changes = 0;
+
+  /** `onReadyChanged` runs whenever the set of ready nodes, and so the ring, changes. */
+  constructor(private readonly onReadyChanged: () => void = () => undefined) {}
+
+  /** Grows by one with every change of the ready set. */
+  get version(): number {
+    return this.changes;
+  }
 
   get ring(): Partitioner {
     return this.partitioner;
@@ -59,5 +68,7 @@ export class Membership {
   private rebuild(): void {
     this.readyNodes = [...this.byPeer.values()].filter((node) => node.state === 'ready');
     this.partitioner = new ConsistentHashRing(this.readyNodes.map((node) => node.id));
+    this.changes++;
+    this.onReadyChanged();
   }
 }

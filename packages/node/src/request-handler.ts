@@ -7,7 +7,7 @@ import type { Replica } from './replica.js';
  */
 export class RequestHandler {
   /** Reads answered, reads refused, and reads answered while not ready (which must stay 0). */
-  readonly counts = { served: 0, refused: 0, servedWhileNotReady: 0 };
+  readonly counts = { served: 0, refused: 0, servedWhileNotReady: 0, directRequests: 0 };
 
   constructor(
     private readonly replica: Replica,
@@ -19,6 +19,7 @@ export class RequestHandler {
    * broker checks what goes through it).
    */
   answerDirect(ops: Op[], limits: Limits, canServe: () => Reply | undefined): Reply[] {
+    this.counts.directRequests += ops.length;
     // A write is refused for what it is (ERR_WRONG_ROLE), whatever its size.
     const check = (op: Op): Reply | undefined => (op.op === 'set' || op.op === 'del' ? undefined : validateOp(op, limits));
     return batchTooLarge(ops, limits) ?? ops.map((op) => check(op) ?? this.answer(op, canServe));
@@ -50,6 +51,8 @@ export class RequestHandler {
           return { id: op.id, ok: false, code, message: (error as Error).message };
         }
       }
+      case 'watch':
+        return { id: op.id, ok: false, code: 'ERR_WRONG_ROLE', message: 'membership comes from the broker, not from a node' };
       case 'set':
       case 'del':
       case 'nodes':

@@ -20,6 +20,7 @@ export const MESSAGE_TYPES = {
   'snapshot-chunk': 15,
   'snapshot-end': 16,
   'snapshot-credit': 17,
+  membership: 18,
 } as const;
 
 export type MessageType = keyof typeof MESSAGE_TYPES;
@@ -35,6 +36,7 @@ export const OP_CODES = {
   stats: 7,
   recent: 8,
   expiries: 9,
+  watch: 10,
 } as const;
 
 export type OpName = keyof typeof OP_CODES;

@@ -14,6 +14,10 @@ export interface ReadyEvent {
   broker?: string;
   /** True for a node that serves alone, with no broker (`run-node --standalone`). */
   standalone?: boolean;
+  /** The HTTP gateway's base URL, such as `http://127.0.0.1:8080` (a broker run with `--http` only). */
+  http?: string;
+  /** The bound JSON ops endpoint (a broker run with `--json-endpoint` only). */
+  json?: string;
 }
 
 export function formatReadyLine(event: ReadyEvent): string {
