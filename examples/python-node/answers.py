@@ -48,6 +48,8 @@ class Answers:
         if name in ("set", "del", "nodes"):
             message = f"a node in a cluster does not take {name}; send it to the broker, which sequences writes"
             return (op_id, wire.TAG_ERROR, ("ERR_WRONG_ROLE", message))
+        if name == "watch":
+            return (op_id, wire.TAG_ERROR, ("ERR_WRONG_ROLE", "membership comes from the broker, not from a node"))
         refused = refusal()
         if refused is not None:
             return (op_id, wire.TAG_ERROR, refused)

@@ -10,10 +10,11 @@ VERSION = 1
 REQUEST, REPLY, REGISTER, WELCOME, HEARTBEAT, HEARTBEAT_ACK, WRITES, ACK, ERROR = range(1, 10)
 UNREGISTER, CAUGHT_UP, JOIN_FAILED = 10, 11, 12
 SNAPSHOT_REQUEST, SNAPSHOT_BEGIN, SNAPSHOT_CHUNK, SNAPSHOT_END, SNAPSHOT_CREDIT = 13, 14, 15, 16, 17
-KNOWN_TYPES = range(1, 18)
+MEMBERSHIP = 18  # broker -> client only
+KNOWN_TYPES = range(1, 19)
 
 # Ops inside a request (3.3).
-OP_NAMES = {1: "ping", 2: "get", 3: "set", 4: "del", 5: "keys", 6: "nodes", 7: "stats", 8: "recent", 9: "expiries"}
+OP_NAMES = {1: "ping", 2: "get", 3: "set", 4: "del", 5: "keys", 6: "nodes", 7: "stats", 8: "recent", 9: "expiries", 10: "watch"}
 
 # Reply tags (3.4).
 TAG_NONE, TAG_NIL, TAG_BYTES, TAG_NUMBER, TAG_STRINGS, TAG_JSON, TAG_ERROR = range(7)

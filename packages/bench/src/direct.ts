@@ -1,8 +1,9 @@
 /**
  * bench:direct — the cost of the broker hop: reads through the broker (client → broker → node and
- * back) against reads straight from the nodes (`Brainer.direct`, client → node and back), on one
- * cluster of a broker and three nodes. Each row runs both ways, alternating which goes first, for
- * several rounds; figures are medians over rounds, ratios medians of the per-round ratios.
+ * back) against reads straight from the nodes (client → node and back), both as a cluster client
+ * with `reads: 'direct'` and as `Brainer.direct` to one node, on one cluster of a broker and three
+ * nodes. Each pattern runs along every path, rotating which goes first, for several rounds; figures
+ * are medians over rounds, ratios medians of the per-round ratios.
  *
  *   npm run bench:direct -- [--quick] [--rounds 5] [--duration-ms 2000] [--keys 100000] [--value-bytes 100]
  */
@@ -12,8 +13,8 @@ import { Brainer } from '@brainer/client';
 import { startCluster, type TestCluster } from '@brainer/test-utils';
 import { log, ROUND_OPTIONS, stopOnce } from './bench-process.js';
 import { brainerTarget } from './brainer-target.js';
-import { DIRECT_ROWS, formatDirectTable, pathFigures, type Path } from './direct-report.js';
-import { median, type LatencySummary } from './latency.js';
+import { DIRECT_ROWS, PATHS, directRows, formatDirectTable, type Path } from './direct-report.js';
+import type { LatencySummary } from './latency.js';
 import { mulberry32, uniform } from './random.js';
 import { saveResults } from './results.js';
 import { runClosedLoop, type LoopOptions } from './run-loop.js';
@@ -49,21 +50,20 @@ async function main(): Promise<void> {
   await loader.close();
   log(`preloaded ${keys} keys × ${value.length} B`);
 
-  // One client per connection each way; direct connection i reads from node i mod 3 (every node holds every key).
-  const brokered: Brainer[] = [];
-  const direct: Brainer[] = [];
+  // One client per connection and path; `node` connection i reads from node i mod 3 (every node holds every key).
+  const pools: Record<Path, Brainer[]> = { brokered: [], direct: [], node: [] };
   for (let i = 0; i < connections; i++) {
-    brokered.push(await connected(new Brainer(cluster.endpoint, { timeoutMs: 30_000 })));
-    direct.push(await connected(Brainer.direct(cluster.nodes[i % cluster.nodes.length]!.endpoint, { timeoutMs: 30_000 })));
+    pools.brokered.push(await connected(new Brainer(cluster.endpoint, { timeoutMs: 30_000, reads: 'broker' })));
+    pools.direct.push(await connected(new Brainer(cluster.endpoint, { timeoutMs: 30_000, reads: 'direct' })));
+    pools.node.push(await connected(Brainer.direct(cluster.nodes[i % cluster.nodes.length]!.endpoint, { timeoutMs: 30_000 })));
   }
-  const pools: Record<Path, Brainer[]> = { brokered, direct };
 
   const runs: Record<string, Record<Path, LatencySummary[]>> = {};
   for (let round = 0; round < rounds; round++) {
     for (const [index, row] of DIRECT_ROWS.entries()) {
-      // Alternate which path goes first, so neither always runs on a warmer (or busier) host.
-      const order: Path[] = (round + index) % 2 === 0 ? ['brokered', 'direct'] : ['direct', 'brokered'];
-      for (const path of order) {
+      // Rotate which path goes first, so none always runs on a warmer (or busier) host.
+      const shift = (round + index) % PATHS.length;
+      for (const path of [...PATHS.slice(shift), ...PATHS.slice(0, shift)]) {
         const next = uniform(keys, mulberry32(1000 * round + index + 1));
         const pool = pools[path];
         const summary = await runClosedLoop(
@@ -71,23 +71,13 @@ async function main(): Promise<void> {
           (worker) => pool[Math.floor(worker / row.inFlight)]!.getBuffer(keyName(next())),
           loop,
         );
-        (runs[row.name] ??= { brokered: [], direct: [] })[path].push(summary);
+        (runs[row.name] ??= { brokered: [], direct: [], node: [] })[path].push(summary);
         log(`round ${round + 1} ${row.name} ${path}: ${Math.round(summary.opsPerSecond)} ops/s p50 ${Math.round(summary.p50Us)} µs`);
       }
     }
   }
 
-  const table = DIRECT_ROWS.map((row) => {
-    const { brokered: b, direct: d } = runs[row.name]!;
-    return {
-      row: row.name,
-      description: row.description,
-      brokered: pathFigures(b),
-      direct: pathFigures(d),
-      directOverBrokeredOps: median(b.map((x, i) => d[i]!.opsPerSecond / x.opsPerSecond)),
-      brokeredOverDirectP50: median(b.map((x, i) => x.p50Us / d[i]!.p50Us)),
-    };
-  });
+  const table = directRows(runs);
   console.log(formatDirectTable(table));
   const file = await saveResults('direct', {
     command: `node packages/bench/dist/src/direct.js ${process.argv.slice(2).join(' ')}`.trim(),

@@ -92,7 +92,8 @@ export class Brainer {
    * only the broker sequences them.
    */
   static direct(endpoint: string, options: Partial<BrainerOptions> = {}): Brainer {
-    return new Brainer(endpoint, options);
+    // `reads: 'broker'`: every call goes to the one endpoint; no membership to watch.
+    return new Brainer(endpoint, { ...options, reads: 'broker' });
   }
 
   /** Opens the connection and checks that the broker (or, direct, the node) answers. */

@@ -53,7 +53,8 @@ pythonTest(`a Python node joins a cluster of TypeScript nodes under writes, veri
   t.true(verified.ok, JSON.stringify(verified.nodes));
   t.deepEqual(verified.nodes.map((node) => node.id).sort(), ['node1', 'node2', 'py1']);
 
-  // The keys whose primary is the Python node: the broker sends their reads there.
+  // The keys whose primary is the Python node: the broker sends their reads there, and so does a
+  // client that reads from primaries directly (the default, `reads: 'direct'`).
   const expected = new Map<string, string | null>(preloaded.map((key, i) => [key, i < 100 ? null : `value-${i}`]));
   for (const [key, value] of writers.acknowledged) expected.set(key, value);
   const ring = new ConsistentHashRing(['node1', 'node2', 'py1']);
@@ -61,14 +62,17 @@ pythonTest(`a Python node joins a cluster of TypeScript nodes under writes, veri
   t.true(onPython.length > 300, `${onPython.length} keys on the Python node`);
   const direct = Brainer.direct(python.endpoint, { timeoutMs: 5000 });
   t.teardown(() => direct.close());
-  const servedBefore = (await direct.stats()).readsServed as number;
-  const values = await Promise.all(onPython.map((key) => client.get(key)));
-  t.deepEqual(
-    values,
-    onPython.map((key) => expected.get(key)),
-  );
-  const servedAfter = (await direct.stats()).readsServed as number;
-  t.true(servedAfter - servedBefore >= onPython.length, `the Python node served ${servedAfter - servedBefore} reads`);
+  const brokered = await cluster.client({ timeoutMs: 10_000, reads: 'broker' });
+  for (const reader of [brokered, client]) {
+    const servedBefore = (await direct.stats()).readsServed as number;
+    const values = await Promise.all(onPython.map((key) => reader.get(key)));
+    t.deepEqual(
+      values,
+      onPython.map((key) => expected.get(key)),
+    );
+    const served = ((await direct.stats()).readsServed as number) - servedBefore;
+    t.true(served >= onPython.length, `the Python node served ${served} of ${onPython.length} reads`);
+  }
 
   // Direct reads from the Python node, under its lease; a direct write is refused.
   t.deepEqual(
