@@ -2,8 +2,11 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { spawnProgramReady, type ManagedProcess, type SpawnReadyOptions } from '@brainer/test-utils';
 
-/** Debian's interpreter, which `apt-get install python3-zmq` installs pyzmq into. */
-export const PYTHON = '/usr/bin/python3';
+/**
+ * Debian's interpreter, which `apt-get install python3-zmq` installs pyzmq into (a `python3`
+ * earlier on PATH may be another one). BRAINER_PYTHON names another interpreter that has pyzmq.
+ */
+export const PYTHON = process.env.BRAINER_PYTHON ?? '/usr/bin/python3';
 
 /** examples/python-node, from this file in packages/e2e/dist/src. */
 export const PYTHON_NODE_DIR = fileURLToPath(new URL('../../../../examples/python-node/', import.meta.url));
@@ -12,7 +15,11 @@ export const PYTHON_NODE_DIR = fileURLToPath(new URL('../../../../examples/pytho
 export function pythonNodeMissing(): Promise<string | undefined> {
   return new Promise((resolve) => {
     execFile(PYTHON, ['-c', 'import zmq'], (error) =>
-      resolve(error ? `${PYTHON} with its zmq module is missing (apt-get install python3-zmq): ${error.message.trim()}` : undefined),
+      resolve(
+        error
+          ? `${PYTHON} with its zmq module is missing (apt-get install python3-zmq): ${error.message.trim().split('\n')[0]}`
+          : undefined,
+      ),
     );
   });
 }
