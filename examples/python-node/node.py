@@ -79,8 +79,9 @@ class Node:
             wait = max(0, min(100, self.next_tick - monotonic_ms()))
             for sock, _ in poller.poll(wait):
                 for _ in range(MAX_MESSAGES_PER_TURN):
-                    # A handler may close or replace a socket; stop reading from a stale one.
-                    if sock not in (self.broker, self.router, self.source):
+                    # A handler may close or replace a socket; stop reading from a stale one. And let
+                    # the heartbeat out on time, however much is waiting (a long join, say).
+                    if sock not in (self.broker, self.router, self.source) or monotonic_ms() >= self.next_tick:
                         break
                     try:
                         frames = sock.recv_multipart(zmq.NOBLOCK)
