@@ -115,15 +115,7 @@ export function formatCpuTable(rows: ReportRow[]): string {
         : [r.workload, micros(r.brainerCpu.broker), micros(r.brainerCpu.nodes), micros(r.brainerCpu.busiestNode)],
     ),
   ];
-  const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
-  const format = (line: string[]): string =>
-    line.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
-  return [
-    'Brainer CPU time per op (user + system, every thread), from /proc',
-    format(lines[0]!),
-    widths.map((w) => '-'.repeat(w)).join('  '),
-    ...lines.slice(1).map(format),
-  ].join('\n');
+  return `Brainer CPU time per op (user + system, every thread), from /proc\n${formatColumns(lines)}`;
 }
 
 /**
