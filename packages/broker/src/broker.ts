@@ -45,7 +45,7 @@ export class Broker {
   private readonly events = new Subject<BrokerEvent>();
   private readonly transport: BrokerTransport;
   private readonly outbox: Outbox;
-  private readonly membership = new Membership();
+  private readonly membership: Membership;
   private readonly sequencer = new Sequencer();
   private readonly expiries = new ExpiryQueue();
   private readonly dedup = new DedupTable();
@@ -76,6 +76,7 @@ export class Broker {
     this.logger = this.options.logger;
     this.now = this.options.now;
     this.boundEndpoint = this.options.endpoint;
+    this.membership = new Membership(this.options.partitioner);
     this.transport = new BrokerTransport(
       (peer, frames) => this.onFrames(peer, frames),
       (peer, error) => this.onSendError(peer, error),
@@ -112,7 +113,7 @@ export class Broker {
     // A broker cannot know the leases its predecessor granted: it learns the nodes' state and
     // acknowledges no write until one lease period has passed (invariant 3 and 6).
     this.timers.push(setTimeout(() => this.finishRecovery(), leaseMs));
-    this.logger.info('broker listening', { endpoint: this.boundEndpoint, heartbeatMs, leaseMs });
+    this.logger.info('broker listening', { endpoint: this.boundEndpoint, heartbeatMs, leaseMs, partitioner: this.options.partitioner });
   }
 
   async close(): Promise<void> {
@@ -136,6 +137,7 @@ export class Broker {
       pendingReads: this.reads.size,
       ttlKeys: this.expiries.size,
       recovering: this.recovering !== undefined,
+      partitioner: this.options.partitioner,
     };
   }
 

@@ -1,4 +1,4 @@
-import { ConsistentHashRing, type NodeState, type Partitioner } from '@brainer/protocol';
+import { createPartitioner, DEFAULT_PARTITIONER, type NodeState, type Partitioner, type PartitionerName } from '@brainer/protocol';
 import type { NodeRecord } from './node-record.js';
 
 /** The registered nodes, indexed by routing id and by node id, and the ring of the ready ones. */
@@ -6,7 +6,11 @@ export class Membership {
   private readonly byPeer = new Map<string, NodeRecord>();
   private readonly byId = new Map<string, NodeRecord>();
   private readyNodes: NodeRecord[] = [];
-  private partitioner: Partitioner = new ConsistentHashRing([]);
+  private partitioner: Partitioner;
+
+  constructor(private readonly partitionerName: PartitionerName = DEFAULT_PARTITIONER) {
+    this.partitioner = createPartitioner(partitionerName, []);
+  }
 
   get ring(): Partitioner {
     return this.partitioner;
@@ -58,6 +62,9 @@ export class Membership {
 
   private rebuild(): void {
     this.readyNodes = [...this.byPeer.values()].filter((node) => node.state === 'ready');
-    this.partitioner = new ConsistentHashRing(this.readyNodes.map((node) => node.id));
+    this.partitioner = createPartitioner(
+      this.partitionerName,
+      this.readyNodes.map((node) => node.id),
+    );
   }
 }
