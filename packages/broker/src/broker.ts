@@ -1,5 +1,7 @@
 import {
   BrainerError,
+  bucketNameProblem,
+  bucketPrefix,
   DecodeError,
   RateLimitedLog,
   jsonOf,
@@ -255,7 +257,8 @@ export class Broker {
 
   private onOp(target: ReplyTarget, op: Op): void {
     const isWrite = op.op === 'set' || op.op === 'del';
-    if ((this.recovering && (isWrite || op.op === 'get' || op.op === 'keys')) || (this.startupFetch && isWrite)) {
+    const isRead = op.op === 'get' || op.op === 'keys' || op.op === 'bucket';
+    if ((this.recovering && (isWrite || isRead)) || (this.startupFetch && isWrite)) {
       // Retryable: the nodes are re-registering with a new broker, and serve again within a second.
       return this.replyTo(target, fail(op.id, 'ERR_NOT_READY', "the broker is starting and still learning the nodes' state"));
     }
@@ -268,6 +271,8 @@ export class Broker {
         return this.nodesQuery.start(target);
       case 'get':
         return this.reads.route(target, op, this.membership.ring.preference(op.key));
+      case 'bucket':
+        return this.reads.route(target, op, this.membership.ring.preference(bucketPrefix(op.bucket)));
       case 'keys': {
         const ready = this.membership.ready.map((node) => node.id);
         const start = this.keysCursor++ % Math.max(1, ready.length);
@@ -285,6 +290,7 @@ export class Broker {
 
   private validate(op: Op): Reply | undefined {
     const { maxKeyBytes, maxValueBytes } = this.options.limits;
+    if (op.op === 'bucket') return this.validateBucket(op.id, op.bucket);
     const key = op.op === 'get' || op.op === 'set' || op.op === 'del' ? op.key : op.op === 'keys' ? op.pattern : undefined;
     if (key !== undefined) {
       if (key.length === 0 && op.op !== 'keys') return fail(op.id, 'ERR_BAD_KEY', 'keys must not be empty');
@@ -302,6 +308,15 @@ export class Broker {
     if (op.op === 'set' && op.value.length > maxValueBytes) {
       return fail(op.id, 'ERR_VALUE_TOO_LARGE', `value is ${op.value.length} bytes; the limit is ${maxValueBytes}`);
     }
+    return undefined;
+  }
+
+  private validateBucket(id: number, bucket: string): Reply | undefined {
+    const problem = bucketNameProblem(bucket);
+    if (problem !== undefined) return fail(id, 'ERR_BAD_KEY', problem);
+    const bytes = Buffer.byteLength(bucketPrefix(bucket));
+    const { maxKeyBytes } = this.options.limits;
+    if (bytes > maxKeyBytes) return fail(id, 'ERR_KEY_TOO_LARGE', `bucket prefix is ${bytes} bytes; the limit is ${maxKeyBytes}`);
     return undefined;
   }
 

@@ -1,4 +1,5 @@
 import { BrainerError, decode, encode, requireEndpoint, type Logger, type ReplyValue, type WaitMode, jsonOf } from '@brainer/protocol';
+import { Bucket } from './bucket.js';
 import { ClientTransport } from './client-transport.js';
 import { resolveBrainerOptions, type BrainerOptions } from './options.js';
 import { PendingRequests, type OpInput } from './pending-requests.js';
@@ -97,6 +98,11 @@ export class Brainer {
     const value = await this.call({ op: 'keys', pattern });
     if (Array.isArray(value)) return value;
     throw unexpected('keys', value);
+  }
+
+  /** The bucket `name`: its items are the keys `{name}item`, and `getAll()` reads them in one request. */
+  bucket(name: string): Bucket {
+    return new Bucket(this, name, (bucket) => this.call({ op: 'bucket', bucket }));
   }
 
   async nodes(): Promise<NodeInfo[]> {

@@ -1,21 +1,7 @@
 import test from 'ava';
-import { Brainer } from '@brainer/client';
 import { createPartitioner, PARTITIONER_NAMES } from '@brainer/protocol';
-import { startCluster, type TestCluster } from '@brainer/test-utils';
-
-/** How many reads each node has served, asked of each node directly. */
-async function readsServed(cluster: TestCluster): Promise<Map<string, number>> {
-  const served = new Map<string, number>();
-  for (const node of cluster.nodes) {
-    const direct = new Brainer(node.endpoint, { timeoutMs: 5000 });
-    try {
-      served.set(node.id, (await direct.stats()).readsServed as number);
-    } finally {
-      await direct.close();
-    }
-  }
-  return served;
-}
+import { startCluster } from '@brainer/test-utils';
+import { readsServed } from '../src/index.js';
 
 for (const name of PARTITIONER_NAMES) {
   test(`run-broker --partitioner ${name}: the broker reports it, and every read goes to the primary it names`, async (t) => {

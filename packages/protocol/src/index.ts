@@ -1,3 +1,4 @@
+export * from './bucket-keys.js';
 export * from './codec.js';
 export * from './consistent-hash-ring.js';
 export * from './create-partitioner.js';

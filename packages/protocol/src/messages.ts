@@ -13,7 +13,9 @@ export type Op =
   /** Broker to node: the client writes this node applied most recently, to rebuild retry deduplication. */
   | { op: 'recent'; id: number }
   /** Broker to node: every key with a TTL and when it expires, so a new broker can go on expiring them. */
-  | { op: 'expiries'; id: number };
+  | { op: 'expiries'; id: number }
+  /** Every item of a bucket (the keys `{bucket}item`) with its value, from the bucket's primary. */
+  | { op: 'bucket'; id: number; bucket: string };
 
 /** The answer to one op: a value, or an error with a code. */
 export type Reply = { id: number; ok: true; value: ReplyValue } | { id: number; ok: false; code: ErrorCode; message: string };
@@ -21,9 +23,10 @@ export type Reply = { id: number; ok: true; value: ReplyValue } | { id: number; 
 /**
  * What a successful op answers:
  * `undefined` for an op with nothing to say (set), `null` for a missing key,
- * a Buffer for a value, a number (del's count), a list of strings (keys), or JSON (nodes, stats).
+ * a Buffer for a value, a number (del's count), a list of strings (keys), JSON (nodes, stats),
+ * or named values (a bucket's items).
  */
-export type ReplyValue = undefined | null | Buffer | number | string[] | { json: unknown };
+export type ReplyValue = undefined | null | Buffer | number | string[] | { json: unknown } | { entries: [name: string, value: Buffer][] };
 
 /** A write as the broker sequenced it. `expiresAt` is wall-clock ms since the epoch, 0 for none. */
 /**
@@ -125,4 +128,11 @@ export type MessageOf<T extends Message['type']> = Extract<Message, { type: T }>
 /** The JSON a reply value carries (nodes, stats, recent, expiries), or undefined for any other value. */
 export function jsonOf(value: ReplyValue): unknown {
   return value !== null && typeof value === 'object' && 'json' in value ? value.json : undefined;
+}
+
+/** The named values a reply carries (a bucket's items), or undefined for any other value. */
+export function entriesOf(value: ReplyValue): [name: string, value: Buffer][] | undefined {
+  // Buffers and arrays have an `entries` method: only the plain object carries the field.
+  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value) || Array.isArray(value)) return undefined;
+  return 'entries' in value ? value.entries : undefined;
 }

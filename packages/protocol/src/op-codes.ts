@@ -35,6 +35,7 @@ export const OP_CODES = {
   stats: 7,
   recent: 8,
   expiries: 9,
+  bucket: 10,
 } as const;
 
 export type OpName = keyof typeof OP_CODES;
@@ -54,6 +55,7 @@ export const REPLY_TAGS = {
   strings: 4,
   json: 5,
   error: 6,
+  entries: 7,
 } as const;
 
 /** How a write is acknowledged: after every ready node, or after the key's primary, applied it. */
