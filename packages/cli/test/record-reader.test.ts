@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import test from 'ava';
 import { formatOfFile, type LoadFormat, type LoadRecord, type RecordFields } from '../src/load/load-record.js';
 import { RecordReader } from '../src/load/record-reader.js';
@@ -98,6 +99,13 @@ test('JSON Lines: each line an object; bad JSON, non-objects and bad keys are pr
     '7 ERR_BAD_RECORD',
   ]);
   t.deepEqual((await read(file, 'jsonl'))[0], { line: 1, key: '1', value: '{"id":1,"name":"Ada","tags":["x"]}' });
+});
+
+test('a file that cannot be read fails the reading with its own error, not as a bad record', async (t) => {
+  const dir = dirname(await tempFile(t, 'x.csv', ''));
+  for (const format of ['csv', 'tsv', 'jsonl'] as const) {
+    await t.throwsAsync(read(dir, format), { code: 'EISDIR' }, format);
+  }
 });
 
 test('the format comes from the extension', (t) => {

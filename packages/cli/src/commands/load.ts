@@ -44,8 +44,9 @@ Writes go out in batches, --batch writes in flight at once. A record that cannot
     const format: LoadFormat | undefined = flags.format ?? formatOfFile(args.file);
     if (format === undefined) throw new UsageError(`cannot tell the format of ${args.file} from its name: give --format csv, tsv or jsonl`);
     const { size } = await stat(args.file);
-    const view: LoadView = process.stdout.isTTY && !flags.json ? new ProgressBarView(size) : new PlainView(flags.json);
-    const summary = await this.withClient(flags, async (client) => {
+    const { view, summary } = await this.withClient(flags, async (client) => {
+      // Made once connected, so that a broker that cannot be reached leaves no bar behind.
+      const view: LoadView = process.stdout.isTTY && !flags.json ? new ProgressBarView(size) : new PlainView(flags.json);
       const reader = new RecordReader(args.file, format, { keyField: flags['key-field'], valueField: flags['value-field'] });
       const failures: LoadFailure[] = [];
       const startedAt = performance.now();
@@ -58,9 +59,12 @@ Writes go out in batches, --batch writes in flight at once. A record that cannot
         },
         onProgress: (counts) => view.progress(counts, reader.bytesRead),
       });
-      const result = await loader.load(reader);
+      const result = await loader.load(reader).catch((error: unknown) => {
+        view.abandon();
+        throw error;
+      });
       const seconds = Math.max(0.001, Math.round(performance.now() - startedAt) / 1000);
-      const loaded: LoadSummary = {
+      const summary: LoadSummary = {
         file: args.file,
         format,
         ...result,
@@ -68,7 +72,7 @@ Writes go out in batches, --batch writes in flight at once. A record that cannot
         recordsPerSecond: Math.round(result.records / seconds),
         failures,
       };
-      return loaded;
+      return { view, summary };
     });
     view.finish(summary);
     if (summary.failed > 0 || summary.aborted !== undefined) this.exit(EXIT_FAILURE);

@@ -20,6 +20,8 @@ export interface LoadView {
   progress(counts: LoadCounts, bytesRead: number): void;
   failure(failure: LoadFailure): void;
   finish(summary: LoadSummary): void;
+  /** Leaves the terminal as it was, when the load fails before its summary. */
+  abandon(): void;
 }
 
 export function failureLine(failure: LoadFailure): string {
@@ -45,6 +47,8 @@ export class PlainView implements LoadView {
   finish(summary: LoadSummary): void {
     process.stdout.write(`${this.json ? JSON.stringify(summary) : summaryLine(summary)}\n`);
   }
+
+  abandon(): void {}
 }
 
 /** How often the bar is redrawn, in ms; the ETA looks at the last 50 redraws. */
@@ -87,5 +91,9 @@ export class ProgressBarView implements LoadView {
     this.bar.update(this.bar.getTotal(), { records: summary.records, failed: summary.failed, rate: Math.round(summary.recordsPerSecond) });
     this.bars.stop();
     process.stdout.write(`${summaryLine(summary)}\n`);
+  }
+
+  abandon(): void {
+    this.bars.stop();
   }
 }

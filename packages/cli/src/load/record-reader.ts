@@ -1,6 +1,6 @@
 import { createReadStream, type ReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { parse, type CsvError } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { recordOf, type LoadFormat, type LoadRecord, type RecordFields } from './load-record.js';
 
 /**
@@ -53,21 +53,22 @@ export class RecordReader implements AsyncIterable<LoadRecord> {
     // A bad row is handed to on_skip while its chunk is parsed, before the good rows around it
     // are read here: keep the problems, and yield each in its place by line.
     const skipped: LoadRecord[] = [];
-    const parser = this.stream.pipe(
-      parse({
-        ...(this.format === 'tsv' ? { delimiter: '\t', quote: null } : { relax_quotes: true }),
-        columns: uniqueColumns,
-        bom: true,
-        info: true,
-        raw: true,
-        skip_empty_lines: true,
-        skip_records_with_error: true,
-        on_skip: (error: CsvError | undefined) => {
-          if (error) skipped.push({ line: Number(error.lines), problem: { code: 'ERR_BAD_RECORD', message: error.message } });
-          return undefined;
-        },
-      }),
-    );
+    const parser = parse({
+      ...(this.format === 'tsv' ? { delimiter: '\t', quote: null } : { relax_quotes: true }),
+      columns: uniqueColumns,
+      bom: true,
+      info: true,
+      raw: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+      on_skip: (error: CsvError | undefined) => {
+        if (error) skipped.push({ line: Number(error.lines), problem: { code: 'ERR_BAD_RECORD', message: error.message } });
+        return undefined;
+      },
+    });
+    // pipe() does not carry a read error (EISDIR, EACCES) over to the parser: fail the parser with it.
+    this.stream.once('error', (error) => parser.destroy(error));
+    this.stream.pipe(parser);
     try {
       for await (const row of parser as AsyncIterable<{ record: Record<string, string>; raw: string; info: { lines: number } }>) {
         const line = firstLine(row.raw, row.info.lines);
@@ -76,6 +77,8 @@ export class RecordReader implements AsyncIterable<LoadRecord> {
       }
       yield* skipped.splice(0);
     } catch (error) {
+      // A read error is the file's, not a record's: let it end the command.
+      if (!(error instanceof CsvError || error instanceof BadHeaderError)) throw error;
       // The parser cannot go on (a bad header, say): report where, and stop.
       yield* skipped.splice(0);
       const line = Number((error as { lines?: number }).lines ?? 1);
@@ -84,11 +87,15 @@ export class RecordReader implements AsyncIterable<LoadRecord> {
   }
 }
 
+class BadHeaderError extends Error {
+  readonly lines = 1;
+}
+
 /** The header, refused when it names a column twice (one of the two would be lost). */
 function uniqueColumns(header: string[]): string[] {
   const seen = new Set<string>();
   for (const name of header) {
-    if (seen.has(name)) throw Object.assign(new Error(`the header names the column "${name}" twice`), { lines: 1 });
+    if (seen.has(name)) throw new BadHeaderError(`the header names the column "${name}" twice`);
     seen.add(name);
   }
   return header;
