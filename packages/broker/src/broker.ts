@@ -370,8 +370,11 @@ export class Broker {
 
   private onRegister(registration: Registration): void {
     const { peer, message } = registration;
-    const existing = this.membership.byNodeId(message.nodeId) ?? this.membership.byPeerKey(peer.toString('hex'));
-    if (existing) this.dropNode(existing, 're-registered', existing.leaseGrantedAt + this.options.leaseMs);
+    // The record with this node id and the one on this connection may be two: drop both, or the
+    // one left would stay in the ring with no connection to hear from it.
+    for (const existing of new Set([this.membership.byNodeId(message.nodeId), this.membership.byPeerKey(peer.toString('hex'))])) {
+      if (existing) this.dropNode(existing, 're-registered', existing.leaseGrantedAt + this.options.leaseMs);
+    }
     if (this.recovering) {
       this.recovering = this.recovering.filter((held) => held.message.nodeId !== message.nodeId);
       this.recovering.push(registration);
