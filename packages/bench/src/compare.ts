@@ -14,11 +14,12 @@ import type { LatencySummary } from './latency.js';
 import { measureMemory, type MemoryFigures } from './memory.js';
 import { findRedisServer, REDIS_INSTALL_HINT, startRedisCluster, DEFAULT_REDIS_SERVER, type RedisCluster } from './redis-cluster.js';
 import { redisTarget } from './redis-target.js';
-import { buildRows, formatTable, zmqFigures, type RoundResult } from './report.js';
+import { cpuOverWindow } from './process-cpu.js';
+import { buildRows, cpuPerOp, formatCpuTable, formatTable, readScaleOut, zmqFigures, type CpuPerOp, type RoundResult } from './report.js';
 import { saveResults } from './results.js';
 import { runClosedLoop, type LoopOptions } from './run-loop.js';
 import { keyName, type Target } from './target.js';
-import { WORKLOADS } from './workloads.js';
+import { WORKLOADS, type WorkloadName } from './workloads.js';
 import { startZmqEcho, type ZmqEcho } from './zmq-echo.js';
 
 const { values: args } = parseArgs({
@@ -81,6 +82,9 @@ try {
 
   const echo = zmq;
   const results: RoundResult[] = [];
+  // The broker first, then the nodes: what each uses per op shows where the work is done.
+  const brainerPids = [cluster.broker.pid, ...cluster.nodes.map((node) => node.pid)];
+  const brainerCpu: Partial<Record<WorkloadName, Promise<CpuPerOp>>> = {};
   for (let round = 0; round < rounds; round++) {
     const zmqRun = await runClosedLoop(1, () => echo.roundTrip(value), loop);
     log(`round ${round + 1} zmq echo: ${Math.round(zmqRun.opsPerSecond)} ops/s p50 ${Math.round(zmqRun.p50Us)} µs`);
@@ -92,14 +96,17 @@ try {
       for (const target of order) {
         if (target === undefined) continue;
         const op = workload.op(target, keys, value, 1000 * round + index + 1);
+        const cpu = target === brainer ? cpuOverWindow(brainerPids, loop.warmupMs, loop.durationMs) : undefined;
         const summary = await runClosedLoop(workload.connections * workload.inFlight, op, loop);
         run[target.name] = summary;
+        if (cpu !== undefined) brainerCpu[workload.name] = cpu.then((micros) => cpuPerOp(micros, summary.ops));
         log(
           `round ${round + 1} ${workload.name} ${target.name}: ${Math.round(summary.opsPerSecond)} ops/s p50 ${Math.round(summary.p50Us)} µs` +
             (summary.errors > 0 ? ` (${summary.errors} errors)` : ''),
         );
       }
-      result.runs[workload.name] = { brainer: run.brainer!, ...(run.redis === undefined ? {} : { redis: run.redis }) };
+      const cpu = await brainerCpu[workload.name];
+      result.runs[workload.name] = { brainer: run.brainer!, ...(run.redis === undefined ? {} : { redis: run.redis }), brainerCpu: cpu };
     }
     results.push(result);
   }
@@ -119,6 +126,9 @@ try {
   const rows = buildRows(results, WORKLOADS);
   const zmqRow = zmqFigures(results);
   console.log(formatTable(rows, zmqRow));
+  console.log(formatCpuTable(rows));
+  const projection = readScaleOut(rows);
+  if (projection !== undefined) console.log(projection);
   if (memory !== undefined) {
     const ratio = memory.redisBytesPerKey === null ? '' : ` (${(memory.brainerBytesPerKey / memory.redisBytesPerKey).toFixed(2)} × Redis)`;
     console.log(

@@ -5,7 +5,22 @@ export interface RoundResult {
   round: number;
   /** The raw ZeroMQ echo round trip of this round. */
   zmq: LatencySummary;
-  runs: Partial<Record<WorkloadName, { redis?: LatencySummary; brainer: LatencySummary }>>;
+  runs: Partial<Record<WorkloadName, { redis?: LatencySummary; brainer: LatencySummary; brainerCpu?: CpuPerOp }>>;
+}
+
+/** CPU time per op of Brainer's processes during one run, in µs (user + system, all threads). */
+export interface CpuPerOp {
+  broker: number;
+  /** All nodes together. */
+  nodes: number;
+  /** The busiest node. */
+  busiestNode: number;
+}
+
+/** `micros`: CPU time of the broker, then of each node, over a run of `ops` ops. */
+export function cpuPerOp(micros: readonly number[], ops: number): CpuPerOp {
+  const [broker = 0, ...nodes] = micros.map((us) => (ops > 0 ? us / ops : NaN));
+  return { broker, nodes: nodes.reduce((sum, us) => sum + us, 0), busiestNode: Math.max(...nodes) };
 }
 
 export interface SystemFigures {
@@ -25,6 +40,8 @@ export interface ReportRow {
   brainerOverRedis: number | null;
   /** Median over rounds of (Brainer p50 ÷ raw ZeroMQ p50) in that round. */
   brainerP50OverZmqP50: number;
+  /** Medians over rounds of Brainer's CPU per op; null when it was not measured. */
+  brainerCpu: CpuPerOp | null;
 }
 
 /** Each figure is the median over rounds; each ratio is the median of the per-round ratios. */
@@ -55,6 +72,7 @@ export function buildRows(rounds: RoundResult[], workloads: readonly { name: Wor
           ? null
           : median(runs.map((r) => (r.redis === undefined ? NaN : r.brainer.opsPerSecond / r.redis.opsPerSecond))),
       brainerP50OverZmqP50: median(runs.map((r) => r.brainer.p50Us / r.zmq.p50Us)),
+      brainerCpu: medianCpu(runs.flatMap((r) => (r.brainerCpu === undefined ? [] : [r.brainerCpu]))),
     };
   });
 }
@@ -81,6 +99,57 @@ export function formatTable(rows: ReportRow[], zmq: SystemFigures): string {
     ...lines.slice(1).map(format),
     'latencies in µs; figures are medians over rounds, ratios are medians of per-round ratios (adjacent runs)',
   ].join('\n');
+}
+
+function medianCpu(runs: CpuPerOp[]): CpuPerOp | null {
+  if (runs.length === 0) return null;
+  return {
+    broker: median(runs.map((r) => r.broker)),
+    nodes: median(runs.map((r) => r.nodes)),
+    busiestNode: median(runs.map((r) => r.busiestNode)),
+  };
+}
+
+const micros = (n: number): string => (Number.isFinite(n) ? n.toFixed(1) : '-');
+
+/** Where Brainer spends its CPU: per op, in the broker and in the nodes. */
+export function formatCpuTable(rows: ReportRow[]): string {
+  const header = ['workload', 'broker µs/op', 'nodes µs/op (all)', 'busiest node µs/op'];
+  const lines = [
+    header,
+    ...rows.map((r) =>
+      r.brainerCpu === null
+        ? [r.workload, '-', '-', '-']
+        : [r.workload, micros(r.brainerCpu.broker), micros(r.brainerCpu.nodes), micros(r.brainerCpu.busiestNode)],
+    ),
+  ];
+  const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
+  const format = (line: string[]): string =>
+    line.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  return [
+    'Brainer CPU time per op (user + system, every thread), from /proc',
+    format(lines[0]!),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...lines.slice(1).map(format),
+  ].join('\n');
+}
+
+/**
+ * Read scale-out from the R50 run: with direct reads a read costs the broker (almost) nothing, so
+ * the nodes bound aggregate read throughput. A node given one core serves about 1 s ÷ (its CPU per
+ * read it serves); N such machines serve N times that.
+ */
+export function readScaleOut(rows: ReportRow[]): string | undefined {
+  const cpu = rows.find((r) => r.workload === 'R50')?.brainerCpu;
+  if (!cpu || !(cpu.nodes > 0)) return undefined;
+  // Each read is served by one node, so the nodes' CPU per read is what one node spends per read it serves.
+  const perNodeRead = cpu.nodes;
+  const perCore = 1_000_000 / perNodeRead;
+  const projection = [1, 3, 10].map((n) => `${n} node${n === 1 ? '' : 's'} ≈ ${Math.round(n * perCore).toLocaleString('en-US')} reads/s`);
+  return (
+    `read scale-out (R50, direct reads): broker ${micros(cpu.broker)} µs CPU per read, a node ${micros(perNodeRead)} µs per read it serves; ` +
+    `with one core per node and enough clients: ${projection.join(', ')}`
+  );
 }
 
 export function zmqFigures(rounds: RoundResult[]): SystemFigures {

@@ -25,6 +25,10 @@ test.serial('bench --quick prints every row and exits 0 (no speed asserted)', as
   t.is(code, 0, stderr);
   for (const name of WORKLOAD_NAMES) t.truthy(rowOf(stdout, name), `row ${name} in:\n${stdout}`);
   t.truthy(rowOf(stdout, 'zmq echo'), 'the raw ZeroMQ floor');
+  // The CPU table repeats every workload, with the broker's and the nodes' CPU per op.
+  const cpuTable = stdout.slice(stdout.indexOf('Brainer CPU time per op'));
+  for (const name of WORKLOAD_NAMES) t.regex(cpuTable, new RegExp(`^${name}\\s+[\\d.]+\\s+[\\d.]+\\s+[\\d.]+$`, 'm'), `CPU row ${name}`);
+  t.regex(stdout, /read scale-out \(R50, direct reads\): broker [\d.]+ µs CPU per read/);
   if (findRedisServer() === undefined) t.regex(stdout, /apt-get install redis-server/);
   t.regex(stdout, /results: .*compare-.*\.json/);
 });

@@ -23,6 +23,7 @@ import type { BrokerEvent } from './events.js';
 import { DedupTable } from './dedup-table.js';
 import { ExpiryQueue } from './expiry-queue.js';
 import { Membership } from './membership.js';
+import { MembershipWatchers } from './membership-watchers.js';
 import type { NodeRecord } from './node-record.js';
 import { EXPIRIES_FETCH_ID, NodesQuery, RECENT_FETCH_ID } from './nodes-query.js';
 import { resolveBrokerOptions, type BrokerOptions } from './options.js';
@@ -36,6 +37,9 @@ type Registration = { peer: Buffer; message: MessageOf<'register'> };
 /** How often the broker checks read timeouts and TTLs, in ms. */
 const SWEEP_MS = 50;
 
+/** How many times a new broker asks for the nodes' recent writes and TTLs, a read timeout apart. */
+const STARTUP_FETCH_ATTEMPTS = 10;
+
 /**
  * The broker: the one entry point for clients and nodes. It owns membership, the write sequence,
  * the fan-out of writes to every node, read routing, and the choice of snapshot source for joins.
@@ -48,6 +52,7 @@ export class Broker {
   private readonly transport: BrokerTransport;
   private readonly outbox: Outbox;
   private readonly membership: Membership;
+  private readonly watchers: MembershipWatchers;
   private readonly sequencer = new Sequencer();
   private readonly expiries = new ExpiryQueue();
   private readonly dedup = new DedupTable();
@@ -55,7 +60,7 @@ export class Broker {
    * While set, a broker that started an epoch from nodes' data waits for a node's recent writes and
    * TTLs (`waiting`) before it takes writes, so no write can race what it loads.
    */
-  private startupFetch: { nodeId: string; until: number; waiting: Set<number> } | undefined;
+  private startupFetch: { sources: readonly string[]; nodeId: string; until: number; waiting: Set<number>; attempts: number } | undefined;
   private readonly acks: AckTracker;
   private readonly reads: ReadRouter;
   private readonly nodesQuery: NodesQuery;
@@ -78,7 +83,7 @@ export class Broker {
     this.logger = this.options.logger;
     this.now = this.options.now;
     this.boundEndpoint = this.options.endpoint;
-    this.membership = new Membership(this.options.partitioner);
+    this.membership = new Membership(this.options.partitioner, () => this.pushMembership());
     this.transport = new BrokerTransport(
       (peer, frames) => this.onFrames(peer, frames),
       (peer, error) => this.onSendError(peer, error),
@@ -98,6 +103,7 @@ export class Broker {
     this.reads = new ReadRouter(this.membership, this.outbox, this.now, this.options.readTimeoutMs);
     this.nodesQuery = new NodesQuery(this.membership, this.outbox, this.now, this.options.readTimeoutMs);
     this.badInput = new RateLimitedLog(this.logger, this.now);
+    this.watchers = new MembershipWatchers(this.options.watchTtlMs, this.now);
   }
 
   /** The bound endpoint: for `tcp://host:*`, the port actually chosen. */
@@ -137,7 +143,9 @@ export class Broker {
       ready: this.membership.ready.length,
       pendingWrites: this.acks.pending,
       pendingReads: this.reads.size,
+      readsRouted: this.reads.routed,
       ttlKeys: this.expiries.size,
+      watchers: this.watchers.size,
       recovering: this.recovering !== undefined,
       partitioner: this.options.partitioner,
     };
@@ -278,6 +286,13 @@ export class Broker {
         const start = this.keysCursor++ % Math.max(1, ready.length);
         return this.reads.route(target, op, [...ready.slice(start), ...ready.slice(0, start)]);
       }
+      case 'watch':
+        this.watchers.watch(target.peer, target.peerKey);
+        this.outbox.sendNow(target.peer, this.membershipMessage());
+        return this.replyTo(target, { id: op.id, ok: true, value: undefined });
+      case 'recent':
+      case 'expiries':
+        return this.replyTo(target, fail(op.id, 'ERR_WRONG_ROLE', `${op.op} is an op a broker sends to nodes`));
       case 'set': {
         const expiresAt = op.ttlMs > 0 ? Date.now() + op.ttlMs : 0;
         const origin = { client: target.peerKey, opId: op.id };
@@ -368,6 +383,27 @@ export class Broker {
 
   // ---- membership -----------------------------------------------------------------------------
 
+  /**
+   * Tells watching clients the new set of ready nodes. It goes out at once, ahead of any reply
+   * batched in this tick, so a client has the new membership before it hears of a write acknowledged
+   * under it.
+   */
+  private pushMembership(): void {
+    if (this.watchers.size === 0) return;
+    const frame = encode(this.membershipMessage());
+    this.outbox.broadcast(this.watchers.peers(), frame);
+  }
+
+  private membershipMessage(): Message {
+    return {
+      type: 'membership',
+      version: this.membership.version,
+      epoch: this.sequencer.epoch,
+      partitioner: this.options.partitioner,
+      nodes: this.membership.ready.map((node) => ({ id: node.id, endpoint: node.endpoint })),
+    };
+  }
+
   private onRegister(registration: Registration): void {
     const { peer, message } = registration;
     // The record with this node id and the one on this connection may be two: drop both, or the
@@ -399,19 +435,42 @@ export class Broker {
    * wait (ERR_NOT_READY, which clients retry) until both answers come or a read timeout passes.
    */
   private fetchRecentWrites(): void {
-    const source = this.membership.ready[0];
-    if (!source) return;
-    const waiting = new Set([RECENT_FETCH_ID, EXPIRIES_FETCH_ID]);
-    this.startupFetch = { nodeId: source.id, until: this.now() + this.options.readTimeoutMs, waiting };
-    this.outbox.op(source.peer, source.peerKey, { op: 'recent', id: RECENT_FETCH_ID });
+    // The nodes the epoch started from: a node that joins later knows only the writes since its join.
+    const sources = this.membership.ready.map((node) => node.id);
+    this.startupFetch = { sources, nodeId: '', until: 0, waiting: new Set([RECENT_FETCH_ID, EXPIRIES_FETCH_ID]), attempts: 0 };
+    this.askForStartupState();
+  }
+
+  /**
+   * Sends what the start-up fetch still waits for to a ready node. A busy node may answer late, so
+   * an unanswered fetch is asked again (of another node when there is one) before the broker gives
+   * up on it.
+   */
+  private askForStartupState(): void {
+    const fetch = this.startupFetch!;
+    const alive = fetch.sources.map((id) => this.membership.byNodeId(id)).filter((node) => node?.state === 'ready');
+    const source = alive[fetch.attempts % Math.max(1, alive.length)];
+    if (!source || fetch.attempts >= STARTUP_FETCH_ATTEMPTS) {
+      this.logger.warn(
+        'no answer with recent writes or TTLs; retries of earlier writes may apply twice, and keys with a TTL may not be deleted',
+        { node: fetch.nodeId, attempts: fetch.attempts },
+      );
+      this.startupFetch = undefined;
+      return;
+    }
+    fetch.attempts++;
+    fetch.nodeId = source.id;
+    fetch.until = this.now() + this.options.readTimeoutMs;
+    if (fetch.waiting.has(RECENT_FETCH_ID)) this.outbox.op(source.peer, source.peerKey, { op: 'recent', id: RECENT_FETCH_ID });
     // The TTLs the previous broker was tracking live on in the nodes' entries: track them again.
-    this.outbox.op(source.peer, source.peerKey, { op: 'expiries', id: EXPIRIES_FETCH_ID });
+    if (fetch.waiting.has(EXPIRIES_FETCH_ID)) this.outbox.op(source.peer, source.peerKey, { op: 'expiries', id: EXPIRIES_FETCH_ID });
   }
 
   /** Whether `reply` answers one of the start-up requests; marks it answered. */
   private isStartupAnswer(node: NodeRecord, reply: Reply): boolean {
     const fetch = this.startupFetch;
-    if (!fetch || fetch.nodeId !== node.id || !fetch.waiting.delete(reply.id)) return false;
+    // The source nodes hold the same content, so a late answer from one asked earlier is as good.
+    if (!fetch || !fetch.sources.includes(node.id) || !fetch.waiting.delete(reply.id)) return false;
     if (fetch.waiting.size === 0) this.startupFetch = undefined;
     return true;
   }
@@ -631,6 +690,7 @@ export class Broker {
     if (node) {
       this.dropNode(node, `send failed (${code ?? String(error)})`, node.leaseGrantedAt + this.options.leaseMs);
     } else {
+      this.watchers.forget(peer.toString('hex'));
       this.logger.debug('dropped a reply to a client that is gone', { code });
     }
   }
@@ -640,15 +700,7 @@ export class Broker {
   private sweep(): void {
     this.reads.sweep();
     this.nodesQuery.sweep();
-    if (this.startupFetch && this.startupFetch.until <= this.now()) {
-      this.logger.warn(
-        'no answer with recent writes or TTLs; retries of earlier writes may apply twice, and keys with a TTL may not be deleted',
-        {
-          node: this.startupFetch.nodeId,
-        },
-      );
-      this.startupFetch = undefined;
-    }
+    if (this.startupFetch && this.startupFetch.until <= this.now()) this.askForStartupState();
     if (this.recovering) return;
     for (const key of this.expiries.takeExpired(Date.now())) this.submitWrite(undefined, { kind: 'del', key }, 'all');
   }

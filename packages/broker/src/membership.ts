@@ -7,9 +7,19 @@ export class Membership {
   private readonly byId = new Map<string, NodeRecord>();
   private readyNodes: NodeRecord[] = [];
   private partitioner: Partitioner;
+  private changes = 0;
 
-  constructor(private readonly partitionerName: PartitionerName = DEFAULT_PARTITIONER) {
+  /** `onReadyChanged` runs whenever the set of ready nodes, and so the placement, changes. */
+  constructor(
+    private readonly partitionerName: PartitionerName = DEFAULT_PARTITIONER,
+    private readonly onReadyChanged: () => void = () => undefined,
+  ) {
     this.partitioner = createPartitioner(partitionerName, []);
+  }
+
+  /** Grows by one with every change of the ready set. */
+  get version(): number {
+    return this.changes;
   }
 
   get ring(): Partitioner {
@@ -66,5 +76,7 @@ export class Membership {
       this.partitionerName,
       this.readyNodes.map((node) => node.id),
     );
+    this.changes++;
+    this.onReadyChanged();
   }
 }

@@ -32,6 +32,8 @@ export interface BrokerOptions {
    * with the socket's high-water mark, this bounds what the broker holds for a slow node. Default 100,000.
    */
   maxOutstandingWrites: number;
+  /** How long a client's `watch` lasts without renewal, in ms. Clients renew every second. Default 5000. */
+  watchTtlMs: number;
   /** Size limits on keys, values and batches. */
   limits: Limits;
   /**
@@ -67,6 +69,7 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
   leaseMs: 1000,
   readTimeoutMs: 1000,
   maxOutstandingWrites: 100_000,
+  watchTtlMs: 5000,
   limits: DEFAULT_LIMITS,
   partitioner: DEFAULT_PARTITIONER,
   curveSecretKey: undefined,
@@ -91,6 +94,7 @@ export function resolveBrokerOptions(options: Partial<BrokerOptions>): BrokerOpt
   requireInteger('leaseMs', resolved.leaseMs, 1, 600_000);
   requireInteger('readTimeoutMs', resolved.readTimeoutMs, 1, 600_000);
   requireInteger('maxOutstandingWrites', resolved.maxOutstandingWrites, 1);
+  requireInteger('watchTtlMs', resolved.watchTtlMs, 1, 600_000);
   requireInteger('limits.maxKeyBytes', resolved.limits.maxKeyBytes, 1);
   requireInteger('limits.maxValueBytes', resolved.limits.maxValueBytes, 0);
   requireInteger('limits.maxBatchOps', resolved.limits.maxBatchOps, 1);

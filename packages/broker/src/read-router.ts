@@ -31,6 +31,8 @@ export const READ_ID_LIMIT = 0x80000000;
 export class ReadRouter {
   private readonly pending = new Map<number, PendingRead>();
   private lastId = 0;
+  /** Reads taken from clients since the start. */
+  routed = 0;
 
   constructor(
     private readonly membership: Membership,
@@ -44,6 +46,7 @@ export class ReadRouter {
   }
 
   route(target: ReplyTarget, op: ForwardedOp, candidates: readonly string[]): void {
+    this.routed++;
     this.tryNext({ target, op, candidates, next: 0, nodeId: '', deadline: 0, lastRefusal: undefined });
   }
 

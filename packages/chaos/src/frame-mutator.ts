@@ -44,7 +44,15 @@ export const INVALID_UTF8: readonly Buffer[] = [
 
 /** Node-to-broker messages a client has no business sending, and broker-to-node ones. */
 const NODE_ONLY: Message['type'][] = ['heartbeat', 'ack', 'caught-up', 'join-failed', 'unregister', 'reply'];
-const BROKER_ONLY: Message['type'][] = ['welcome', 'heartbeat-ack', 'writes', 'snapshot-begin', 'snapshot-chunk', 'snapshot-end'];
+const BROKER_ONLY: Message['type'][] = [
+  'welcome',
+  'heartbeat-ack',
+  'writes',
+  'snapshot-begin',
+  'snapshot-chunk',
+  'snapshot-end',
+  'membership',
+];
 
 /** A random message for the random phase: a valid encoding, mutated by one weighted mutation. */
 export function randomMessage(prng: Prng): FuzzMessage {

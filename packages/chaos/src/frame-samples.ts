@@ -3,6 +3,7 @@ import {
   MESSAGE_TYPES,
   OP_CODES,
   encode,
+  type MemberNode,
   type Message,
   type MessageType,
   type Op,
@@ -100,6 +101,10 @@ function sampleWrite(prng: Prng): Write {
     : { kind: 'del', key: sampleKey(prng) };
 }
 
+function sampleMember(prng: Prng): MemberNode {
+  return { id: nodeId(prng), endpoint: NOWHERE };
+}
+
 function sampleEntry(prng: Prng): SnapshotEntry {
   return { key: sampleKey(prng), value: prng.bytes(prng.below(32)), seq: smallCount(prng), expiresAt: 0 };
 }
@@ -182,6 +187,8 @@ export function sampleMessage(prng: Prng, type: MessageType = prng.pick(MESSAGE_
       return { type, joinId: prng.below(16), count: smallCount(prng) };
     case 'snapshot-credit':
       return { type, joinId: prng.below(16), credit: prng.int(0, 4) };
+    case 'membership':
+      return { type, version: smallCount(prng), epoch: smallCount(prng), partitioner: 'consistent', nodes: list(prng, 3, sampleMember) };
   }
 }
 

@@ -1,8 +1,22 @@
-import { BrainerError, decode, encode, requireEndpoint, type Logger, type ReplyValue, type WaitMode, jsonOf } from '@brainer/protocol';
+import {
+  BrainerError,
+  encode,
+  requireEndpoint,
+  type Logger,
+  type Message,
+  type ReplyValue,
+  type WaitMode,
+  jsonOf,
+} from '@brainer/protocol';
 import { Bucket } from './bucket.js';
 import { ClientTransport } from './client-transport.js';
+import { DirectReads } from './direct-reads.js';
 import { resolveBrainerOptions, type BrainerOptions } from './options.js';
 import { PendingRequests, type OpInput } from './pending-requests.js';
+import { deliverReplies } from './reply-frames.js';
+
+/** How often a client with direct reads renews its membership watch; the broker forgets it after 5 s. */
+const WATCH_RENEW_MS = 1000;
 
 export interface SetOptions {
   /** `all` (default): answered once every ready node applied the write. `primary`: once the key's primary did. */
@@ -47,6 +61,10 @@ export class Brainer {
   private readonly logger: Logger;
   private transport: ClientTransport | undefined;
   private readonly requests: PendingRequests;
+  /** Set while reads go straight to nodes: until the broker says it cannot push membership. */
+  private directReads: DirectReads | undefined;
+  private watchTimer: NodeJS.Timeout | undefined;
+  private watchInFlight = false;
   private closed = false;
 
   constructor(
@@ -57,6 +75,15 @@ export class Brainer {
     this.options = resolveBrainerOptions(options);
     this.logger = this.options.logger;
     this.requests = new PendingRequests((ops) => this.transport?.send(encode({ type: 'request', ops })), this.options);
+    const { reads, curve } = this.options;
+    if (reads === 'direct' && (curve === undefined || curve.nodeServerKey !== undefined)) {
+      this.directReads = new DirectReads({
+        timeoutMs: this.options.directReadTimeoutMs,
+        now: this.options.now,
+        logger: this.logger,
+        curve: curve && { ...curve, serverKey: curve.nodeServerKey! },
+      });
+    }
   }
 
   /** Opens the connection and checks that the broker answers. */
@@ -81,7 +108,8 @@ export class Brainer {
   }
 
   async getBuffer(key: string): Promise<Buffer | null> {
-    const value = await this.call({ op: 'get', key });
+    const direct = this.directReads?.available ? await this.directReads.get(key) : undefined;
+    const value = direct !== undefined ? direct : await this.call({ op: 'get', key });
     if (value === null || Buffer.isBuffer(value)) return value;
     throw unexpected('get', value);
   }
@@ -144,6 +172,8 @@ export class Brainer {
     this.closed = true;
     this.requests.failAll(new BrainerError('ERR_CLOSED', 'the client was closed'));
     this.requests.close();
+    clearInterval(this.watchTimer);
+    this.directReads?.close();
     this.transport?.close();
   }
 
@@ -161,18 +191,40 @@ export class Brainer {
       (error) => this.logger.warn('send failed', { error: String(error) }),
       this.options.curve,
     );
+    if (this.directReads) {
+      this.watch();
+      this.watchTimer = setInterval(() => this.watch(), WATCH_RENEW_MS);
+      this.watchTimer.unref();
+    }
+  }
+
+  /** Asks the broker to push the ready nodes now and as they change; renewed every second. */
+  private watch(): void {
+    if (this.watchInFlight) return;
+    this.watchInFlight = true;
+    this.requests.call({ op: 'watch' }).then(
+      () => (this.watchInFlight = false),
+      (error: unknown) => {
+        this.watchInFlight = false;
+        // The endpoint is a node, or a server without membership: every read goes to it.
+        if (error instanceof BrainerError && (error.code === 'ERR_WRONG_ROLE' || error.code === 'ERR_UNKNOWN_OP')) this.stopDirectReads();
+      },
+    );
+  }
+
+  private stopDirectReads(): void {
+    clearInterval(this.watchTimer);
+    this.directReads?.close();
+    this.directReads = undefined;
   }
 
   private onFrames(frames: Buffer[]): void {
-    try {
-      if (frames.length !== 1) throw new BrainerError('ERR_MALFORMED', `expected 1 frame, got ${frames.length}`);
-      const message = decode(frames[0]!);
-      if (message.type === 'reply') for (const reply of message.replies) this.requests.onReply(reply);
-      else if (message.type === 'error') this.logger.warn('error from the server', { code: message.code, message: message.message });
-      else this.logger.warn('ignored an unexpected message', { type: message.type });
-    } catch (error) {
-      this.logger.warn('ignored a frame it could not decode', { error: String(error) });
-    }
+    deliverReplies(frames, this.requests, this.logger, (message) => this.onPush(message));
+  }
+
+  private onPush(message: Message): void {
+    if (message.type === 'membership') this.directReads?.update(message);
+    else this.logger.warn('ignored an unexpected message', { type: message.type });
   }
 }
 

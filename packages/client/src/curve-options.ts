@@ -8,13 +8,20 @@ export interface CurveClientOptions {
   publicKey: string;
   /** The client's secret key, the pair of `publicKey`. */
   secretKey: string;
+  /**
+   * The nodes' public key (their shared key pair's), for direct reads. Without it, a CURVE client
+   * reads through the broker.
+   */
+  nodeServerKey?: string | undefined;
 }
 
 /** Checks the `curve` option: three keys, and a public key that belongs to the secret key. */
 export function requireCurveClientOptions(curve: unknown): CurveClientOptions {
   if (typeof curve !== 'object' || curve === null)
     throw new InvalidOptionError('curve', 'must be an object { serverKey, publicKey, secretKey }');
-  const { serverKey, publicKey, secretKey } = curve as Partial<CurveClientOptions>;
+  const { serverKey, publicKey, secretKey, nodeServerKey } = curve as Partial<CurveClientOptions>;
   requireCurveKey('curve.serverKey', serverKey);
-  return { serverKey: serverKey!, ...requireCurveKeyPair('curve.publicKey', publicKey, 'curve.secretKey', secretKey) };
+  if (nodeServerKey !== undefined) requireCurveKey('curve.nodeServerKey', nodeServerKey);
+  const pair = requireCurveKeyPair('curve.publicKey', publicKey, 'curve.secretKey', secretKey);
+  return { serverKey: serverKey!, ...pair, ...(nodeServerKey === undefined ? {} : { nodeServerKey }) };
 }

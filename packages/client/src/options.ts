@@ -1,4 +1,4 @@
-import { requireInteger, silentLogger, type Logger } from '@brainer/protocol';
+import { InvalidOptionError, requireInteger, silentLogger, type Logger } from '@brainer/protocol';
 import { requireCurveClientOptions, type CurveClientOptions } from './curve-options.js';
 
 export interface BrainerOptions {
@@ -11,6 +11,14 @@ export interface BrainerOptions {
   attemptTimeoutMs: number;
   /** Whether calls are retried at all (after an attempt timeout or a retryable error). Default true. */
   retry: boolean;
+  /**
+   * Where `get` goes. `direct` (default): straight to the key's primary node, using the membership
+   * the broker pushes, and on to the next node when one refuses or is slow; through the broker when
+   * no node can answer. `broker`: always through the broker, for clients that cannot reach the nodes.
+   */
+  reads: 'direct' | 'broker';
+  /** How long a direct read waits for one node before it tries the next, in ms. Default 1000. */
+  directReadTimeoutMs: number;
   /** CURVE encryption and authentication, for a broker started with a CURVE secret key. Default: none. */
   curve: CurveClientOptions | undefined;
   /** Where the client logs. Default: silent. */
@@ -23,6 +31,8 @@ export const DEFAULT_BRAINER_OPTIONS: BrainerOptions = {
   timeoutMs: 5000,
   attemptTimeoutMs: 2000,
   retry: true,
+  reads: 'direct',
+  directReadTimeoutMs: 1000,
   curve: undefined,
   logger: silentLogger,
   now: () => performance.now(),
@@ -32,6 +42,8 @@ export function resolveBrainerOptions(options: Partial<BrainerOptions>): Brainer
   const resolved = { ...DEFAULT_BRAINER_OPTIONS, ...options };
   requireInteger('timeoutMs', resolved.timeoutMs, 1, 3_600_000);
   requireInteger('attemptTimeoutMs', resolved.attemptTimeoutMs, 1, 3_600_000);
+  requireInteger('directReadTimeoutMs', resolved.directReadTimeoutMs, 1, 3_600_000);
+  if (resolved.reads !== 'direct' && resolved.reads !== 'broker') throw new InvalidOptionError('reads', "must be 'direct' or 'broker'");
   if (resolved.curve !== undefined) resolved.curve = requireCurveClientOptions(resolved.curve);
   return resolved;
 }

@@ -24,6 +24,12 @@ export interface PendingRequestsOptions {
   attemptTimeoutMs: number;
   retry: boolean;
   now: () => number;
+  /**
+   * Send at most one frame at a time: ops called while a frame is unanswered wait, and go together
+   * in one frame once it is answered (Nagle's rule). It keeps many concurrent calls in few frames,
+   * where each frame costs far more than each op; a lone call is never delayed. Default false.
+   */
+  oneFrameInFlight?: boolean;
 }
 
 /**
@@ -37,6 +43,8 @@ export class PendingRequests {
   private queued: Op[] = [];
   private lastId = 0;
   private flushScheduled = false;
+  /** With `oneFrameInFlight`: the ids of the ops sent and not yet answered. */
+  private readonly inFlight = new Set<number>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -71,6 +79,7 @@ export class PendingRequests {
   onReply(reply: Reply): void {
     const pending = this.pending.get(reply.id);
     if (!pending) return;
+    this.landed(reply.id);
     if (reply.ok) {
       this.pending.delete(reply.id);
       pending.resolve(reply.value);
@@ -90,6 +99,7 @@ export class PendingRequests {
   /** Rejects every call still waiting, as when the client closes. */
   failAll(error: BrainerError): void {
     this.queued = [];
+    this.inFlight.clear();
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();
   }
@@ -108,9 +118,20 @@ export class PendingRequests {
 
   private flush(): void {
     this.flushScheduled = false;
+    if (this.options.oneFrameInFlight && this.inFlight.size > 0) return;
     const ops = this.queued;
     this.queued = [];
-    if (ops.length > 0) this.send(ops);
+    if (ops.length === 0) return;
+    if (this.options.oneFrameInFlight) for (const op of ops) this.inFlight.add(op.id);
+    this.send(ops);
+  }
+
+  /** An op sent is answered or given up on; the last one of a frame lets the waiting ops go. */
+  private landed(id: number): void {
+    if (!this.inFlight.delete(id) || this.inFlight.size > 0 || this.queued.length === 0 || this.flushScheduled) return;
+    // After this turn's callbacks, so that every call made in answer to this frame goes in the next.
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
   }
 
   private sweep(): void {
@@ -118,6 +139,7 @@ export class PendingRequests {
     for (const [id, pending] of this.pending) {
       if (pending.deadline <= now) {
         this.pending.delete(id);
+        this.landed(id);
         pending.reject(
           pending.lastError ??
             new TimeoutError(`${pending.op.op} got no answer within ${this.options.timeoutMs} ms (${pending.attempts} attempts)`),

@@ -23,3 +23,18 @@ test('the curve option names the bad key', (t) => {
     message: /"curve.secretKey"/,
   });
 });
+
+test('the curve option takes the nodes’ public key for direct reads, and names it when it is bad', (t) => {
+  const curve = { serverKey: SERVER, ...CLIENT, nodeServerKey: SERVER };
+  t.deepEqual(resolveBrainerOptions({ curve }).curve, curve);
+  t.throws(() => resolveBrainerOptions({ curve: { ...curve, nodeServerKey: 'short' } }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /"curve.nodeServerKey"/,
+  });
+});
+
+test('the reads option is direct by default and takes only direct or broker', (t) => {
+  t.is(resolveBrainerOptions({}).reads, 'direct');
+  t.is(resolveBrainerOptions({ reads: 'broker' }).reads, 'broker');
+  t.throws(() => resolveBrainerOptions({ reads: 'nodes' as never }), { code: 'ERR_INVALID_OPTION', message: /"reads"/ });
+});

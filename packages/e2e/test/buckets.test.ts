@@ -60,7 +60,7 @@ test('a bucket holds binary values and non-ASCII names, and a client reading fro
   ]);
   t.deepEqual(new Map([...(await bucket.getAllBuffers())].sort()), new Map([...expected].sort()));
   for (const node of cluster.nodes) {
-    const direct = new Brainer(node.endpoint, { timeoutMs: 5000 });
+    const direct = new Brainer(node.endpoint, { reads: 'broker', timeoutMs: 5000 });
     t.teardown(() => direct.close());
     t.deepEqual(new Map([...(await direct.bucket('клиент {7').getAllBuffers())].sort()), new Map([...expected].sort()));
   }

@@ -41,11 +41,11 @@ function curveOf(keys: Keys, who: Party): CurveClientOptions {
   return { serverKey: keys.broker.publicKey, publicKey: who.publicKey, secretKey: who.secretKey };
 }
 
-async function startSecuredCluster(t: ExecutionContext, keys: Keys, nodes: number): Promise<TestCluster> {
+async function startSecuredCluster(t: ExecutionContext, keys: Keys, nodes: number, nodeArgs: string[] = []): Promise<TestCluster> {
   const cluster = await startCluster({
     nodes,
     brokerArgs: ['--curve-secret-file', keys.broker.secretKeyFile, '--allowed-keys', keys.allowedKeysFile],
-    nodeArgs: ['--curve-key-file', keys.node.secretKeyFile, '--broker-key-file', keys.broker.publicKeyFile],
+    nodeArgs: ['--curve-key-file', keys.node.secretKeyFile, '--broker-key-file', keys.broker.publicKeyFile, ...nodeArgs],
     clientOptions: { curve: curveOf(keys, keys.alice) },
   });
   t.teardown(() => cluster.stop());
@@ -164,4 +164,25 @@ test('CURVE on: a node with an unknown key never becomes ready, and the broker l
     ['node1:ready'],
   );
   t.false(node.hasExited);
+});
+
+test('CURVE on: a client given the nodes’ public key reads straight from the nodes; without it, through the broker', async (t) => {
+  const keys = await makeKeys(t);
+  // The nodes admit the clients on the allowlist to their own endpoints, for direct reads.
+  const cluster = await startSecuredCluster(t, keys, 2, ['--allowed-keys', keys.allowedKeysFile]);
+  const writer = await cluster.client();
+  await Promise.all(Array.from({ length: 50 }, (_, i) => writer.set(`k${i}`, `v${i}`)));
+  const routed = async (): Promise<number> => (await writer.stats()).readsRouted as number;
+
+  const direct = client(t, cluster.endpoint, { ...curveOf(keys, keys.alice), nodeServerKey: keys.node.publicKey }, 5000);
+  await direct.connect();
+  let before = await routed();
+  for (let i = 0; i < 50; i++) t.is(await direct.get(`k${i}`), `v${i}`);
+  t.is((await routed()) - before, 0, 'every read went to a node over CURVE');
+
+  const viaBroker = client(t, cluster.endpoint, curveOf(keys, keys.alice), 5000);
+  await viaBroker.connect();
+  before = await routed();
+  for (let i = 0; i < 50; i++) t.is(await viaBroker.get(`k${i}`), `v${i}`);
+  t.is((await routed()) - before, 50);
 });

@@ -121,6 +121,7 @@ export class CacheNode {
       readsServed: this.handler.counts.served,
       readsRefused: this.handler.counts.refused,
       readsWhileNotReady: this.handler.counts.servedWhileNotReady,
+      directRequests: this.handler.counts.directRequests,
     };
   }
 

@@ -7,7 +7,7 @@ import type { Replica } from './replica.js';
  */
 export class RequestHandler {
   /** Reads answered, reads refused, and reads answered while not ready (which must stay 0). */
-  readonly counts = { served: 0, refused: 0, servedWhileNotReady: 0 };
+  readonly counts = { served: 0, refused: 0, servedWhileNotReady: 0, directRequests: 0 };
 
   constructor(
     private readonly replica: Replica,
@@ -20,12 +20,14 @@ export class RequestHandler {
    * broker checks what goes through it).
    */
   answerDirect(ops: Op[], limits: Limits, canServe: () => Reply | undefined): Reply[] {
+    this.counts.directRequests += ops.length;
     if (ops.length > limits.maxBatchOps) {
       const message = `a request may hold at most ${limits.maxBatchOps} ops`;
       return ops.map((op) => ({ id: op.id, ok: false, code: 'ERR_BATCH_TOO_LARGE', message }));
     }
     return ops.map((op) => {
       const key = op.op === 'get' ? op.key : op.op === 'keys' ? op.pattern : op.op === 'bucket' ? op.bucket : undefined;
+      if (op.op === 'get' && op.key.length === 0) return { id: op.id, ok: false, code: 'ERR_BAD_KEY', message: 'keys must not be empty' };
       if (key !== undefined && key.length > limits.maxKeyBytes / 3 && Buffer.byteLength(key) > limits.maxKeyBytes) {
         return { id: op.id, ok: false, code: 'ERR_KEY_TOO_LARGE', message: `key is over ${limits.maxKeyBytes} bytes` };
       }
@@ -64,6 +66,8 @@ export class RequestHandler {
         if (refusal) return { ...refusal, id: op.id };
         return this.bucket(op.id, op.bucket);
       }
+      case 'watch':
+        return { id: op.id, ok: false, code: 'ERR_WRONG_ROLE', message: 'membership comes from the broker, not from a node' };
       case 'set':
       case 'del':
       case 'nodes':

@@ -1,7 +1,7 @@
 import { BrainerError, isErrorCode } from './errors.js';
 import { FrameReader, malformed } from './frame-reader.js';
 import { FrameWriter } from './frame-writer.js';
-import type { Message, Op, Reply, ReplyValue, SnapshotEntry, Write } from './messages.js';
+import type { MemberNode, Message, Op, Reply, ReplyValue, SnapshotEntry, Write } from './messages.js';
 import {
   invert,
   MESSAGE_TYPES,
@@ -106,6 +106,10 @@ export function encode(message: Message): Buffer {
       break;
     case 'snapshot-credit':
       w.u32(message.joinId).u32(message.credit);
+      break;
+    case 'membership':
+      w.f64(message.version).f64(message.epoch).string(message.partitioner).u32(message.nodes.length);
+      for (const node of message.nodes) w.string(node.id).string(node.endpoint);
       break;
   }
   return w.finish();
@@ -229,6 +233,15 @@ function readBody(r: FrameReader, type: MessageType, opIds: number[]): Message {
       return { type, joinId: r.u32(), count: r.count('count') };
     case 'snapshot-credit':
       return { type, joinId: r.u32(), credit: r.u32() };
+    case 'membership': {
+      const version = r.count('version');
+      const epoch = r.count('epoch');
+      const partitioner = r.string();
+      const count = r.length(8);
+      const nodes: MemberNode[] = new Array(count);
+      for (let i = 0; i < count; i++) nodes[i] = { id: r.string(), endpoint: r.string() };
+      return { type, version, epoch, partitioner, nodes };
+    }
   }
 }
 
@@ -255,6 +268,7 @@ function writeOp(w: FrameWriter, op: Op): void {
     case 'stats':
     case 'recent':
     case 'expiries':
+    case 'watch':
       break;
   }
 }
@@ -286,6 +300,7 @@ function readOp(r: FrameReader, opIds: number[]): Op {
     case 'stats':
     case 'recent':
     case 'expiries':
+    case 'watch':
       return { op, id };
     case undefined:
       throw new BrainerError('ERR_UNKNOWN_OP', `unknown op code ${code}`);

@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'ERR_BACKPRESSURE',
   'ERR_INVALID_OPTION',
   'ERR_INTERNAL',
+  'ERR_NOT_FOUND',
+  'ERR_TOO_MANY_KEYS',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -15,7 +15,9 @@ export type Op =
   /** Broker to node: every key with a TTL and when it expires, so a new broker can go on expiring them. */
   | { op: 'expiries'; id: number }
   /** Every item of a bucket (the keys `{bucket}item`) with its value, from the bucket's primary. */
-  | { op: 'bucket'; id: number; bucket: string };
+  | { op: 'bucket'; id: number; bucket: string }
+  /** Client to broker: push me the ready nodes now and whenever they change, for a while (see `membership`). */
+  | { op: 'watch'; id: number };
 
 /** The answer to one op: a value, or an error with a code. */
 export type Reply = { id: number; ok: true; value: ReplyValue } | { id: number; ok: false; code: ErrorCode; message: string };
@@ -121,7 +123,18 @@ export type Message =
   | { type: 'snapshot-chunk'; joinId: number; entries: SnapshotEntry[] }
   | { type: 'snapshot-end'; joinId: number; count: number }
   /** Joiner to source: send `credit` more chunks. */
-  | { type: 'snapshot-credit'; joinId: number; credit: number };
+  | { type: 'snapshot-credit'; joinId: number; credit: number }
+  /**
+   * Broker to a client that sent `watch`: the ready nodes, from which the client builds the same
+   * partitioner as the broker and reads from a key's primary directly. `version` grows with every change.
+   */
+  | { type: 'membership'; version: number; epoch: number; partitioner: string; nodes: MemberNode[] };
+
+/** A ready node as a membership push names it. */
+export interface MemberNode {
+  id: string;
+  endpoint: string;
+}
 
 export type MessageOf<T extends Message['type']> = Extract<Message, { type: T }>;
 

@@ -20,6 +20,7 @@ export const MESSAGE_TYPES = {
   'snapshot-chunk': 15,
   'snapshot-end': 16,
   'snapshot-credit': 17,
+  membership: 18,
 } as const;
 
 export type MessageType = keyof typeof MESSAGE_TYPES;
@@ -35,7 +36,8 @@ export const OP_CODES = {
   stats: 7,
   recent: 8,
   expiries: 9,
-  bucket: 10,
+  watch: 10,
+  bucket: 11,
 } as const;
 
 export type OpName = keyof typeof OP_CODES;

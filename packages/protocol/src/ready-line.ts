@@ -12,6 +12,10 @@ export interface ReadyEvent {
   id?: string;
   /** The broker the node registered with (nodes only). */
   broker?: string;
+  /** The HTTP gateway's base URL, such as `http://127.0.0.1:8080` (a broker run with `--http` only). */
+  http?: string;
+  /** The bound JSON ops endpoint (a broker run with `--json-endpoint` only). */
+  json?: string;
 }
 
 export function formatReadyLine(event: ReadyEvent): string {

@@ -35,6 +35,7 @@ const MESSAGES: [name: string, message: Message][] = [
         { op: 'recent', id: 9 },
         { op: 'expiries', id: 10 },
         { op: 'bucket', id: 11, bucket: 'customer:42' },
+        { op: 'watch', id: 12 },
       ],
     },
   ],
@@ -197,6 +198,20 @@ const MESSAGES: [name: string, message: Message][] = [
   ['snapshot-chunk: empty', { type: 'snapshot-chunk', joinId: 7, entries: [] }],
   ['snapshot-end', { type: 'snapshot-end', joinId: 7, count: 3 }],
   ['snapshot-credit', { type: 'snapshot-credit', joinId: 7, credit: 2 }],
+  [
+    'membership',
+    {
+      type: 'membership',
+      version: 12,
+      epoch: 3,
+      partitioner: 'consistent',
+      nodes: [
+        { id: 'node1', endpoint: 'ipc:///tmp/brainer-node1.sock' },
+        { id: 'node2', endpoint: 'tcp://127.0.0.1:6001' },
+      ],
+    },
+  ],
+  ['membership: no ready nodes', { type: 'membership', version: 0, epoch: 0, partitioner: 'consistent', nodes: [] }],
 ];
 
 for (const [name, message] of MESSAGES) {
@@ -246,7 +261,7 @@ const MALFORMED: [name: string, frame: () => Buffer, code: ErrorCode][] = [
     'ERR_BAD_VERSION',
   ],
   ['message type 0', () => frameOf(0), 'ERR_UNKNOWN_MESSAGE'],
-  ['message type 18', () => frameOf(18), 'ERR_UNKNOWN_MESSAGE'],
+  ['the first unassigned message type', () => frameOf(Math.max(...Object.values(MESSAGE_TYPES)) + 1), 'ERR_UNKNOWN_MESSAGE'],
   ['message type 255', () => frameOf(255, Buffer.alloc(16)), 'ERR_UNKNOWN_MESSAGE'],
   ['trailing byte', () => Buffer.concat([encode({ type: 'ack', epoch: 1, seq: 1, removed: [] }), Buffer.from([0])]), 'ERR_MALFORMED'],
   [

@@ -29,8 +29,8 @@ export interface TestCluster {
   nodes: ManagedProcess[];
   /** The broker's real endpoint. */
   endpoint: string;
-  /** A connected client for this cluster; `stop()` closes it. */
-  client(options?: { timeoutMs?: number }): Promise<Brainer>;
+  /** A connected client for this cluster, with the cluster's client options and these; `stop()` closes it. */
+  client(options?: Partial<BrainerOptions>): Promise<Brainer>;
   /** Starts one more node on this broker; `stop()` stops it. */
   addNode(options?: StartNodeOptions): Promise<ManagedProcess>;
   /** Closes every client, then stops every node and the broker. Safe to call twice. */
@@ -64,6 +64,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<T
     async client(clientOptions = {}) {
       const client = new Brainer(broker.endpoint, {
         ...options.clientOptions,
+        ...clientOptions,
         timeoutMs: clientOptions.timeoutMs ?? options.clientOptions?.timeoutMs ?? 5000,
       });
       clients.push(client);

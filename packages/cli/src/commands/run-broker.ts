@@ -6,6 +6,7 @@ import { DEFAULT_BROKER_ENDPOINT, endpointFlag } from '../endpoint-flag.js';
 import { claimIpcEndpoint, rememberIpcSocket } from '../ipc-socket.js';
 import { DEFAULT_PARTITIONER, formatReadyLine, PARTITIONER_NAMES } from '@brainer/protocol';
 import { UsageError } from '../errors.js';
+import { allowlistWithGateways, BrokerWithGateways, gatewayFlags } from '../gateways.js';
 import { serveUntilShutdown } from '../serve-until-shutdown.js';
 import { brokerTuningFlags, definedOnly, limitsFromFlags } from '../server-flags.js';
 
@@ -22,6 +23,7 @@ With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every
     '<%= config.bin %> <%= command.id %> --endpoint "tcp://127.0.0.1:*" --log-format json',
     '<%= config.bin %> <%= command.id %> --partitioner rendezvous',
     '<%= config.bin %> <%= command.id %> --endpoint tcp://0.0.0.0:5555 --curve-secret-file keys/broker.key --allowed-keys keys/allowed-keys',
+    '<%= config.bin %> <%= command.id %> --http 8080 --json-endpoint tcp://127.0.0.1:5560',
   ];
   static override flags = {
     endpoint: endpointFlag({
@@ -51,6 +53,7 @@ With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every
       helpGroup: 'SECURITY',
     }),
     ...ipcModeFlags,
+    ...gatewayFlags,
   };
 
   async run(): Promise<void> {
@@ -77,16 +80,25 @@ With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every
           limits: limitsFromFlags(flags),
           ipcSocketMode: flags['ipc-mode'],
           curveSecretKey: curve?.secretKey,
-          allowedClientKeys: curve?.allowedClientKeys,
+          allowedClientKeys: allowlistWithGateways(curve, flags),
         }),
       });
+      const service = new BrokerWithGateways(broker, flags, {
+        logger,
+        limits: limitsFromFlags(flags),
+        ipcSocketMode: flags['ipc-mode'],
+        curve,
+      });
       let removeSocket = async (): Promise<void> => undefined;
-      await serveUntilShutdown(broker, {
+      await serveUntilShutdown(service, {
         logger,
         onStarted: async () => {
           removeSocket = await rememberIpcSocket(broker.endpoint);
         },
-        onReady: () => this.writeLine(formatReadyLine({ event: 'ready', role: 'broker', endpoint: broker.endpoint, pid: process.pid })),
+        onReady: () =>
+          this.writeLine(
+            formatReadyLine({ event: 'ready', role: 'broker', endpoint: broker.endpoint, pid: process.pid, ...service.readyFields }),
+          ),
       });
       await removeSocket();
     } finally {

@@ -1,0 +1,23 @@
+import { BrainerError, decode, type Logger, type Message } from '@brainer/protocol';
+import type { PendingRequests } from './pending-requests.js';
+
+/**
+ * Hands the replies in one received message to the calls waiting for them. Any other message goes
+ * to `onOther`; what cannot be decoded is logged and dropped, since a reply is never worth a crash.
+ */
+export function deliverReplies(
+  frames: Buffer[],
+  requests: PendingRequests,
+  logger: Logger,
+  onOther: (message: Message) => void = (message) => logger.warn('ignored an unexpected message', { type: message.type }),
+): void {
+  try {
+    if (frames.length !== 1) throw new BrainerError('ERR_MALFORMED', `expected 1 frame, got ${frames.length}`);
+    const message = decode(frames[0]!);
+    if (message.type === 'reply') for (const reply of message.replies) requests.onReply(reply);
+    else if (message.type === 'error') logger.warn('error from the server', { code: message.code, message: message.message });
+    else onOther(message);
+  } catch (error) {
+    logger.warn('ignored a frame it could not decode', { error: String(error) });
+  }
+}

@@ -1,0 +1,84 @@
+import test from 'ava';
+import type { Op } from '@brainer/protocol';
+import { PendingRequests } from '../src/pending-requests.js';
+
+function recorder(oneFrameInFlight: boolean): { frames: Op[][]; requests: PendingRequests } {
+  const frames: Op[][] = [];
+  const requests = new PendingRequests((ops) => frames.push(ops), {
+    timeoutMs: 1000,
+    attemptTimeoutMs: 1000,
+    retry: false,
+    now: () => performance.now(),
+    oneFrameInFlight,
+  });
+  return { frames, requests };
+}
+
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+test('calls made in one tick travel in one frame', async (t) => {
+  const { frames, requests } = recorder(false);
+  t.teardown(() => requests.close());
+  const calls = ['a', 'b', 'c'].map((key) => requests.call({ op: 'get', key }));
+  await tick();
+  t.is(frames.length, 1);
+  t.deepEqual(
+    frames[0]!.map((op) => op.op === 'get' && op.key),
+    ['a', 'b', 'c'],
+  );
+  for (const op of frames[0]!) requests.onReply({ id: op.id, ok: true, value: null });
+  t.deepEqual(await Promise.all(calls), [null, null, null]);
+});
+
+test('with one frame in flight, calls made meanwhile wait and then go together in the next frame', async (t) => {
+  const { frames, requests } = recorder(true);
+  t.teardown(() => requests.close());
+  const first = requests.call({ op: 'get', key: 'first' });
+  await tick();
+  t.is(frames.length, 1, 'a lone call goes at once');
+  const waiting = ['x', 'y', 'z'].map((key) => requests.call({ op: 'get', key }));
+  await tick();
+  t.is(frames.length, 1, 'nothing more goes while the first frame is unanswered');
+
+  requests.onReply({ id: frames[0]![0]!.id, ok: true, value: Buffer.from('1') });
+  t.deepEqual(await first, Buffer.from('1'));
+  await tick();
+  t.is(frames.length, 2);
+  t.deepEqual(
+    frames[1]!.map((op) => op.op === 'get' && op.key),
+    ['x', 'y', 'z'],
+  );
+  for (const op of frames[1]!) requests.onReply({ id: op.id, ok: true, value: null });
+  t.deepEqual(await Promise.all(waiting), [null, null, null]);
+});
+
+test('with one frame in flight, a frame that times out lets the waiting calls go', async (t) => {
+  const frames: Op[][] = [];
+  let now = 0;
+  const requests = new PendingRequests((ops) => frames.push(ops), {
+    timeoutMs: 100,
+    attemptTimeoutMs: 100,
+    retry: false,
+    now: () => now,
+    oneFrameInFlight: true,
+  });
+  t.teardown(() => requests.close());
+  const lost = requests.call({ op: 'get', key: 'lost' });
+  await tick();
+  now = 50;
+  const next = requests.call({ op: 'get', key: 'next' });
+  await sleep(30);
+  t.is(frames.length, 1);
+  now = 101;
+  // The sweeper runs every 10 ms here; its timer does not keep the process alive, this one does.
+  await sleep(30);
+  await t.throwsAsync(lost, { code: 'ERR_TIMEOUT' });
+  t.is(frames.length, 2);
+  t.deepEqual(
+    frames[1]!.map((op) => op.op === 'get' && op.key),
+    ['next'],
+  );
+  requests.onReply({ id: frames[1]![0]!.id, ok: true, value: null });
+  t.is(await next, null);
+});

@@ -1,0 +1,83 @@
+import { eventLoopYielder, ipcSocketPath } from '@brainer/protocol';
+import { chmod } from 'node:fs/promises';
+import { Router } from 'zeromq';
+
+/** Answers one request body (the frames after the envelope); never rejects. */
+export type RequestHandler = (body: Buffer[]) => Promise<string>;
+
+export interface JsonTransportOptions {
+  /** Most requests answered at once; past it, the socket is not read until one finishes. */
+  maxInFlight: number;
+  /** Largest message accepted, in bytes; a peer that sends a larger one is disconnected by ZeroMQ. */
+  maxMessageBytes: number;
+  ipcSocketMode: number;
+  onSendError: (error: unknown) => void;
+}
+
+/**
+ * The JSON endpoint's only contact with ZeroMQ: a ROUTER, so that many REQ clients are served at
+ * once. A REQ message arrives as `[identity, '', body]`, a DEALER's as `[identity, body]`; the
+ * answer goes back under the same envelope, so every request gets exactly one reply.
+ */
+export class JsonTransport {
+  private readonly router: Router;
+  private inFlight = 0;
+  private wakeReceiver: (() => void) | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly handle: RequestHandler,
+    private readonly options: JsonTransportOptions,
+  ) {
+    this.router = new Router({ sendTimeout: 0, linger: 0, maxMessageSize: options.maxMessageBytes });
+  }
+
+  /** Binds and starts serving. Resolves with the bound endpoint (the real port for `tcp://...:*`). */
+  async bind(endpoint: string): Promise<string> {
+    await this.router.bind(endpoint);
+    const bound = this.router.lastEndpoint ?? endpoint;
+    const path = ipcSocketPath(bound);
+    if (path !== undefined) await chmod(path, this.options.ipcSocketMode);
+    void this.receive();
+    return bound;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.router.close();
+    this.wakeReceiver?.();
+  }
+
+  private async receive(): Promise<void> {
+    const yieldNow = eventLoopYielder();
+    try {
+      for await (const frames of this.router) {
+        const delimiter = frames.findIndex((frame, i) => i > 0 && frame.length === 0);
+        const split = delimiter === -1 ? 1 : delimiter + 1;
+        void this.answer(frames.slice(0, split), frames.slice(split));
+        if (this.inFlight >= this.options.maxInFlight) await new Promise<void>((resolve) => (this.wakeReceiver = resolve));
+        if (this.closed) return;
+        await yieldNow();
+      }
+    } catch (error) {
+      if (!this.closed) throw error;
+    }
+  }
+
+  private async answer(envelope: Buffer[], body: Buffer[]): Promise<void> {
+    this.inFlight++;
+    try {
+      const reply = await this.handle(body);
+      if (!this.closed) await this.router.send([...envelope, reply]);
+    } catch (error) {
+      // The peer left, or its queue is full: its REQ socket is gone or will resend.
+      this.options.onSendError(error);
+    } finally {
+      this.inFlight--;
+      const wake = this.wakeReceiver;
+      this.wakeReceiver = undefined;
+      wake?.();
+    }
+  }
+}

@@ -1,0 +1,264 @@
+import { writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import anyTest, { type TestFn } from 'ava';
+import type { Brainer } from '@brainer/client';
+import { startCluster, waitFor, type TestCluster } from '@brainer/test-utils';
+import { curl, hasCurl, keyPath, request } from './http-helpers.js';
+
+const MAX_VALUE = 4096;
+const MAX_KEY = 200;
+
+const test = anyTest as TestFn<{ cluster: TestCluster; client: Brainer; base: string }>;
+
+test.before(async (t) => {
+  const cluster = await startCluster({
+    nodes: 2,
+    brokerArgs: ['--http', '0', '--max-value-bytes', String(MAX_VALUE), '--max-key-bytes', String(MAX_KEY)],
+  });
+  const base = cluster.broker.readyLine.http;
+  if (base === undefined) throw new Error(`no http address on the ready line: ${cluster.broker.stdout}`);
+  t.context = { cluster, client: await cluster.client(), base };
+});
+
+test.after.always(async (t) => {
+  await t.context.cluster?.stop();
+});
+
+test('the ready line gives the HTTP gateway on loopback', (t) => {
+  t.regex(t.context.base, /^http:\/\/127\.0\.0\.1:\d+$/);
+  t.regex(t.context.cluster.broker.stderr, /HTTP gateway listening/);
+});
+
+test('PUT stores the raw body and GET answers it byte for byte, for keys and values with = / % and more', async (t) => {
+  const { base, client } = t.context;
+  const keys = [
+    'plain',
+    'a=b',
+    'a/b',
+    'a/b/',
+    '/lead',
+    'x=1&y=2',
+    '100%',
+    'sp ace',
+    'q?x#y',
+    'plus+sign',
+    'é€😀',
+    '..x',
+    '.hidden',
+    'a;b',
+    'tab\t',
+  ];
+  const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+  for (const key of keys) {
+    const value = Buffer.concat([Buffer.from(`v=${key}/=&/`), bytes]);
+    const put = await request(base + keyPath(key), { method: 'PUT', body: value, headers: { 'content-type': 'application/octet-stream' } });
+    t.is(put.status, 200, `${key}: ${put.body.toString()}`);
+    t.deepEqual(put.json(), { key, status: 'stored' });
+    const got = await request(base + keyPath(key));
+    t.is(got.status, 200, key);
+    t.deepEqual(got.body, value, key);
+    t.is(got.headers.get('content-type'), 'application/octet-stream');
+    // The key stored is the decoded one: the ZeroMQ client reads it under its own name.
+    t.deepEqual(await client.getBuffer(key), value, key);
+  }
+});
+
+test('a key with an encoded slash round-trips, and an unencoded slash reaches the same key', async (t) => {
+  const { base, client } = t.context;
+  await client.set('dir/file=1', 'v/=');
+  t.is((await request(`${base}/db/dir%2Ffile%3D1`)).body.toString(), 'v/=');
+  t.is((await request(`${base}/db/dir/file=1`)).body.toString(), 'v/=');
+  t.is((await request(`${base}/db/dir%2ffile=1`)).body.toString(), 'v/=');
+});
+
+test('a body of any content type is the value, JSON and text included', async (t) => {
+  const { base, client } = t.context;
+  for (const type of ['application/json', 'text/plain', 'image/png', 'application/x-unknown']) {
+    const key = `typed-${type}`;
+    const put = await request(base + keyPath(key), { method: 'PUT', body: '{"a":"b=c"}', headers: { 'content-type': type } });
+    t.is(put.status, 200, type);
+    t.is(await client.get(key), '{"a":"b=c"}', type);
+  }
+  const empty = await request(base + keyPath('empty-value'), { method: 'PUT' });
+  t.is(empty.status, 200);
+  t.is(await client.get('empty-value'), '');
+});
+
+test('a form body value=... is decoded, = and / included; one without value is refused', async (t) => {
+  const { base, client } = t.context;
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
+  t.is((await request(base + keyPath('form=1'), { method: 'PUT', body: 'value=a%3Db%2Fc+d', headers: form })).status, 200);
+  t.is(await client.get('form=1'), 'a=b/c d');
+  t.is((await request(base + keyPath('form2'), { method: 'PUT', body: new URLSearchParams({ value: 'x=y/z&w' }) })).status, 200);
+  t.is(await client.get('form2'), 'x=y/z&w');
+
+  const bare = await request(base + keyPath('form3'), { method: 'PUT', body: 'just text', headers: form });
+  t.is(bare.status, 400);
+  t.like(bare.json() as object, { code: 'ERR_BAD_REQUEST' });
+  t.is(await client.get('form3'), null);
+});
+
+test('GET and DELETE of a missing key are 404 with a JSON error; DELETE of a present one is 200', async (t) => {
+  const { base, client } = t.context;
+  const missing = await request(base + keyPath('never-set'));
+  t.is(missing.status, 404);
+  t.regex(missing.headers.get('content-type') ?? '', /^application\/json/);
+  t.deepEqual(missing.json(), { code: 'ERR_NOT_FOUND', message: 'no key "never-set"' });
+
+  await client.set('doomed/=', 'x');
+  const deleted = await request(base + keyPath('doomed/='), { method: 'DELETE' });
+  t.is(deleted.status, 200);
+  t.deepEqual(deleted.json(), { key: 'doomed/=', status: 'deleted' });
+  t.is(await client.get('doomed/='), null);
+  const again = await request(base + keyPath('doomed/='), { method: 'DELETE' });
+  t.is(again.status, 404);
+  t.like(again.json() as object, { code: 'ERR_NOT_FOUND' });
+});
+
+test('PUT takes ?wait=primary and ?ttl=MS; the key expires on the broker', async (t) => {
+  const { base, client } = t.context;
+  const put = await request(`${base}${keyPath('short-lived')}?wait=primary&ttl=2000`, { method: 'PUT', body: 'soon gone' });
+  t.is(put.status, 200);
+  t.is((await request(base + keyPath('short-lived'))).body.toString(), 'soon gone');
+  await waitFor(async () => (await request(base + keyPath('short-lived'))).status === 404, { description: 'the key to expire' });
+  t.is(await client.get('short-lived'), null);
+
+  t.is((await request(`${base}${keyPath('kept')}?wait=all&ttl=0`, { method: 'PUT', body: 'v' })).status, 200);
+  t.is((await request(`${base}${keyPath('kept')}?wait=primary`, { method: 'DELETE' })).status, 200);
+});
+
+test('bad query values are 400 with the code, and nothing is written', async (t) => {
+  const { base, client } = t.context;
+  for (const query of ['wait=some', 'ttl=-5', 'ttl=1.5', 'ttl=soon', 'wait=all&wait=primary']) {
+    const put = await request(`${base}${keyPath('bad-query')}?${query}`, { method: 'PUT', body: 'v' });
+    t.is(put.status, 400, query);
+    t.like(put.json() as object, { code: 'ERR_BAD_REQUEST' }, query);
+  }
+  t.is(await client.get('bad-query'), null);
+  t.like((await request(`${base}/db?limit=0`)).json() as object, { code: 'ERR_BAD_REQUEST' });
+  t.is((await request(`${base}/db?prefix=a&prefix=b`)).status, 400);
+});
+
+test('GET /db lists keys by prefix, sorted, up to the limit, with the total in x-total-count', async (t) => {
+  const { base, client } = t.context;
+  const keys = ['list*/c', 'list*/a', 'list*/b=1', 'list*/[x]', 'list?/other', 'listing'];
+  await Promise.all(keys.map((key) => client.set(key, 'v')));
+
+  const all = await request(`${base}/db?prefix=${encodeURIComponent('list*/')}`);
+  t.is(all.status, 200);
+  t.deepEqual(all.json(), ['list*/[x]', 'list*/a', 'list*/b=1', 'list*/c']);
+  t.is(all.headers.get('x-total-count'), '4');
+
+  const two = await request(`${base}/db?prefix=${encodeURIComponent('list*/')}&limit=2`);
+  t.deepEqual(two.json(), ['list*/[x]', 'list*/a']);
+  t.is(two.headers.get('x-total-count'), '4');
+
+  const none = await request(`${base}/db?prefix=no-such-prefix`);
+  t.deepEqual(none.json(), []);
+  const everything = (await request(`${base}/db?limit=100000`)).json() as string[];
+  t.true(keys.every((key) => everything.includes(key)));
+});
+
+test('GET /status answers the nodes as the client sees them', async (t) => {
+  const { base, client } = t.context;
+  const status = await request(`${base}/status`);
+  t.is(status.status, 200);
+  const { nodes } = status.json() as { nodes: Array<{ id: string; state: string; seq: number; digest: string; keys: number }> };
+  t.deepEqual(nodes.map((n) => n.id).sort(), ['node1', 'node2']);
+  t.true(nodes.every((n) => n.state === 'ready' && /^[0-9a-f]{16}$/.test(n.digest) && typeof n.seq === 'number'));
+  t.deepEqual((await client.nodes()).map((n) => n.id).sort(), nodes.map((n) => n.id).sort());
+});
+
+test('a value over the limit is 413 and a key over it 414, both as JSON; at the limit both are stored', async (t) => {
+  const { base, client } = t.context;
+  const atLimit = await request(base + keyPath('big'), { method: 'PUT', body: Buffer.alloc(MAX_VALUE, 1) });
+  t.is(atLimit.status, 200);
+  t.is((await client.getBuffer('big'))?.length, MAX_VALUE);
+
+  const over = await request(base + keyPath('too-big'), { method: 'PUT', body: Buffer.alloc(MAX_VALUE + 1, 1) });
+  t.is(over.status, 413);
+  t.like(over.json() as object, { code: 'ERR_VALUE_TOO_LARGE' });
+  const overByForm = await request(base + keyPath('too-big'), {
+    method: 'PUT',
+    body: new URLSearchParams({ value: 'x'.repeat(MAX_VALUE + 1) }),
+  });
+  t.is(overByForm.status, 413);
+  t.like(overByForm.json() as object, { code: 'ERR_VALUE_TOO_LARGE' });
+  t.is(await client.get('too-big'), null);
+
+  t.is((await request(base + keyPath('k'.repeat(MAX_KEY)), { method: 'PUT', body: 'v' })).status, 200);
+  const longKey = await request(base + keyPath('k'.repeat(MAX_KEY + 1)), { method: 'PUT', body: 'v' });
+  t.is(longKey.status, 414);
+  t.like(longKey.json() as object, { code: 'ERR_KEY_TOO_LARGE' });
+  // Past what any key under the limit could need, Node refuses the request line itself: still JSON.
+  const hugeUrl = await request(base + keyPath('k'.repeat(3 * MAX_KEY + 20_000)));
+  t.is(hugeUrl.status, 431);
+  t.like(hugeUrl.json() as object, { code: 'ERR_BAD_REQUEST' });
+});
+
+test('an empty key, a URL that does not decode and an unknown route get JSON errors', async (t) => {
+  const { base } = t.context;
+  const empty = await request(`${base}/db/`);
+  t.is(empty.status, 400);
+  t.like(empty.json() as object, { code: 'ERR_BAD_KEY' });
+  const undecodable = await request(`${base}/db/%E2%82`);
+  t.is(undecodable.status, 400);
+  t.like(undecodable.json() as object, { code: 'ERR_BAD_KEY' });
+  const route = await request(`${base}/nowhere`, { method: 'POST' });
+  t.is(route.status, 404);
+  t.like(route.json() as object, { code: 'ERR_NOT_FOUND' });
+});
+
+test('many requests at once each get their own answer', async (t) => {
+  const { base } = t.context;
+  const keys = Array.from({ length: 200 }, (_, i) => `many/${i}=`);
+  const puts = await Promise.all(keys.map((key) => request(base + keyPath(key), { method: 'PUT', body: `value of ${key}` })));
+  t.true(puts.every((put) => put.status === 200));
+  const gets = await Promise.all(keys.map((key) => request(base + keyPath(key))));
+  t.deepEqual(
+    gets.map((get) => get.body.toString()),
+    keys.map((key) => `value of ${key}`),
+  );
+  t.true((await t.context.client.verify()).ok);
+});
+
+const curlTest = hasCurl() ? test : test.skip;
+
+curlTest('curl: the README commands store, read, list and delete', async (t) => {
+  const { base, client } = t.context;
+  const dir = await mkdtemp(join(tmpdir(), 'brainer-curl-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+
+  t.deepEqual(
+    await curl(['-X', 'PUT', '-H', 'Content-Type: application/octet-stream', '--data-binary', 'a=b/c', `${base}/db/curl%2Fk%3D1`]),
+    {
+      status: 200,
+      body: '{"key":"curl/k=1","status":"stored"}',
+    },
+  );
+  t.deepEqual(await curl([`${base}/db/curl%2Fk%3D1`]), { status: 200, body: 'a=b/c' });
+  t.is(await client.get('curl/k=1'), 'a=b/c');
+
+  t.is((await curl(['-X', 'PUT', '-d', 'value=hello world', `${base}/db/curl-form?ttl=60000`])).status, 200);
+  t.is(await client.get('curl-form'), 'hello world');
+  t.is((await curl(['-X', 'PUT', '--data-urlencode', 'value=x=1&y=/2', `${base}/db/curl-urlencoded`])).status, 200);
+  t.is(await client.get('curl-urlencoded'), 'x=1&y=/2');
+
+  const file = join(dir, 'value.bin');
+  await writeFile(file, Buffer.from([0, 1, 2, 255, 61, 47]));
+  t.is((await curl(['-T', file, `${base}/db/curl-file`])).status, 200);
+  t.deepEqual(await client.getBuffer('curl-file'), Buffer.from([0, 1, 2, 255, 61, 47]));
+
+  // URL clients drop a path segment of . or .. unless told not to.
+  t.is((await curl(['--path-as-is', '-X', 'PUT', '-H', 'Content-Type: text/plain', '--data-binary', 'dots', `${base}/db/..`])).status, 200);
+  t.is(await client.get('..'), 'dots');
+
+  t.deepEqual(await curl([`${base}/db?prefix=curl&limit=2`]), { status: 200, body: '["curl-file","curl-form"]' });
+  t.is((await curl([`${base}/status`])).status, 200);
+
+  t.deepEqual(await curl(['-X', 'DELETE', `${base}/db/curl%2Fk%3D1`]), { status: 200, body: '{"key":"curl/k=1","status":"deleted"}' });
+  const missing = await curl([`${base}/db/curl%2Fk%3D1`]);
+  t.is(missing.status, 404);
+  t.like(JSON.parse(missing.body) as object, { code: 'ERR_NOT_FOUND' });
+});
