@@ -1,5 +1,6 @@
 import {
   BrainerError,
+  bucketPrefix,
   DecodeError,
   ExpiryQueue,
   RateLimitedLog,
@@ -49,7 +50,7 @@ export class Broker {
   private readonly events = new Subject<BrokerEvent>();
   private readonly transport: BrokerTransport;
   private readonly outbox: Outbox;
-  private readonly membership = new Membership(() => this.pushMembership());
+  private readonly membership: Membership;
   private readonly watchers: MembershipWatchers;
   private readonly sequencer = new Sequencer();
   private readonly expiries = new ExpiryQueue();
@@ -81,6 +82,7 @@ export class Broker {
     this.logger = this.options.logger;
     this.now = this.options.now;
     this.boundEndpoint = this.options.endpoint;
+    this.membership = new Membership(this.options.partitioner, () => this.pushMembership());
     this.transport = new BrokerTransport(
       (peer, frames) => this.onFrames(peer, frames),
       (peer, error) => this.onSendError(peer, error),
@@ -118,7 +120,7 @@ export class Broker {
     // A broker cannot know the leases its predecessor granted: it learns the nodes' state and
     // acknowledges no write until one lease period has passed (invariant 3 and 6).
     this.timers.push(setTimeout(() => this.finishRecovery(), leaseMs));
-    this.logger.info('broker listening', { endpoint: this.boundEndpoint, heartbeatMs, leaseMs });
+    this.logger.info('broker listening', { endpoint: this.boundEndpoint, heartbeatMs, leaseMs, partitioner: this.options.partitioner });
   }
 
   async close(): Promise<void> {
@@ -144,6 +146,7 @@ export class Broker {
       ttlKeys: this.expiries.size,
       watchers: this.watchers.size,
       recovering: this.recovering !== undefined,
+      partitioner: this.options.partitioner,
     };
   }
 
@@ -261,7 +264,8 @@ export class Broker {
 
   private onOp(target: ReplyTarget, op: Op): void {
     const isWrite = op.op === 'set' || op.op === 'del';
-    if ((this.recovering && (isWrite || op.op === 'get' || op.op === 'keys')) || (this.startupFetch && isWrite)) {
+    const isRead = op.op === 'get' || op.op === 'keys' || op.op === 'bucket';
+    if ((this.recovering && (isWrite || isRead)) || (this.startupFetch && isWrite)) {
       // Retryable: the nodes are re-registering with a new broker, and serve again within a second.
       return this.replyTo(target, fail(op.id, 'ERR_NOT_READY', "the broker is starting and still learning the nodes' state"));
     }
@@ -274,6 +278,8 @@ export class Broker {
         return this.nodesQuery.start(target);
       case 'get':
         return this.reads.route(target, op, this.membership.ring.preference(op.key));
+      case 'bucket':
+        return this.reads.route(target, op, this.membership.ring.preference(bucketPrefix(op.bucket)));
       case 'keys': {
         const ready = this.membership.ready.map((node) => node.id);
         const start = this.keysCursor++ % Math.max(1, ready.length);
@@ -364,15 +370,18 @@ export class Broker {
       type: 'membership',
       version: this.membership.version,
       epoch: this.sequencer.epoch,
-      partitioner: 'consistent',
+      partitioner: this.options.partitioner,
       nodes: this.membership.ready.map((node) => ({ id: node.id, endpoint: node.endpoint })),
     };
   }
 
   private onRegister(registration: Registration): void {
     const { peer, message } = registration;
-    const existing = this.membership.byNodeId(message.nodeId) ?? this.membership.byPeerKey(peer.toString('hex'));
-    if (existing) this.dropNode(existing, 're-registered', existing.leaseGrantedAt + this.options.leaseMs);
+    // The record with this node id and the one on this connection may be two: drop both, or the
+    // one left would stay in the ring with no connection to hear from it.
+    for (const existing of new Set([this.membership.byNodeId(message.nodeId), this.membership.byPeerKey(peer.toString('hex'))])) {
+      if (existing) this.dropNode(existing, 're-registered', existing.leaseGrantedAt + this.options.leaseMs);
+    }
     if (this.recovering) {
       this.recovering = this.recovering.filter((held) => held.message.nodeId !== message.nodeId);
       this.recovering.push(registration);

@@ -1,4 +1,4 @@
-import { ConsistentHashRing, type NodeState, type Partitioner } from '@brainer/protocol';
+import { createPartitioner, DEFAULT_PARTITIONER, type NodeState, type Partitioner, type PartitionerName } from '@brainer/protocol';
 import type { NodeRecord } from './node-record.js';
 
 /** The registered nodes, indexed by routing id and by node id, and the ring of the ready ones. */
@@ -6,11 +6,16 @@ export class Membership {
   private readonly byPeer = new Map<string, NodeRecord>();
   private readonly byId = new Map<string, NodeRecord>();
   private readyNodes: NodeRecord[] = [];
-  private partitioner: Partitioner = new ConsistentHashRing([]);
+  private partitioner: Partitioner;
   private changes = 0;
 
-  /** `onReadyChanged` runs whenever the set of ready nodes, and so the ring, changes. */
-  constructor(private readonly onReadyChanged: () => void = () => undefined) {}
+  /** `onReadyChanged` runs whenever the set of ready nodes, and so the placement, changes. */
+  constructor(
+    private readonly partitionerName: PartitionerName = DEFAULT_PARTITIONER,
+    private readonly onReadyChanged: () => void = () => undefined,
+  ) {
+    this.partitioner = createPartitioner(partitionerName, []);
+  }
 
   /** Grows by one with every change of the ready set. */
   get version(): number {
@@ -67,7 +72,10 @@ export class Membership {
 
   private rebuild(): void {
     this.readyNodes = [...this.byPeer.values()].filter((node) => node.state === 'ready');
-    this.partitioner = new ConsistentHashRing(this.readyNodes.map((node) => node.id));
+    this.partitioner = createPartitioner(
+      this.partitionerName,
+      this.readyNodes.map((node) => node.id),
+    );
     this.changes++;
     this.onReadyChanged();
   }

@@ -5,9 +5,12 @@ import {
   requireEndpoint,
   requireFileMode,
   requireInteger,
+  requirePartitionerName,
   silentLogger,
+  DEFAULT_PARTITIONER,
   type Limits,
   type Logger,
+  type PartitionerName,
 } from '@brainer/protocol';
 
 export interface BrokerOptions {
@@ -33,6 +36,12 @@ export interface BrokerOptions {
   watchTtlMs: number;
   /** Size limits on keys, values and batches. */
   limits: Limits;
+  /**
+   * How keys are placed on the ready nodes: `consistent` (a hash ring with virtual nodes) or
+   * `rendezvous` (highest random weight). It picks each key's primary, which serves its reads and
+   * acknowledges its `primary`-mode writes. Default `consistent`.
+   */
+  partitioner: PartitionerName;
   /**
    * The broker's CURVE secret key, Z85 (40 characters). When set, the ROUTER is a CURVE server:
    * every connection is encrypted, and only a peer whose public key is in `allowedClientKeys`
@@ -62,6 +71,7 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
   maxOutstandingWrites: 100_000,
   watchTtlMs: 5000,
   limits: DEFAULT_LIMITS,
+  partitioner: DEFAULT_PARTITIONER,
   curveSecretKey: undefined,
   allowedClientKeys: new Set(),
   ipcSocketMode: 0o600,
@@ -89,6 +99,7 @@ export function resolveBrokerOptions(options: Partial<BrokerOptions>): BrokerOpt
   requireInteger('limits.maxValueBytes', resolved.limits.maxValueBytes, 0);
   requireInteger('limits.maxBatchOps', resolved.limits.maxBatchOps, 1);
   requireFileMode('ipcSocketMode', resolved.ipcSocketMode);
+  requirePartitionerName('partitioner', resolved.partitioner);
   if (resolved.curveSecretKey !== undefined) requireCurveKey('curveSecretKey', resolved.curveSecretKey);
   for (const key of resolved.allowedClientKeys) requireCurveKey('allowedClientKeys', key);
   if (resolved.curveSecretKey !== undefined && resolved.allowedClientKeys.size === 0) {

@@ -4,7 +4,7 @@ import type { NodeRecord } from './node-record.js';
 import type { Outbox } from './outbox.js';
 import type { ReplyTarget } from './reply-target.js';
 
-type ForwardedOp = Extract<Op, { op: 'get' } | { op: 'keys' }>;
+type ForwardedOp = Extract<Op, { op: 'get' } | { op: 'keys' } | { op: 'bucket' }>;
 
 interface PendingRead {
   readonly target: ReplyTarget;

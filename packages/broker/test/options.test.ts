@@ -11,6 +11,11 @@ test('CURVE is off by default, and ipc socket files are owner-only', (t) => {
   t.is(options.ipcSocketMode, 0o600);
 });
 
+test('the partitioner is consistent hashing unless rendezvous is asked for', (t) => {
+  t.is(resolveBrokerOptions({}).partitioner, 'consistent');
+  t.is(resolveBrokerOptions({ partitioner: 'rendezvous' }).partitioner, 'rendezvous');
+});
+
 test('a CURVE secret key with an allowlist is taken, the allowlist copied', (t) => {
   const allowed = new Set([CLIENT_PUBLIC]);
   const options = resolveBrokerOptions({ curveSecretKey: SERVER_SECRET, allowedClientKeys: allowed });
@@ -32,6 +37,7 @@ const BAD: [string, Parameters<typeof resolveBrokerOptions>[0], RegExp][] = [
   ],
   ['a malformed allowed key', { curveSecretKey: SERVER_SECRET, allowedClientKeys: new Set(['nope']) }, /"allowedClientKeys" must be a Z85/],
   ['a file mode over 0o777', { ipcSocketMode: 0o1777 }, /"ipcSocketMode"/],
+  ['an unknown partitioner', { partitioner: 'modulo' as 'consistent' }, /"partitioner" must be one of consistent, rendezvous/],
 ];
 
 for (const [name, options, message] of BAD) {

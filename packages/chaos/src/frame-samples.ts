@@ -62,6 +62,8 @@ export function sampleOp(prng: Prng, op: OpName = prng.pick(OP_NAMES)): Op {
       return { op, id, key: sampleKey(prng), wait: prng.chance(0.5) ? 'all' : 'primary' };
     case 'keys':
       return { op, id, pattern: prng.pick(PATTERNS) };
+    case 'bucket':
+      return { op, id, bucket: prng.chance(0.9) ? sampleKey(prng) : prng.pick(['', 'a}b', '{', '}']) };
     default:
       // An op added to the protocol later: most carry nothing but their id.
       return { op, id } as Op;
@@ -69,7 +71,7 @@ export function sampleOp(prng: Prng, op: OpName = prng.pick(OP_NAMES)): Op {
 }
 
 function sampleReplyValue(prng: Prng): ReplyValue {
-  switch (prng.below(6)) {
+  switch (prng.below(7)) {
     case 0:
       return undefined;
     case 1:
@@ -80,6 +82,8 @@ function sampleReplyValue(prng: Prng): ReplyValue {
       return prng.below(10);
     case 4:
       return [sampleKey(prng), sampleKey(prng)];
+    case 5:
+      return { entries: [[sampleKey(prng), prng.bytes(prng.below(32))]] };
     default:
       return { json: { fuzz: prng.below(100) } };
   }

@@ -2,7 +2,8 @@ const LOOKS_LIKE_ENDPOINT = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /**
  * Rewrites the seed's positional form `brainer-cli ipc:///tmp/broker.sock set k v` into
- * `brainer-cli set --broker ipc:///tmp/broker.sock k v`. Anything that looks like `scheme://...`
+ * `brainer-cli set k v --broker ipc:///tmp/broker.sock`. The flag goes after the leading words, so
+ * that a topic's command (`bucket get B`) stays together for oclif to find. Anything that looks like `scheme://...`
  * counts, so a malformed endpoint still reaches `--broker` validation and gets a clear error.
  * The order is: `--broker`, then the positional endpoint, then BRAINER_BROKER, then the default.
  * `--node E` or `--broker E` before the command moves after it (oclif wants the command first).
@@ -35,7 +36,9 @@ function positionalEndpoint(argv: readonly string[]): string[] {
   if (command === undefined) return ['--broker', first];
   // An explicit --broker wins over the positional endpoint.
   if (hasFlag(rest, '--broker')) return [command, ...rest];
-  return [command, '--broker', first, ...rest];
+  const words = rest.findIndex((arg) => arg.startsWith('-'));
+  const at = words < 0 ? rest.length : words;
+  return [command, ...rest.slice(0, at), '--broker', first, ...rest.slice(at)];
 }
 
 function hasFlag(argv: readonly string[], flag: string): boolean {

@@ -25,6 +25,9 @@ export const nodeTuningFlags = {
   'snapshot-timeout-ms': integer('How long a joining node waits for the next snapshot message, in ms. Default 5000.', 10),
   'join-buffer-writes': integer('Most writes a joining node buffers; past it the join restarts. Default 1000000.'),
   'join-buffer-bytes': integer('Most bytes of buffered writes while joining. Default 268435456 (256 MiB).'),
+  'max-reply-bytes': integer(
+    'Largest bucket answer, in bytes of item names and values (ERR_REPLY_TOO_LARGE past it). Default 67108864 (64 MiB).',
+  ),
   ...limitFlags,
 };
 

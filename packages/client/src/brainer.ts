@@ -8,6 +8,7 @@ import {
   type WaitMode,
   jsonOf,
 } from '@brainer/protocol';
+import { Bucket } from './bucket.js';
 import { ClientTransport } from './client-transport.js';
 import { DirectReads } from './direct-reads.js';
 import { resolveBrainerOptions, type BrainerOptions } from './options.js';
@@ -136,6 +137,11 @@ export class Brainer {
     const value = await this.call({ op: 'keys', pattern });
     if (Array.isArray(value)) return value;
     throw unexpected('keys', value);
+  }
+
+  /** The bucket `name`: its items are the keys `{name}item`, and `getAll()` reads them in one request. */
+  bucket(name: string): Bucket {
+    return new Bucket(this, name, (bucket) => this.call({ op: 'bucket', bucket }));
   }
 
   async nodes(): Promise<NodeInfo[]> {

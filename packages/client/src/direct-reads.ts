@@ -1,4 +1,13 @@
-import { BrainerError, ConsistentHashRing, type Logger, type MessageOf, type Partitioner, type ReplyValue } from '@brainer/protocol';
+import {
+  BrainerError,
+  createPartitioner,
+  DEFAULT_PARTITIONER,
+  isPartitionerName,
+  type Logger,
+  type MessageOf,
+  type Partitioner,
+  type ReplyValue,
+} from '@brainer/protocol';
 import type { CurveClientOptions } from './curve-options.js';
 import { NodeChannel } from './node-channel.js';
 
@@ -19,7 +28,9 @@ export interface DirectReadsOptions {
  * node answers holds every write acknowledged with `wait=all`.
  */
 export class DirectReads {
-  private partitioner: Partitioner = new ConsistentHashRing([]);
+  private partitioner: Partitioner = createPartitioner(DEFAULT_PARTITIONER, []);
+  /** The last partitioner name this client could not use, so that it is logged once. */
+  private unknownPartitioner: string | undefined;
   private readonly channels = new Map<string, NodeChannel>();
 
   constructor(private readonly options: DirectReadsOptions) {}
@@ -31,7 +42,17 @@ export class DirectReads {
 
   /** Takes the ready nodes from a membership push: opens channels to new nodes, closes the rest. */
   update(membership: MessageOf<'membership'>): void {
-    const endpoints = new Map(membership.nodes.map((node) => [node.id, node.endpoint]));
+    const name = membership.partitioner;
+    // Placing keys some other way would send reads to nodes that are not their primary: with no
+    // node to read from, every read goes through the broker instead.
+    const known = isPartitionerName(name);
+    if (!known && this.unknownPartitioner !== name) {
+      this.options.logger.warn('the broker places keys in a way this client does not know; reads go through the broker', {
+        partitioner: name,
+      });
+    }
+    this.unknownPartitioner = known ? undefined : name;
+    const endpoints = new Map(known ? membership.nodes.map((node) => [node.id, node.endpoint]) : []);
     for (const [id, channel] of this.channels) {
       if (endpoints.get(id) !== channel.endpoint) {
         this.channels.delete(id);
@@ -44,7 +65,7 @@ export class DirectReads {
         this.channels.set(id, new NodeChannel(endpoint, timeoutMs, now, logger, curve));
       }
     }
-    this.partitioner = new ConsistentHashRing(endpoints.keys());
+    this.partitioner = createPartitioner(known ? name : DEFAULT_PARTITIONER, endpoints.keys());
   }
 
   /** The value from the first node that serves it, or undefined when none would. */

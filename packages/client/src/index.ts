@@ -1,4 +1,5 @@
 export * from './brainer.js';
+export * from './bucket.js';
 export * from './curve-options.js';
 export * from './options.js';
 export { BrainerError, RemoteError, TimeoutError, type ErrorCode, type WaitMode } from '@brainer/protocol';

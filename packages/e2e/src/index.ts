@@ -4,3 +4,4 @@ export * from './writer.js';
 export * from './python-node.js';
 export * from './cluster-state.js';
 export * from './basic-ops.js';
+export * from './reads-served.js';

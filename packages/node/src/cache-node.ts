@@ -69,7 +69,7 @@ export class CacheNode {
       this.now,
       this.logger,
     );
-    this.handler = new RequestHandler(this.replica, () => this.stats());
+    this.handler = new RequestHandler(this.replica, () => this.stats(), this.options.maxReplyBytes);
     this.badInput = new RateLimitedLog(this.logger, this.now);
   }
 

@@ -206,6 +206,18 @@ export class EntryStore implements KeySlots {
     return true;
   }
 
+  /** Whether a live slot's key starts with the UTF-8 bytes `bytes[0, length)`. */
+  keyStartsWith(slot: number, bytes: Uint8Array, length: number): boolean {
+    const location = this.f64[slot * F64_FIELDS + LOCATION]!;
+    const chunk = this.arena.chunkBuffer(location);
+    const offset = this.arena.offsetOf(location);
+    const keyLength = readVarint(chunk, offset);
+    if (keyLength < length) return false;
+    const keyStart = offset + varintLength(keyLength);
+    for (let i = 0; i < length; i++) if (chunk[keyStart + i] !== bytes[i]) return false;
+    return true;
+  }
+
   /** A live slot's key, decoded from its UTF-8. */
   key(slot: number): string {
     const location = this.f64[slot * F64_FIELDS + LOCATION]!;

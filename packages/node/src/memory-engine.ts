@@ -90,6 +90,18 @@ export class MemoryEngine implements StorageEngine {
     return keys;
   }
 
+  /** One pass over the slots, comparing key bytes in place: no string is made for a key that does not match. */
+  scanPrefix(prefix: string, nowMs: number, visit: (key: string, value: Buffer) => boolean): void {
+    const bytes = Buffer.from(prefix, 'utf8');
+    const store = this.store;
+    for (let slot = 0; slot < store.slotLimit; slot++) {
+      if (!store.isLive(slot) || !store.keyStartsWith(slot, bytes, bytes.length)) continue;
+      const expiresAt = store.expiryOf(slot);
+      if (expiresAt !== 0 && expiresAt <= nowMs) continue;
+      if (!visit(store.key(slot), store.value(slot))) return;
+    }
+  }
+
   /**
    * The cursor walks slot numbers upward, never table positions. A key keeps its slot for as long
    * as it is stored, through overwrites, table growth and arena compaction, so every key stored

@@ -40,6 +40,11 @@ export interface CacheNodeOptions {
   /** Size limits on what the node accepts directly. */
   limits: Limits;
   /**
+   * Largest `bucket` answer, in bytes of item names and values; a bigger bucket gets
+   * ERR_REPLY_TOO_LARGE, and its items are read one by one. Default 64 MiB.
+   */
+  maxReplyBytes: number;
+  /**
    * The broker's CURVE public key, Z85. With `curvePublicKey` and `curveSecretKey` it turns CURVE
    * on: the node connects to the broker as a CURVE client. Default: none (no CURVE).
    */
@@ -77,6 +82,7 @@ export const DEFAULT_CACHE_NODE_OPTIONS: Omit<CacheNodeOptions, 'id' | 'nodeEndp
   snapshotChunkEntries: 2_000,
   snapshotTimeoutMs: 5_000,
   limits: DEFAULT_LIMITS,
+  maxReplyBytes: 64 * 1024 * 1024,
   curveServerKey: undefined,
   curvePublicKey: undefined,
   curveSecretKey: undefined,
@@ -107,6 +113,7 @@ export function resolveCacheNodeOptions(options: Partial<CacheNodeOptions>): Cac
   requireInteger('snapshotCredit', resolved.snapshotCredit, 1, 1000);
   requireInteger('snapshotChunkEntries', resolved.snapshotChunkEntries, 1, 1_000_000);
   requireInteger('snapshotTimeoutMs', resolved.snapshotTimeoutMs, 10);
+  requireInteger('maxReplyBytes', resolved.maxReplyBytes, 1);
   requireFileMode('ipcSocketMode', resolved.ipcSocketMode);
   requireCurveOptions(resolved);
   return resolved;

@@ -1,4 +1,4 @@
-import { BrainerError, batchTooLarge, compileGlob, validateOp, type Limits, type Op, type Reply } from '@brainer/protocol';
+import { BrainerError, batchTooLarge, bucketPrefix, compileGlob, validateOp, type Limits, type Op, type Reply } from '@brainer/protocol';
 import type { Replica } from './replica.js';
 
 /**
@@ -12,6 +12,7 @@ export class RequestHandler {
   constructor(
     private readonly replica: Replica,
     private readonly stats: () => Record<string, unknown>,
+    private readonly maxReplyBytes: number,
   ) {}
 
   /**
@@ -51,6 +52,11 @@ export class RequestHandler {
           return { id: op.id, ok: false, code, message: (error as Error).message };
         }
       }
+      case 'bucket': {
+        const refusal = this.check(canServe);
+        if (refusal) return { ...refusal, id: op.id };
+        return this.bucket(op.id, op.bucket);
+      }
       case 'watch':
         return { id: op.id, ok: false, code: 'ERR_WRONG_ROLE', message: 'membership comes from the broker, not from a node' };
       case 'set':
@@ -73,6 +79,24 @@ export class RequestHandler {
       if (this.replica.state !== 'ready') this.counts.servedWhileNotReady++;
     }
     return refusal;
+  }
+
+  /** A bucket's items, found by the prefix `{bucket}`, as long as they fit in the reply cap. */
+  private bucket(id: number, bucket: string): Reply {
+    const prefix = bucketPrefix(bucket);
+    const entries: [string, Buffer][] = [];
+    let bytes = 0;
+    this.replica.engine.scanPrefix(prefix, Date.now(), (key, value) => {
+      const item = key.slice(prefix.length);
+      bytes += 8 + Buffer.byteLength(item) + value.length;
+      entries.push([item, value]);
+      return bytes <= this.maxReplyBytes;
+    });
+    if (bytes > this.maxReplyBytes) {
+      const message = `bucket ${JSON.stringify(bucket)} holds more than ${this.maxReplyBytes} bytes; read its items one by one`;
+      return { id, ok: false, code: 'ERR_REPLY_TOO_LARGE', message };
+    }
+    return { id, ok: true, value: { entries } };
   }
 
   /** Every key that carries a TTL, with its expiry: one pass over the store. */

@@ -45,7 +45,7 @@ export class StandaloneNode {
         this.logger.error('a message handler failed; the node goes on', { error: String((error as Error)?.stack ?? error) }),
     });
     this.writer = new StandaloneWriter(this.options.engine);
-    this.handler = new RequestHandler(this.writer.replica, () => this.stats());
+    this.handler = new RequestHandler(this.writer.replica, () => this.stats(), this.options.maxReplyBytes);
     this.badInput = new RateLimitedLog(this.logger, this.options.now);
   }
 

@@ -28,6 +28,11 @@ export interface StorageEngine {
   load(key: string, bytes: Uint8Array, start: number, end: number, seq: number, expiresAt: number): void;
   /** Keys matching `matches` that have not expired at `nowMs`. */
   keys(matches: (key: string) => boolean, nowMs: number): string[];
+  /**
+   * Visits every entry whose key starts with `prefix` and that has not expired at `nowMs`, in no
+   * particular order, until `visit` answers false. The value may be a view: copy it to keep it.
+   */
+  scanPrefix(prefix: string, nowMs: number, visit: (key: string, value: Buffer) => boolean): void;
   /** A cursor over the live content that survives writes made between its steps (snapshots use it). */
   cursor(): SnapshotCursor;
   clear(): void;

@@ -54,6 +54,30 @@ export function storageEngineContract(test: TestFn, name: string, create: (t: Ex
     t.deepEqual(engine.keys((key) => key.startsWith('user:'), 0).sort(), ['user:1', 'user:2']);
   });
 
+  test(`${name}: scanPrefix visits the live entries whose key starts with the prefix`, (t) => {
+    const engine = create(t);
+    const keys = ['{c:1}contacts', '{c:1}orders', '{c:1}', '{c:10}orders', 'x{c:1}orders', '{c:1', '{ключ}é', '{ключ}'];
+    for (const [i, key] of keys.entries()) engine.apply(i + 1, set(key, `v${i}`), 0);
+    engine.apply(20, set('{c:1}expired', 'old', 1000), 0);
+    const scan = (prefix: string): string[] => {
+      const seen: string[] = [];
+      engine.scanPrefix(prefix, 1000, (key, value) => seen.push(`${key}=${value.toString()}`) > 0);
+      return seen.sort();
+    };
+    t.deepEqual(scan('{c:1}'), ['{c:1}=v2', '{c:1}contacts=v0', '{c:1}orders=v1']);
+    t.deepEqual(scan('{ключ}'), ['{ключ}=v7', '{ключ}é=v6']);
+    t.deepEqual(scan('{none}'), []);
+    t.is(scan('').length, keys.length);
+  });
+
+  test(`${name}: scanPrefix stops when the visitor answers false`, (t) => {
+    const engine = create(t);
+    for (let i = 0; i < 10; i++) engine.apply(i + 1, set(`{b}${i}`, 'v'), 0);
+    let visited = 0;
+    engine.scanPrefix('{b}', 0, () => ++visited < 3);
+    t.is(visited, 3);
+  });
+
   test(`${name}: the digest depends on content only`, (t) => {
     const a = create(t);
     const b = create(t);

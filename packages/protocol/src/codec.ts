@@ -260,6 +260,9 @@ function writeOp(w: FrameWriter, op: Op): void {
     case 'keys':
       w.string(op.pattern);
       break;
+    case 'bucket':
+      w.string(op.bucket);
+      break;
     case 'ping':
     case 'nodes':
     case 'stats':
@@ -290,6 +293,8 @@ function readOp(r: FrameReader, opIds: number[]): Op {
       return { op, id, key: r.key(), wait: readWait(r) };
     case 'keys':
       return { op, id, pattern: r.key() };
+    case 'bucket':
+      return { op, id, bucket: r.key() };
     case 'ping':
     case 'nodes':
     case 'stats':
@@ -316,6 +321,9 @@ function writeReply(w: FrameWriter, reply: Reply): void {
   else if (Array.isArray(value)) {
     w.u8(REPLY_TAGS.strings).u32(value.length);
     for (const item of value) w.string(item);
+  } else if ('entries' in value) {
+    w.u8(REPLY_TAGS.entries).u32(value.entries.length);
+    for (const [name, bytes] of value.entries) w.string(name).bytes(bytes);
   } else w.u8(REPLY_TAGS.json).string(JSON.stringify(value.json) ?? 'null');
 }
 
@@ -339,6 +347,12 @@ function readReply(r: FrameReader): Reply {
     }
     case REPLY_TAGS.json:
       return { id, ok: true, value: readJson(r) };
+    case REPLY_TAGS.entries: {
+      const count = r.length(8);
+      const entries: [string, Buffer][] = new Array(count);
+      for (let i = 0; i < count; i++) entries[i] = [r.string(), r.bytes()];
+      return { id, ok: true, value: { entries } };
+    }
     case REPLY_TAGS.error: {
       const code = r.string();
       const message = r.string();

@@ -1,3 +1,4 @@
+import { placementHash } from './hash-tag.js';
 import { murmur3String } from './murmur3.js';
 import type { Partitioner } from './partitioner.js';
 
@@ -9,6 +10,7 @@ export const DEFAULT_VIRTUAL_NODES = 160;
  * or removing one node moves only about 1/N of the keys, all of them to or from that node.
  */
 export class ConsistentHashRing implements Partitioner {
+  readonly name = 'consistent';
   readonly nodeIds: readonly string[];
   private readonly points: Uint32Array;
   private readonly owners: string[];
@@ -26,13 +28,13 @@ export class ConsistentHashRing implements Partitioner {
 
   primary(key: string): string | undefined {
     if (this.owners.length === 0) return undefined;
-    return this.owners[this.indexFor(murmur3String(key))];
+    return this.owners[this.indexFor(placementHash(key))];
   }
 
   preference(key: string): string[] {
     const result: string[] = [];
     if (this.owners.length === 0) return result;
-    const start = this.indexFor(murmur3String(key));
+    const start = this.indexFor(placementHash(key));
     for (let i = 0; i < this.owners.length && result.length < this.nodeIds.length; i++) {
       const owner = this.owners[(start + i) % this.owners.length]!;
       if (!result.includes(owner)) result.push(owner);

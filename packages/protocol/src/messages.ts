@@ -14,6 +14,8 @@ export type Op =
   | { op: 'recent'; id: number }
   /** Broker to node: every key with a TTL and when it expires, so a new broker can go on expiring them. */
   | { op: 'expiries'; id: number }
+  /** Every item of a bucket (the keys `{bucket}item`) with its value, from the bucket's primary. */
+  | { op: 'bucket'; id: number; bucket: string }
   /** Client to broker: push me the ready nodes now and whenever they change, for a while (see `membership`). */
   | { op: 'watch'; id: number };
 
@@ -23,9 +25,10 @@ export type Reply = { id: number; ok: true; value: ReplyValue } | { id: number; 
 /**
  * What a successful op answers:
  * `undefined` for an op with nothing to say (set), `null` for a missing key,
- * a Buffer for a value, a number (del's count), a list of strings (keys), or JSON (nodes, stats).
+ * a Buffer for a value, a number (del's count), a list of strings (keys), JSON (nodes, stats),
+ * or named values (a bucket's items).
  */
-export type ReplyValue = undefined | null | Buffer | number | string[] | { json: unknown };
+export type ReplyValue = undefined | null | Buffer | number | string[] | { json: unknown } | { entries: [name: string, value: Buffer][] };
 
 /** A write as the broker sequenced it. `expiresAt` is wall-clock ms since the epoch, 0 for none. */
 /**
@@ -138,4 +141,11 @@ export type MessageOf<T extends Message['type']> = Extract<Message, { type: T }>
 /** The JSON a reply value carries (nodes, stats, recent, expiries), or undefined for any other value. */
 export function jsonOf(value: ReplyValue): unknown {
   return value !== null && typeof value === 'object' && 'json' in value ? value.json : undefined;
+}
+
+/** The named values a reply carries (a bucket's items), or undefined for any other value. */
+export function entriesOf(value: ReplyValue): [name: string, value: Buffer][] | undefined {
+  // Buffers and arrays have an `entries` method: only the plain object carries the field.
+  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value) || Array.isArray(value)) return undefined;
+  return 'entries' in value ? value.entries : undefined;
 }

@@ -1,33 +1,21 @@
-/**
- * MurmurHash3, x86 32-bit variant, over bytes. The ring and the digest use it, so placement is
- * the same in every process and in any language that implements the published algorithm.
- */
-export function murmur3(bytes: Uint8Array, seed = 0, start = 0, end = bytes.length): number {
-  const c1 = 0xcc9e2d51;
-  const c2 = 0x1b873593;
-  const length = end - start;
-  const blocks = start + (length & ~3);
-  let h = seed >>> 0;
-  for (let i = start; i < blocks; i += 4) {
-    let k = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
-    k = Math.imul(k, c1);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, c2);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  const tail = length & 3;
-  if (tail > 0) {
-    let k = 0;
-    if (tail === 3) k ^= bytes[blocks + 2]! << 16;
-    if (tail >= 2) k ^= bytes[blocks + 1]! << 8;
-    k ^= bytes[blocks]!;
-    k = Math.imul(k, c1);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, c2);
-    h ^= k;
-  }
+const C1 = 0xcc9e2d51;
+const C2 = 0x1b873593;
+
+/** Mixes one 4-byte block `k` into the running hash `h`. */
+function mixBlock(h: number, k: number): number {
+  h ^= mixK(k);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function mixK(k: number): number {
+  k = Math.imul(k, C1);
+  k = (k << 15) | (k >>> 17);
+  return Math.imul(k, C2);
+}
+
+/** The final avalanche, after `length` bytes. */
+function finish(h: number, length: number): number {
   h ^= length;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
@@ -37,16 +25,46 @@ export function murmur3(bytes: Uint8Array, seed = 0, start = 0, end = bytes.leng
   return h >>> 0;
 }
 
+/**
+ * MurmurHash3, x86 32-bit variant, over bytes. The ring and the digest use it, so placement is
+ * the same in every process and in any language that implements the published algorithm.
+ */
+export function murmur3(bytes: Uint8Array, seed = 0, start = 0, end = bytes.length): number {
+  const length = end - start;
+  const blocks = start + (length & ~3);
+  let h = seed >>> 0;
+  for (let i = start; i < blocks; i += 4) {
+    h = mixBlock(h, bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
+  }
+  const tail = length & 3;
+  if (tail > 0) {
+    let k = 0;
+    if (tail === 3) k ^= bytes[blocks + 2]! << 16;
+    if (tail >= 2) k ^= bytes[blocks + 1]! << 8;
+    k ^= bytes[blocks]!;
+    h ^= mixK(k);
+  }
+  return finish(h, length);
+}
+
+/**
+ * MurmurHash3 of the 8 bytes `a` then `b`, each a u32 little-endian, without building them:
+ * rendezvous hashing scores a key against a node with it.
+ */
+export function murmur3Pair(a: number, b: number, seed = 0): number {
+  return finish(mixBlock(mixBlock(seed >>> 0, a | 0), b | 0), 8);
+}
+
 let scratch = Buffer.allocUnsafe(1024);
 
-/** MurmurHash3 of a string's UTF-8 bytes. */
-export function murmur3String(value: string, seed = 0): number {
-  const length = value.length;
+/** MurmurHash3 of the UTF-8 bytes of `value`, or of its part `value.slice(start, end)`. */
+export function murmur3String(value: string, seed = 0, start = 0, end = value.length): number {
+  const length = end - start;
   if (length <= scratch.length) {
     // ASCII strings are their own UTF-8: copy the char codes instead of encoding.
     let ascii = true;
     for (let i = 0; i < length; i++) {
-      const code = value.charCodeAt(i);
+      const code = value.charCodeAt(start + i);
       if (code > 0x7f) {
         ascii = false;
         break;
@@ -56,6 +74,7 @@ export function murmur3String(value: string, seed = 0): number {
     if (ascii) return murmur3(scratch, seed, 0, length);
   }
   if (length * 3 > scratch.length) scratch = Buffer.allocUnsafe(length * 3);
-  const written = scratch.write(value, 0, 'utf8');
+  const part = start === 0 && end === value.length ? value : value.slice(start, end);
+  const written = scratch.write(part, 0, 'utf8');
   return murmur3(scratch, seed, 0, written);
 }

@@ -37,6 +37,7 @@ export const OP_CODES = {
   recent: 8,
   expiries: 9,
   watch: 10,
+  bucket: 11,
 } as const;
 
 export type OpName = keyof typeof OP_CODES;
@@ -56,6 +57,7 @@ export const REPLY_TAGS = {
   strings: 4,
   json: 5,
   error: 6,
+  entries: 7,
 } as const;
 
 /** How a write is acknowledged: after every ready node, or after the key's primary, applied it. */

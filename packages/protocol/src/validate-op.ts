@@ -1,4 +1,5 @@
 import { compileGlob } from './glob.js';
+import { bucketNameProblem, bucketPrefix } from './bucket-keys.js';
 import type { Limits } from './limits.js';
 import type { Op, Reply } from './messages.js';
 
@@ -9,6 +10,7 @@ import type { Op, Reply } from './messages.js';
  */
 export function validateOp(op: Op, limits: Limits): Reply | undefined {
   const { maxKeyBytes, maxValueBytes } = limits;
+  if (op.op === 'bucket') return validateBucket(op.id, op.bucket, maxKeyBytes);
   const key = op.op === 'get' || op.op === 'set' || op.op === 'del' ? op.key : op.op === 'keys' ? op.pattern : undefined;
   if (key !== undefined) {
     if (key.length === 0 && op.op !== 'keys') return fail(op.id, 'ERR_BAD_KEY', 'keys must not be empty');
@@ -26,6 +28,14 @@ export function validateOp(op: Op, limits: Limits): Reply | undefined {
   if (op.op === 'set' && op.value.length > maxValueBytes) {
     return fail(op.id, 'ERR_VALUE_TOO_LARGE', `value is ${op.value.length} bytes; the limit is ${maxValueBytes}`);
   }
+  return undefined;
+}
+
+function validateBucket(id: number, bucket: string, maxKeyBytes: number): Reply | undefined {
+  const problem = bucketNameProblem(bucket);
+  if (problem !== undefined) return fail(id, 'ERR_BAD_KEY', problem);
+  const bytes = Buffer.byteLength(bucketPrefix(bucket));
+  if (bytes > maxKeyBytes) return fail(id, 'ERR_KEY_TOO_LARGE', `bucket prefix is ${bytes} bytes; the limit is ${maxKeyBytes}`);
   return undefined;
 }
 

@@ -4,7 +4,7 @@ import { allowedKeys, ipcModeFlags } from '../curve-flags.js';
 import { readKeyPairFile } from '../curve-key-files.js';
 import { DEFAULT_BROKER_ENDPOINT, endpointFlag } from '../endpoint-flag.js';
 import { claimIpcEndpoint, rememberIpcSocket } from '../ipc-socket.js';
-import { formatReadyLine } from '@brainer/protocol';
+import { DEFAULT_PARTITIONER, formatReadyLine, PARTITIONER_NAMES } from '@brainer/protocol';
 import { UsageError } from '../errors.js';
 import { allowlistWithGateways, BrokerWithGateways, gatewayFlags } from '../gateways.js';
 import { serveUntilShutdown } from '../serve-until-shutdown.js';
@@ -21,6 +21,7 @@ With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --endpoint tcp://127.0.0.1:5555 --heartbeat-ms 250',
     '<%= config.bin %> <%= command.id %> --endpoint "tcp://127.0.0.1:*" --log-format json',
+    '<%= config.bin %> <%= command.id %> --partitioner rendezvous',
     '<%= config.bin %> <%= command.id %> --endpoint tcp://0.0.0.0:5555 --curve-secret-file keys/broker.key --allowed-keys keys/allowed-keys',
     '<%= config.bin %> <%= command.id %> --http 8080 --json-endpoint tcp://127.0.0.1:5560',
   ];
@@ -34,6 +35,12 @@ With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every
       min: 1,
       helpValue: '<ms>',
     }),
+    partitioner: Flags.option({
+      description:
+        'How keys are placed on the ready nodes: a consistent hash ring, or rendezvous (highest random weight) hashing. Keys of one {hash tag} share a primary either way.',
+      options: PARTITIONER_NAMES,
+      default: DEFAULT_PARTITIONER,
+    })(),
     ...brokerTuningFlags,
     'curve-secret-file': Flags.string({
       description: "The broker's key pair file, from keygen. Turns CURVE on: connections are encrypted, and only --allowed-keys get in.",
@@ -63,6 +70,7 @@ With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every
       const { Broker } = await import('@brainer/broker');
       const broker = new Broker({
         endpoint: flags.endpoint,
+        partitioner: flags.partitioner,
         logger,
         ...definedOnly({
           heartbeatMs: flags['heartbeat-ms'],

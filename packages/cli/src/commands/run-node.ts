@@ -81,6 +81,7 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
           snapshotTimeoutMs: flags['snapshot-timeout-ms'],
           joinBufferWrites: flags['join-buffer-writes'],
           joinBufferBytes: flags['join-buffer-bytes'],
+          maxReplyBytes: flags['max-reply-bytes'],
           limits: limitsFromFlags(flags),
           ipcSocketMode: flags['ipc-mode'],
           curveServerKey: curve?.serverKey,

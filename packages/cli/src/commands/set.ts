@@ -1,5 +1,6 @@
-import { Args, Flags } from '@oclif/core';
+import { Args } from '@oclif/core';
 import { ClientCommand, clientFlags, directFlags } from '../client-command.js';
+import { ttlFlag, ttlOption, waitFlag } from '../write-flags.js';
 
 export default class SetCommand extends ClientCommand {
   static override summary = 'Store a value. Prints OK.';
@@ -17,19 +18,13 @@ export default class SetCommand extends ClientCommand {
   static override flags = {
     ...clientFlags,
     ...directFlags,
-    wait: Flags.option({
-      description: 'Acknowledge after all ready nodes applied the write, or after the primary did.',
-      options: ['all', 'primary'] as const,
-      default: 'all' as const,
-    })(),
-    ttl: Flags.integer({ description: 'Expire the key after this many milliseconds.', min: 1, helpValue: '<ms>' }),
+    wait: waitFlag(),
+    ttl: ttlFlag,
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(SetCommand);
-    await this.withClient(flags, (client) =>
-      client.set(args.key, args.value, { wait: flags.wait, ...(flags.ttl === undefined ? {} : { ttlMs: flags.ttl }) }),
-    );
+    await this.withClient(flags, (client) => client.set(args.key, args.value, { wait: flags.wait, ...ttlOption(flags.ttl) }));
     this.writeLine(flags.json ? JSON.stringify({ key: args.key, ok: true }) : 'OK');
   }
 }

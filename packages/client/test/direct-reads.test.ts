@@ -1,0 +1,23 @@
+import test from 'ava';
+import type { MessageOf } from '@brainer/protocol';
+import { DirectReads } from '../src/direct-reads.js';
+
+function membership(partitioner: string): MessageOf<'membership'> {
+  return { type: 'membership', version: 1, epoch: 1, partitioner, nodes: [{ id: 'n1', endpoint: 'tcp://127.0.0.1:1' }] };
+}
+
+test('a membership push naming a partitioner the client does not know leaves no node to read from, and says so once', (t) => {
+  const warnings: string[] = [];
+  const logger = { debug() {}, info() {}, warn: (message: string) => warnings.push(message), error() {} };
+  const reads = new DirectReads({ timeoutMs: 100, now: () => performance.now(), logger, curve: undefined });
+  t.teardown(() => reads.close());
+
+  reads.update(membership('rendezvous'));
+  t.true(reads.available);
+  reads.update(membership('modulo'));
+  reads.update(membership('modulo'));
+  t.false(reads.available, 'reads go through the broker');
+  t.deepEqual(warnings, ['the broker places keys in a way this client does not know; reads go through the broker']);
+  reads.update(membership('consistent'));
+  t.true(reads.available);
+});
