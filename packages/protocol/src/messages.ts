@@ -68,6 +68,25 @@ export type Message =
       digest: string;
     }
   /**
+   * Node to broker: `register`, from a node whose store is whole as of (`epoch`, `seq`) and that can
+   * catch up from the broker's backlog of recent writes instead of a snapshot (a partial resync).
+   */
+  | {
+      type: 'resume';
+      nodeId: string;
+      endpoint: string;
+      epoch: number;
+      seq: number;
+      keys: number;
+      digest: string;
+    }
+  /**
+   * Broker to node, in answer to `resume`: keep the store, which is the cluster's content as of
+   * `fromSeq` in `epoch`; the writes after it follow from the backlog, then the live stream. Once
+   * the node has applied `seq`, it reports `caught-up` with `joinId`.
+   */
+  | { type: 'catch-up'; epoch: number; fromSeq: number; seq: number; joinId: number; heartbeatMs: number; leaseMs: number }
+  /**
    * Broker to node, in answer to register (or to restart a join).
    * `ready`: serve at once; the node's content is the cluster's as of `seq` (with `reset`, empty it first).
    * `joining`: empty the store, buffer the write stream, and load a snapshot taken at `seq` or later

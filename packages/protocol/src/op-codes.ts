@@ -20,6 +20,8 @@ export const MESSAGE_TYPES = {
   'snapshot-chunk': 15,
   'snapshot-end': 16,
   'snapshot-credit': 17,
+  resume: 18,
+  'catch-up': 19,
 } as const;
 
 export type MessageType = keyof typeof MESSAGE_TYPES;

@@ -182,6 +182,11 @@ const MESSAGES: [name: string, message: Message][] = [
   ['snapshot-chunk: empty', { type: 'snapshot-chunk', joinId: 7, entries: [] }],
   ['snapshot-end', { type: 'snapshot-end', joinId: 7, count: 3 }],
   ['snapshot-credit', { type: 'snapshot-credit', joinId: 7, credit: 2 }],
+  [
+    'resume',
+    { type: 'resume', nodeId: 'node-1', endpoint: 'tcp://127.0.0.1:5601', epoch: 3, seq: 1200, keys: 10, digest: '61b4e38f55eab05a' },
+  ],
+  ['catch-up', { type: 'catch-up', epoch: 4, fromSeq: 1200, seq: 1350, joinId: 9, heartbeatMs: 500, leaseMs: 1000 }],
 ];
 
 for (const [name, message] of MESSAGES) {
@@ -231,7 +236,7 @@ const MALFORMED: [name: string, frame: () => Buffer, code: ErrorCode][] = [
     'ERR_BAD_VERSION',
   ],
   ['message type 0', () => frameOf(0), 'ERR_UNKNOWN_MESSAGE'],
-  ['message type 18', () => frameOf(18), 'ERR_UNKNOWN_MESSAGE'],
+  ['message type 20', () => frameOf(20), 'ERR_UNKNOWN_MESSAGE'],
   ['message type 255', () => frameOf(255, Buffer.alloc(16)), 'ERR_UNKNOWN_MESSAGE'],
   ['trailing byte', () => Buffer.concat([encode({ type: 'ack', epoch: 1, seq: 1, removed: [] }), Buffer.from([0])]), 'ERR_MALFORMED'],
   [
