@@ -4,3 +4,4 @@ export * from './memory-engine.js';
 export * from './options.js';
 export * from './replica.js';
 export * from './storage-engine.js';
+export * from './log-engine.js';
