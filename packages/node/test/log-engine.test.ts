@@ -3,7 +3,7 @@ import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger, Write } from '@brainer/protocol';
-import { LogEngine, MemoryEngine, type LogEngineOptions, type StorageEngine } from '../src/index.js';
+import { LogEngine, MemoryEngine, Replica, type LogEngineOptions, type StorageEngine } from '../src/index.js';
 import { storageEngineContract } from './storage-engine-contract.js';
 
 function tempDir(t: ExecutionContext): string {
@@ -243,4 +243,31 @@ test('bad options are refused with the field named', (t) => {
   const dir = tempDir(t);
   t.throws(() => LogEngine.open({ dir, fsync: 'sometimes' as 'no' }), { code: 'ERR_INVALID_OPTION', message: /fsync/ });
   t.throws(() => LogEngine.open({ dir, compactMinBytes: -1 }), { code: 'ERR_INVALID_OPTION', message: /compactMinBytes/ });
+});
+
+test('a replica restarted on its log asks to resume from the position its data is at', async (t) => {
+  const dir = tempDir(t);
+  const engine = LogEngine.open({ dir });
+  const effects = { toBroker: () => {}, startSnapshot: () => {}, stopSnapshot: () => {}, resync: () => {}, emit: () => {} };
+  const limits = { joinBufferWrites: 1000, joinBufferBytes: 1 << 20 };
+  const replica = new Replica(engine, limits, effects);
+  replica.onWelcome({
+    type: 'welcome',
+    epoch: 4,
+    state: 'ready',
+    seq: 10,
+    reset: false,
+    joinId: 0,
+    sourceId: '',
+    sourceEndpoint: '',
+    heartbeatMs: 100,
+    leaseMs: 200,
+  });
+  replica.onWrites({ type: 'writes', epoch: 4, firstSeq: 11, writes: [set('a', '1'), set('b', '2'), del('a')] });
+  const digest = engine.digest;
+  await engine.close();
+
+  const restarted = new Replica(open(t, dir), limits, effects);
+  t.deepEqual(restarted.registration('n', 'e'), { type: 'resume', nodeId: 'n', endpoint: 'e', epoch: 4, seq: 13, keys: 1, digest });
+  t.is(restarted.state, 'registering', 'it serves nothing until the broker says so');
 });
