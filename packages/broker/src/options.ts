@@ -29,6 +29,13 @@ export interface BrokerOptions {
    * with the socket's high-water mark, this bounds what the broker holds for a slow node. Default 100,000.
    */
   maxOutstandingWrites: number;
+  /**
+   * Most writes kept in the backlog from which a node that comes back catches up without a snapshot
+   * (a partial resync). Default 1,000,000.
+   */
+  backlogWrites: number;
+  /** Most bytes of writes kept in the backlog. Default 64 MiB. */
+  backlogBytes: number;
   /** Size limits on keys, values and batches. */
   limits: Limits;
   /**
@@ -58,6 +65,8 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
   leaseMs: 1000,
   readTimeoutMs: 1000,
   maxOutstandingWrites: 100_000,
+  backlogWrites: 1_000_000,
+  backlogBytes: 64 * 1024 * 1024,
   limits: DEFAULT_LIMITS,
   curveSecretKey: undefined,
   allowedClientKeys: new Set(),
@@ -81,6 +90,8 @@ export function resolveBrokerOptions(options: Partial<BrokerOptions>): BrokerOpt
   requireInteger('leaseMs', resolved.leaseMs, 1, 600_000);
   requireInteger('readTimeoutMs', resolved.readTimeoutMs, 1, 600_000);
   requireInteger('maxOutstandingWrites', resolved.maxOutstandingWrites, 1);
+  requireInteger('backlogWrites', resolved.backlogWrites, 0);
+  requireInteger('backlogBytes', resolved.backlogBytes, 0);
   requireInteger('limits.maxKeyBytes', resolved.limits.maxKeyBytes, 1);
   requireInteger('limits.maxValueBytes', resolved.limits.maxValueBytes, 0);
   requireInteger('limits.maxBatchOps', resolved.limits.maxBatchOps, 1);
