@@ -66,6 +66,8 @@ With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every
           heartbeatLiveness: flags['heartbeat-liveness'],
           leaseMs: flags['lease-ms'],
           readTimeoutMs: flags['read-timeout-ms'],
+          backlogWrites: flags['backlog-writes'],
+          backlogBytes: flags['backlog-bytes'],
           limits: limitsFromFlags(flags),
           ipcSocketMode: flags['ipc-mode'],
           curveSecretKey: curve?.secretKey,

@@ -1,3 +1,4 @@
+import type { LogEngine } from '@brainer/node';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { allowedKeys, curveClientFlags, curveClientKeys, ipcModeFlags } from '../curve-flags.js';
@@ -7,15 +8,19 @@ import { formatReadyLine } from '@brainer/protocol';
 import { UsageError } from '../errors.js';
 import { serveUntilShutdown } from '../serve-until-shutdown.js';
 import { definedOnly, limitsFromFlags, nodeTuningFlags } from '../server-flags.js';
+import { logEngineOptions, persistenceFlags, storedNodeId, storeNodeId } from '../persistence-flags.js';
 
 export default class RunNodeCommand extends BaseCommand {
   static override summary = 'Run a cache node in the foreground.';
   static override description = `The node binds its own endpoint, registers with the broker and heartbeats. Once it is serving, it prints one JSON line holding "event":"ready" on stdout; logs go to stderr. SIGINT or SIGTERM unregisters it and exits 0. An ipc socket file gets mode 600 (owner only) unless --ipc-mode says otherwise.
 
+With --data-dir, the node keeps its data in a log in that directory and loads it when it starts again; it then registers with where its data is, and the broker has it catch up from its backlog (a partial resync) or, if that cannot be, join in full. It serves nothing before it has caught up. --fsync says when the log is synced to disk, and so what a machine crash may lose (see the README). The node id is kept in the directory too.
+
 For a broker run with --curve-secret-file, give the node key pair (one for all the nodes of the cluster) as --curve-key-file and the broker's public key as --broker-key or --broker-key-file. The node's own endpoint is then a CURVE server too, with the node key pair: other nodes get in (to stream snapshots), and so do the keys in --allowed-keys, if given.`;
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --broker tcp://127.0.0.1:5555 --node-endpoint "tcp://127.0.0.1:*" --id node1',
+    '<%= config.bin %> <%= command.id %> --id node1 --data-dir /var/lib/brainer/node1 --fsync always',
     '<%= config.bin %> <%= command.id %> --broker tcp://10.0.0.1:5555 --node-endpoint tcp://10.0.0.2:5556 --curve-key-file keys/node.key --broker-key-file keys/broker.pub',
   ];
   static override flags = {
@@ -32,6 +37,7 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
       helpValue: '<id>',
     }),
     ...nodeTuningFlags,
+    ...persistenceFlags,
     ...curveClientFlags,
     'curve-key-file': Flags.string({
       description:
@@ -50,6 +56,7 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
   async run(): Promise<void> {
     const { flags } = await this.parse(RunNodeCommand);
     const logger = this.createLogger(flags, flags.id ?? 'node');
+    let engine: LogEngine | undefined;
     try {
       const nodeEndpoint = flags['node-endpoint'];
       const curve = await curveClientKeys(flags, (message) => logger.warn(message));
@@ -63,13 +70,26 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
       if (nodeEndpoint !== undefined && (await claimIpcEndpoint(nodeEndpoint)) === 'removed-stale') {
         logger.info('removed a stale ipc socket file', { endpoint: nodeEndpoint });
       }
-      const { CacheNode } = await import('@brainer/node');
+      const persistence = logEngineOptions(flags);
+      const { CacheNode, LogEngine } = await import('@brainer/node');
+      engine =
+        persistence &&
+        LogEngine.open({
+          ...persistence,
+          logger,
+          // What is on disk stays a consistent older state; the node stops rather than go on unpersisted.
+          onFailure: () => {
+            process.exitCode = 1;
+            process.kill(process.pid, 'SIGTERM');
+          },
+        });
       const node = new CacheNode({
         brokerEndpoint: flags.broker,
         logger,
         ...definedOnly({
+          engine,
           nodeEndpoint,
-          id: flags.id,
+          id: flags.id ?? storedNodeId(persistence?.dir),
           snapshotChunkEntries: flags['snapshot-chunk-entries'],
           snapshotCredit: flags['snapshot-credit'],
           snapshotTimeoutMs: flags['snapshot-timeout-ms'],
@@ -83,6 +103,7 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
           allowedClientKeys: extraKeys,
         }),
       });
+      storeNodeId(persistence?.dir, node.id);
       let removeSocket = async (): Promise<void> => undefined;
       await serveUntilShutdown(node, {
         logger,
@@ -96,6 +117,7 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
       });
       await removeSocket();
     } finally {
+      await engine?.close();
       logger.close();
     }
   }
