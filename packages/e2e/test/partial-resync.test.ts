@@ -1,0 +1,127 @@
+import test, { type ExecutionContext } from 'ava';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Brainer, NodeInfo } from '@brainer/client';
+import { startCluster, type ManagedProcess, type TestCluster } from '@brainer/test-utils';
+import { eventually, startWriters } from '../src/index.js';
+
+function tempDir(t: ExecutionContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'brainer-e2e-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function nodeInfo(client: Brainer, id: string): Promise<NodeInfo | undefined> {
+  return (await client.nodes()).find((node) => node.id === id);
+}
+
+/** Waits until the broker lists `id` as ready, and answers what it lists. */
+async function readyNode(client: Brainer, id: string): Promise<NodeInfo> {
+  await eventually(async () => (await nodeInfo(client, id))?.state === 'ready', 30_000, 100);
+  return (await nodeInfo(client, id))!;
+}
+
+/** Kills `victim` with -9 and waits until the broker has dropped it. */
+async function killAndWaitGone(client: Brainer, victim: ManagedProcess): Promise<void> {
+  victim.kill('SIGKILL');
+  await victim.exited;
+  await eventually(async () => (await nodeInfo(client, victim.id)) === undefined, 10_000, 100);
+}
+
+/** Stops every node but `keep`, so every read is answered by it. */
+async function leaveAlone(cluster: TestCluster, keep: ManagedProcess): Promise<void> {
+  await Promise.all(cluster.nodes.filter((node) => node !== keep && !node.hasExited).map((node) => node.stop()));
+}
+
+test('kill -9 of a node with --data-dir mid-write: it restarts on its directory, catches up from the backlog and ends equal', async (t) => {
+  const cluster = await startCluster({ nodes: 2, dataDir: tempDir(t) });
+  t.teardown(() => cluster.stop());
+  const client = await cluster.client({ timeoutMs: 10_000 });
+  await Promise.all(Array.from({ length: 2000 }, (_, i) => client.set(`pre:${i}`, `v${i}`)));
+  const hot = Array.from({ length: 200 }, (_, i) => `hot:${i}`);
+  const writers = startWriters(client, { keys: hot, writers: 6, wait: 'all' });
+  await eventually(() => writers.operations > 300, 10_000);
+
+  const victim = cluster.nodes[1]!;
+  await killAndWaitGone(client, victim);
+  const written = writers.operations;
+  await eventually(() => writers.operations > written + 300, 10_000);
+  const restarted = await cluster.addNode({ id: victim.id });
+  const info = await readyNode(client, victim.id);
+  await writers.stop();
+  t.log(`${writers.operations} writes acknowledged, ${writers.failures} failed`);
+
+  t.is(info.sync, 'partial', 'it caught up from the backlog, not from a snapshot');
+  t.regex(cluster.broker.stderr, new RegExp(`node resyncing from the backlog \\{"node":"${victim.id}"`));
+  t.regex(restarted.stderr, /data log loaded .*"whole":true/);
+  t.regex(restarted.stderr, /partial resync completed/);
+  t.notRegex(restarted.stderr, /join started/);
+  const verified = await client.verify();
+  t.true(verified.ok, JSON.stringify(verified.nodes));
+  t.is(verified.nodes.length, 2);
+
+  // Alone, the restarted node answers every acknowledged outcome.
+  await leaveAlone(cluster, restarted);
+  const values = await Promise.all(hot.map((key) => client.get(key)));
+  t.deepEqual(
+    values.filter((_, i) => !writers.uncertain.has(hot[i]!)),
+    hot.filter((key) => !writers.uncertain.has(key)).map((key) => writers.acknowledged.get(key) ?? null),
+  );
+  t.is(await client.get('pre:1999'), 'v1999');
+});
+
+test('a node that comes back past the backlog joins in full, and one within it resyncs partially', async (t) => {
+  const cluster = await startCluster({ nodes: 3, dataDir: tempDir(t), brokerArgs: ['--backlog-writes', '200'] });
+  t.teardown(() => cluster.stop());
+  const client = await cluster.client({ timeoutMs: 10_000 });
+  await Promise.all(Array.from({ length: 500 }, (_, i) => client.set(`k${i}`, `a${i}`)));
+
+  // Within the backlog: a few writes while it is away.
+  const near = cluster.nodes[1]!;
+  await killAndWaitGone(client, near);
+  await Promise.all(Array.from({ length: 50 }, (_, i) => client.set(`k${i}`, `b${i}`)));
+  await cluster.addNode({ id: near.id });
+  t.is((await readyNode(client, near.id)).sync, 'partial');
+
+  // Past the backlog: more writes than it holds.
+  const far = cluster.nodes[2]!;
+  await killAndWaitGone(client, far);
+  for (let round = 0; round < 5; round++) await Promise.all(Array.from({ length: 100 }, (_, i) => client.set(`k${i}`, `c${round}-${i}`)));
+  const farAgain = await cluster.addNode({ id: far.id });
+  t.is((await readyNode(client, far.id)).sync, 'full');
+  t.regex(
+    cluster.broker.stderr,
+    new RegExp(`node cannot resume from the backlog; it joins in full \\{"node":"${far.id}","reason":"the backlog holds`),
+  );
+  t.regex(farAgain.stderr, /join completed/);
+
+  const verified = await client.verify();
+  t.true(verified.ok, JSON.stringify(verified.nodes));
+  t.is(verified.nodes.length, 3);
+  await leaveAlone(cluster, farAgain);
+  t.is(await client.get('k99'), 'c4-99');
+  t.is(await client.get('k499'), 'a499');
+});
+
+test('a memory node cut off for a moment resumes from the backlog when it registers again', async (t) => {
+  const cluster = await startCluster({ nodes: 2 });
+  t.teardown(() => cluster.stop());
+  const client = await cluster.client({ timeoutMs: 10_000 });
+  await Promise.all(Array.from({ length: 300 }, (_, i) => client.set(`k${i}`, `a${i}`)));
+  const paused = cluster.nodes[1]!;
+  // A stopped process misses its heartbeats: the broker drops it, and writes go on without it.
+  paused.kill('SIGSTOP');
+  t.teardown(() => paused.kill('SIGCONT'));
+  await eventually(async () => (await nodeInfo(client, paused.id)) === undefined, 10_000, 100);
+  await Promise.all(Array.from({ length: 100 }, (_, i) => client.set(`k${i}`, `b${i}`)));
+  paused.kill('SIGCONT');
+  const info = await readyNode(client, paused.id);
+  t.is(info.sync, 'partial');
+  t.regex(paused.stderr, /partial resync completed/);
+  const verified = await client.verify();
+  t.true(verified.ok, JSON.stringify(verified.nodes));
+  await leaveAlone(cluster, paused);
+  t.is(await client.get('k0'), 'b0');
+  t.is(await client.get('k299'), 'a299');
+});
