@@ -106,7 +106,7 @@ export class Backlog {
    * Anything else (another epoch's history, a node this broker never had ready, writes no longer
    * held) could hold writes the cluster does not have, or miss some the backlog cannot give.
    */
-  resumePoint(request: ResumeRequest, epoch: number, lastSeq: number): { from: number } | { reason: string } {
+  resumePoint(request: ResumeRequest, epoch: number, lastSeq: number): { from: number } | { reason: string; ahead?: boolean } {
     if (request.epoch === epoch && this.vouched.has(request.nodeId)) {
       if (request.seq > lastSeq) return { reason: `its seq ${request.seq} is past the broker's ${lastSeq}` };
       if (request.seq < this.coveredFrom) return { reason: `the backlog holds the writes after seq ${this.coveredFrom} only` };
@@ -117,7 +117,12 @@ export class Backlog {
       if (this.epochStart < this.coveredFrom) return { reason: `the backlog holds the writes after seq ${this.coveredFrom} only` };
       return { from: this.epochStart };
     }
-    return { reason: `its data (epoch ${request.epoch}, seq ${request.seq}) is not a point of this epoch's history the broker knows` };
+    // Ahead of where this epoch started: the node holds writes the cluster does not (it registered after the start-up wait).
+    const ahead = origin !== undefined && (request.epoch > origin.epoch || (request.epoch === origin.epoch && request.seq > origin.seq));
+    return {
+      reason: `its data (epoch ${request.epoch}, seq ${request.seq}) is not a point of this epoch's history the broker knows`,
+      ahead,
+    };
   }
 
   /** The writes after `seq`, as few frames; the first may start before it (the node skips what it has). */

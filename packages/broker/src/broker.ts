@@ -114,7 +114,7 @@ export class Broker {
     this.timers.push(setInterval(() => this.sweep(), SWEEP_MS));
     // A broker cannot know the leases its predecessor granted: it learns the nodes' state and
     // acknowledges no write until one lease period has passed (invariant 3 and 6).
-    this.timers.push(setTimeout(() => this.finishRecovery(), leaseMs));
+    this.timers.push(setTimeout(() => this.finishRecovery(), this.options.startupWaitMs));
     this.logger.info('broker listening', { endpoint: this.boundEndpoint, heartbeatMs, leaseMs });
   }
 
@@ -377,7 +377,16 @@ export class Broker {
     this.flushWrites();
     const point = this.backlog.resumePoint(message, this.sequencer.epoch, this.sequencer.lastSeq);
     if ('reason' in point) {
-      this.logger.info('node cannot resume from the backlog; it joins in full', { node: node.id, reason: point.reason });
+      if (point.ahead) {
+        this.logger.warn(
+          'node registered after the start-up wait with data ahead of the cluster; it joins in full and drops what only it had',
+          {
+            node: node.id,
+            epoch: message.epoch,
+            seq: message.seq,
+          },
+        );
+      } else this.logger.info('node cannot resume from the backlog; it joins in full', { node: node.id, reason: point.reason });
       return this.startJoin(node);
     }
     const seq = this.sequencer.lastSeq;

@@ -22,6 +22,12 @@ export interface BrokerOptions {
    * failure-detection window (`heartbeatMs * heartbeatLiveness`). Default `2 * heartbeatMs`.
    */
   leaseMs: number;
+  /**
+   * How long a starting broker holds the nodes' registrations before it starts an epoch from the
+   * most advanced of them, in ms; at least `leaseMs`. Give a whole cluster restarted from disk the
+   * time for every node to register. Default `leaseMs`.
+   */
+  startupWaitMs: number;
   /** How long a node has to answer a forwarded read before the next node is tried, in ms. Default 1000. */
   readTimeoutMs: number;
   /**
@@ -63,6 +69,7 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
   heartbeatMs: 500,
   heartbeatLiveness: 3,
   leaseMs: 1000,
+  startupWaitMs: 1000,
   readTimeoutMs: 1000,
   maxOutstandingWrites: 100_000,
   backlogWrites: 1_000_000,
@@ -81,6 +88,7 @@ export function resolveBrokerOptions(options: Partial<BrokerOptions>): BrokerOpt
     ...DEFAULT_BROKER_OPTIONS,
     leaseMs: 2 * heartbeatMs,
     ...options,
+    startupWaitMs: options.startupWaitMs ?? options.leaseMs ?? 2 * heartbeatMs,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     allowedClientKeys: new Set(options.allowedClientKeys ?? []),
   };
@@ -88,6 +96,7 @@ export function resolveBrokerOptions(options: Partial<BrokerOptions>): BrokerOpt
   requireInteger('heartbeatMs', resolved.heartbeatMs, 10, 60_000);
   requireInteger('heartbeatLiveness', resolved.heartbeatLiveness, 2, 100);
   requireInteger('leaseMs', resolved.leaseMs, 1, 600_000);
+  requireInteger('startupWaitMs', resolved.startupWaitMs, resolved.leaseMs, 600_000);
   requireInteger('readTimeoutMs', resolved.readTimeoutMs, 1, 600_000);
   requireInteger('maxOutstandingWrites', resolved.maxOutstandingWrites, 1);
   requireInteger('backlogWrites', resolved.backlogWrites, 0);

@@ -58,6 +58,8 @@ test('a node at the point the epoch started from resumes from the epoch start', 
   t.deepEqual(backlog.resumePoint({ nodeId: 'late', ...origin }, EPOCH, last), { from: 120 });
   t.regex(reasonOf(backlog.resumePoint({ nodeId: 'late', ...origin, digest: 'bbbbbbbbbbbbbbbb' }, EPOCH, last)), /not a point/);
   t.regex(reasonOf(backlog.resumePoint({ nodeId: 'late', ...origin, seq: 99 }, EPOCH, last)), /not a point/);
+  t.like(backlog.resumePoint({ nodeId: 'late', ...origin, seq: 101 }, EPOCH, last), { ahead: true });
+  t.like(backlog.resumePoint({ nodeId: 'late', ...origin, seq: 99 }, EPOCH, last), { ahead: false });
 });
 
 test('a node of this epoch that this broker never had ready, or of another epoch, joins in full', (t) => {

@@ -66,6 +66,7 @@ With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every
           heartbeatLiveness: flags['heartbeat-liveness'],
           leaseMs: flags['lease-ms'],
           readTimeoutMs: flags['read-timeout-ms'],
+          startupWaitMs: flags['startup-wait-ms'],
           backlogWrites: flags['backlog-writes'],
           backlogBytes: flags['backlog-bytes'],
           limits: limitsFromFlags(flags),
