@@ -3,7 +3,7 @@ import { nodesToRows, nodeToJson } from '../src/node-view.js';
 
 const ready = { id: 'node1', endpoint: 'tcp://127.0.0.1:4000', state: 'ready', keys: 2, seq: 7, digest: 'abc' };
 
-test('nodeToJson keeps exactly the six fields', (t) => {
+test('nodeToJson keeps exactly the six fields when the broker gives no sync', (t) => {
   t.deepEqual(nodeToJson({ ...ready, extra: 1 } as typeof ready), ready);
 });
 
