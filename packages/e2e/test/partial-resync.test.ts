@@ -1,16 +1,7 @@
-import test, { type ExecutionContext } from 'ava';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import test from 'ava';
 import type { Brainer, NodeInfo } from '@brainer/client';
 import { startCluster, type ManagedProcess, type TestCluster } from '@brainer/test-utils';
-import { eventually, startWriters } from '../src/index.js';
-
-function tempDir(t: ExecutionContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'brainer-e2e-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { eventually, setMany, startDataCluster, startWriters } from '../src/index.js';
 
 async function nodeInfo(client: Brainer, id: string): Promise<NodeInfo | undefined> {
   return (await client.nodes()).find((node) => node.id === id);
@@ -35,10 +26,8 @@ async function leaveAlone(cluster: TestCluster, keep: ManagedProcess): Promise<v
 }
 
 test('kill -9 of a node with --data-dir mid-write: it restarts on its directory, catches up from the backlog and ends equal', async (t) => {
-  const cluster = await startCluster({ nodes: 2, dataDir: tempDir(t) });
-  t.teardown(() => cluster.stop());
-  const client = await cluster.client({ timeoutMs: 10_000 });
-  await Promise.all(Array.from({ length: 2000 }, (_, i) => client.set(`pre:${i}`, `v${i}`)));
+  const { cluster, client } = await startDataCluster(t, { nodes: 2 });
+  await setMany(client, 2000, (i) => `v${i}`, 'pre:');
   const hot = Array.from({ length: 200 }, (_, i) => `hot:${i}`);
   const writers = startWriters(client, { keys: hot, writers: 6, wait: 'all' });
   await eventually(() => writers.operations > 300, 10_000);
@@ -72,22 +61,20 @@ test('kill -9 of a node with --data-dir mid-write: it restarts on its directory,
 });
 
 test('a node that comes back past the backlog joins in full, and one within it resyncs partially', async (t) => {
-  const cluster = await startCluster({ nodes: 3, dataDir: tempDir(t), brokerArgs: ['--backlog-writes', '200'] });
-  t.teardown(() => cluster.stop());
-  const client = await cluster.client({ timeoutMs: 10_000 });
-  await Promise.all(Array.from({ length: 500 }, (_, i) => client.set(`k${i}`, `a${i}`)));
+  const { cluster, client } = await startDataCluster(t, { nodes: 3, brokerArgs: ['--backlog-writes', '200'] });
+  await setMany(client, 500, (i) => `a${i}`);
 
   // Within the backlog: a few writes while it is away.
   const near = cluster.nodes[1]!;
   await killAndWaitGone(client, near);
-  await Promise.all(Array.from({ length: 50 }, (_, i) => client.set(`k${i}`, `b${i}`)));
+  await setMany(client, 50, (i) => `b${i}`);
   await cluster.addNode({ id: near.id });
   t.is((await readyNode(client, near.id)).sync, 'partial');
 
   // Past the backlog: more writes than it holds.
   const far = cluster.nodes[2]!;
   await killAndWaitGone(client, far);
-  for (let round = 0; round < 5; round++) await Promise.all(Array.from({ length: 100 }, (_, i) => client.set(`k${i}`, `c${round}-${i}`)));
+  for (let round = 0; round < 5; round++) await setMany(client, 100, (i) => `c${round}-${i}`);
   const farAgain = await cluster.addNode({ id: far.id });
   t.is((await readyNode(client, far.id)).sync, 'full');
   t.regex(
@@ -108,13 +95,13 @@ test('a memory node cut off for a moment resumes from the backlog when it regist
   const cluster = await startCluster({ nodes: 2 });
   t.teardown(() => cluster.stop());
   const client = await cluster.client({ timeoutMs: 10_000 });
-  await Promise.all(Array.from({ length: 300 }, (_, i) => client.set(`k${i}`, `a${i}`)));
+  await setMany(client, 300, (i) => `a${i}`);
   const paused = cluster.nodes[1]!;
   // A stopped process misses its heartbeats: the broker drops it, and writes go on without it.
   paused.kill('SIGSTOP');
   t.teardown(() => paused.kill('SIGCONT'));
   await eventually(async () => (await nodeInfo(client, paused.id)) === undefined, 10_000, 100);
-  await Promise.all(Array.from({ length: 100 }, (_, i) => client.set(`k${i}`, `b${i}`)));
+  await setMany(client, 100, (i) => `b${i}`);
   paused.kill('SIGCONT');
   const info = await readyNode(client, paused.id);
   t.is(info.sync, 'partial');

@@ -1,16 +1,9 @@
-import test, { type ExecutionContext } from 'ava';
-import { mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import test from 'ava';
+import { statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { Brainer } from '@brainer/client';
-import { startBroker, startCluster, startNode, type ManagedProcess } from '@brainer/test-utils';
-import { eventually, startWriters } from '../src/index.js';
-
-function tempDir(t: ExecutionContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'brainer-e2e-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { startBroker, startNode, type ManagedProcess } from '@brainer/test-utils';
+import { eventually, setMany, startDataCluster, startWriters } from '../src/index.js';
 
 async function allReady(client: Brainer, count: number): Promise<void> {
   await eventually(
@@ -24,10 +17,7 @@ async function allReady(client: Brainer, count: number): Promise<void> {
 }
 
 test('a whole cluster killed with -9 and started again from its data directories comes back with all its data', async (t) => {
-  const dataDir = tempDir(t);
-  const cluster = await startCluster({ nodes: 3, dataDir });
-  t.teardown(() => cluster.stop());
-  const client = await cluster.client({ timeoutMs: 10_000 });
+  const { cluster, client, dataDir } = await startDataCluster(t, { nodes: 3 });
   const keys = Array.from({ length: 3000 }, (_, i) => `k${i}`);
   await Promise.all(keys.map((key) => client.set(key, `v-${key}`)));
   await Promise.all(keys.slice(0, 300).map((key) => client.del(key)));
@@ -68,15 +58,11 @@ test('a whole cluster killed with -9 and started again from its data directories
 });
 
 test('compaction runs under load on every node and nothing is lost, even across a kill -9', async (t) => {
-  const dataDir = tempDir(t);
-  const cluster = await startCluster({
+  const { cluster, client, dataDir } = await startDataCluster(t, {
     nodes: 2,
-    dataDir,
     nodeArgs: ['--compact-min-bytes', '300000', '--compact-growth-percent', '50'],
   });
-  t.teardown(() => cluster.stop());
-  const client = await cluster.client({ timeoutMs: 10_000 });
-  await Promise.all(Array.from({ length: 1000 }, (_, i) => client.set(`cold:${i}`, `c${i}`)));
+  await setMany(client, 1000, (i) => `c${i}`, 'cold:');
   const hot = Array.from({ length: 100 }, (_, i) => `hot:${i}`);
   const writers = startWriters(client, { keys: hot, writers: 6, wait: 'all', valueBytes: 1000 });
   await eventually(() => cluster.nodes.every((node) => (node.stderr.match(/data log: compacted/g) ?? []).length >= 2), 60_000, 200);
@@ -103,17 +89,14 @@ test('compaction runs under load on every node and nothing is lost, even across 
 });
 
 test('a node whose log lost its tail says so, cuts it off, and catches up', async (t) => {
-  const dataDir = tempDir(t);
-  const cluster = await startCluster({ nodes: 2, dataDir });
-  t.teardown(() => cluster.stop());
-  const client = await cluster.client({ timeoutMs: 10_000 });
-  await Promise.all(Array.from({ length: 500 }, (_, i) => client.set(`k${i}`, `v${i}`)));
+  const { cluster, client, dataDir } = await startDataCluster(t, { nodes: 2 });
+  await setMany(client, 500, (i) => `v${i}`);
   const victim = cluster.nodes[1]!;
   await victim.stop();
   // As if the machine crashed in the middle of the last write.
   const path = join(dataDir, victim.id, 'brainer.log');
   truncateSync(path, statSync(path).size - 7);
-  await Promise.all(Array.from({ length: 50 }, (_, i) => client.set(`k${i}`, `w${i}`)));
+  await setMany(client, 50, (i) => `w${i}`);
   const restarted = await cluster.addNode({ id: victim.id });
   await allReady(client, 2);
   t.regex(restarted.stderr, /data log: cut off a damaged tail.*"reason":"the last record is torn"/);
@@ -124,17 +107,14 @@ test('a node whose log lost its tail says so, cuts it off, and catches up', asyn
 });
 
 test('a cluster restarted from disk starts from its most advanced node, whichever registers first', async (t) => {
-  const dataDir = tempDir(t);
-  const cluster = await startCluster({ nodes: 2, dataDir });
-  t.teardown(() => cluster.stop());
-  const client = await cluster.client({ timeoutMs: 10_000 });
-  await Promise.all(Array.from({ length: 200 }, (_, i) => client.set(`k${i}`, `a${i}`)));
+  const { cluster, client, dataDir } = await startDataCluster(t, { nodes: 2 });
+  await setMany(client, 200, (i) => `a${i}`);
   // node2 goes down; node1 alone acknowledges more writes.
   const [ahead, behind] = cluster.nodes as [ManagedProcess, ManagedProcess];
   behind.kill('SIGKILL');
   await behind.exited;
   await eventually(async () => (await client.nodes()).length === 1, 10_000, 100);
-  await Promise.all(Array.from({ length: 200 }, (_, i) => client.set(`k${i}`, `b${i}`)));
+  await setMany(client, 200, (i) => `b${i}`);
   ahead.kill('SIGKILL');
   cluster.broker.kill('SIGKILL');
   await Promise.all([ahead.exited, cluster.broker.exited]);

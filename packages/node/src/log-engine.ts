@@ -263,10 +263,6 @@ export class LogEngine implements StorageEngine {
           return this.advance(record.seq);
         case 'load':
           return this.memory.load(record.key, record.value, 0, record.value.length, record.seq, record.expiresAt);
-        case 'clear':
-          this.memory.clear();
-          this.whole = false;
-          return;
         case 'position':
           this.epoch = record.position.epoch;
           this.seq = record.position.seq;

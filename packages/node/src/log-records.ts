@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import { FrameReader } from '@brainer/protocol';
+import { FrameReader, FrameWriter } from '@brainer/protocol';
 import type { StreamPosition } from './storage-engine.js';
 
 /**
@@ -10,109 +10,75 @@ import type { StreamPosition } from './storage-engine.js';
  */
 export const RECORD_HEADER_BYTES = 8;
 
-const TYPES = { set: 1, del: 2, load: 3, clear: 4, position: 5 } as const;
+const TYPES = { set: 1, del: 2, load: 3, position: 4 } as const;
 
 /** One record, as the log replays it. Values are views into the read buffer. */
 export type LogRecord =
   | { type: 'set'; seq: number; key: string; value: Buffer; expiresAt: number }
   | { type: 'del'; seq: number; key: string }
   | { type: 'load'; key: string; value: Buffer; seq: number; expiresAt: number }
-  | { type: 'clear' }
   | { type: 'position'; position: StreamPosition };
 
 /** Appends records to one growing buffer, which the log engine writes out in one call. */
 export class RecordWriter {
-  private buffer: Buffer;
-  private offset = 0;
-  private recordAt = 0;
+  private readonly writer: FrameWriter;
 
   constructor(initialBytes = 64 * 1024) {
-    this.buffer = Buffer.allocUnsafe(initialBytes);
+    this.writer = new FrameWriter(initialBytes);
   }
 
   /** Bytes held. */
   get length(): number {
-    return this.offset;
+    return this.writer.position;
   }
 
   /** The records held, as a view that the next record may overwrite. */
   get bytes(): Buffer {
-    return this.buffer.subarray(0, this.offset);
+    return this.writer.finish();
   }
 
   reset(): void {
-    this.offset = 0;
+    this.writer.reset();
   }
 
   set(seq: number, key: string, value: Uint8Array, start: number, end: number, expiresAt: number): void {
-    this.begin(TYPES.set, 13 + key.length * 3 + 4 + (end - start) + 8);
-    this.f64(seq).string(key).range(value, start, end).f64(expiresAt);
-    this.end();
+    const at = this.begin(TYPES.set);
+    this.writer.f64(seq).string(key).bytes(value.subarray(start, end)).f64(expiresAt);
+    this.end(at);
   }
 
   del(seq: number, key: string): void {
-    this.begin(TYPES.del, 13 + key.length * 3);
-    this.f64(seq).string(key);
-    this.end();
+    const at = this.begin(TYPES.del);
+    this.writer.f64(seq).string(key);
+    this.end(at);
   }
 
   load(key: string, value: Uint8Array, start: number, end: number, seq: number, expiresAt: number): void {
-    this.begin(TYPES.load, 5 + key.length * 3 + 4 + (end - start) + 16);
-    this.string(key).range(value, start, end).f64(seq).f64(expiresAt);
-    this.end();
-  }
-
-  clear(): void {
-    this.begin(TYPES.clear, 1);
-    this.end();
+    const at = this.begin(TYPES.load);
+    this.writer.string(key).bytes(value.subarray(start, end)).f64(seq).f64(expiresAt);
+    this.end(at);
   }
 
   position(position: StreamPosition): void {
-    this.begin(TYPES.position, 18);
-    this.f64(position.epoch).f64(position.seq);
-    this.buffer[this.offset++] = position.whole ? 1 : 0;
-    this.end();
+    const at = this.begin(TYPES.position);
+    this.writer
+      .f64(position.epoch)
+      .f64(position.seq)
+      .u8(position.whole ? 1 : 0);
+    this.end(at);
   }
 
-  private begin(type: number, maxBodyBytes: number): void {
-    this.reserve(RECORD_HEADER_BYTES + maxBodyBytes);
-    this.recordAt = this.offset;
-    this.offset += RECORD_HEADER_BYTES;
-    this.buffer[this.offset++] = type;
+  /** Leaves room for the length and checksum, writes the type, and answers where the record starts. */
+  private begin(type: number): number {
+    const at = this.writer.position;
+    this.writer.u32(0).u32(0).u8(type);
+    return at;
   }
 
-  private end(): void {
-    const bodyAt = this.recordAt + RECORD_HEADER_BYTES;
-    this.buffer.writeUInt32LE(this.offset - bodyAt, this.recordAt);
-    this.buffer.writeUInt32LE(crc32(this.buffer.subarray(bodyAt, this.offset)), this.recordAt + 4);
-  }
-
-  private f64(value: number): this {
-    this.buffer.writeDoubleLE(value, this.offset);
-    this.offset += 8;
-    return this;
-  }
-
-  private string(value: string): this {
-    const written = this.buffer.write(value, this.offset + 4, 'utf8');
-    this.buffer.writeUInt32LE(written, this.offset);
-    this.offset += 4 + written;
-    return this;
-  }
-
-  private range(value: Uint8Array, start: number, end: number): this {
-    this.buffer.writeUInt32LE(end - start, this.offset);
-    this.buffer.set(value.subarray(start, end), this.offset + 4);
-    this.offset += 4 + end - start;
-    return this;
-  }
-
-  private reserve(bytes: number): void {
-    const needed = this.offset + bytes;
-    if (needed <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(needed, this.buffer.length * 2));
-    this.buffer.copy(grown, 0, 0, this.offset);
-    this.buffer = grown;
+  private end(at: number): void {
+    const body = this.writer.finish().subarray(at + RECORD_HEADER_BYTES);
+    this.writer.patchU32(at, body.length);
+    this.writer.patchU32(at + 4, crc32(body));
   }
 }
 
@@ -150,9 +116,6 @@ function readBody(r: FrameReader): LogRecord {
       break;
     case TYPES.load:
       record = { type: 'load', key: r.string(), value: r.bytes(), seq: r.count('seq'), expiresAt: r.f64() };
-      break;
-    case TYPES.clear:
-      record = { type: 'clear' };
       break;
     case TYPES.position:
       record = { type: 'position', position: { epoch: r.count('epoch'), seq: r.count('seq'), whole: r.u8() === 1 } };
