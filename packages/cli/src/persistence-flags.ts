@@ -21,13 +21,13 @@ export const persistenceFlags = {
     helpGroup: 'PERSISTENCE',
   })(),
   'compact-min-bytes': Flags.integer({
-    description: 'With --data-dir: the log is compacted once it is larger than this... Default 67108864 (64 MiB).',
+    description: 'With --data-dir: a log smaller than this is never compacted, in bytes. Default 67108864 (64 MiB).',
     min: 0,
     helpValue: '<bytes>',
     helpGroup: 'PERSISTENCE',
   }),
   'compact-growth-percent': Flags.integer({
-    description: '...and has grown by this many percent since it was last compacted. Default 100.',
+    description: 'With --data-dir: a log is compacted once it has grown this many percent since it was last compacted. Default 100.',
     min: 0,
     helpValue: '<percent>',
     helpGroup: 'PERSISTENCE',

@@ -121,7 +121,7 @@ test('a cluster restarted from disk starts from its most advanced node, whicheve
   await client.close();
 
   // The node that is behind registers first; the broker waits for the other before it starts.
-  const broker = await startBroker({ endpoint: cluster.endpoint, args: ['--startup-wait-ms', '6000'] });
+  const broker = await startBroker({ endpoint: cluster.endpoint, args: ['--startup-wait-ms', '10000'] });
   t.teardown(() => broker.stop());
   const first = await startNode(cluster.endpoint, { id: behind.id, dataDir: join(dataDir, behind.id) });
   t.teardown(() => first.stop());

@@ -23,9 +23,9 @@ export interface LogEngineOptions {
   dir: string;
   /** When the log is synced to disk. Default `everysec`. */
   fsync: FsyncMode;
-  /** The log is compacted once it is larger than this, in bytes... Default 64 MiB. */
+  /** A log smaller than this is never compacted, in bytes. Default 64 MiB. */
   compactMinBytes: number;
-  /** ...and has grown by this many percent since the last compaction (or since it was opened). Default 100. */
+  /** A log is compacted once it has grown this many percent since the last compaction (or since it was opened). Default 100. */
   compactGrowthPercent: number;
   /** How the in-memory store's arena is cut up. Default: the memory engine's. */
   memory: Partial<MemoryEngineOptions>;
