@@ -163,7 +163,7 @@ export class CacheNode {
     } else {
       this.sendHeartbeat(now);
     }
-    if (this.replica.state === 'joining' && now - this.lastSourceActivity > this.options.snapshotTimeoutMs) {
+    if (this.replica.joiningFromSource && now - this.lastSourceActivity > this.options.snapshotTimeoutMs) {
       this.replica.failJoin('snapshot source did not answer in time');
     }
     this.snapshots.sweep();

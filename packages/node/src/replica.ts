@@ -82,6 +82,11 @@ export class Replica {
     return this.join?.id ?? 0;
   }
 
+  /** Whether a join from a snapshot source is under way (a partial resync has no source to wait for). */
+  get joiningFromSource(): boolean {
+    return this.join?.kind === 'full';
+  }
+
   /**
    * The register message: a store that is not whole reports epoch and seq 0 so it is never chosen
    * as the best. A whole store of some epoch asks to `resume` from where it is.

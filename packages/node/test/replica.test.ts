@@ -133,6 +133,7 @@ test('a replica that is joining reports no epoch or seq when it registers', (t) 
   const { effects } = recorder();
   const replica = new Replica(new MemoryEngine(), limits, effects);
   replica.onWelcome(welcome('joining', 10, 1));
+  t.true(replica.joiningFromSource);
   t.like(replica.registration('n', 'e'), { epoch: 0, seq: 0 });
 });
 
@@ -282,6 +283,7 @@ for (const seed of [7, 8, 9]) {
     const sentBefore = toBroker.length;
     lagger.onCatchUp(catchUp(from, target));
     t.is(lagger.state, 'joining');
+    t.false(lagger.joiningFromSource, 'no snapshot source to time out on');
     // The backlog's first frame may start before `from`: the overlap is skipped.
     for (const batch of batches.slice(110, 250)) {
       lagger.onWrites(batch);
