@@ -286,7 +286,8 @@ export class Replica {
     if (!join) return;
     this.effects.stopSnapshot();
     this.join = undefined;
-    this.engine.clear();
+    // A partial resync's store is whole as far as it got; a snapshot's half-loaded store is not.
+    if (join.kind === 'full') this.engine.clear();
     this.state = 'registering';
     this.effects.emit({ type: 'join:failed', joinId: join.id, reason });
     this.effects.toBroker({ type: 'join-failed', joinId: join.id, reason });
