@@ -30,6 +30,8 @@ interface Held {
 
 /** Most bytes in one frame of a replay, so a long replay is a few large frames, not one per tick. */
 const REPLAY_FRAME_BYTES = 4 * 1024 * 1024;
+/** What holding one frame costs beyond its bytes (the Buffer, its memory block, the record), counted against the byte limit. */
+const FRAME_OVERHEAD_BYTES = 160;
 
 /**
  * The broker's backlog of the latest writes of the current epoch, kept as the `writes` frames it
@@ -74,16 +76,14 @@ export class Backlog {
 
   /** Keeps a `writes` frame just sent to the nodes, dropping the oldest past the limits. */
   add(firstSeq: number, count: number, frame: Buffer): void {
-    // The encoder's buffer may be much larger than the frame: keep only the frame's bytes.
-    const kept = frame.buffer.byteLength > frame.length * 2 ? Buffer.from(frame) : frame;
-    this.held.push({ firstSeq, count, frame: kept });
+    this.held.push({ firstSeq, count, frame: ownBytes(frame) });
     this.writes += count;
-    this.bytes += kept.length;
+    this.bytes += frame.length + FRAME_OVERHEAD_BYTES;
     while (this.head < this.held.length && (this.writes > this.limits.writes || this.bytes > this.limits.bytes)) {
       const oldest = this.held[this.head]!;
       this.held[this.head++] = undefined as unknown as Held;
       this.writes -= oldest.count;
-      this.bytes -= oldest.frame.length;
+      this.bytes -= oldest.frame.length + FRAME_OVERHEAD_BYTES;
       this.coveredFrom = oldest.firstSeq + oldest.count - 1;
     }
     if (this.head > 1024 && this.head * 2 > this.held.length) {
@@ -156,4 +156,16 @@ export class Backlog {
     }
     return low;
   }
+}
+
+/**
+ * The frame in a memory block of its own size. An encoded frame is often a view into a larger block
+ * (the encoder's spare room, or a slab shared with other small buffers) that holding it would keep
+ * alive.
+ */
+function ownBytes(frame: Buffer): Buffer {
+  if (frame.byteOffset === 0 && frame.buffer.byteLength === frame.length) return frame;
+  const copy = Buffer.allocUnsafeSlow(frame.length);
+  frame.copy(copy);
+  return copy;
 }
