@@ -25,42 +25,45 @@ async function leaveAlone(cluster: TestCluster, keep: ManagedProcess): Promise<v
   await Promise.all(cluster.nodes.filter((node) => node !== keep && !node.hasExited).map((node) => node.stop()));
 }
 
-test('kill -9 of a node with --data-dir mid-write: it restarts on its directory, catches up from the backlog and ends equal', async (t) => {
-  const { cluster, client } = await startDataCluster(t, { nodes: 2 });
-  await setMany(client, 2000, (i) => `v${i}`, 'pre:');
-  const hot = Array.from({ length: 200 }, (_, i) => `hot:${i}`);
-  const writers = startWriters(client, { keys: hot, writers: 6, wait: 'all' });
-  await eventually(() => writers.operations > 300, 10_000);
+test.serial(
+  'kill -9 of a node with --data-dir mid-write: it restarts on its directory, catches up from the backlog and ends equal',
+  async (t) => {
+    const { cluster, client } = await startDataCluster(t, { nodes: 2 });
+    await setMany(client, 2000, (i) => `v${i}`, 'pre:');
+    const hot = Array.from({ length: 200 }, (_, i) => `hot:${i}`);
+    const writers = startWriters(client, { keys: hot, writers: 6, wait: 'all' });
+    await eventually(() => writers.operations > 300, 10_000);
 
-  const victim = cluster.nodes[1]!;
-  await killAndWaitGone(client, victim);
-  const written = writers.operations;
-  await eventually(() => writers.operations > written + 300, 10_000);
-  const restarted = await cluster.addNode({ id: victim.id });
-  const info = await readyNode(client, victim.id);
-  await writers.stop();
-  t.log(`${writers.operations} writes acknowledged, ${writers.failures} failed`);
+    const victim = cluster.nodes[1]!;
+    await killAndWaitGone(client, victim);
+    const written = writers.operations;
+    await eventually(() => writers.operations > written + 300, 10_000);
+    const restarted = await cluster.addNode({ id: victim.id });
+    const info = await readyNode(client, victim.id);
+    await writers.stop();
+    t.log(`${writers.operations} writes acknowledged, ${writers.failures} failed`);
 
-  t.is(info.sync, 'partial', 'it caught up from the backlog, not from a snapshot');
-  t.regex(cluster.broker.stderr, new RegExp(`node resyncing from the backlog \\{"node":"${victim.id}"`));
-  t.regex(restarted.stderr, /data log loaded .*"whole":true/);
-  t.regex(restarted.stderr, /partial resync completed/);
-  t.notRegex(restarted.stderr, /join started/);
-  const verified = await client.verify();
-  t.true(verified.ok, JSON.stringify(verified.nodes));
-  t.is(verified.nodes.length, 2);
+    t.is(info.sync, 'partial', 'it caught up from the backlog, not from a snapshot');
+    t.regex(cluster.broker.stderr, new RegExp(`node resyncing from the backlog \\{"node":"${victim.id}"`));
+    t.regex(restarted.stderr, /data log loaded .*"whole":true/);
+    t.regex(restarted.stderr, /partial resync completed/);
+    t.notRegex(restarted.stderr, /join started/);
+    const verified = await client.verify();
+    t.true(verified.ok, JSON.stringify(verified.nodes));
+    t.is(verified.nodes.length, 2);
 
-  // Alone, the restarted node answers every acknowledged outcome.
-  await leaveAlone(cluster, restarted);
-  const values = await Promise.all(hot.map((key) => client.get(key)));
-  t.deepEqual(
-    values.filter((_, i) => !writers.uncertain.has(hot[i]!)),
-    hot.filter((key) => !writers.uncertain.has(key)).map((key) => writers.acknowledged.get(key) ?? null),
-  );
-  t.is(await client.get('pre:1999'), 'v1999');
-});
+    // Alone, the restarted node answers every acknowledged outcome.
+    await leaveAlone(cluster, restarted);
+    const values = await Promise.all(hot.map((key) => client.get(key)));
+    t.deepEqual(
+      values.filter((_, i) => !writers.uncertain.has(hot[i]!)),
+      hot.filter((key) => !writers.uncertain.has(key)).map((key) => writers.acknowledged.get(key) ?? null),
+    );
+    t.is(await client.get('pre:1999'), 'v1999');
+  },
+);
 
-test('a node that comes back past the backlog joins in full, and one within it resyncs partially', async (t) => {
+test.serial('a node that comes back past the backlog joins in full, and one within it resyncs partially', async (t) => {
   const { cluster, client } = await startDataCluster(t, { nodes: 3, brokerArgs: ['--backlog-writes', '200'] });
   await setMany(client, 500, (i) => `a${i}`);
 
@@ -91,7 +94,7 @@ test('a node that comes back past the backlog joins in full, and one within it r
   t.is(await client.get('k499'), 'a499');
 });
 
-test('a memory node cut off for a moment resumes from the backlog when it registers again', async (t) => {
+test.serial('a memory node cut off for a moment resumes from the backlog when it registers again', async (t) => {
   // Short heartbeats, and a snapshot timeout shorter still: a catch-up spans several ticks, and must
   // not be taken for a join whose source went quiet.
   const cluster = await startCluster({ nodes: 2, heartbeatMs: 200, nodeArgs: ['--snapshot-timeout-ms', '10'] });

@@ -16,7 +16,7 @@ async function allReady(client: Brainer, count: number): Promise<void> {
   );
 }
 
-test('a whole cluster killed with -9 and started again from its data directories comes back with all its data', async (t) => {
+test.serial('a whole cluster killed with -9 and started again from its data directories comes back with all its data', async (t) => {
   const { cluster, client, dataDir } = await startDataCluster(t, { nodes: 3 });
   const keys = Array.from({ length: 3000 }, (_, i) => `k${i}`);
   await Promise.all(keys.map((key) => client.set(key, `v-${key}`)));
@@ -57,7 +57,7 @@ test('a whole cluster killed with -9 and started again from its data directories
   t.is(await again.get('after'), 'restart');
 });
 
-test('compaction runs under load on every node and nothing is lost, even across a kill -9', async (t) => {
+test.serial('compaction runs under load on every node and nothing is lost, even across a kill -9', async (t) => {
   const { cluster, client, dataDir } = await startDataCluster(t, {
     nodes: 2,
     nodeArgs: ['--compact-min-bytes', '300000', '--compact-growth-percent', '50'],
@@ -65,7 +65,8 @@ test('compaction runs under load on every node and nothing is lost, even across 
   await setMany(client, 1000, (i) => `c${i}`, 'cold:');
   const hot = Array.from({ length: 100 }, (_, i) => `hot:${i}`);
   const writers = startWriters(client, { keys: hot, writers: 6, wait: 'all', valueBytes: 1000 });
-  await eventually(() => cluster.nodes.every((node) => (node.stderr.match(/data log: compacted/g) ?? []).length >= 2), 60_000, 200);
+  const compactions = (node: ManagedProcess): number => (node.stderr.match(/data log: compacted/g) ?? []).length;
+  await eventually(() => writers.operations > 3000 && cluster.nodes.every((node) => compactions(node) >= 3), 60_000, 200);
   const victim = cluster.nodes[1]!;
   victim.kill('SIGKILL');
   await victim.exited;
@@ -76,7 +77,7 @@ test('compaction runs under load on every node and nothing is lost, even across 
   t.log(`${writers.operations} writes acknowledged, ${writers.failures} failed`);
 
   const log = statSync(join(dataDir, victim.id, 'brainer.log')).size;
-  t.true(log < 2_000_000, `the log stays small (${log} bytes) though ${writers.operations} writes of 1 KB were made`);
+  t.true(log < writers.operations * 300, `the log stays small (${log} bytes) though ${writers.operations} writes of 1 KB were made`);
   t.true((await client.verify()).ok);
   await cluster.nodes[0]!.stop();
   const values = await Promise.all(hot.map((key) => client.get(key)));
@@ -88,7 +89,7 @@ test('compaction runs under load on every node and nothing is lost, even across 
   t.regex(restarted.stderr, /partial resync completed/);
 });
 
-test('a node whose log lost its tail says so, cuts it off, and catches up', async (t) => {
+test.serial('a node whose log lost its tail says so, cuts it off, and catches up', async (t) => {
   const { cluster, client, dataDir } = await startDataCluster(t, { nodes: 2 });
   await setMany(client, 500, (i) => `v${i}`);
   const victim = cluster.nodes[1]!;
@@ -106,7 +107,7 @@ test('a node whose log lost its tail says so, cuts it off, and catches up', asyn
   t.is(await client.get('k499'), 'v499');
 });
 
-test('a cluster restarted from disk starts from its most advanced node, whichever registers first', async (t) => {
+test.serial('a cluster restarted from disk starts from its most advanced node, whichever registers first', async (t) => {
   const { cluster, client, dataDir } = await startDataCluster(t, { nodes: 2 });
   await setMany(client, 200, (i) => `a${i}`);
   // node2 goes down; node1 alone acknowledges more writes.
