@@ -18,6 +18,7 @@ import {
 } from '@brainer/protocol';
 import { Observable, Subject } from 'rxjs';
 import { AckTracker, type PendingWrite } from './ack-tracker.js';
+import { Backlog } from './backlog.js';
 import { BrokerTransport } from './broker-transport.js';
 import type { BrokerEvent } from './events.js';
 import { DedupTable } from './dedup-table.js';
@@ -31,7 +32,7 @@ import { ReadRouter } from './read-router.js';
 import type { ReplyTarget } from './reply-target.js';
 import { Sequencer } from './sequencer.js';
 
-type Registration = { peer: Buffer; message: MessageOf<'register'> };
+type Registration = { peer: Buffer; message: MessageOf<'register' | 'resume'> };
 
 /** How often the broker checks read timeouts and TTLs, in ms. */
 const SWEEP_MS = 50;
@@ -55,6 +56,7 @@ export class Broker {
   private readonly sequencer = new Sequencer();
   private readonly expiries = new ExpiryQueue();
   private readonly dedup = new DedupTable();
+  private readonly backlog: Backlog;
   /**
    * While set, a broker that started an epoch from nodes' data waits for a node's recent writes and
    * TTLs (`waiting`) before it takes writes, so no write can race what it loads.
@@ -103,6 +105,7 @@ export class Broker {
     this.nodesQuery = new NodesQuery(this.membership, this.outbox, this.now, this.options.readTimeoutMs);
     this.badInput = new RateLimitedLog(this.logger, this.now);
     this.watchers = new MembershipWatchers(this.options.watchTtlMs, this.now);
+    this.backlog = new Backlog({ writes: this.options.backlogWrites, bytes: this.options.backlogBytes });
   }
 
   /** The bound endpoint: for `tcp://host:*`, the port actually chosen. */
@@ -119,7 +122,7 @@ export class Broker {
     this.timers.push(setInterval(() => this.sweep(), SWEEP_MS));
     // A broker cannot know the leases its predecessor granted: it learns the nodes' state and
     // acknowledges no write until one lease period has passed (invariant 3 and 6).
-    this.timers.push(setTimeout(() => this.finishRecovery(), leaseMs));
+    this.timers.push(setTimeout(() => this.finishRecovery(), this.options.startupWaitMs));
     this.logger.info('broker listening', { endpoint: this.boundEndpoint, heartbeatMs, leaseMs, partitioner: this.options.partitioner });
   }
 
@@ -147,6 +150,7 @@ export class Broker {
       watchers: this.watchers.size,
       recovering: this.recovering !== undefined,
       partitioner: this.options.partitioner,
+      backlog: this.backlog.stats,
     };
   }
 
@@ -187,6 +191,7 @@ export class Broker {
       case 'request':
         return this.onRequest(peer, peerKey, message.ops);
       case 'register':
+      case 'resume':
         return this.onRegister({ peer, message });
       case 'unregister':
       case 'heartbeat':
@@ -350,6 +355,7 @@ export class Broker {
       [...this.membership.all()].map((node) => node.peer),
       frame,
     );
+    this.backlog.add(batch.firstSeq, batch.writes.length, frame);
   }
 
   // ---- membership -----------------------------------------------------------------------------
@@ -388,7 +394,53 @@ export class Broker {
       return;
     }
     if (this.membership.ready.length === 0) this.seed([registration]);
+    else if (message.type === 'resume') this.resumeOrJoin(this.addNode(registration, 'joining'), message);
     else this.startJoin(this.addNode(registration, 'joining'));
+  }
+
+  /** A node that asks to resume catches up from the backlog if it can (a partial resync), else joins in full. */
+  private resumeOrJoin(node: NodeRecord, message: MessageOf<'resume'>): void {
+    // Writes stamped before this point go out first, so the backlog holds them.
+    this.flushWrites();
+    const point = this.backlog.resumePoint(message, this.sequencer.epoch, this.sequencer.lastSeq);
+    if ('reason' in point) {
+      if (point.ahead) {
+        this.logger.warn(
+          'node registered after the start-up wait with data ahead of the cluster; it joins in full and drops what only it had',
+          {
+            node: node.id,
+            epoch: message.epoch,
+            seq: message.seq,
+          },
+        );
+      } else this.logger.info('node cannot resume from the backlog; it joins in full', { node: node.id, reason: point.reason });
+      return this.startJoin(node);
+    }
+    const seq = this.sequencer.lastSeq;
+    node.joinId = ++this.lastJoinId;
+    node.sync = 'partial';
+    node.progress = { received: 0, total: seq - point.from };
+    // What the node holds is this epoch's content from now on, whether it finishes or comes back again.
+    this.backlog.vouch(node.id);
+    const { heartbeatMs, leaseMs } = this.options;
+    this.outbox.sendNow(node.peer, {
+      type: 'catch-up',
+      epoch: this.sequencer.epoch,
+      fromSeq: point.from,
+      seq,
+      joinId: node.joinId,
+      heartbeatMs,
+      leaseMs,
+    });
+    for (const frame of this.backlog.framesAfter(point.from)) this.outbox.broadcast([node.peer], frame);
+    this.logger.info('node resyncing from the backlog', {
+      node: node.id,
+      endpoint: node.endpoint,
+      joinId: node.joinId,
+      fromSeq: point.from,
+      seq,
+    });
+    this.events.next({ type: 'node:resyncing', nodeId: node.id, endpoint: node.endpoint, joinId: node.joinId, fromSeq: point.from, seq });
   }
 
   /** The end of the start-up wait: the most advanced nodes become the cluster's content. */
@@ -484,6 +536,7 @@ export class Broker {
     const epoch = Math.max(this.sequencer.epoch, ...candidates.map((c) => c.message.epoch)) + 1;
     this.sequencer.startEpoch(epoch, Math.max(...candidates.map((c) => c.message.seq)));
     const seq = this.sequencer.lastSeq;
+    this.backlog.startEpoch(seq, reset ? undefined : best.message);
     this.logger.info('epoch started', { epoch, seq, from: best.message.nodeId });
     this.events.next({ type: 'epoch:started', epoch, seq });
     const same = (c: Registration): boolean =>
@@ -520,6 +573,7 @@ export class Broker {
       progress: { received: 0, total: 0 },
       joinId: 0,
       sourceId: '',
+      sync: 'none',
     };
     this.membership.add(node);
     return node;
@@ -540,6 +594,7 @@ export class Broker {
     if (node.state !== 'joining') this.membership.setState(node, 'joining');
     node.joinId = ++this.lastJoinId;
     node.sourceId = source.id;
+    node.sync = 'full';
     node.progress = { received: 0, total: source.keys };
     this.outbox.sendNow(node.peer, this.welcome(node, 'joining', { source }));
     this.logger.info('node joining', {
@@ -590,7 +645,14 @@ export class Broker {
   }
 
   private announceReady(node: NodeRecord): void {
-    this.logger.info('node ready', { node: node.id, endpoint: node.endpoint, seq: node.acked, nodes: this.membership.ready.length });
+    this.backlog.vouch(node.id);
+    this.logger.info('node ready', {
+      node: node.id,
+      endpoint: node.endpoint,
+      seq: node.acked,
+      sync: node.sync,
+      nodes: this.membership.ready.length,
+    });
     this.events.next({ type: 'node:ready', nodeId: node.id, endpoint: node.endpoint, seq: node.acked });
   }
 

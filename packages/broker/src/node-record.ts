@@ -22,7 +22,11 @@ export interface NodeRecord {
   /** While joining: the join's id and the peer streaming the snapshot. */
   joinId: number;
   sourceId: string;
+  /** How the node last caught up: a snapshot (`full`), the backlog (`partial`), or not at all, ready with its own data (`none`). */
+  sync: SyncKind;
 }
+
+export type SyncKind = 'full' | 'partial' | 'none';
 
 /** The public view of a node, as `nodes` answers it. */
 export interface NodeInfo {
@@ -32,6 +36,7 @@ export interface NodeInfo {
   keys: number;
   seq: number;
   digest: string;
+  sync: SyncKind;
   progress?: { received: number; total: number; percent: number };
 }
 
@@ -43,6 +48,7 @@ export function toNodeInfo(node: NodeRecord): NodeInfo {
     keys: node.keys,
     seq: node.seq,
     digest: node.digest,
+    sync: node.sync,
   };
   if (node.state === 'joining') {
     const { received, total } = node.progress;

@@ -25,6 +25,12 @@ export interface BrokerOptions {
    * failure-detection window (`heartbeatMs * heartbeatLiveness`). Default `2 * heartbeatMs`.
    */
   leaseMs: number;
+  /**
+   * How long a starting broker holds the nodes' registrations before it starts an epoch from the
+   * most advanced of them, in ms; at least `leaseMs`. Give a whole cluster restarted from disk the
+   * time for every node to register. Default `leaseMs`.
+   */
+  startupWaitMs: number;
   /** How long a node has to answer a forwarded read before the next node is tried, in ms. Default 1000. */
   readTimeoutMs: number;
   /**
@@ -34,6 +40,13 @@ export interface BrokerOptions {
   maxOutstandingWrites: number;
   /** How long a client's `watch` lasts without renewal, in ms. Clients renew every second. Default 5000. */
   watchTtlMs: number;
+  /**
+   * Most writes kept in the backlog from which a node that comes back catches up without a snapshot
+   * (a partial resync). Default 1,000,000.
+   */
+  backlogWrites: number;
+  /** Most bytes of writes kept in the backlog. Default 64 MiB. */
+  backlogBytes: number;
   /** Size limits on keys, values and batches. */
   limits: Limits;
   /**
@@ -67,9 +80,12 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
   heartbeatMs: 500,
   heartbeatLiveness: 3,
   leaseMs: 1000,
+  startupWaitMs: 1000,
   readTimeoutMs: 1000,
   maxOutstandingWrites: 100_000,
   watchTtlMs: 5000,
+  backlogWrites: 1_000_000,
+  backlogBytes: 64 * 1024 * 1024,
   limits: DEFAULT_LIMITS,
   partitioner: DEFAULT_PARTITIONER,
   curveSecretKey: undefined,
@@ -85,6 +101,7 @@ export function resolveBrokerOptions(options: Partial<BrokerOptions>): BrokerOpt
     ...DEFAULT_BROKER_OPTIONS,
     leaseMs: 2 * heartbeatMs,
     ...options,
+    startupWaitMs: options.startupWaitMs ?? options.leaseMs ?? 2 * heartbeatMs,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     allowedClientKeys: new Set(options.allowedClientKeys ?? []),
   };
@@ -92,9 +109,12 @@ export function resolveBrokerOptions(options: Partial<BrokerOptions>): BrokerOpt
   requireInteger('heartbeatMs', resolved.heartbeatMs, 10, 60_000);
   requireInteger('heartbeatLiveness', resolved.heartbeatLiveness, 2, 100);
   requireInteger('leaseMs', resolved.leaseMs, 1, 600_000);
+  requireInteger('startupWaitMs', resolved.startupWaitMs, resolved.leaseMs, 600_000);
   requireInteger('readTimeoutMs', resolved.readTimeoutMs, 1, 600_000);
   requireInteger('maxOutstandingWrites', resolved.maxOutstandingWrites, 1);
   requireInteger('watchTtlMs', resolved.watchTtlMs, 1, 600_000);
+  requireInteger('backlogWrites', resolved.backlogWrites, 0);
+  requireInteger('backlogBytes', resolved.backlogBytes, 0);
   requireInteger('limits.maxKeyBytes', resolved.limits.maxKeyBytes, 1);
   requireInteger('limits.maxValueBytes', resolved.limits.maxValueBytes, 0);
   requireInteger('limits.maxBatchOps', resolved.limits.maxBatchOps, 1);

@@ -19,6 +19,7 @@ function node(id: string): NodeRecord {
     progress: { received: 0, total: 0 },
     joinId: 0,
     sourceId: '',
+    sync: 'none',
   };
 }
 

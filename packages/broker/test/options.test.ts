@@ -23,6 +23,12 @@ test('a CURVE secret key with an allowlist is taken, the allowlist copied', (t) 
   t.deepEqual([...options.allowedClientKeys], [CLIENT_PUBLIC]);
 });
 
+test('the start-up wait is the lease unless longer, and the backlog holds a million writes or 64 MiB', (t) => {
+  t.like(resolveBrokerOptions({}), { startupWaitMs: 1000, backlogWrites: 1_000_000, backlogBytes: 64 * 1024 * 1024 });
+  t.like(resolveBrokerOptions({ heartbeatMs: 200 }), { leaseMs: 400, startupWaitMs: 400 });
+  t.like(resolveBrokerOptions({ startupWaitMs: 5000 }), { leaseMs: 1000, startupWaitMs: 5000 });
+});
+
 const BAD: [string, Parameters<typeof resolveBrokerOptions>[0], RegExp][] = [
   ['a secret key without an allowlist', { curveSecretKey: SERVER_SECRET }, /"allowedClientKeys" must hold at least one/],
   [
@@ -38,6 +44,8 @@ const BAD: [string, Parameters<typeof resolveBrokerOptions>[0], RegExp][] = [
   ['a malformed allowed key', { curveSecretKey: SERVER_SECRET, allowedClientKeys: new Set(['nope']) }, /"allowedClientKeys" must be a Z85/],
   ['a file mode over 0o777', { ipcSocketMode: 0o1777 }, /"ipcSocketMode"/],
   ['an unknown partitioner', { partitioner: 'modulo' as 'consistent' }, /"partitioner" must be one of consistent, rendezvous/],
+  ['a start-up wait shorter than the lease', { leaseMs: 1000, startupWaitMs: 500 }, /"startupWaitMs"/],
+  ['a negative backlog', { backlogWrites: -1 }, /"backlogWrites"/],
 ];
 
 for (const [name, options, message] of BAD) {

@@ -129,6 +129,7 @@ export function sampleMessage(prng: Prng, type: MessageType = prng.pick(MESSAGE_
     case 'reply':
       return { type, replies: list(prng, 8, sampleReply) };
     case 'register':
+    case 'resume':
       return {
         type,
         nodeId: nodeId(prng),
@@ -162,6 +163,16 @@ export function sampleMessage(prng: Prng, type: MessageType = prng.pick(MESSAGE_
         digest: digest(prng),
         state: prng.chance(0.5) ? 'ready' : 'joining',
         progress: { received: smallCount(prng), total: smallCount(prng) },
+      };
+    case 'catch-up':
+      return {
+        type,
+        epoch: smallCount(prng),
+        fromSeq: smallCount(prng),
+        seq: smallCount(prng),
+        joinId: prng.below(16),
+        heartbeatMs: prng.int(1, 1000),
+        leaseMs: prng.int(0, 2000),
       };
     case 'heartbeat-ack':
       return { type, sentAt: prng.next() * 1e6, epoch: smallCount(prng), leaseMs: prng.below(5000) };

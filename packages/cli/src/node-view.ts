@@ -6,12 +6,15 @@ export interface NodeView {
   keys: number | bigint;
   seq: number | bigint;
   digest: string;
+  /** How the node last caught up: `full` (a snapshot), `partial` (the broker's backlog) or `none`. */
+  sync?: string;
   progress?: unknown;
 }
 
 /**
- * The JSON object for one node: exactly id, endpoint, state, keys, seq and digest, plus progress
- * only while a node reports one. Bigints become numbers when exact, else strings.
+ * The JSON object for one node: exactly id, endpoint, state, keys, seq and digest, plus sync when
+ * the broker reports it and progress only while a node reports one. Bigints become numbers when
+ * exact, else strings.
  */
 export function nodeToJson(node: NodeView): Record<string, unknown> {
   const out: Record<string, unknown> = {
@@ -22,14 +25,16 @@ export function nodeToJson(node: NodeView): Record<string, unknown> {
     seq: jsonNumber(node.seq),
     digest: node.digest,
   };
+  if (node.sync !== undefined) out.sync = node.sync;
   if (node.progress !== undefined && node.progress !== null) out.progress = jsonValue(node.progress);
   return out;
 }
 
-/** Table rows for `nodes`: a header, then one row per node; PROGRESS only when some node has one. */
+/** Table rows for `nodes`: a header, then one row per node; SYNC and PROGRESS only when some node has one. */
 export function nodesToRows(nodes: readonly NodeView[]): string[][] {
+  const withSync = nodes.some((n) => n.sync !== undefined);
   const withProgress = nodes.some((n) => n.progress !== undefined && n.progress !== null);
-  const header = ['ID', 'ENDPOINT', 'STATE', 'KEYS', 'SEQ', 'DIGEST', ...(withProgress ? ['PROGRESS'] : [])];
+  const header = ['ID', 'ENDPOINT', 'STATE', 'KEYS', 'SEQ', 'DIGEST', ...(withSync ? ['SYNC'] : []), ...(withProgress ? ['PROGRESS'] : [])];
   const rows = nodes.map((n) => [
     n.id,
     n.endpoint,
@@ -37,6 +42,7 @@ export function nodesToRows(nodes: readonly NodeView[]): string[][] {
     String(n.keys),
     String(n.seq),
     n.digest,
+    ...(withSync ? [n.sync ?? '-'] : []),
     ...(withProgress ? [formatProgress(n.progress)] : []),
   ]);
   return [header, ...rows];

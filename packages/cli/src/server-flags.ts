@@ -14,7 +14,12 @@ export const limitFlags = {
 export const brokerTuningFlags = {
   'heartbeat-liveness': integer('Heartbeats a node may miss before it is dropped. Default 3.', 2),
   'lease-ms': integer('How long a heartbeat answer lets a node serve direct reads, in ms. Default 2 x --heartbeat-ms.'),
+  'startup-wait-ms': integer(
+    'How long a starting broker waits for the nodes to register before it starts from the most advanced, in ms; at least --lease-ms. Default --lease-ms.',
+  ),
   'read-timeout-ms': integer('How long a node has to answer a read before the next one is tried, in ms. Default 1000.'),
+  'backlog-writes': integer('Most recent writes kept for nodes that come back to catch up from (a partial resync). Default 1000000.', 0),
+  'backlog-bytes': integer('Most bytes of recent writes kept for partial resyncs. Default 67108864 (64 MiB).', 0),
   ...limitFlags,
 };
 

@@ -64,14 +64,14 @@ test('the positional endpoint form and BRAINER_BROKER', async (t) => {
   t.is(gone.stdout, '{"key":"mykey","value":null}\n');
 });
 
-test('nodes shows every node, as a table and as JSON with exactly the six fields', async (t) => {
+test('nodes shows every node, as a table and as JSON with exactly the seven fields', async (t) => {
   const cluster = await startCluster({ nodes: 3 });
   t.teardown(() => cluster.stop());
   const client = await cluster.client();
   await client.set('a', '1');
   await client.set('b', '2');
 
-  type Row = { id: string; endpoint: string; state: string; keys: number; seq: number; digest: string };
+  type Row = { id: string; endpoint: string; state: string; keys: number; seq: number; digest: string; sync: string };
   const rows = await waitFor(
     async () => {
       const result = await runCli(['nodes', '--json', '--broker', cluster.endpoint]);
@@ -84,8 +84,9 @@ test('nodes shows every node, as a table and as JSON with exactly the six fields
     { timeoutMs: 15_000, intervalMs: 200, description: 'three nodes with equal content' },
   );
   for (const row of rows) {
-    t.deepEqual(Object.keys(row).sort(), ['digest', 'endpoint', 'id', 'keys', 'seq', 'state']);
+    t.deepEqual(Object.keys(row).sort(), ['digest', 'endpoint', 'id', 'keys', 'seq', 'state', 'sync']);
     t.is(row.state, 'ready');
+    t.true(['none', 'full'].includes(row.sync), 'the first node starts the cluster, the others join');
     t.is(typeof row.seq, 'number');
     t.is(typeof row.digest, 'string');
   }
@@ -96,7 +97,7 @@ test('nodes shows every node, as a table and as JSON with exactly the six fields
   t.is(table.code, 0, table.stderr);
   const lines = table.stdout.trimEnd().split('\n');
   t.is(lines.length, 4, table.stdout);
-  t.regex(lines[0] ?? '', /^ID\s+ENDPOINT\s+STATE\s+KEYS\s+SEQ\s+DIGEST$/);
+  t.regex(lines[0] ?? '', /^ID\s+ENDPOINT\s+STATE\s+KEYS\s+SEQ\s+DIGEST\s+SYNC$/);
   for (const node of cluster.nodes) {
     const line = lines.find((l) => l.startsWith(`${node.id} `));
     t.truthy(line, table.stdout);

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,4 +71,18 @@ test('every bin answers --help', async (t) => {
     t.is(result.code, 0, result.stderr);
     t.true(result.stdout.includes(text), result.stdout);
   }
+});
+
+test('run-node: persistence flags need --data-dir, and a data directory in use is refused', async (t) => {
+  assertCliError(t, await runBin('run-node', ['--fsync', 'always']), { code: 'ERR_USAGE', exit: 2, includes: '--fsync needs --data-dir' });
+  assertCliError(t, await runBin('run-node', ['--data-dir', '/tmp', '--fsync', 'sometimes']), {
+    code: 'ERR_USAGE',
+    exit: 2,
+    includes: 'sometimes',
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'brainer-cli-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  // The test runner is alive, so its pid holds the lock.
+  await writeFile(join(dir, 'LOCK'), String(process.pid));
+  assertCliError(t, await runBin('run-node', ['--data-dir', dir]), { code: 'ERR_INVALID_OPTION', exit: 2, includes: 'in use by process' });
 });

@@ -37,6 +37,8 @@ export interface NodeInfo {
   keys: number;
   seq: number;
   digest: string;
+  /** How the node last caught up: `full` (a snapshot from a peer), `partial` (the broker's backlog), `none` (ready with its own data). */
+  sync?: 'full' | 'partial' | 'none';
   progress?: { received: number; total: number; percent: number };
 }
 

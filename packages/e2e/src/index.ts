@@ -5,3 +5,5 @@ export * from './python-node.js';
 export * from './cluster-state.js';
 export * from './basic-ops.js';
 export * from './reads-served.js';
+export * from './temp-dir.js';
+export * from './data-cluster.js';

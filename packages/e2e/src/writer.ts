@@ -11,6 +11,8 @@ export interface WriterOptions {
   wait: WaitMode;
   /** Fraction of operations that delete instead of set. Default 0.2. */
   deleteRatio?: number;
+  /** Pads each value to about this many bytes. Default: no padding (a few dozen bytes). */
+  valueBytes?: number;
 }
 
 /**
@@ -30,7 +32,7 @@ export function startWriters(client: Brainer, options: WriterOptions) {
       const key = mine[n % mine.length]!;
       n++;
       const remove = Math.random() < (options.deleteRatio ?? 0.2);
-      const value = `w${writer}-${n}-${Date.now()}`;
+      const value = `w${writer}-${n}-${Date.now()}`.padEnd(options.valueBytes ?? 0, '.');
       try {
         if (remove) await client.del(key, { wait: options.wait });
         else await client.set(key, value, { wait: options.wait });

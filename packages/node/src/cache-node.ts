@@ -123,6 +123,7 @@ export class CacheNode {
       readsRefused: this.handler.counts.refused,
       readsWhileNotReady: this.handler.counts.servedWhileNotReady,
       directRequests: this.handler.counts.directRequests,
+      ...(this.replica.engine.stats ? { storage: this.replica.engine.stats() } : {}),
     };
   }
 
@@ -164,7 +165,7 @@ export class CacheNode {
     } else {
       this.sendHeartbeat(now);
     }
-    if (this.replica.state === 'joining' && now - this.lastSourceActivity > this.options.snapshotTimeoutMs) {
+    if (this.replica.joiningFromSource && now - this.lastSourceActivity > this.options.snapshotTimeoutMs) {
       this.replica.failJoin('snapshot source did not answer in time');
     }
     this.snapshots.sweep();
@@ -208,9 +209,11 @@ export class CacheNode {
         }
         return;
       case 'welcome':
+      case 'catch-up':
         this.heartbeatMs = message.heartbeatMs;
         this.loggedPercent = -1;
-        this.replica.onWelcome(message);
+        if (message.type === 'welcome') this.replica.onWelcome(message);
+        else this.replica.onCatchUp(message);
         this.sendHeartbeat(this.now());
         return;
       case 'error':
@@ -327,7 +330,8 @@ export class CacheNode {
         if (event.state === 'ready') this.sendHeartbeat(this.now());
         break;
       case 'join:started':
-        this.logger.info('join started', { joinId: event.joinId, source: event.sourceId, minSeq: event.minSeq });
+        if (event.sync === 'partial') this.logger.info('partial resync started', { joinId: event.joinId, fromSeq: event.minSeq });
+        else this.logger.info('join started', { joinId: event.joinId, source: event.sourceId, minSeq: event.minSeq });
         break;
       case 'join:progress': {
         const percent = event.total === 0 ? 100 : Math.floor((event.received / event.total) * 10) * 10;
@@ -338,7 +342,13 @@ export class CacheNode {
         break;
       }
       case 'join:completed':
-        this.logger.info('join completed', { joinId: event.joinId, seq: event.seq, keys: event.keys, ms: event.ms });
+        this.logger.info(event.sync === 'partial' ? 'partial resync completed' : 'join completed', {
+          joinId: event.joinId,
+          sync: event.sync,
+          seq: event.seq,
+          keys: event.keys,
+          ms: event.ms,
+        });
         break;
       case 'join:failed':
         this.logger.warn('join failed', { joinId: event.joinId, reason: event.reason });

@@ -5,3 +5,4 @@ export * from './options.js';
 export * from './replica.js';
 export * from './storage-engine.js';
 export * from './standalone-node.js';
+export * from './log-engine.js';

@@ -20,12 +20,18 @@ export interface ReplicaLimits {
   joinBufferBytes: number;
 }
 
+/** How a node catches up: a snapshot from a peer, or the broker's backlog of the writes it missed. */
+export type SyncKind = 'full' | 'partial';
+
 interface Join {
   id: number;
+  kind: SyncKind;
   sourceId: string;
   startedAt: number;
-  /** The snapshot's seq, once the source has said it. */
+  /** The snapshot's seq, once the source has said it: stream writes up to it are in the snapshot. For a partial resync, where the store already is. */
   snapshotSeq: number | undefined;
+  /** The broker's seq when the sync began: the node is caught up once it has it (and the snapshot's). */
+  target: number;
   loaded: boolean;
   received: number;
   total: number;
@@ -36,7 +42,10 @@ interface Join {
 /**
  * A node's replication state machine, free of sockets: it applies the broker's write stream in seq
  * order, detects gaps (invariant 1), and runs the joiner's side of a join (invariant 4) — buffer
- * the live stream, load the snapshot, replay what is newer, then report caught up.
+ * the live stream, load the snapshot, replay what is newer, then report caught up — or of a partial
+ * resync, where a node whose store is whole applies the writes it missed from the broker's backlog.
+ * An engine that persists gets the stream position with the data, and a node restarted from it
+ * starts where the data is.
  */
 export class Replica {
   state: ReplicaState = 'registering';
@@ -56,7 +65,14 @@ export class Replica {
     private readonly effects: ReplicaEffects,
     private readonly wallClock: () => number = Date.now,
     private readonly monotonic: () => number = () => performance.now(),
-  ) {}
+  ) {
+    const recovered = engine.recovered;
+    if (recovered) {
+      this.epoch = recovered.epoch;
+      this.position = recovered.seq;
+      this.consistent = recovered.whole;
+    }
+  }
 
   get progress(): JoinProgress {
     return this.join ? { received: this.join.received, total: this.join.total } : { received: 0, total: 0 };
@@ -66,11 +82,19 @@ export class Replica {
     return this.join?.id ?? 0;
   }
 
-  /** The register message: a store that is not whole reports epoch and seq 0 so it is never chosen as the best. */
-  registration(nodeId: string, endpoint: string): MessageOf<'register'> {
+  /** Whether a join from a snapshot source is under way (a partial resync has no source to wait for). */
+  get joiningFromSource(): boolean {
+    return this.join?.kind === 'full';
+  }
+
+  /**
+   * The register message: a store that is not whole reports epoch and seq 0 so it is never chosen
+   * as the best. A whole store of some epoch asks to `resume` from where it is.
+   */
+  registration(nodeId: string, endpoint: string): MessageOf<'register' | 'resume'> {
     const whole = this.consistent;
     return {
-      type: 'register',
+      type: whole && this.epoch > 0 ? 'resume' : 'register',
       nodeId,
       endpoint,
       epoch: whole ? this.epoch : 0,
@@ -95,25 +119,70 @@ export class Replica {
     this.removedSinceAck = [];
     if (message.state === 'ready') {
       if (message.reset) this.engine.clear();
+      this.becomeWhole();
       this.becomeReady();
       return;
     }
     this.engine.clear();
     this.consistent = false;
+    this.persistPosition();
     this.state = 'joining';
     this.join = {
       id: message.joinId,
+      kind: 'full',
       sourceId: message.sourceId,
       startedAt: this.monotonic(),
       snapshotSeq: undefined,
+      target: message.seq,
       loaded: false,
       received: 0,
       total: 0,
       buffer: [],
       bufferBytes: 0,
     };
-    this.effects.emit({ type: 'join:started', joinId: message.joinId, sourceId: message.sourceId, minSeq: message.seq });
+    this.effects.emit({ type: 'join:started', joinId: message.joinId, sync: 'full', sourceId: message.sourceId, minSeq: message.seq });
     this.effects.startSnapshot(message.joinId, message.sourceEndpoint, message.seq);
+  }
+
+  /**
+   * The broker's answer to `resume`: the store is the cluster's content as of `fromSeq` (the node's
+   * own position, or where a new epoch started from content equal to it), and the writes after it
+   * come next on the stream. They are applied as they come, without a buffer; the node serves no read
+   * until it has reached the broker's seq. A store that is not whole cannot do this: the node says
+   * so, and the broker starts a full join instead.
+   */
+  onCatchUp(message: MessageOf<'catch-up'>): void {
+    if (this.join) this.effects.stopSnapshot();
+    this.join = undefined;
+    if (!this.consistent) {
+      this.state = 'registering';
+      this.effects.toBroker({
+        type: 'join-failed',
+        joinId: message.joinId,
+        reason: 'the store is not whole; a partial resync needs it whole',
+      });
+      return;
+    }
+    this.epoch = message.epoch;
+    this.position = message.fromSeq;
+    this.removedSinceAck = [];
+    this.persistPosition();
+    this.state = 'joining';
+    this.join = {
+      id: message.joinId,
+      kind: 'partial',
+      sourceId: '',
+      startedAt: this.monotonic(),
+      snapshotSeq: message.fromSeq,
+      target: message.seq,
+      loaded: true,
+      received: 0,
+      total: Math.max(0, message.seq - message.fromSeq),
+      buffer: [],
+      bufferBytes: 0,
+    };
+    this.effects.emit({ type: 'join:started', joinId: message.joinId, sync: 'partial', sourceId: '', minSeq: message.fromSeq });
+    this.maybeCaughtUp();
   }
 
   onWrites(message: MessageOf<'writes'>): void {
@@ -134,6 +203,7 @@ export class Replica {
         if (!this.buffer(join, seq, write)) return;
       } else if (join) {
         if (seq > join.snapshotSeq!) this.engine.apply(seq, write, now);
+        if (join.kind === 'partial') join.received = Math.min(join.total, seq - join.snapshotSeq!);
       } else if (this.engine.apply(seq, write, now)) {
         removed = true;
         this.removedSinceAck.push(seq);
@@ -216,7 +286,8 @@ export class Replica {
     if (!join) return;
     this.effects.stopSnapshot();
     this.join = undefined;
-    this.engine.clear();
+    // A partial resync's store is whole as far as it got; a snapshot's half-loaded store is not.
+    if (join.kind === 'full') this.engine.clear();
     this.state = 'registering';
     this.effects.emit({ type: 'join:failed', joinId: join.id, reason });
     this.effects.toBroker({ type: 'join-failed', joinId: join.id, reason });
@@ -235,35 +306,50 @@ export class Replica {
 
   private maybeCaughtUp(): void {
     const join = this.join;
-    if (!join || !join.loaded || join.snapshotSeq === undefined || this.position < join.snapshotSeq) return;
+    if (!join || !join.loaded || join.snapshotSeq === undefined || this.position < Math.max(join.snapshotSeq, join.target)) return;
     this.join = undefined;
     this.effects.stopSnapshot();
+    this.becomeWhole();
+    // The broker counts caught-up as an ack.
+    this.engine.commit?.();
     this.effects.toBroker({ type: 'caught-up', joinId: join.id, seq: this.position });
     this.becomeReady();
     this.effects.emit({
       type: 'join:completed',
       joinId: join.id,
+      sync: join.kind,
       seq: this.position,
       keys: this.engine.size,
       ms: Math.round(this.monotonic() - join.startedAt),
     });
   }
 
+  private becomeWhole(): void {
+    this.consistent = true;
+    this.persistPosition();
+  }
+
   private becomeReady(): void {
     this.state = 'ready';
-    this.consistent = true;
     this.effects.emit({ type: 'node:state', state: 'ready', epoch: this.epoch, seq: this.position });
   }
 
+  private persistPosition(): void {
+    this.engine.markPosition?.({ epoch: this.epoch, seq: this.position, whole: this.consistent });
+  }
+
   private ack(): void {
+    // What is acknowledged must be as durable as the engine promises.
+    this.engine.commit?.();
     this.effects.toBroker({ type: 'ack', epoch: this.epoch, seq: this.position, removed: this.removedSinceAck });
     this.removedSinceAck = [];
   }
 
   private gap(reason: string): void {
     if (this.join) this.effects.stopSnapshot();
+    // A partial resync applies the stream in order, so its store stays whole; a snapshot join's does not.
+    if (this.state === 'joining' && this.join?.kind !== 'partial') this.consistent = false;
     this.join = undefined;
-    if (this.state === 'joining') this.consistent = false;
     this.state = 'registering';
     this.effects.emit({ type: 'resync', reason });
     this.effects.resync(reason);

@@ -7,6 +7,15 @@ export interface StoredEntry {
   expiresAt: number;
 }
 
+/** Where a node stands in the write stream, as an engine that persists keeps it beside the data. */
+export interface StreamPosition {
+  epoch: number;
+  /** The last seq of the stream the store has. */
+  seq: number;
+  /** Whether the store holds the whole content as of (epoch, seq); false while a join loads it. */
+  whole: boolean;
+}
+
 /**
  * Where a node keeps its data. Every write carries its seq; an engine ignores a write whose seq is
  * not newer than the entry it would replace, which is what lets a joiner merge a snapshot with the
@@ -38,6 +47,18 @@ export interface StorageEngine {
   clear(): void;
   /** A hint that about `keys` entries are coming, so the engine can size itself once. */
   reserve?(keys: number): void;
+  /** For an engine that persists: where its data stood when it was loaded from disk; undefined when it started empty. */
+  readonly recovered?: StreamPosition;
+  /**
+   * For an engine that persists: records the node's position beside the data. Between two marks,
+   * each applied write moves the position to its seq while the store is whole; `clear` makes it not
+   * whole.
+   */
+  markPosition?(position: StreamPosition): void;
+  /** Called before the node acknowledges what it has applied: an engine that persists makes it as durable as its mode promises. */
+  commit?(): void;
+  /** Figures about the engine for the node's `stats`. */
+  stats?(): Record<string, unknown>;
 }
 
 /** Walks an engine's content in steps, as a snapshot source does one chunk at a time. */

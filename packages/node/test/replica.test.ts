@@ -133,6 +133,7 @@ test('a replica that is joining reports no epoch or seq when it registers', (t) 
   const { effects } = recorder();
   const replica = new Replica(new MemoryEngine(), limits, effects);
   replica.onWelcome(welcome('joining', 10, 1));
+  t.true(replica.joiningFromSource);
   t.like(replica.registration('n', 'e'), { epoch: 0, seq: 0 });
 });
 
@@ -231,4 +232,117 @@ test('a source that is not ready refuses the snapshot', (t) => {
   const { server, sent } = recordingServer(source, 10);
   server.onRequest(Buffer.from('j'), { type: 'snapshot-request', joinId: 1, minSeq: 0, credit: 4 });
   t.like(sent[0], { type: 'error', code: 'ERR_NOT_READY' });
+});
+
+function catchUp(fromSeq: number, seq: number, joinId = 5, epoch = 1): MessageOf<'catch-up'> {
+  return { type: 'catch-up', epoch, fromSeq, seq, joinId, heartbeatMs: 100, leaseMs: 200 };
+}
+
+/** A ready replica that has applied `batches`. */
+function readyReplica(batches: Batch[]): Replica {
+  const replica = new Replica(new MemoryEngine(), limits, recorder().effects);
+  replica.onWelcome(welcome('ready', 0));
+  for (const batch of batches) replica.onWrites(batch);
+  return replica;
+}
+
+function randomBatches(seed: number, count: number): Batch[] {
+  const random = prng(seed);
+  const batches: Batch[] = [];
+  let seq = 0;
+  for (let i = 0; i < count; i++) {
+    const writes = Array.from({ length: 1 + Math.floor(random() * 4) }, () => randomWrite(random, seq));
+    batches.push({ type: 'writes', epoch: 1, firstSeq: seq + 1, writes });
+    seq += writes.length;
+  }
+  return batches;
+}
+
+test('a replica whose store is whole asks to resume; a fresh or partial one registers', (t) => {
+  const fresh = new Replica(new MemoryEngine(), limits, recorder().effects);
+  t.like(fresh.registration('n', 'e'), { type: 'register', epoch: 0, seq: 0 });
+  const ready = readyReplica(randomBatches(1, 10));
+  ready.unregistered();
+  t.like(ready.registration('n', 'e'), { type: 'resume', epoch: 1, seq: ready.position, digest: ready.engine.digest });
+  ready.onWelcome(welcome('joining', 100, 3));
+  t.like(ready.registration('n', 'e'), { type: 'register', epoch: 0, seq: 0 });
+});
+
+for (const seed of [7, 8, 9]) {
+  test(`a partial resync applies the missed writes and the live stream after them, and ends equal (seed ${seed})`, (t) => {
+    const batches = randomBatches(seed, 300);
+    const source = readyReplica(batches);
+    // The lagger stopped after 120 batches; it comes back with its store whole at that position.
+    const { toBroker, effects } = recorder();
+    const lagger = new Replica(new MemoryEngine(), limits, effects);
+    lagger.onWelcome(welcome('ready', 0));
+    for (const batch of batches.slice(0, 120)) lagger.onWrites(batch);
+    lagger.unregistered();
+    const from = lagger.position;
+    const target = batches[250]!.firstSeq - 1;
+    const sentBefore = toBroker.length;
+    lagger.onCatchUp(catchUp(from, target));
+    t.is(lagger.state, 'joining');
+    t.false(lagger.joiningFromSource, 'no snapshot source to time out on');
+    // The backlog's first frame may start before `from`: the overlap is skipped.
+    for (const batch of batches.slice(110, 250)) {
+      lagger.onWrites(batch);
+      if (lagger.position < target) t.is(lagger.state, 'joining', 'no reads before it is caught up');
+    }
+    t.is(lagger.state, 'ready');
+    t.like(
+      toBroker.find((m) => m.type === 'caught-up'),
+      { joinId: 5, seq: target },
+    );
+    t.false(
+      toBroker.slice(sentBefore).some((m) => m.type === 'ack' && m.seq <= target),
+      'no acks while catching up',
+    );
+    for (const batch of batches.slice(250)) lagger.onWrites(batch);
+    t.is(lagger.position, source.position);
+    t.is(lagger.engine.digest, source.engine.digest);
+    t.like(toBroker.at(-1), { type: 'ack', seq: source.position });
+  });
+}
+
+test('a partial resync from where a new epoch started takes on the new epoch', (t) => {
+  const replica = readyReplica(randomBatches(3, 20));
+  replica.unregistered();
+  const at = replica.position;
+  replica.onCatchUp(catchUp(at + 5, at + 7, 9, 2));
+  t.is(replica.epoch, 2);
+  t.is(replica.position, at + 5);
+  replica.onWrites({
+    type: 'writes',
+    epoch: 2,
+    firstSeq: at + 6,
+    writes: [
+      { kind: 'del', key: 'x' },
+      { kind: 'del', key: 'y' },
+    ],
+  });
+  t.is(replica.state, 'ready');
+});
+
+test('a gap while catching up keeps the store whole, so the node asks to resume again', (t) => {
+  const { resyncs, effects } = recorder();
+  const replica = new Replica(new MemoryEngine(), limits, effects);
+  replica.onWelcome(welcome('ready', 0));
+  for (const batch of randomBatches(4, 10)) replica.onWrites(batch);
+  replica.unregistered();
+  const at = replica.position;
+  replica.onCatchUp(catchUp(at, at + 10));
+  replica.onWrites({ type: 'writes', epoch: 1, firstSeq: at + 3, writes: [{ kind: 'del', key: 'x' }] });
+  t.is(resyncs.length, 1);
+  t.like(replica.registration('n', 'e'), { type: 'resume', seq: at });
+});
+
+test('a catch-up for a store that is not whole is refused, so the broker starts a full join', (t) => {
+  const { toBroker, effects } = recorder();
+  const replica = new Replica(new MemoryEngine(), limits, effects);
+  replica.onWelcome(welcome('joining', 10, 1));
+  replica.unregistered();
+  replica.onCatchUp(catchUp(10, 12, 6));
+  t.like(toBroker.at(-1), { type: 'join-failed', joinId: 6 });
+  t.is(replica.state, 'registering');
 });

@@ -50,6 +50,7 @@ export function encode(message: Message): Buffer {
       for (const reply of message.replies) writeReply(w, reply);
       break;
     case 'register':
+    case 'resume':
       w.string(message.nodeId).string(message.endpoint).f64(message.epoch).f64(message.seq);
       w.f64(message.keys).string(message.digest);
       break;
@@ -59,6 +60,10 @@ export function encode(message: Message): Buffer {
         .f64(message.seq)
         .u8(message.reset ? 1 : 0);
       w.u32(message.joinId).string(message.sourceId).string(message.sourceEndpoint);
+      w.u32(message.heartbeatMs).u32(message.leaseMs);
+      break;
+    case 'catch-up':
+      w.f64(message.epoch).f64(message.fromSeq).f64(message.seq).u32(message.joinId);
       w.u32(message.heartbeatMs).u32(message.leaseMs);
       break;
     case 'heartbeat':
@@ -153,6 +158,7 @@ function readBody(r: FrameReader, type: MessageType, opIds: number[]): Message {
       return { type, replies };
     }
     case 'register':
+    case 'resume':
       return {
         type,
         nodeId: r.string(),
@@ -172,6 +178,16 @@ function readBody(r: FrameReader, type: MessageType, opIds: number[]): Message {
         joinId: r.u32(),
         sourceId: r.string(),
         sourceEndpoint: r.string(),
+        heartbeatMs: r.u32(),
+        leaseMs: r.u32(),
+      };
+    case 'catch-up':
+      return {
+        type,
+        epoch: r.count('epoch'),
+        fromSeq: r.count('fromSeq'),
+        seq: r.count('seq'),
+        joinId: r.u32(),
         heartbeatMs: r.u32(),
         leaseMs: r.u32(),
       };

@@ -64,6 +64,11 @@ export class FrameWriter {
     this.buffer.writeUInt32LE(value, at);
   }
 
+  /** Starts again from empty, keeping the buffer. */
+  reset(): void {
+    this.offset = 0;
+  }
+
   /** The bytes written so far (a view, not a copy). */
   finish(): Buffer {
     return this.buffer.subarray(0, this.offset);

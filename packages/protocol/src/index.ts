@@ -26,3 +26,4 @@ export * from './zap.js';
 export * from './ready-line.js';
 export * from './expiry-queue.js';
 export * from './validate-op.js';
+export * from './writes-frames.js';

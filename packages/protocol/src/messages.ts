@@ -58,20 +58,33 @@ export interface JoinProgress {
   total: number;
 }
 
+/** What a node says of itself when it registers (or asks to resume). */
+export interface NodeRegistration {
+  nodeId: string;
+  endpoint: string;
+  epoch: number;
+  seq: number;
+  keys: number;
+  digest: string;
+}
+
 export type Message =
   /** Client to broker, broker to node (reads), or client to node (direct reads). */
   | { type: 'request'; ops: Op[] }
   | { type: 'reply'; replies: Reply[] }
   /** Node to broker: here I am, and this is the data I hold. */
-  | {
-      type: 'register';
-      nodeId: string;
-      endpoint: string;
-      epoch: number;
-      seq: number;
-      keys: number;
-      digest: string;
-    }
+  | ({ type: 'register' } & NodeRegistration)
+  /**
+   * Node to broker: `register`, from a node whose store is whole as of (`epoch`, `seq`) and that can
+   * catch up from the broker's backlog of recent writes instead of a snapshot (a partial resync).
+   */
+  | ({ type: 'resume' } & NodeRegistration)
+  /**
+   * Broker to node, in answer to `resume`: keep the store, which is the cluster's content as of
+   * `fromSeq` in `epoch`; the writes after it follow from the backlog, then the live stream. Once
+   * the node has applied `seq`, it reports `caught-up` with `joinId`.
+   */
+  | { type: 'catch-up'; epoch: number; fromSeq: number; seq: number; joinId: number; heartbeatMs: number; leaseMs: number }
   /**
    * Broker to node, in answer to register (or to restart a join).
    * `ready`: serve at once; the node's content is the cluster's as of `seq` (with `reset`, empty it first).

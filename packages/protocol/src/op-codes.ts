@@ -21,6 +21,8 @@ export const MESSAGE_TYPES = {
   'snapshot-end': 16,
   'snapshot-credit': 17,
   membership: 18,
+  resume: 19,
+  'catch-up': 20,
 } as const;
 
 export type MessageType = keyof typeof MESSAGE_TYPES;

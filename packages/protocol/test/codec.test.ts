@@ -212,6 +212,11 @@ const MESSAGES: [name: string, message: Message][] = [
     },
   ],
   ['membership: no ready nodes', { type: 'membership', version: 0, epoch: 0, partitioner: 'consistent', nodes: [] }],
+  [
+    'resume',
+    { type: 'resume', nodeId: 'node-1', endpoint: 'tcp://127.0.0.1:5601', epoch: 3, seq: 1200, keys: 10, digest: '61b4e38f55eab05a' },
+  ],
+  ['catch-up', { type: 'catch-up', epoch: 4, fromSeq: 1200, seq: 1350, joinId: 9, heartbeatMs: 500, leaseMs: 1000 }],
 ];
 
 for (const [name, message] of MESSAGES) {

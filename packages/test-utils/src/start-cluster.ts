@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Brainer, type BrainerOptions } from '@brainer/client';
 import type { LogOptions } from './log-args.js';
 import type { ManagedProcess, SpawnReadyOptions } from './managed-process.js';
@@ -19,6 +20,8 @@ export interface StartClusterOptions extends SpawnReadyOptions, LogOptions {
   brokerArgs?: readonly string[];
   /** More arguments for every run-node, such as `--curve-key-file`. */
   nodeArgs?: readonly string[];
+  /** Each node keeps its data in `<dataDir>/<node id>` (`--data-dir`). Default: memory only. */
+  dataDir?: string;
   /** Options for the clients that `client()` makes, and for the readiness probe, such as `curve`. */
   clientOptions?: Partial<BrainerOptions>;
 }
@@ -47,15 +50,19 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<T
   });
   const nodes: ManagedProcess[] = [];
   const clients: Brainer[] = [];
-  const nodeOptions = (i: number, extra: StartNodeOptions = {}): StartNodeOptions => ({
-    env: options.env,
-    readyTimeoutMs: options.readyTimeoutMs,
-    logLevel: options.logLevel,
-    debug: options.debug,
-    id: `node${i + 1}`,
-    ...extra,
-    args: [...(options.nodeArgs ?? []), ...(extra.args ?? [])],
-  });
+  const nodeOptions = (i: number, extra: StartNodeOptions = {}): StartNodeOptions => {
+    const id = extra.id ?? `node${i + 1}`;
+    return {
+      env: options.env,
+      readyTimeoutMs: options.readyTimeoutMs,
+      logLevel: options.logLevel,
+      debug: options.debug,
+      id,
+      ...(options.dataDir === undefined ? {} : { dataDir: join(options.dataDir, id) }),
+      ...extra,
+      args: [...(options.nodeArgs ?? []), ...(extra.args ?? [])],
+    };
+  };
 
   const cluster: TestCluster = {
     broker,

@@ -6,6 +6,8 @@ export interface StartNodeOptions extends SpawnReadyOptions, LogOptions {
   id?: string;
   /** The node's own endpoint. Default `tcp://127.0.0.1:*`: a free loopback port. */
   nodeEndpoint?: string;
+  /** Keep the node's data in this directory (`--data-dir`). Default: memory only. */
+  dataDir?: string;
   /** More arguments for run-node. */
   args?: readonly string[];
 }
@@ -25,6 +27,7 @@ function nodeArgs(options: StartNodeOptions): string[] {
     '--node-endpoint',
     options.nodeEndpoint ?? 'tcp://127.0.0.1:*',
     ...(options.id === undefined ? [] : ['--id', options.id]),
+    ...(options.dataDir === undefined ? [] : ['--data-dir', options.dataDir]),
     ...logArgs(options),
     ...(options.args ?? []),
   ];

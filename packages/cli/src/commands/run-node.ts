@@ -1,3 +1,4 @@
+import type { LogEngine } from '@brainer/node';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { allowedKeys, curveClientFlags, curveClientKeys, ipcModeFlags } from '../curve-flags.js';
@@ -7,6 +8,7 @@ import { formatReadyLine } from '@brainer/protocol';
 import { UsageError } from '../errors.js';
 import { serveUntilShutdown } from '../serve-until-shutdown.js';
 import { definedOnly, limitsFromFlags, nodeTuningFlags } from '../server-flags.js';
+import { logEngineOptions, persistenceFlags, storedNodeId, storeNodeId } from '../persistence-flags.js';
 
 export default class RunNodeCommand extends BaseCommand {
   static override summary = 'Run a cache node in the foreground.';
@@ -14,10 +16,13 @@ export default class RunNodeCommand extends BaseCommand {
 
 With --standalone the node serves clients by itself, with no broker: it takes writes (set, del, TTLs) as well as reads at its own endpoint, sequences them itself, and replicates nothing. Clients talk to it with \`brainer-cli --node ENDPOINT ...\` or \`Brainer.direct(endpoint)\`.
 
+With --data-dir, the node keeps its data in a log in that directory and loads it when it starts again; it then registers with where its data is, and the broker has it catch up from its backlog (a partial resync) or, if that cannot be, join in full. It serves nothing before it has caught up. --fsync says when the log is synced to disk, and so what a machine crash may lose (see the README). The node id is kept in the directory too.
+
 For a broker run with --curve-secret-file, give the node key pair (one for all the nodes of the cluster) as --curve-key-file and the broker's public key as --broker-key or --broker-key-file. The node's own endpoint is then a CURVE server too, with the node key pair: other nodes get in (to stream snapshots), and so do the keys in --allowed-keys, if given.`;
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --broker tcp://127.0.0.1:5555 --node-endpoint "tcp://127.0.0.1:*" --id node1',
+    '<%= config.bin %> <%= command.id %> --id node1 --data-dir /var/lib/brainer/node1 --fsync always',
     '<%= config.bin %> <%= command.id %> --broker tcp://10.0.0.1:5555 --node-endpoint tcp://10.0.0.2:5556 --curve-key-file keys/node.key --broker-key-file keys/broker.pub',
     '<%= config.bin %> <%= command.id %> --standalone --node-endpoint tcp://127.0.0.1:5556',
   ];
@@ -39,6 +44,7 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
       helpValue: '<id>',
     }),
     ...nodeTuningFlags,
+    ...persistenceFlags,
     ...curveClientFlags,
     'curve-key-file': Flags.string({
       description:
@@ -57,6 +63,7 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
   async run(): Promise<void> {
     const { flags } = await this.parse(RunNodeCommand);
     const logger = this.createLogger(flags, flags.id ?? 'node');
+    let engine: LogEngine | undefined;
     try {
       const nodeEndpoint = flags['node-endpoint'];
       if (flags.standalone) refuseCurveFlags(flags);
@@ -71,11 +78,26 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
       if (nodeEndpoint !== undefined && (await claimIpcEndpoint(nodeEndpoint)) === 'removed-stale') {
         logger.info('removed a stale ipc socket file', { endpoint: nodeEndpoint });
       }
+      const persistence = logEngineOptions(flags);
+      if (flags.standalone && persistence !== undefined) throw new UsageError('--data-dir is for a node in a cluster; a standalone node keeps its data in memory only');
+      const { CacheNode, LogEngine, StandaloneNode } = await import('@brainer/node');
+      engine =
+        persistence &&
+        LogEngine.open({
+          ...persistence,
+          logger,
+          // What is on disk stays a consistent older state; the node stops rather than go on unpersisted.
+          onFailure: () => {
+            process.exitCode = 1;
+            process.kill(process.pid, 'SIGTERM');
+          },
+        });
       const options = {
         logger,
         ...definedOnly({
+          engine,
           nodeEndpoint,
-          id: flags.id,
+          id: flags.id ?? storedNodeId(persistence?.dir),
           snapshotChunkEntries: flags['snapshot-chunk-entries'],
           snapshotCredit: flags['snapshot-credit'],
           snapshotTimeoutMs: flags['snapshot-timeout-ms'],
@@ -90,8 +112,8 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
           allowedClientKeys: extraKeys,
         }),
       };
-      const { CacheNode, StandaloneNode } = await import('@brainer/node');
       const node = flags.standalone ? new StandaloneNode(options) : new CacheNode({ brokerEndpoint: flags.broker, ...options });
+      storeNodeId(persistence?.dir, node.id);
       let removeSocket = async (): Promise<void> => undefined;
       await serveUntilShutdown(node, {
         logger,
@@ -112,6 +134,7 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
       });
       await removeSocket();
     } finally {
+      await engine?.close();
       logger.close();
     }
   }

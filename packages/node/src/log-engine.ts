@@ -1,0 +1,410 @@
+import { closeSync, existsSync, fdatasync, fdatasyncSync, mkdirSync, openSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { InvalidOptionError, requireInteger, silentLogger, type Logger, type Write } from '@brainer/protocol';
+import { lockDataDir } from './data-dir-lock.js';
+import { LogCompaction } from './log-compaction.js';
+import { LOG_FILE, NEXT_LOG_FILE, NextLog, scanLog, truncateLog, writeAll, type LogDamage } from './log-file.js';
+import { RecordWriter, type LogRecord } from './log-records.js';
+import { MemoryEngine, type MemoryEngineOptions } from './memory-engine.js';
+import type { SnapshotCursor, StorageEngine, StoredEntry, StreamPosition } from './storage-engine.js';
+
+/**
+ * When the log is synced to disk: before each acknowledgement (`always`), once a second
+ * (`everysec`), or when the OS decides (`no`). In every mode each batch of writes reaches the OS
+ * before the node acknowledges it, so a killed node process loses nothing; the mode says what a
+ * crash of the machine may lose.
+ */
+export type FsyncMode = 'always' | 'everysec' | 'no';
+
+export const FSYNC_MODES: readonly FsyncMode[] = ['always', 'everysec', 'no'];
+
+export interface LogEngineOptions {
+  /** The data directory, created if missing. One node at a time may use it. */
+  dir: string;
+  /** When the log is synced to disk. Default `everysec`. */
+  fsync: FsyncMode;
+  /** A log smaller than this is never compacted, in bytes. Default 64 MiB. */
+  compactMinBytes: number;
+  /** A log is compacted once it has grown this many percent since the last compaction (or since it was opened). Default 100. */
+  compactGrowthPercent: number;
+  /** How the in-memory store's arena is cut up. Default: the memory engine's. */
+  memory: Partial<MemoryEngineOptions>;
+  logger: Logger;
+  /**
+   * Called once if the log cannot be written (a full disk, an I/O error). The engine then stops
+   * writing the log, and the node should stop: what is on disk stays a consistent, older state.
+   * Default: nothing beyond the error logged.
+   */
+  onFailure: (error: Error) => void;
+}
+
+export const DEFAULT_LOG_ENGINE_OPTIONS: Omit<LogEngineOptions, 'dir'> = {
+  fsync: 'everysec',
+  compactMinBytes: 64 * 1024 * 1024,
+  compactGrowthPercent: 100,
+  memory: {},
+  logger: silentLogger,
+  onFailure: () => undefined,
+};
+
+/** Records are written out once this many bytes wait, whatever else happens. */
+const WRITE_OUT_BYTES = 1024 * 1024;
+/** How often waiting records are written out, and synced in `everysec` mode, in ms. */
+const TICK_MS = 1000;
+/** One compaction step copies at most this many entries or bytes, so writes are never held up long. */
+const COMPACT_STEP_ENTRIES = 5_000;
+const COMPACT_STEP_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A storage engine that survives restarts: a MemoryEngine serves every read and holds the data,
+ * and each change is also appended to a log file in the data directory, a record with a checksum
+ * (CRC-32) per change. Opening the directory replays the log into memory; a torn or damaged tail is
+ * cut off at the last good record and reported, never replayed. The log also holds the node's
+ * stream position, so a restarted node registers with the (epoch, seq) its data is at.
+ *
+ * The log is compacted in the background once it has grown enough (see LogCompaction), and a
+ * `clear` starts a fresh log at once, since nothing before it matters any more.
+ */
+export class LogEngine implements StorageEngine {
+  readonly recovered: StreamPosition | undefined;
+  private readonly options: LogEngineOptions;
+  private readonly logger: Logger;
+  private readonly memory: MemoryEngine;
+  private readonly records = new RecordWriter();
+  private readonly releaseLock: () => void;
+  private readonly timer: NodeJS.Timeout;
+  private fd: number;
+  private epoch = 0;
+  private seq = 0;
+  private whole = true;
+  private logBytes: number;
+  /** The log's size after the last compaction, or when opened: growth is measured from it. */
+  private baseBytes: number;
+  /** Whether bytes were written since the last sync. */
+  private dirty = false;
+  private syncing: Promise<void> | undefined;
+  private compaction: LogCompaction | undefined;
+  private compactions = 0;
+  private readonly damage: LogDamage | undefined;
+  private failed = false;
+  private closed = false;
+
+  /** Opens (or creates) the data directory and loads its log into memory. */
+  static open(options: Partial<LogEngineOptions> & Pick<LogEngineOptions, 'dir'>): LogEngine {
+    return new LogEngine({ ...DEFAULT_LOG_ENGINE_OPTIONS, ...options });
+  }
+
+  private constructor(options: LogEngineOptions) {
+    if (!FSYNC_MODES.includes(options.fsync)) throw new InvalidOptionError('fsync', `must be one of ${FSYNC_MODES.join(', ')}`);
+    requireInteger('compactMinBytes', options.compactMinBytes, 0);
+    requireInteger('compactGrowthPercent', options.compactGrowthPercent, 0);
+    this.options = options;
+    this.logger = options.logger;
+    this.memory = new MemoryEngine(options.memory);
+    mkdirSync(options.dir, { recursive: true });
+    this.releaseLock = lockDataDir(options.dir);
+    try {
+      // A replacement log left by a crash during compaction: the live log is still whole.
+      rmSync(join(options.dir, NEXT_LOG_FILE), { force: true });
+      const path = join(options.dir, LOG_FILE);
+      const { bytes, records, damage } = existsSync(path) ? this.replay(path) : { bytes: 0, records: 0, damage: undefined };
+      if (bytes === 0) {
+        const fresh = new NextLog(options.dir);
+        fresh.install();
+        this.fd = fresh.fd;
+        this.logBytes = fresh.bytes;
+      } else {
+        this.fd = openSync(path, 'a');
+        this.logBytes = bytes;
+      }
+      this.damage = damage;
+      this.baseBytes = this.logBytes;
+      this.recovered = records > 0 ? { epoch: this.epoch, seq: this.seq, whole: this.whole } : undefined;
+      this.logger.info('data log loaded', {
+        dir: options.dir,
+        bytes: this.logBytes,
+        records,
+        keys: this.memory.size,
+        ...this.recovered,
+      });
+    } catch (error) {
+      this.releaseLock();
+      throw error;
+    }
+    this.timer = setInterval(() => this.tick(), TICK_MS);
+    this.timer.unref();
+  }
+
+  get size(): number {
+    return this.memory.size;
+  }
+
+  get digest(): string {
+    return this.memory.digest;
+  }
+
+  get(key: string, nowMs: number): StoredEntry | undefined {
+    return this.memory.get(key, nowMs);
+  }
+
+  keys(matches: (key: string) => boolean, nowMs: number): string[] {
+    return this.memory.keys(matches, nowMs);
+  }
+
+  scanPrefix(prefix: string, nowMs: number, visit: (key: string, value: Buffer) => boolean): void {
+    this.memory.scanPrefix(prefix, nowMs, visit);
+  }
+
+  cursor(): SnapshotCursor {
+    return this.memory.cursor();
+  }
+
+  reserve(keys: number): void {
+    this.memory.reserve(keys);
+  }
+
+  apply(seq: number, write: Write, nowMs: number): boolean {
+    const removed = this.memory.apply(seq, write, nowMs);
+    if (write.kind === 'set') this.records.set(seq, write.key, write.value, 0, write.value.length, write.expiresAt);
+    else this.records.del(seq, write.key);
+    this.advance(seq);
+    this.appended();
+    return removed;
+  }
+
+  load(key: string, bytes: Uint8Array, start: number, end: number, seq: number, expiresAt: number): void {
+    this.memory.load(key, bytes, start, end, seq, expiresAt);
+    this.records.load(key, bytes, start, end, seq, expiresAt);
+    this.appended();
+  }
+
+  /** Empties the store and starts a fresh log holding only the position: nothing before it matters any more. */
+  clear(): void {
+    this.memory.clear();
+    this.whole = false;
+    this.records.reset();
+    if (this.failed || this.closed) return;
+    this.abortCompaction();
+    try {
+      const fresh = new NextLog(this.options.dir);
+      const records = new RecordWriter(64);
+      records.position(this.position);
+      fresh.write(records.bytes);
+      fresh.install();
+      this.switchTo(fresh.fd, fresh.bytes);
+    } catch (error) {
+      this.fail(error as Error);
+    }
+  }
+
+  markPosition(position: StreamPosition): void {
+    this.epoch = position.epoch;
+    this.seq = position.seq;
+    this.whole = position.whole;
+    this.records.position(position);
+    this.appended();
+  }
+
+  commit(): void {
+    this.writeOut();
+    if (this.options.fsync === 'always' && this.dirty && !this.failed) {
+      try {
+        fdatasyncSync(this.fd);
+        this.dirty = false;
+      } catch (error) {
+        this.fail(error as Error);
+      }
+    }
+    this.maybeCompact();
+  }
+
+  stats(): Record<string, unknown> {
+    return {
+      dataDir: this.options.dir,
+      fsync: this.options.fsync,
+      logBytes: this.logBytes + this.records.length,
+      compactions: this.compactions,
+      compacting: this.compaction !== undefined,
+      truncatedTails: this.damage ? 1 : 0,
+      failed: this.failed,
+    };
+  }
+
+  /** Writes out and syncs what is left, and releases the directory. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    clearInterval(this.timer);
+    this.abortCompaction();
+    this.writeOut();
+    this.closed = true;
+    await this.syncing;
+    try {
+      if (!this.failed) fdatasyncSync(this.fd);
+    } finally {
+      closeSync(this.fd);
+      this.releaseLock();
+    }
+  }
+
+  private get position(): StreamPosition {
+    return { epoch: this.epoch, seq: this.seq, whole: this.whole };
+  }
+
+  /** While the store is whole, each applied write is the stream's next: the position follows it. */
+  private advance(seq: number): void {
+    if (this.whole && seq > this.seq) this.seq = seq;
+  }
+
+  private replay(path: string): { bytes: number; records: number; damage: LogDamage | undefined } {
+    const now = Date.now();
+    const { validBytes, records, damage } = scanLog(path, (record: LogRecord) => {
+      switch (record.type) {
+        case 'set':
+          this.memory.apply(record.seq, { kind: 'set', key: record.key, value: record.value, expiresAt: record.expiresAt }, now);
+          return this.advance(record.seq);
+        case 'del':
+          this.memory.apply(record.seq, { kind: 'del', key: record.key }, now);
+          return this.advance(record.seq);
+        case 'load':
+          return this.memory.load(record.key, record.value, 0, record.value.length, record.seq, record.expiresAt);
+        case 'position':
+          this.epoch = record.position.epoch;
+          this.seq = record.position.seq;
+          this.whole = record.position.whole;
+          return;
+      }
+    });
+    if (damage) {
+      // Never replayed, never left behind for a later record to follow.
+      if (validBytes > 0) truncateLog(path, validBytes);
+      this.logger.warn('data log: cut off a damaged tail; the node catches up from the cluster', {
+        offset: damage.offset,
+        droppedBytes: damage.bytes,
+        reason: damage.reason,
+        recordsKept: records,
+      });
+    }
+    return { bytes: validBytes, records, damage };
+  }
+
+  private appended(): void {
+    if (this.records.length >= WRITE_OUT_BYTES) this.writeOut();
+  }
+
+  /** Hands the waiting records to the OS (and to a running compaction's tail). */
+  private writeOut(): void {
+    if (this.records.length === 0 || this.closed) return;
+    if (this.failed) return this.records.reset();
+    const bytes = this.records.bytes;
+    try {
+      writeAll(this.fd, bytes);
+    } catch (error) {
+      return this.fail(error as Error);
+    }
+    this.logBytes += bytes.length;
+    this.dirty = true;
+    this.compaction?.tee(bytes);
+    this.records.reset();
+  }
+
+  private tick(): void {
+    this.writeOut();
+    if (this.options.fsync === 'everysec' && this.dirty && !this.syncing && !this.failed) {
+      this.dirty = false;
+      const fd = this.fd;
+      this.syncing = new Promise<void>((resolve) =>
+        fdatasync(fd, (error) => {
+          this.syncing = undefined;
+          if (error && fd === this.fd) this.fail(error);
+          resolve();
+        }),
+      );
+    }
+    this.maybeCompact();
+  }
+
+  private maybeCompact(): void {
+    if (this.compaction || this.failed || this.closed) return;
+    const { compactMinBytes, compactGrowthPercent } = this.options;
+    if (this.logBytes <= compactMinBytes || this.logBytes <= this.baseBytes * (1 + compactGrowthPercent / 100)) return;
+    this.writeOut();
+    try {
+      this.compaction = new LogCompaction(this.options.dir, this.memory, this.position);
+    } catch (error) {
+      return this.compactionFailed(error as Error);
+    }
+    this.logger.info('data log: compacting', { bytes: this.logBytes, keys: this.memory.size });
+    setImmediate(() => this.compactStep(this.compaction!));
+  }
+
+  private compactStep(compaction: LogCompaction): void {
+    if (this.compaction !== compaction) return;
+    let done: boolean;
+    try {
+      done = compaction.step(COMPACT_STEP_ENTRIES, COMPACT_STEP_BYTES);
+    } catch (error) {
+      return this.compactionFailed(error as Error);
+    }
+    if (!done) return void setImmediate(() => this.compactStep(compaction));
+    compaction.syncBulk().then(
+      () => this.finishCompaction(compaction),
+      (error: unknown) => this.compaction === compaction && this.compactionFailed(error as Error),
+    );
+  }
+
+  private finishCompaction(compaction: LogCompaction): void {
+    if (this.compaction !== compaction) return;
+    this.writeOut();
+    if (this.failed) return;
+    const before = this.logBytes;
+    let fd: number;
+    try {
+      fd = compaction.install();
+    } catch (error) {
+      // The rename may or may not have happened: the log can no longer be trusted to follow on.
+      this.compaction = undefined;
+      return this.fail(error as Error);
+    }
+    this.compaction = undefined;
+    this.switchTo(fd, compaction.bytes);
+    this.compactions++;
+    this.logger.info('data log: compacted', { bytesBefore: before, bytesAfter: this.logBytes, entries: compaction.entries });
+  }
+
+  /** Appends to `fd` from now on; the old log's descriptor closes once no sync is using it. */
+  private switchTo(fd: number, bytes: number): void {
+    const old = this.fd;
+    this.fd = fd;
+    this.logBytes = bytes;
+    this.baseBytes = bytes;
+    this.dirty = false;
+    if (this.syncing) void this.syncing.then(() => closeSync(old));
+    else closeSync(old);
+  }
+
+  private compactionFailed(error: Error): void {
+    this.abortCompaction();
+    // Wait for as much growth again before the next try.
+    this.baseBytes = this.logBytes;
+    this.logger.warn('data log: compaction failed; the log goes on as it is', { error: error.message });
+  }
+
+  private abortCompaction(): void {
+    const compaction = this.compaction;
+    this.compaction = undefined;
+    try {
+      compaction?.abort();
+    } catch {
+      // The replacement may be half-written; the next open removes it.
+    }
+  }
+
+  private fail(error: Error): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.records.reset();
+    this.abortCompaction();
+    this.logger.error('data log: cannot write; the node stops persisting', { dir: this.options.dir, error: error.message });
+    this.options.onFailure(error);
+  }
+}

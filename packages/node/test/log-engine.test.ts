@@ -1,0 +1,273 @@
+import test, { type ExecutionContext } from 'ava';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger, Write } from '@brainer/protocol';
+import { LogEngine, MemoryEngine, Replica, type LogEngineOptions, type StorageEngine } from '../src/index.js';
+import { storageEngineContract } from './storage-engine-contract.js';
+
+function tempDir(t: ExecutionContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'brainer-log-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Opens an engine that the test closes when it ends. */
+function open(t: ExecutionContext, dir: string, options: Partial<LogEngineOptions> = {}): LogEngine {
+  const engine = LogEngine.open({ dir, ...options });
+  t.teardown(() => engine.close());
+  return engine;
+}
+
+/** A copy of the data directory as a crash would leave it now: what was handed to the OS. */
+function crashCopy(t: ExecutionContext, dir: string): string {
+  const copy = tempDir(t);
+  cpSync(dir, copy, { recursive: true });
+  return copy;
+}
+
+function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const log = (message: string, meta?: Record<string, unknown>): void => void lines.push(`${message} ${JSON.stringify(meta ?? {})}`);
+  return { lines, error: log, warn: log, info: log, debug: log };
+}
+
+const set = (key: string, value: string, expiresAt = 0): Write => ({ kind: 'set', key, value: Buffer.from(value), expiresAt });
+const del = (key: string): Write => ({ kind: 'del', key });
+
+/** Every entry, by key, as `key=value@seq`. */
+function contentOf(engine: StorageEngine): string[] {
+  const seen: string[] = [];
+  const cursor = engine.cursor();
+  while (!cursor.next((key, bytes, start, end, seq) => seen.push(`${key}=${bytes.toString('utf8', start, end)}@${seq}`), 1000, Infinity));
+  return seen.sort();
+}
+
+storageEngineContract(test, 'LogEngine', (t) => open(t, tempDir(t)));
+storageEngineContract(test, 'LogEngine, fsync always', (t) => open(t, tempDir(t), { fsync: 'always' }));
+
+test('a reopened log holds the same content, digest and stream position', async (t) => {
+  const dir = tempDir(t);
+  const engine = LogEngine.open({ dir });
+  t.is(engine.recovered, undefined, 'a new directory starts empty');
+  engine.markPosition({ epoch: 3, seq: 10, whole: true });
+  engine.apply(11, set('a', '1'), 0);
+  engine.apply(12, set('b', '2', 9_999_999_999_999), 0);
+  engine.apply(13, del('a'), 0);
+  engine.apply(14, set('c', 'ключ'), 0);
+  const before = { content: contentOf(engine), digest: engine.digest, size: engine.size };
+  await engine.close();
+
+  const reopened = open(t, dir);
+  t.deepEqual({ content: contentOf(reopened), digest: reopened.digest, size: reopened.size }, before);
+  t.deepEqual(reopened.recovered, { epoch: 3, seq: 14, whole: true }, 'each write applied while whole moves the position');
+  t.is(reopened.get('b', 0)?.expiresAt, 9_999_999_999_999);
+});
+
+test('a log whose store was cleared and partly loaded is not whole after a restart', async (t) => {
+  const dir = tempDir(t);
+  const engine = LogEngine.open({ dir });
+  engine.markPosition({ epoch: 2, seq: 5, whole: true });
+  engine.apply(6, set('a', '1'), 0);
+  engine.markPosition({ epoch: 3, seq: 40, whole: true });
+  engine.clear();
+  engine.load('x', Buffer.from('snap'), 0, 4, 30, 0);
+  engine.apply(41, set('y', 'live'), 0);
+  await engine.close();
+  const reopened = open(t, dir);
+  t.deepEqual(reopened.recovered, { epoch: 3, seq: 40, whole: false });
+  t.deepEqual(contentOf(reopened), ['x=snap@30', 'y=live@41']);
+});
+
+test('what was committed survives a crash without close', (t) => {
+  const dir = tempDir(t);
+  const engine = open(t, dir);
+  engine.markPosition({ epoch: 1, seq: 0, whole: true });
+  for (let seq = 1; seq <= 100; seq++) engine.apply(seq, set(`k${seq % 7}`, `v${seq}`), 0);
+  engine.commit();
+  const reopened = open(t, crashCopy(t, dir));
+  t.deepEqual(contentOf(reopened), contentOf(engine));
+  t.deepEqual(reopened.recovered, { epoch: 1, seq: 100, whole: true });
+});
+
+/** Writes `count` records after a position mark, closes, and answers the log's path. */
+async function writeLog(dir: string, count: number): Promise<string> {
+  const engine = LogEngine.open({ dir });
+  engine.markPosition({ epoch: 1, seq: 0, whole: true });
+  for (let seq = 1; seq <= count; seq++) engine.apply(seq, set(`k${seq}`, `value-${seq}`), 0);
+  await engine.close();
+  return join(dir, 'brainer.log');
+}
+
+test('a torn last record is cut off, reported, and never replayed', async (t) => {
+  const dir = tempDir(t);
+  const path = await writeLog(dir, 10);
+  const size = statSync(path).size;
+  truncateSync(path, size - 5);
+  const logger = recordingLogger();
+  const engine = open(t, dir, { logger });
+  t.is(engine.size, 9);
+  t.is(engine.get('k10', 0), undefined);
+  t.deepEqual(engine.recovered, { epoch: 1, seq: 9, whole: true });
+  t.true(statSync(path).size < size - 5, 'the file is cut back to the last good record');
+  t.like(engine.stats(), { truncatedTails: 1 });
+  t.true(logger.lines.some((line) => line.startsWith('data log: cut off a damaged tail') && line.includes('the last record is torn')));
+
+  // Writes go on after the cut, and a second restart finds a clean log.
+  engine.apply(10, set('k10', 'again'), 0);
+  await engine.close();
+  const again = open(t, dir, { logger: recordingLogger() });
+  t.is(again.get('k10', 0)?.value.toString(), 'again');
+  t.like(again.stats(), { truncatedTails: 0 });
+});
+
+test('a record that fails its checksum is cut off with everything after it', async (t) => {
+  const dir = tempDir(t);
+  const path = await writeLog(dir, 10);
+  const bytes = readFileSync(path);
+  // A byte in the middle of the file: the records after it are lost too, and the rest is a clean prefix.
+  const at = Math.floor(bytes.length / 2);
+  bytes[at] = bytes[at]! ^ 0xff;
+  writeFileSync(path, bytes);
+  const logger = recordingLogger();
+  const engine = open(t, dir, { logger });
+  t.true(engine.size > 0 && engine.size < 10);
+  const seq = engine.recovered!.seq;
+  t.is(engine.size, seq, 'exactly the writes up to the recovered position');
+  for (let i = 1; i <= 10; i++) t.is(engine.get(`k${i}`, 0)?.value.toString(), i <= seq ? `value-${i}` : undefined);
+  t.true(logger.lines.some((line) => line.includes('checksum mismatch')));
+});
+
+test('garbage appended after the last record is cut off', async (t) => {
+  const dir = tempDir(t);
+  const path = await writeLog(dir, 3);
+  appendFileSync(path, Buffer.from([0x30, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8]));
+  const engine = open(t, dir, { logger: recordingLogger() });
+  t.is(engine.size, 3);
+  t.like(engine.stats(), { truncatedTails: 1 });
+});
+
+test('a log cut inside its header starts empty; a file that is not a log is refused', (t) => {
+  const torn = tempDir(t);
+  writeFileSync(join(torn, 'brainer.log'), 'BRAI');
+  const engine = open(t, torn, { logger: recordingLogger() });
+  t.is(engine.size, 0);
+  t.is(engine.recovered, undefined);
+
+  const foreign = tempDir(t);
+  writeFileSync(join(foreign, 'brainer.log'), "this is somebody else's file");
+  t.throws(() => LogEngine.open({ dir: foreign }), { code: 'ERR_INVALID_OPTION', message: /not a Brainer data log/ });
+});
+
+test('a data directory in use by a live process is refused; a stale lock is taken over', async (t) => {
+  const dir = tempDir(t);
+  writeFileSync(join(dir, 'LOCK'), String(process.ppid));
+  t.throws(() => LogEngine.open({ dir }), { code: 'ERR_INVALID_OPTION', message: /in use by process/ });
+  writeFileSync(join(dir, 'LOCK'), '999999999');
+  const engine = LogEngine.open({ dir });
+  t.is(readFileSync(join(dir, 'LOCK'), 'utf8'), String(process.pid));
+  await engine.close();
+  t.false(existsSync(join(dir, 'LOCK')), 'closing releases the lock');
+});
+
+test('a replacement log left by a crash during compaction is removed and the live log is used', async (t) => {
+  const dir = tempDir(t);
+  await writeLog(dir, 5);
+  writeFileSync(join(dir, 'brainer.log.next'), 'half-written');
+  const engine = open(t, dir);
+  t.is(engine.size, 5);
+  t.false(existsSync(join(dir, 'brainer.log.next')));
+});
+
+/** Lets the engine's background steps run. */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+test('compaction runs under writes, shrinks the log, and loses nothing, even if the node crashes midway', async (t) => {
+  const dir = tempDir(t);
+  const logger = recordingLogger();
+  const engine = open(t, dir, { compactMinBytes: 256 * 1024, compactGrowthPercent: 50, logger });
+  const reference = new MemoryEngine();
+  engine.markPosition({ epoch: 1, seq: 0, whole: true });
+  let seq = 0;
+  let crashCopies = 0;
+  let written = 0;
+  // Overwrites and deletes over a small key space: most of the log is garbage.
+  while ((engine.stats().compactions as number) < 3) {
+    for (let i = 0; i < 200; i++) {
+      seq++;
+      const key = `key:${(seq * 7919) % 1500}`;
+      const write = seq % 5 === 0 ? del(key) : set(key, `${seq}:${'x'.repeat(seq % 200)}`);
+      engine.apply(seq, write, 0);
+      reference.apply(seq, write, 0);
+      written += 40 + (seq % 200);
+    }
+    engine.commit();
+    if (engine.stats().compacting && crashCopies < 3) {
+      // What a kill -9 in the middle of a compaction leaves behind.
+      const copy = open(t, crashCopy(t, dir));
+      t.is(copy.digest, reference.digest);
+      t.deepEqual(copy.recovered, { epoch: 1, seq, whole: true });
+      await copy.close();
+      crashCopies++;
+    }
+    await turn();
+  }
+  t.true(crashCopies > 0, 'a copy was taken mid-compaction');
+  t.deepEqual(contentOf(engine), contentOf(reference));
+  const logBytes = engine.stats().logBytes as number;
+  t.true(logBytes < written, `the log (${logBytes} bytes) is smaller than all that was written (${written})`);
+  t.true(logger.lines.some((line) => line.startsWith('data log: compacted')));
+  await engine.close();
+
+  const reopened = open(t, dir);
+  t.deepEqual(contentOf(reopened), contentOf(reference));
+  t.is(reopened.digest, reference.digest);
+  t.deepEqual(reopened.recovered, { epoch: 1, seq, whole: true });
+});
+
+test('a clear starts a fresh log at once', async (t) => {
+  const dir = tempDir(t);
+  const path = await writeLog(dir, 500);
+  const before = statSync(path).size;
+  const engine = open(t, dir);
+  engine.clear();
+  t.true(statSync(path).size < before / 10);
+  engine.load('a', Buffer.from('1'), 0, 1, 7, 0);
+  engine.commit();
+  const reopened = open(t, crashCopy(t, dir));
+  t.deepEqual(contentOf(reopened), ['a=1@7']);
+  t.deepEqual(reopened.recovered, { epoch: 1, seq: 500, whole: false });
+});
+
+test('bad options are refused with the field named', (t) => {
+  const dir = tempDir(t);
+  t.throws(() => LogEngine.open({ dir, fsync: 'sometimes' as 'no' }), { code: 'ERR_INVALID_OPTION', message: /fsync/ });
+  t.throws(() => LogEngine.open({ dir, compactMinBytes: -1 }), { code: 'ERR_INVALID_OPTION', message: /compactMinBytes/ });
+});
+
+test('a replica restarted on its log asks to resume from the position its data is at', async (t) => {
+  const dir = tempDir(t);
+  const engine = LogEngine.open({ dir });
+  const effects = { toBroker: () => {}, startSnapshot: () => {}, stopSnapshot: () => {}, resync: () => {}, emit: () => {} };
+  const limits = { joinBufferWrites: 1000, joinBufferBytes: 1 << 20 };
+  const replica = new Replica(engine, limits, effects);
+  replica.onWelcome({
+    type: 'welcome',
+    epoch: 4,
+    state: 'ready',
+    seq: 10,
+    reset: false,
+    joinId: 0,
+    sourceId: '',
+    sourceEndpoint: '',
+    heartbeatMs: 100,
+    leaseMs: 200,
+  });
+  replica.onWrites({ type: 'writes', epoch: 4, firstSeq: 11, writes: [set('a', '1'), set('b', '2'), del('a')] });
+  const digest = engine.digest;
+  await engine.close();
+
+  const restarted = new Replica(open(t, dir), limits, effects);
+  t.deepEqual(restarted.registration('n', 'e'), { type: 'resume', nodeId: 'n', endpoint: 'e', epoch: 4, seq: 13, keys: 1, digest });
+  t.is(restarted.state, 'registering', 'it serves nothing until the broker says so');
+});
