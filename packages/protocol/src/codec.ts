@@ -260,6 +260,9 @@ function writeOp(w: FrameWriter, op: Op): void {
     case 'keys':
       w.string(op.pattern);
       break;
+    case 'evict-sample':
+      w.u32(op.count).u8(op.volatile ? 1 : 0);
+      break;
     case 'ping':
     case 'nodes':
     case 'stats':
@@ -290,6 +293,8 @@ function readOp(r: FrameReader, opIds: number[]): Op {
       return { op, id, key: r.key(), wait: readWait(r) };
     case 'keys':
       return { op, id, pattern: r.key() };
+    case 'evict-sample':
+      return { op, id, count: r.u32(), volatile: r.u8() === 1 };
     case 'ping':
     case 'nodes':
     case 'stats':

@@ -20,3 +20,4 @@ export * from './curve-keys.js';
 export * from './z85.js';
 export * from './zap.js';
 export * from './ready-line.js';
+export * from './memory-usage.js';

@@ -37,6 +37,7 @@ export const OP_CODES = {
   recent: 8,
   expiries: 9,
   watch: 10,
+  'evict-sample': 11,
 } as const;
 
 export type OpName = keyof typeof OP_CODES;

@@ -35,6 +35,8 @@ const MESSAGES: [name: string, message: Message][] = [
         { op: 'recent', id: 9 },
         { op: 'expiries', id: 10 },
         { op: 'watch', id: 11 },
+        { op: 'evict-sample', id: 12, count: 0, volatile: false },
+        { op: 'evict-sample', id: 13, count: 5000, volatile: true },
       ],
     },
   ],
