@@ -238,14 +238,12 @@ export class Eviction {
 
   private finish(round: Round): void {
     if (this.round !== round) return;
-    this.round = undefined;
     const used = this.usedMemory();
-    if (used === undefined || used <= this.trigger) {
-      this.exhausted = false;
-      return;
-    }
-    if (round.sampling) this.evictFrom([...round.candidates.values()], used);
-    if (!this.exhausted && evicts(this.settings.policy) && (this.usedMemory() ?? 0) > this.trigger) this.startRound();
+    // The round stays current while its victims are stamped, so their deletes start no other round.
+    if (used !== undefined && used > this.trigger && round.sampling) this.evictFrom([...round.candidates.values()], used);
+    this.round = undefined;
+    if (used === undefined || used <= this.trigger) this.exhausted = false;
+    else if (!this.exhausted && evicts(this.settings.policy) && (this.usedMemory() ?? 0) > this.trigger) this.startRound();
   }
 
   private evictFrom(candidates: EvictionSample[], used: number): void {
