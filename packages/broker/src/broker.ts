@@ -305,6 +305,7 @@ export class Broker {
         return this.replyTo(target, { id: op.id, ok: true, value: undefined });
       case 'recent':
       case 'expiries':
+      case 'evict-sample':
         return this.replyTo(target, fail(op.id, 'ERR_WRONG_ROLE', `${op.op} is an op a broker sends to nodes`));
       case 'set': {
         const expiresAt = op.ttlMs > 0 ? Date.now() + op.ttlMs : 0;

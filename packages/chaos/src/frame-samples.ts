@@ -62,6 +62,8 @@ export function sampleOp(prng: Prng, op: OpName = prng.pick(OP_NAMES)): Op {
       return { op, id, key: sampleKey(prng), wait: prng.chance(0.5) ? 'all' : 'primary' };
     case 'keys':
       return { op, id, pattern: prng.pick(PATTERNS) };
+    case 'evict-sample':
+      return { op, id, count: prng.below(100), volatile: prng.chance(0.5) };
     default:
       // An op added to the protocol later: most carry nothing but their id.
       return { op, id } as Op;

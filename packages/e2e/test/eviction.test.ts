@@ -1,8 +1,8 @@
 import test, { type ExecutionContext } from 'ava';
 import { type Brainer, type SetOptions } from '@brainer/client';
-import { entryBytes } from '@brainer/protocol';
+import { decode, encode, entryBytes, jsonOf, parseEvictSample, type Message } from '@brainer/protocol';
 import { runCli, startCluster, waitFor, type TestCluster } from '@brainer/test-utils';
-import { NodeMemoryWatch } from '../src/index.js';
+import { NodeMemoryWatch, RawPeer } from '../src/index.js';
 
 /**
  * The limit of every test: about 1,650 entries of a 100-byte value. No tolerance is allowed over
@@ -160,4 +160,27 @@ test.serial('noeviction answers ERR_OOM past the limit and stores nothing more; 
   await waitFor(() => client.set('after-delete', VALUE).then(() => true), { description: 'a write after deletes' });
   t.is(await client.get('after-delete'), VALUE);
   await assertVerified(t, client);
+});
+
+async function askEvictSample(endpoint: string, count: number): Promise<Message> {
+  const peer = new RawPeer(endpoint);
+  try {
+    await peer.send(encode({ type: 'request', ops: [{ op: 'evict-sample', id: 1, count, volatile: false }] }));
+    return decode((await peer.receive())[0]!);
+  } finally {
+    peer.close();
+  }
+}
+
+test.serial('a node answers evict-sample over the wire; the broker refuses it from a client', async (t) => {
+  const cluster = await startCluster({ nodes: 1 });
+  t.teardown(() => cluster.stop());
+  const client = await cluster.client();
+  for (const key of ['a', 'b', 'c']) await client.set(key, VALUE);
+  const answer = (await askEvictSample(cluster.nodes[0]!.endpoint, 10)) as Extract<Message, { type: 'reply' }>;
+  const parsed = parseEvictSample(answer.replies[0]!.ok ? jsonOf(answer.replies[0]!.value) : undefined);
+  t.like(parsed, { seq: 3, usedMemory: 3 * entryBytes(1, VALUE.length), keys: 3 });
+  t.deepEqual(parsed!.samples.map((s) => s.key).sort(), ['a', 'b', 'c']);
+  t.true(parsed!.samples.every((s) => s.bytes === entryBytes(1, VALUE.length) && !s.volatile));
+  t.like(await askEvictSample(cluster.endpoint, 10), { type: 'reply', replies: [{ id: 1, ok: false, code: 'ERR_WRONG_ROLE' }] });
 });
