@@ -22,6 +22,7 @@ import { Backlog } from './backlog.js';
 import { BrokerTransport } from './broker-transport.js';
 import type { BrokerEvent } from './events.js';
 import { DedupTable } from './dedup-table.js';
+import { Eviction } from './eviction.js';
 import { Membership } from './membership.js';
 import { MembershipWatchers } from './membership-watchers.js';
 import type { NodeRecord } from './node-record.js';
@@ -65,6 +66,8 @@ export class Broker {
   private readonly acks: AckTracker;
   private readonly reads: ReadRouter;
   private readonly nodesQuery: NodesQuery;
+  /** Bounded memory, when `maxmemory` is set. */
+  private readonly eviction: Eviction | undefined;
   private readonly badInput: RateLimitedLog;
   private readonly timers: NodeJS.Timeout[] = [];
   private ackWakeTimer: NodeJS.Timeout | undefined;
@@ -106,6 +109,21 @@ export class Broker {
     this.badInput = new RateLimitedLog(this.logger, this.now);
     this.watchers = new MembershipWatchers(this.options.watchTtlMs, this.now);
     this.backlog = new Backlog({ writes: this.options.backlogWrites, bytes: this.options.backlogBytes });
+    this.eviction = this.createEviction();
+  }
+
+  private createEviction(): Eviction | undefined {
+    const { maxmemory, maxmemoryPolicy, maxmemorySamples, readTimeoutMs } = this.options;
+    if (maxmemory === 0) return undefined;
+    const settings = { maxmemory, policy: maxmemoryPolicy, samples: maxmemorySamples, timeoutMs: readTimeoutMs };
+    return new Eviction(settings, {
+      membership: this.membership,
+      outbox: this.outbox,
+      now: this.now,
+      logger: this.logger,
+      evict: (key) => this.submitWrite(undefined, { kind: 'del', key }, 'all'),
+      emit: (event) => this.events.next(event),
+    });
   }
 
   /** The bound endpoint: for `tcp://host:*`, the port actually chosen. */
@@ -151,6 +169,7 @@ export class Broker {
       recovering: this.recovering !== undefined,
       partitioner: this.options.partitioner,
       backlog: this.backlog.stats,
+      ...this.eviction?.stats(),
     };
   }
 
@@ -233,6 +252,7 @@ export class Broker {
         for (const reply of message.replies) {
           if (reply.id === RECENT_FETCH_ID) this.onRecentWrites(node, reply);
           else if (reply.id === EXPIRIES_FETCH_ID) this.onExpiries(node, reply);
+          else if (Eviction.owns(reply.id)) this.eviction?.onReply(node, reply);
           else if (NodesQuery.owns(reply.id)) this.nodesQuery.onReply(node, reply);
           else this.reads.onReply(node, reply);
         }
@@ -296,6 +316,7 @@ export class Broker {
         return this.replyTo(target, { id: op.id, ok: true, value: undefined });
       case 'recent':
       case 'expiries':
+      case 'evict-sample':
         return this.replyTo(target, fail(op.id, 'ERR_WRONG_ROLE', `${op.op} is an op a broker sends to nodes`));
       case 'set': {
         const expiresAt = op.ttlMs > 0 ? Date.now() + op.ttlMs : 0;
@@ -320,11 +341,14 @@ export class Broker {
       const seen = this.dedup.get(dedupKey);
       if (seen?.done) return this.replyTo(target, writeReply(seen.kind, seen.removed));
       if (seen) return void seen.waiters.push(target!);
-      this.dedup.pending(dedupKey, write.kind);
     }
+    const refused = target && write.kind === 'set' ? this.eviction?.admit(write) : undefined;
+    if (refused) return this.replyTo(target, fail(0, refused.code, refused.message));
+    if (dedupKey !== undefined) this.dedup.pending(dedupKey, write.kind);
     if (write.kind === 'set') this.expiries.set(write.key, write.expiresAt);
     else this.expiries.delete(write.key);
     const seq = this.sequencer.next(write);
+    this.eviction?.onSequenced(seq, write);
     this.acks.add({ seq, kind: write.kind, target, mode: wait, primaryId, removed: false, dedupKey });
     this.outbox.schedule();
   }
@@ -707,6 +731,7 @@ export class Broker {
     this.events.next({ type: 'node:lost', nodeId: node.id, reason });
     if (wasReady) this.acks.onNodeRemoved(node, leaseEndsAt);
     this.reads.onNodeRemoved(node);
+    this.eviction?.onNodeRemoved(node);
     for (const joiner of [...this.membership.all()]) {
       if (joiner.state === 'joining' && joiner.sourceId === node.id) {
         this.logger.warn('snapshot source lost; restarting the join', { node: joiner.id, source: node.id });
@@ -733,6 +758,7 @@ export class Broker {
   private sweep(): void {
     this.reads.sweep();
     this.nodesQuery.sweep();
+    this.eviction?.sweep();
     if (this.startupFetch && this.startupFetch.until <= this.now()) this.askForStartupState();
     if (this.recovering) return;
     for (const key of this.expiries.takeExpired(Date.now())) this.submitWrite(undefined, { kind: 'del', key }, 'all');

@@ -6,4 +6,6 @@ export type BrokerEvent =
   | { type: 'node:ready'; nodeId: string; endpoint: string; seq: number }
   | { type: 'node:lost'; nodeId: string; reason: string }
   | { type: 'join:failed'; nodeId: string; joinId: number; reason: string }
-  | { type: 'epoch:started'; epoch: number; seq: number };
+  | { type: 'epoch:started'; epoch: number; seq: number }
+  /** One eviction round: `keys` deleted to free `bytes`, with the highest used memory before it. */
+  | { type: 'memory:evicted'; keys: number; bytes: number; usedMemory: number };

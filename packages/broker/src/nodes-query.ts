@@ -8,6 +8,8 @@ import { READ_ID_LIMIT } from './read-router.js';
 export const RECENT_FETCH_ID = 0xffffffff;
 /** The op id of a new broker's one request for a node's keys with a TTL. */
 export const EXPIRIES_FETCH_ID = 0xfffffffe;
+/** The op ids of eviction rounds (`evict-sample`), one a round, in turn. */
+export const EVICTION_IDS = { first: 0xffffff00, last: 0xfffffffd } as const;
 import type { ReplyTarget } from './reply-target.js';
 
 interface Query {
@@ -41,7 +43,7 @@ export class NodesQuery {
   ) {}
 
   static owns(replyId: number): boolean {
-    return replyId >= READ_ID_LIMIT;
+    return replyId >= READ_ID_LIMIT && replyId < EVICTION_IDS.first;
   }
 
   start(target: ReplyTarget): void {
@@ -81,7 +83,7 @@ export class NodesQuery {
   }
 
   private nextId(): number {
-    this.lastId = this.lastId >= EXPIRIES_FETCH_ID - 1 ? READ_ID_LIMIT : this.lastId + 1;
+    this.lastId = this.lastId >= EVICTION_IDS.first - 1 ? READ_ID_LIMIT : this.lastId + 1;
     return this.lastId;
   }
 }

@@ -1,6 +1,7 @@
 import {
   DEFAULT_LIMITS,
   InvalidOptionError,
+  MAXMEMORY_POLICIES,
   requireCurveKey,
   requireEndpoint,
   requireFileMode,
@@ -11,6 +12,7 @@ import {
   type Limits,
   type Logger,
   type PartitionerName,
+  type MaxmemoryPolicy,
 } from '@brainer/protocol';
 
 export interface BrokerOptions {
@@ -56,6 +58,15 @@ export interface BrokerOptions {
    */
   partitioner: PartitionerName;
   /**
+   * The most used memory any ready node may hold, in bytes: key bytes + value bytes + 48 an entry
+   * (protocol's `entryBytes`), as the nodes report it. 0 for no limit. Default 0.
+   */
+  maxmemory: number;
+  /** What happens to a write that would pass `maxmemory` (the names are Redis's). Default `noeviction`. */
+  maxmemoryPolicy: MaxmemoryPolicy;
+  /** Keys sampled for each key evicted (Redis's `maxmemory-samples`): more is closer to exact LRU or LFU. Default 5. */
+  maxmemorySamples: number;
+  /**
    * The broker's CURVE secret key, Z85 (40 characters). When set, the ROUTER is a CURVE server:
    * every connection is encrypted, and only a peer whose public key is in `allowedClientKeys`
    * gets through the handshake. Clients and nodes need the matching public key. Default: none
@@ -88,6 +99,9 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
   backlogBytes: 64 * 1024 * 1024,
   limits: DEFAULT_LIMITS,
   partitioner: DEFAULT_PARTITIONER,
+  maxmemory: 0,
+  maxmemoryPolicy: 'noeviction',
+  maxmemorySamples: 5,
   curveSecretKey: undefined,
   allowedClientKeys: new Set(),
   ipcSocketMode: 0o600,
@@ -120,6 +134,14 @@ export function resolveBrokerOptions(options: Partial<BrokerOptions>): BrokerOpt
   requireInteger('limits.maxBatchOps', resolved.limits.maxBatchOps, 1);
   requireFileMode('ipcSocketMode', resolved.ipcSocketMode);
   requirePartitionerName('partitioner', resolved.partitioner);
+  requireInteger('maxmemory', resolved.maxmemory, 0);
+  requireInteger('maxmemorySamples', resolved.maxmemorySamples, 1, 64);
+  if (!(MAXMEMORY_POLICIES as readonly unknown[]).includes(resolved.maxmemoryPolicy)) {
+    throw new InvalidOptionError(
+      'maxmemoryPolicy',
+      `must be one of ${MAXMEMORY_POLICIES.join(', ')}, got ${String(resolved.maxmemoryPolicy)}`,
+    );
+  }
   if (resolved.curveSecretKey !== undefined) requireCurveKey('curveSecretKey', resolved.curveSecretKey);
   for (const key of resolved.allowedClientKeys) requireCurveKey('allowedClientKeys', key);
   if (resolved.curveSecretKey !== undefined && resolved.allowedClientKeys.size === 0) {

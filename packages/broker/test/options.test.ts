@@ -53,3 +53,20 @@ for (const [name, options, message] of BAD) {
     t.throws(() => resolveBrokerOptions(options), { code: 'ERR_INVALID_OPTION', message });
   });
 }
+
+test('maxmemory is off by default, with Redis defaults for the policy and samples', (t) => {
+  const options = resolveBrokerOptions({});
+  t.is(options.maxmemory, 0);
+  t.is(options.maxmemoryPolicy, 'noeviction');
+  t.is(options.maxmemorySamples, 5);
+});
+
+test('a bad maxmemory, policy or sample count names its field', (t) => {
+  t.throws(() => resolveBrokerOptions({ maxmemory: -1 }), { code: 'ERR_INVALID_OPTION', message: /"maxmemory"/ });
+  t.throws(() => resolveBrokerOptions({ maxmemory: 1.5 }), { code: 'ERR_INVALID_OPTION', message: /"maxmemory"/ });
+  t.throws(() => resolveBrokerOptions({ maxmemoryPolicy: 'allkeys-random' as 'noeviction' }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /"maxmemoryPolicy" must be one of noeviction, allkeys-lru, volatile-lru, allkeys-lfu/,
+  });
+  t.throws(() => resolveBrokerOptions({ maxmemorySamples: 0 }), { code: 'ERR_INVALID_OPTION', message: /"maxmemorySamples"/ });
+});

@@ -64,6 +64,8 @@ export function sampleOp(prng: Prng, op: OpName = prng.pick(OP_NAMES)): Op {
       return { op, id, pattern: prng.pick(PATTERNS) };
     case 'bucket':
       return { op, id, bucket: prng.chance(0.9) ? sampleKey(prng) : prng.pick(['', 'a}b', '{', '}']) };
+    case 'evict-sample':
+      return { op, id, count: prng.below(100), volatile: prng.chance(0.5) };
     default:
       // An op added to the protocol later: most carry nothing but their id.
       return { op, id } as Op;

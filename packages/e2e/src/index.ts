@@ -7,3 +7,4 @@ export * from './basic-ops.js';
 export * from './reads-served.js';
 export * from './temp-dir.js';
 export * from './data-cluster.js';
+export * from './node-memory.js';

@@ -16,6 +16,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   ERR_CLOSED: 503,
   ERR_NOT_CONNECTED: 503,
   ERR_TIMEOUT: 504,
+  ERR_OOM: 507,
 };
 
 /** The HTTP status that answers an error code: 500 for any code not listed. */

@@ -116,6 +116,7 @@ export class CacheNode {
       seq: this.replica.position,
       keys: this.replica.engine.size,
       digest: this.replica.engine.digest,
+      usedMemory: this.replica.engine.usedBytes ?? null,
       progress: this.replica.progress,
       lease: this.now() < this.leaseUntil,
       snapshotsServing: this.snapshots.active,

@@ -218,6 +218,12 @@ export class EntryStore implements KeySlots {
     return true;
   }
 
+  /** A live slot's key and value bytes together. */
+  entryBytes(slot: number): number {
+    const location = this.f64[slot * F64_FIELDS + LOCATION]!;
+    return readVarint(this.arena.chunkBuffer(location), this.arena.offsetOf(location)) + this.u32[slot * U32_FIELDS + VALUE_LENGTH]!;
+  }
+
   /** A live slot's key, decoded from its UTF-8. */
   key(slot: number): string {
     const location = this.f64[slot * F64_FIELDS + LOCATION]!;

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fdatasync, fdatasyncSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { InvalidOptionError, requireInteger, silentLogger, type Logger, type Write } from '@brainer/protocol';
+import { InvalidOptionError, requireInteger, silentLogger, type EvictionSample, type Logger, type Write } from '@brainer/protocol';
 import { lockDataDir } from './data-dir-lock.js';
 import { LogCompaction } from './log-compaction.js';
 import { LOG_FILE, NEXT_LOG_FILE, NextLog, scanLog, truncateLog, writeAll, type LogDamage } from './log-file.js';
@@ -149,6 +149,14 @@ export class LogEngine implements StorageEngine {
 
   keys(matches: (key: string) => boolean, nowMs: number): string[] {
     return this.memory.keys(matches, nowMs);
+  }
+
+  get usedBytes(): number {
+    return this.memory.usedBytes;
+  }
+
+  sample(count: number, volatileOnly: boolean): EvictionSample[] {
+    return this.memory.sample(count, volatileOnly);
   }
 
   scanPrefix(prefix: string, nowMs: number, visit: (key: string, value: Buffer) => boolean): void {

@@ -1,4 +1,15 @@
-import { ContentDigest, ENTRY_HIGH_LANE_SALT, ENTRY_KEY_SEED, murmur3, type SnapshotEntryVisitor, type Write } from '@brainer/protocol';
+import {
+  ContentDigest,
+  ENTRY_HIGH_LANE_SALT,
+  ENTRY_KEY_SEED,
+  ENTRY_OVERHEAD_BYTES,
+  entryBytes,
+  murmur3,
+  type EvictionSample,
+  type SnapshotEntryVisitor,
+  type Write,
+} from '@brainer/protocol';
+import { AccessClock } from './access-clock.js';
 import { EntryStore, type EntryStoreOptions } from './entry-store.js';
 import { KeyEncoder } from './key-encoder.js';
 import { KeyTable } from './key-table.js';
@@ -12,8 +23,18 @@ import type { SnapshotCursor, StorageEngine, StoredEntry } from './storage-engin
 const KEY_SEED = ENTRY_KEY_SEED;
 const HIGH_LANE_SALT = ENTRY_HIGH_LANE_SALT;
 
-/** How the engine's arena is cut up: see `EntryStoreOptions`. */
-export type MemoryEngineOptions = EntryStoreOptions;
+/** How the engine's arena is cut up (see `EntryStoreOptions`), and the clocks of its access figures. */
+export interface MemoryEngineOptions extends EntryStoreOptions {
+  /** The monotonic clock of the access figures, in ms. Default `performance.now`. */
+  now: () => number;
+  /** Random numbers in [0, 1), for eviction samples and LFU counters. Default `Math.random`. */
+  random: () => number;
+}
+
+/** A sample stops once its keys hold this many bytes, whatever `count` asked. */
+const SAMPLE_MAX_KEY_BYTES = 1024 * 1024;
+/** Random probes per entry asked for: a sparse store or a rare TTL yields fewer, never an endless search. */
+const SAMPLE_PROBES_PER_ENTRY = 16;
 
 /**
  * The default engine, in memory and compact, with no JS object or string per key: a KeyTable (an
@@ -27,6 +48,9 @@ export class MemoryEngine implements StorageEngine {
   private readonly table: KeyTable;
   private readonly encoder = new KeyEncoder();
   private readonly contentDigest = new ContentDigest();
+  private readonly access: AccessClock;
+  private readonly random: () => number;
+  private used = 0;
   /** The last looked-up key: its table hash, and its bytes are `encoder.bytes[0, keyLength)`. */
   private keyHash = 0;
   private keyLength = 0;
@@ -35,6 +59,8 @@ export class MemoryEngine implements StorageEngine {
   constructor(options: Partial<MemoryEngineOptions> = {}) {
     this.store = new EntryStore(options);
     this.table = new KeyTable(this.store);
+    this.random = options.random ?? Math.random;
+    this.access = new AccessClock(options.now, this.random);
   }
 
   get size(): number {
@@ -43,6 +69,11 @@ export class MemoryEngine implements StorageEngine {
 
   get digest(): string {
     return this.contentDigest.toString();
+  }
+
+  /** Used memory: `entryBytes` summed over the stored entries. */
+  get usedBytes(): number {
+    return this.used;
   }
 
   /** Bytes of key and value storage held, live or garbage. */
@@ -55,6 +86,7 @@ export class MemoryEngine implements StorageEngine {
     if (slot < 0) return undefined;
     const expiresAt = this.store.expiryOf(slot);
     if (expiresAt !== 0 && expiresAt <= nowMs) return undefined;
+    this.access.touched(slot);
     return { value: this.store.value(slot), seq: this.store.seqOf(slot), expiresAt };
   }
 
@@ -134,6 +166,33 @@ export class MemoryEngine implements StorageEngine {
     this.table.clear();
     this.store.clear();
     this.contentDigest.clear();
+    this.access.clear();
+    this.used = 0;
+  }
+
+  sample(count: number, volatileOnly: boolean): EvictionSample[] {
+    const store = this.store;
+    const samples: EvictionSample[] = [];
+    if (this.size === 0) return samples;
+    const picked = new Set<number>();
+    let keyBytes = 0;
+    for (let probes = count * SAMPLE_PROBES_PER_ENTRY; probes > 0 && samples.length < count && keyBytes < SAMPLE_MAX_KEY_BYTES; probes--) {
+      const slot = Math.floor(this.random() * store.slotLimit);
+      if (!store.isLive(slot) || picked.has(slot)) continue;
+      const volatile = store.expiryOf(slot) !== 0;
+      if (volatileOnly && !volatile) continue;
+      picked.add(slot);
+      const key = store.key(slot);
+      keyBytes += key.length;
+      samples.push({
+        key,
+        idleMs: this.access.idleMs(slot),
+        frequency: this.access.frequency(slot),
+        volatile,
+        bytes: this.storedBytes(slot),
+      });
+    }
+    return samples;
   }
 
   /** Sizes the slots and the key table for `keys` entries at once, as a joiner does when it learns the snapshot's size. */
@@ -156,17 +215,30 @@ export class MemoryEngine implements StorageEngine {
   private put(value: Uint8Array, start: number, end: number, seq: number, expiresAt: number, existing: number): void {
     const store = this.store;
     const slot = existing >= 0 ? existing : store.allocate();
-    if (existing >= 0) this.contentDigest.removeHash(store.digestLow(slot), store.digestHigh(slot));
+    if (existing >= 0) {
+      this.contentDigest.removeHash(store.digestLow(slot), store.digestHigh(slot));
+      this.used -= this.storedBytes(slot);
+    }
     const low = murmur3(value, this.keyHash, start, end);
     const high = murmur3(value, (this.keyHash ^ HIGH_LANE_SALT) >>> 0, start, end);
     this.contentDigest.addHash(low, high);
     store.write(slot, this.encoder.bytes, this.keyLength, this.keyHash, value, start, end, seq, expiresAt, low, high);
-    if (existing < 0) this.table.insert(this.keyHash, slot);
+    this.used += entryBytes(this.keyLength, end - start);
+    if (existing < 0) {
+      this.table.insert(this.keyHash, slot);
+      this.access.created(slot);
+    } else this.access.touched(slot);
+  }
+
+  /** What a live slot's entry counts towards used memory. */
+  private storedBytes(slot: number): number {
+    return this.store.entryBytes(slot) + ENTRY_OVERHEAD_BYTES;
   }
 
   private remove(slot: number): void {
     const store = this.store;
     this.contentDigest.removeHash(store.digestLow(slot), store.digestHigh(slot));
+    this.used -= this.storedBytes(slot);
     this.table.remove(store.keyHash(slot), slot);
     store.release(slot);
   }

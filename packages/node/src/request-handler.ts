@@ -1,5 +1,18 @@
-import { BrainerError, batchTooLarge, bucketPrefix, compileGlob, validateOp, type Limits, type Op, type Reply } from '@brainer/protocol';
+import {
+  BrainerError,
+  batchTooLarge,
+  bucketPrefix,
+  compileGlob,
+  evictSampleJson,
+  validateOp,
+  type Limits,
+  type Op,
+  type Reply,
+} from '@brainer/protocol';
 import type { Replica } from './replica.js';
+
+/** Most entries one `evict-sample` answer holds, whatever it asks for. */
+const MAX_EVICT_SAMPLE = 10_000;
 
 /**
  * Answers the ops a node serves: reads forwarded by the broker, and direct reads from clients. A
@@ -57,6 +70,8 @@ export class RequestHandler {
         if (refusal) return { ...refusal, id: op.id };
         return this.bucket(op.id, op.bucket);
       }
+      case 'evict-sample':
+        return this.evictSample(op);
       case 'watch':
         return { id: op.id, ok: false, code: 'ERR_WRONG_ROLE', message: 'membership comes from the broker, not from a node' };
       case 'set':
@@ -97,6 +112,17 @@ export class RequestHandler {
       return { id, ok: false, code: 'ERR_REPLY_TOO_LARGE', message };
     }
     return { id, ok: true, value: { entries } };
+  }
+
+  /** The node's used memory as of its stream position, and eviction candidates with their access figures. */
+  private evictSample(op: Extract<Op, { op: 'evict-sample' }>): Reply {
+    const engine = this.replica.engine;
+    if (engine.usedBytes === undefined || engine.sample === undefined) {
+      return { id: op.id, ok: false, code: 'ERR_UNKNOWN_OP', message: "this node's storage engine does not report its memory" };
+    }
+    const samples = op.count > 0 ? engine.sample(Math.min(op.count, MAX_EVICT_SAMPLE), op.volatile) : [];
+    const answer = { seq: this.replica.position, usedMemory: engine.usedBytes, keys: engine.size, samples };
+    return { id: op.id, ok: true, value: { json: evictSampleJson(answer) } };
   }
 
   /** Every key that carries a TTL, with its expiry: one pass over the store. */

@@ -1,4 +1,4 @@
-import type { SnapshotEntryVisitor, Write } from '@brainer/protocol';
+import type { EvictionSample, SnapshotEntryVisitor, Write } from '@brainer/protocol';
 
 /** One stored value with the seq of the write that made it and its expiry (wall-clock ms, 0 for none). */
 export interface StoredEntry {
@@ -59,6 +59,16 @@ export interface StorageEngine {
   commit?(): void;
   /** Figures about the engine for the node's `stats`. */
   stats?(): Record<string, unknown>;
+  /**
+   * The used memory the broker's `maxmemory` bounds: the sum of `entryBytes` over the stored
+   * entries. An engine without it leaves the node's usage unknown to the broker.
+   */
+  readonly usedBytes?: number;
+  /**
+   * Up to `count` entries picked at random, with when and how often each was last read or written
+   * here (reads and writes count as accesses); with `volatileOnly`, only entries that have a TTL.
+   */
+  sample?(count: number, volatileOnly: boolean): EvictionSample[];
 }
 
 /** Walks an engine's content in steps, as a snapshot source does one chunk at a time. */

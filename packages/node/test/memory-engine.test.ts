@@ -1,5 +1,6 @@
 import test from 'ava';
-import { ContentDigest } from '@brainer/protocol';
+import { ContentDigest, ENTRY_OVERHEAD_BYTES, entryBytes } from '@brainer/protocol';
+import { LFU_INIT_VAL } from '../src/access-clock.js';
 import { MemoryEngine } from '../src/index.js';
 import { storageEngineContract } from './storage-engine-contract.js';
 
@@ -234,4 +235,68 @@ test('a 16 MiB value under a 64 KiB key gets a chunk of its own, released when i
   t.true(engine.apply(4, { kind: 'del', key }, 0));
   t.is(engine.get('small', 0)?.value.toString(), 'v');
   t.is(engine.size, 1);
+});
+
+test('used memory is key bytes + value bytes + 48 per entry, through overwrites, deletes, loads and clear', (t) => {
+  const engine = new MemoryEngine(small);
+  t.is(engine.usedBytes, 0);
+  engine.apply(1, { kind: 'set', key: 'k1', value: Buffer.alloc(100), expiresAt: 0 }, 0);
+  t.is(engine.usedBytes, 2 + 100 + ENTRY_OVERHEAD_BYTES);
+  engine.apply(2, { kind: 'set', key: 'ключ', value: Buffer.alloc(10), expiresAt: 0 }, 0);
+  t.is(engine.usedBytes, 2 + 100 + 8 + 10 + 2 * ENTRY_OVERHEAD_BYTES, 'keys count in UTF-8 bytes');
+  engine.apply(3, { kind: 'set', key: 'k1', value: Buffer.alloc(30), expiresAt: 0 }, 0);
+  t.is(engine.usedBytes, 2 + 30 + 8 + 10 + 2 * ENTRY_OVERHEAD_BYTES, 'an overwrite counts the new value only');
+  engine.apply(4, { kind: 'del', key: 'ключ' }, 0);
+  t.is(engine.usedBytes, 2 + 30 + ENTRY_OVERHEAD_BYTES);
+  engine.load('k2', Buffer.from('abcdef'), 1, 4, 5, 0);
+  t.is(engine.usedBytes, 2 + 30 + 2 + 3 + 2 * ENTRY_OVERHEAD_BYTES);
+  engine.clear();
+  t.is(engine.usedBytes, 0);
+});
+
+test('used memory matches a recount after random writes with compaction', (t) => {
+  const engine = new MemoryEngine(small);
+  const random = prng(7);
+  const live = new Map<string, number>();
+  for (let seq = 1; seq <= 3000; seq++) {
+    const key = `key:${Math.floor(random() * 200)}`;
+    if (random() < 0.3) {
+      engine.apply(seq, { kind: 'del', key }, 0);
+      live.delete(key);
+    } else {
+      const length = Math.floor(random() * 300);
+      engine.apply(seq, { kind: 'set', key, value: Buffer.alloc(length), expiresAt: 0 }, 0);
+      live.set(key, length);
+    }
+  }
+  let expected = 0;
+  for (const [key, length] of live) expected += entryBytes(Buffer.byteLength(key), length);
+  t.is(engine.usedBytes, expected);
+});
+
+test('a sample holds distinct live entries with their idle time, counter, TTL flag and size', (t) => {
+  let now = 0;
+  const engine = new MemoryEngine({ now: () => now });
+  for (let i = 0; i < 50; i++)
+    engine.apply(i + 1, { kind: 'set', key: `k${i}`, value: Buffer.alloc(i), expiresAt: i % 5 === 0 ? 1e15 : 0 }, 0);
+  engine.apply(51, { kind: 'del', key: 'k49' }, 0);
+  now = 5_000;
+  engine.get('k7', 0);
+  const all = engine.sample(1000, false);
+  t.is(all.length, 49, 'asking for more than the store holds gives every entry, once');
+  t.is(new Set(all.map((s) => s.key)).size, 49);
+  const k7 = all.find((s) => s.key === 'k7')!;
+  t.is(k7.idleMs, 0);
+  t.true(k7.frequency > LFU_INIT_VAL);
+  const k8 = all.find((s) => s.key === 'k8')!;
+  t.is(k8.idleMs, 5_000);
+  t.is(k8.frequency, LFU_INIT_VAL);
+  t.is(k8.bytes, entryBytes(2, 8));
+  t.false(k8.volatile);
+  t.true(all.find((s) => s.key === 'k10')!.volatile);
+  const volatile = engine.sample(100, true);
+  t.is(volatile.length, 10);
+  t.true(volatile.every((s) => s.volatile));
+  t.is(engine.sample(5, false).length, 5);
+  t.deepEqual(new MemoryEngine().sample(5, false), []);
 });

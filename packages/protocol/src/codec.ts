@@ -279,6 +279,9 @@ function writeOp(w: FrameWriter, op: Op): void {
     case 'bucket':
       w.string(op.bucket);
       break;
+    case 'evict-sample':
+      w.u32(op.count).u8(op.volatile ? 1 : 0);
+      break;
     case 'ping':
     case 'nodes':
     case 'stats':
@@ -311,6 +314,8 @@ function readOp(r: FrameReader, opIds: number[]): Op {
       return { op, id, pattern: r.key() };
     case 'bucket':
       return { op, id, bucket: r.key() };
+    case 'evict-sample':
+      return { op, id, count: r.u32(), volatile: r.u8() === 1 };
     case 'ping':
     case 'nodes':
     case 'stats':

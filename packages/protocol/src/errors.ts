@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'ERR_INTERNAL',
   'ERR_NOT_FOUND',
   'ERR_TOO_MANY_KEYS',
+  'ERR_OOM',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

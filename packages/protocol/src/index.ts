@@ -27,3 +27,4 @@ export * from './ready-line.js';
 export * from './expiry-queue.js';
 export * from './validate-op.js';
 export * from './writes-frames.js';
+export * from './memory-usage.js';

@@ -17,7 +17,12 @@ export type Op =
   /** Every item of a bucket (the keys `{bucket}item`) with its value, from the bucket's primary. */
   | { op: 'bucket'; id: number; bucket: string }
   /** Client to broker: push me the ready nodes now and whenever they change, for a while (see `membership`). */
-  | { op: 'watch'; id: number };
+  | { op: 'watch'; id: number }
+  /**
+   * Broker to node: your memory use, and `count` entries picked at random with their access
+   * figures, as eviction candidates; with `volatile`, only entries that have a TTL.
+   */
+  | { op: 'evict-sample'; id: number; count: number; volatile: boolean };
 
 /** The answer to one op: a value, or an error with a code. */
 export type Reply = { id: number; ok: true; value: ReplyValue } | { id: number; ok: false; code: ErrorCode; message: string };

@@ -40,6 +40,7 @@ export const OP_CODES = {
   expiries: 9,
   watch: 10,
   bucket: 11,
+  'evict-sample': 12,
 } as const;
 
 export type OpName = keyof typeof OP_CODES;

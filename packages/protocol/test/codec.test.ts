@@ -36,6 +36,8 @@ const MESSAGES: [name: string, message: Message][] = [
         { op: 'expiries', id: 10 },
         { op: 'bucket', id: 11, bucket: 'customer:42' },
         { op: 'watch', id: 12 },
+        { op: 'evict-sample', id: 13, count: 0, volatile: false },
+        { op: 'evict-sample', id: 14, count: 5000, volatile: true },
       ],
     },
   ],

@@ -4,6 +4,7 @@ import { allowedKeys, ipcModeFlags } from '../curve-flags.js';
 import { readKeyPairFile } from '../curve-key-files.js';
 import { DEFAULT_BROKER_ENDPOINT, endpointFlag } from '../endpoint-flag.js';
 import { claimIpcEndpoint, rememberIpcSocket } from '../ipc-socket.js';
+import { memoryFlags, memoryOptionsFromFlags } from '../memory-flags.js';
 import { DEFAULT_PARTITIONER, formatReadyLine, PARTITIONER_NAMES } from '@brainer/protocol';
 import { UsageError } from '../errors.js';
 import { allowlistWithGateways, BrokerWithGateways, gatewayFlags } from '../gateways.js';
@@ -24,6 +25,7 @@ With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every
     '<%= config.bin %> <%= command.id %> --partitioner rendezvous',
     '<%= config.bin %> <%= command.id %> --endpoint tcp://0.0.0.0:5555 --curve-secret-file keys/broker.key --allowed-keys keys/allowed-keys',
     '<%= config.bin %> <%= command.id %> --http 8080 --json-endpoint tcp://127.0.0.1:5560',
+    '<%= config.bin %> <%= command.id %> --maxmemory 64mb --maxmemory-policy allkeys-lru',
   ];
   static override flags = {
     endpoint: endpointFlag({
@@ -54,6 +56,7 @@ With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every
     }),
     ...ipcModeFlags,
     ...gatewayFlags,
+    ...memoryFlags,
   };
 
   async run(): Promise<void> {
@@ -85,6 +88,7 @@ With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every
           curveSecretKey: curve?.secretKey,
           allowedClientKeys: allowlistWithGateways(curve, flags),
         }),
+        ...memoryOptionsFromFlags(flags),
       });
       const service = new BrokerWithGateways(broker, flags, {
         logger,

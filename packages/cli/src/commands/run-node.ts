@@ -79,7 +79,8 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
         logger.info('removed a stale ipc socket file', { endpoint: nodeEndpoint });
       }
       const persistence = logEngineOptions(flags);
-      if (flags.standalone && persistence !== undefined) throw new UsageError('--data-dir is for a node in a cluster; a standalone node keeps its data in memory only');
+      if (flags.standalone && persistence !== undefined)
+        throw new UsageError('--data-dir is for a node in a cluster; a standalone node keeps its data in memory only');
       const { CacheNode, LogEngine, StandaloneNode } = await import('@brainer/node');
       engine =
         persistence &&
