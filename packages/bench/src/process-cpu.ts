@@ -3,9 +3,14 @@ import { readFileSync } from 'node:fs';
 /** Clock ticks per second of /proc's CPU times: USER_HZ, 100 on every Linux this runs on. */
 const TICKS_PER_SECOND = 100;
 
-/** CPU time a process has used so far, user and system, all threads, in µs (Linux, from /proc). */
+/** CPU time a process has used so far, user and system, all threads, in µs (Linux, from /proc); NaN once it has exited. */
 export function processCpuMicros(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return NaN; // the process is gone: its figure is unknown, and the run goes on
+  }
   // Fields after the command name, which is in parentheses and may hold spaces.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);

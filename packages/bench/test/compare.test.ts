@@ -22,7 +22,7 @@ const rowOf = (stdout: string, name: string): string | undefined => stdout.split
 test.serial('bench --quick prints every row and exits 0 (no speed asserted)', async (t) => {
   t.timeout(300_000);
   const { code, stdout, stderr } = await runCompare([]);
-  t.is(code, 0, stderr);
+  t.is(code, 0, `${stderr}\n--- stdout ---\n${stdout}`);
   for (const name of WORKLOAD_NAMES) t.truthy(rowOf(stdout, name), `row ${name} in:\n${stdout}`);
   t.truthy(rowOf(stdout, 'zmq echo'), 'the raw ZeroMQ floor');
   // The CPU table repeats every workload, with the broker's and the nodes' CPU per op.
@@ -36,7 +36,7 @@ test.serial('bench --quick prints every row and exits 0 (no speed asserted)', as
 test.serial('bench --quick without redis-server says how to install it and runs the rest', async (t) => {
   t.timeout(300_000);
   const { code, stdout, stderr } = await runCompare(['--redis-server', '/nonexistent/redis-server']);
-  t.is(code, 0, stderr);
+  t.is(code, 0, `${stderr}\n--- stdout ---\n${stdout}`);
   t.regex(stdout, /apt-get install redis-server/);
   for (const name of WORKLOAD_NAMES) {
     const row = rowOf(stdout, name);

@@ -48,7 +48,10 @@ export abstract class ClientCommand extends BaseCommand {
     // Loaded here, not at the top, so that `--help` and the other commands never load zeromq.
     const { Brainer } = await import('@brainer/client');
     const options = { timeoutMs: flags.timeout, ...(curve === undefined ? {} : { curve }) };
-    const client = flags.node === undefined ? new Brainer(flags.broker, options) : Brainer.direct(flags.node, options);
+    // A one-shot command gains nothing from connecting to every node, and this way it works where
+    // only the broker can be reached: its reads go through the broker.
+    const client =
+      flags.node === undefined ? new Brainer(flags.broker, { ...options, reads: 'broker' }) : Brainer.direct(flags.node, options);
     const target = flags.node === undefined ? `the broker at ${flags.broker}` : `the node at ${flags.node}`;
     try {
       try {
