@@ -1,15 +1,6 @@
-import { chmod } from 'node:fs/promises';
-import {
-  RateLimitedLog,
-  ZAP_DOMAIN,
-  ZAP_ENDPOINT,
-  eventLoopYielder,
-  serveZap,
-  ipcSocketPath,
-  type Logger,
-  type ZapRefusal,
-} from '@brainer/protocol';
-import { Context, Router } from 'zeromq';
+import { eventLoopYielder, type Logger } from '@brainer/protocol';
+import { ServerRouter } from '@brainer/transport';
+import type { Router } from 'zeromq';
 
 export type FrameHandler = (peer: Buffer, frames: Buffer[]) => void;
 export type SendErrorHandler = (peer: Buffer, error: unknown) => void;
@@ -34,19 +25,8 @@ export interface BrokerTransportOptions {
  * are logged, at most one line per 5 s of each kind.
  */
 export class BrokerTransport {
+  private readonly server: ServerRouter;
   private readonly router: Router;
-  /** The ZAP handler's ROUTER, in the CURVE server's own context, when secured. */
-  private readonly zap: Router | undefined;
-  private readonly onZapRefused: ((refusal: ZapRefusal) => void) | undefined;
-  private readonly allowedKeys: ReadonlySet<string> = new Set();
-  private readonly routerOptions = {
-    mandatory: true,
-    handover: true,
-    sendTimeout: 0,
-    sendHighWaterMark: 20_000,
-    receiveHighWaterMark: 100_000,
-    linger: 0,
-  };
   private closed = false;
 
   constructor(
@@ -55,55 +35,19 @@ export class BrokerTransport {
     private readonly onHandlerError: HandlerErrorHandler,
     private readonly options: BrokerTransportOptions,
   ) {
-    const { curveSecretKey } = options;
-    if (curveSecretKey === undefined) {
-      this.router = new Router(this.routerOptions);
-      return;
-    }
-    // A context of its own, so that its ZAP handler answers for this socket alone, even when other
-    // CURVE servers live in the same process.
-    const context = new Context({ blocky: false });
-    // zapEnforceDomain: with no ZAP handler present, libzmq refuses the handshake instead of letting everyone in.
-    this.router = new Router({
-      ...this.routerOptions,
-      context,
-      curveServer: true,
-      curveSecretKey,
-      zapDomain: ZAP_DOMAIN,
-      zapEnforceDomain: true,
-    });
-    const log = new RateLimitedLog(options.logger, options.now);
-    this.zap = new Router({ context, linger: 0 });
-    this.allowedKeys = options.allowedClientKeys;
-    this.onZapRefused = (refusal) =>
-      log.warn('zap-refused', `refused a connection: ${refusal.reason}`, {
-        address: refusal.address,
-        mechanism: refusal.mechanism,
-        publicKey: refusal.publicKey,
-      });
-    // A peer without CURVE, or with the wrong server key, fails before ZAP is asked: log that too.
-    const onHandshakeError = (event: { address: string; error: Error & { code?: string } }): void =>
-      log.warn('curve-handshake', 'a connection failed the CURVE handshake (a peer without CURVE, or with the wrong broker key)', {
-        endpoint: event.address,
-        code: event.error.code,
-        error: event.error.message,
-      });
-    this.router.events.on('handshake:error:protocol', onHandshakeError);
-    this.router.events.on('handshake:error:other', onHandshakeError);
+    const { curveSecretKey, allowedClientKeys, logger, now } = options;
+    this.server = new ServerRouter(
+      { mandatory: true, handover: true, sendTimeout: 0, sendHighWaterMark: 20_000, receiveHighWaterMark: 100_000, linger: 0 },
+      curveSecretKey === undefined
+        ? undefined
+        : { secretKey: curveSecretKey, allowedKeys: allowedClientKeys, logger, now, serverKeyName: 'broker key' },
+    );
+    this.router = this.server.socket;
   }
 
   /** Binds and starts receiving. Resolves with the bound endpoint (the real port for `tcp://...:*`). */
   async bind(endpoint: string): Promise<string> {
-    // The handler binds before the CURVE server, so that no handshake finds it missing.
-    if (this.zap) {
-      await this.zap.bind(ZAP_ENDPOINT);
-      void serveZap(this.zap, (key) => this.allowedKeys.has(key), this.onZapRefused!);
-    }
-    await this.router.bind(endpoint);
-    const bound = this.router.lastEndpoint ?? endpoint;
-    // Owner-only by default: on ipc, the file mode is the only thing that says who may connect.
-    const path = ipcSocketPath(bound);
-    if (path !== undefined) await chmod(path, this.options.ipcSocketMode);
+    const bound = await this.server.bind(endpoint, this.options.ipcSocketMode);
     void this.receive();
     return bound;
   }
@@ -116,8 +60,7 @@ export class BrokerTransport {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.router.close();
-    this.zap?.close();
+    this.server.close();
   }
 
   private async receive(): Promise<void> {

@@ -1,6 +1,6 @@
-import { eventLoopYielder, ipcSocketPath } from '@brainer/protocol';
-import { chmod } from 'node:fs/promises';
-import { Router } from 'zeromq';
+import { eventLoopYielder } from '@brainer/protocol';
+import { ServerRouter } from '@brainer/transport';
+import type { Router } from 'zeromq';
 
 /** Answers one request body (the frames after the envelope); never rejects. */
 export type RequestHandler = (body: Buffer[]) => Promise<string>;
@@ -20,6 +20,7 @@ export interface JsonTransportOptions {
  * answer goes back under the same envelope, so every request gets exactly one reply.
  */
 export class JsonTransport {
+  private readonly server: ServerRouter;
   private readonly router: Router;
   private inFlight = 0;
   private wakeReceiver: (() => void) | undefined;
@@ -29,15 +30,13 @@ export class JsonTransport {
     private readonly handle: RequestHandler,
     private readonly options: JsonTransportOptions,
   ) {
-    this.router = new Router({ sendTimeout: 0, linger: 0, maxMessageSize: options.maxMessageBytes });
+    this.server = new ServerRouter({ sendTimeout: 0, linger: 0, maxMessageSize: options.maxMessageBytes });
+    this.router = this.server.socket;
   }
 
   /** Binds and starts serving. Resolves with the bound endpoint (the real port for `tcp://...:*`). */
   async bind(endpoint: string): Promise<string> {
-    await this.router.bind(endpoint);
-    const bound = this.router.lastEndpoint ?? endpoint;
-    const path = ipcSocketPath(bound);
-    if (path !== undefined) await chmod(path, this.options.ipcSocketMode);
+    const bound = await this.server.bind(endpoint, this.options.ipcSocketMode);
     void this.receive();
     return bound;
   }
@@ -45,7 +44,7 @@ export class JsonTransport {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.router.close();
+    this.server.close();
     this.wakeReceiver?.();
   }
 

@@ -1,16 +1,6 @@
-import { chmod } from 'node:fs/promises';
-import { Context, Dealer, Router } from 'zeromq';
-import {
-  RateLimitedLog,
-  SerialSender,
-  ZAP_DOMAIN,
-  ZAP_ENDPOINT,
-  eventLoopYielder,
-  serveZap,
-  ipcSocketPath,
-  type Logger,
-  type ZapRefusal,
-} from '@brainer/protocol';
+import { Dealer, type Router } from 'zeromq';
+import { SerialSender, eventLoopYielder, type Logger } from '@brainer/protocol';
+import { ServerRouter } from '@brainer/transport';
 
 export interface NodeTransportHandlers {
   fromBroker(frames: Buffer[]): void;
@@ -53,11 +43,8 @@ const DEALER_OPTIONS = { sendHighWaterMark: 100_000, receiveHighWaterMark: 100_0
  * whose ZAP handler admits the node key and `allowedClientKeys` only.
  */
 export class NodeTransport {
+  private readonly bound: ServerRouter;
   private readonly server: Router;
-  /** The ZAP handler's ROUTER, in the CURVE server's own context, when secured. */
-  private readonly zap: Router | undefined;
-  private readonly onZapRefused: ((refusal: ZapRefusal) => void) | undefined;
-  private readonly allowedKeys: ReadonlySet<string> = new Set();
   private readonly curve: CurveKeys | undefined;
   private broker: { socket: Dealer; sender: SerialSender<Buffer> } | undefined;
   private source: { socket: Dealer; sender: SerialSender<Buffer> } | undefined;
@@ -67,59 +54,27 @@ export class NodeTransport {
     private readonly options: NodeTransportOptions,
     private readonly handlers: NodeTransportHandlers,
   ) {
-    const serverOptions = { mandatory: true, sendTimeout: 0, sendHighWaterMark: 10_000, linger: 0 };
-    const { curveServerKey: brokerKey, curvePublicKey: publicKey, curveSecretKey: secretKey } = options;
-    if (brokerKey === undefined || publicKey === undefined || secretKey === undefined) {
-      this.server = new Router(serverOptions);
-      return;
-    }
-    this.curve = { brokerKey, publicKey, secretKey };
-    // A context of its own, so that this ZAP handler answers for this socket alone; zapEnforceDomain
-    // makes libzmq refuse handshakes, rather than admit everyone, if the handler were missing.
-    const context = new Context({ blocky: false });
-    this.server = new Router({
-      ...serverOptions,
-      context,
-      curveServer: true,
-      curveSecretKey: secretKey,
-      zapDomain: ZAP_DOMAIN,
-      zapEnforceDomain: true,
-    });
-    const log = new RateLimitedLog(options.logger, options.now);
-    this.zap = new Router({ context, linger: 0 });
-    this.allowedKeys = new Set([publicKey, ...options.allowedClientKeys]);
-    this.onZapRefused = (refusal) =>
-      log.warn('zap-refused', `refused a connection to the node endpoint: ${refusal.reason}`, {
-        address: refusal.address,
-        mechanism: refusal.mechanism,
-        publicKey: refusal.publicKey,
-      });
-    // A peer without CURVE, or with the wrong server key, fails before ZAP is asked: log that too.
-    const onHandshakeError = (event: { address: string; error: Error & { code?: string } }): void =>
-      log.warn(
-        'curve-handshake',
-        'a connection to the node endpoint failed the CURVE handshake (a peer without CURVE, or with the wrong node key)',
-        {
-          endpoint: event.address,
-          code: event.error.code,
-          error: event.error.message,
-        },
-      );
-    this.server.events.on('handshake:error:protocol', onHandshakeError);
-    this.server.events.on('handshake:error:other', onHandshakeError);
+    const { curveServerKey: brokerKey, curvePublicKey: publicKey, curveSecretKey: secretKey, logger, now } = options;
+    const secured = brokerKey !== undefined && publicKey !== undefined && secretKey !== undefined;
+    if (secured) this.curve = { brokerKey, publicKey, secretKey };
+    this.bound = new ServerRouter(
+      { mandatory: true, sendTimeout: 0, sendHighWaterMark: 10_000, linger: 0 },
+      secured
+        ? {
+            secretKey,
+            allowedKeys: new Set([publicKey, ...options.allowedClientKeys]),
+            logger,
+            now,
+            endpointName: 'the node endpoint',
+            serverKeyName: 'node key',
+          }
+        : undefined,
+    );
+    this.server = this.bound.socket;
   }
 
   async bind(endpoint: string): Promise<string> {
-    // The handler binds before the CURVE server, so that no handshake finds it missing.
-    if (this.zap) {
-      await this.zap.bind(ZAP_ENDPOINT);
-      void serveZap(this.zap, (key) => this.allowedKeys.has(key), this.onZapRefused!);
-    }
-    await this.server.bind(endpoint);
-    const bound = this.server.lastEndpoint ?? endpoint;
-    // Owner-only by default: on ipc, the file mode is the only thing that says who may connect.
-    const path = ipcSocketPath(bound);
-    if (path !== undefined) await chmod(path, this.options.ipcSocketMode);
+    const bound = await this.bound.bind(endpoint, this.options.ipcSocketMode);
     void this.receive(this.server, (frames) => this.handlers.fromPeer(frames[0]!, frames.slice(1)));
     return bound;
   }
@@ -160,8 +115,7 @@ export class NodeTransport {
     this.closed = true;
     this.closeSource();
     this.broker?.socket.close();
-    this.server.close();
-    this.zap?.close();
+    this.bound.close();
   }
 
   private connect(endpoint: string, name: string, serverKey: string | undefined, onFrames: (frames: Buffer[]) => void) {
