@@ -1,27 +1,7 @@
 import test from 'ava';
 import { AckTracker, type PendingWrite } from '../src/ack-tracker.js';
 import { Membership } from '../src/membership.js';
-import type { NodeRecord } from '../src/node-record.js';
-
-function node(id: string): NodeRecord {
-  return {
-    peer: Buffer.from(id),
-    peerKey: id,
-    id,
-    endpoint: `inproc://${id}`,
-    state: 'ready',
-    acked: 0,
-    lastHeartbeatAt: 0,
-    leaseGrantedAt: 0,
-    keys: 0,
-    seq: 0,
-    digest: '',
-    progress: { received: 0, total: 0 },
-    joinId: 0,
-    sourceId: '',
-    sync: 'none',
-  };
-}
+import { readyNode as node } from './node-record-fixture.js';
 
 function setup(startFenceUntil = 0) {
   let clock = 1000;

@@ -3,32 +3,12 @@ import { entryBytes, evictSampleJson, type EvictionSample, type MaxmemoryPolicy,
 import type { BrokerEvent } from '../src/events.js';
 import { Eviction } from '../src/eviction.js';
 import { Membership } from '../src/membership.js';
-import type { NodeRecord } from '../src/node-record.js';
 import type { Outbox } from '../src/outbox.js';
+import { readyNode as node } from './node-record-fixture.js';
 
 const LIMIT = 1_000_000;
 /** The threshold for this limit: the limit less a 64 KiB headroom. */
 const TRIGGER = LIMIT - 65_536;
-
-function node(id: string): NodeRecord {
-  return {
-    peer: Buffer.from(id),
-    peerKey: id,
-    id,
-    endpoint: `inproc://${id}`,
-    state: 'ready',
-    acked: 0,
-    lastHeartbeatAt: 0,
-    leaseGrantedAt: 0,
-    keys: 0,
-    seq: 0,
-    digest: '',
-    progress: { received: 0, total: 0 },
-    joinId: 0,
-    sourceId: '',
-    sync: 'none',
-  };
-}
 
 /** An Eviction over two ready nodes, with the ops it sends, the keys it evicts and its events recorded. */
 function setup(policy: MaxmemoryPolicy = 'allkeys-lru') {
