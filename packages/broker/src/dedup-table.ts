@@ -1,3 +1,4 @@
+import { BoundedMap } from '@brainer/protocol';
 import type { ReplyTarget } from './reply-target.js';
 
 /** What the broker remembers of one client write, by the client's id and the op's id. */
@@ -16,16 +17,10 @@ export interface DedupEntry {
  * outcome instead of applying it again. Bounded: the oldest entries are forgotten first.
  */
 export class DedupTable {
-  private readonly entries = new Map<string, DedupEntry>();
-  /**
-   * Keys in the order they came, in a ring, to find the oldest. (Evicting through the Map's own
-   * iterator would be quadratic: V8 walks over the holes that earlier deletes left at its front.)
-   */
-  private readonly order: (string | undefined)[];
-  private next = 0;
+  private readonly entries: BoundedMap<DedupEntry>;
 
-  constructor(private readonly capacity = 200_000) {
-    this.order = new Array<string | undefined>(capacity);
+  constructor(capacity = 200_000) {
+    this.entries = new BoundedMap(capacity);
   }
 
   get size(): number {
@@ -41,7 +36,7 @@ export class DedupTable {
   }
 
   pending(key: string, kind: 'set' | 'del'): void {
-    this.remember(key, { done: false, kind, removed: false, waiters: [] });
+    this.entries.set(key, { done: false, kind, removed: false, waiters: [] });
   }
 
   /** Marks the write done and returns the retries that were waiting for it. */
@@ -65,21 +60,11 @@ export class DedupTable {
   /** Records writes a predecessor broker completed, as a node remembers them. */
   loadDone(entries: readonly (readonly [client: string, opId: number, kind: 'set' | 'del', removed: number])[]): void {
     for (const [client, opId, kind, removed] of entries) {
-      this.remember(DedupTable.key(client, opId), { done: true, kind, removed: removed === 1, waiters: [] });
+      this.entries.set(DedupTable.key(client, opId), { done: true, kind, removed: removed === 1, waiters: [] });
     }
-  }
-
-  private remember(key: string, entry: DedupEntry): void {
-    const evicted = this.order[this.next];
-    if (evicted !== undefined && evicted !== key) this.entries.delete(evicted);
-    this.order[this.next] = key;
-    this.next = (this.next + 1) % this.capacity;
-    this.entries.set(key, entry);
   }
 
   clear(): void {
     this.entries.clear();
-    this.order.fill(undefined);
-    this.next = 0;
   }
 }

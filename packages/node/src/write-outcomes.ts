@@ -1,17 +1,16 @@
+import { BoundedMap } from '@brainer/protocol';
+
 /**
  * The outcomes of the last client writes, by the client's routing id and the op's id, so that a
  * retried write gets its first answer instead of being applied twice. Bounded: the oldest are
- * forgotten first, through a ring of keys (deleting through the Map's own iterator would be
- * quadratic).
+ * forgotten first.
  */
 export class WriteOutcomes {
   /** Key: `client:opId`; value: whether the write removed a key (false for a set). */
-  private readonly removed = new Map<string, boolean>();
-  private readonly order: (string | undefined)[];
-  private next = 0;
+  private readonly removed: BoundedMap<boolean>;
 
-  constructor(private readonly capacity = 100_000) {
-    this.order = new Array<string | undefined>(capacity);
+  constructor(capacity = 100_000) {
+    this.removed = new BoundedMap(capacity);
   }
 
   get size(): number {
@@ -24,11 +23,6 @@ export class WriteOutcomes {
   }
 
   remember(client: string, opId: number, removed: boolean): void {
-    const key = `${client}:${opId}`;
-    const evicted = this.order[this.next];
-    if (evicted !== undefined) this.removed.delete(evicted);
-    this.order[this.next] = key;
-    this.next = (this.next + 1) % this.capacity;
-    this.removed.set(key, removed);
+    this.removed.set(`${client}:${opId}`, removed);
   }
 }

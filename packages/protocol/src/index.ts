@@ -1,4 +1,5 @@
 export * from './bucket-keys.js';
+export * from './bounded-map.js';
 export * from './codec.js';
 export * from './consistent-hash-ring.js';
 export * from './create-partitioner.js';
