@@ -70,17 +70,30 @@ export class DirectReads {
 
   /** The value from the first node that serves it, or undefined when none would. */
   async get(key: string): Promise<ReplyValue | undefined> {
+    // The primary answers almost every read: the whole preference list is worked out only when it does not.
+    const primary = this.partitioner.primary(key);
+    if (primary === undefined) return undefined;
+    const answer = await this.tryNode(primary, key);
+    if (answer !== undefined) return answer;
     for (const id of this.partitioner.preference(key)) {
-      const channel = this.channels.get(id);
-      if (!channel) continue;
-      try {
-        return await channel.call({ op: 'get', key });
-      } catch (error) {
-        if (error instanceof BrainerError && FINAL_CODES.has(error.code)) throw error;
-        this.options.logger.debug('direct read moved on to the next node', { node: id, error: String(error) });
-      }
+      if (id === primary) continue;
+      const next = await this.tryNode(id, key);
+      if (next !== undefined) return next;
     }
     return undefined;
+  }
+
+  /** The node's answer, or undefined when it refused or did not answer in time. */
+  private async tryNode(id: string, key: string): Promise<ReplyValue | undefined> {
+    const channel = this.channels.get(id);
+    if (!channel) return undefined;
+    try {
+      return await channel.call({ op: 'get', key });
+    } catch (error) {
+      if (error instanceof BrainerError && FINAL_CODES.has(error.code)) throw error;
+      this.options.logger.debug('direct read moved on to the next node', { node: id, error: String(error) });
+      return undefined;
+    }
   }
 
   close(): void {
