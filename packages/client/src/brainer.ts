@@ -109,10 +109,21 @@ export class Brainer {
     await this.call({ op: 'ping' });
   }
 
-  async set(key: string, value: string | Buffer, options: SetOptions = {}): Promise<void> {
+  // The calls on the hot path (set, getBuffer) chain their promises instead of awaiting: each await
+  // costs a promise and a turn of the microtask queue, which shows at tens of thousands of calls a second.
+
+  set(key: string, value: string | Buffer, options: SetOptions = {}): Promise<void> {
     const ttlMs = options.ttlMs ?? 0;
-    if (!Number.isSafeInteger(ttlMs) || ttlMs < 0) throw new BrainerError('ERR_BAD_REQUEST', 'ttlMs must be a whole number of ms');
-    await this.call({ op: 'set', key, value: typeof value === 'string' ? Buffer.from(value) : value, ttlMs, wait: options.wait ?? 'all' });
+    if (!Number.isSafeInteger(ttlMs) || ttlMs < 0)
+      return Promise.reject(new BrainerError('ERR_BAD_REQUEST', 'ttlMs must be a whole number of ms'));
+    const op = {
+      op: 'set',
+      key,
+      value: typeof value === 'string' ? Buffer.from(value) : value,
+      ttlMs,
+      wait: options.wait ?? 'all',
+    } as const;
+    return this.call(op).then(ignoreValue);
   }
 
   async get(key: string): Promise<string | null> {
@@ -120,11 +131,11 @@ export class Brainer {
     return value === null ? null : value.toString('utf8');
   }
 
-  async getBuffer(key: string): Promise<Buffer | null> {
-    const direct = this.directReads?.available ? await this.directReads.get(key) : undefined;
-    const value = direct !== undefined ? direct : await this.call({ op: 'get', key });
-    if (value === null || Buffer.isBuffer(value)) return value;
-    throw unexpected('get', value);
+  getBuffer(key: string): Promise<Buffer | null> {
+    if (!this.directReads?.available) return this.call({ op: 'get', key }).then(getAnswer);
+    return this.directReads
+      .get(key)
+      .then((direct) => (direct !== undefined ? getAnswer(direct) : this.call({ op: 'get', key }).then(getAnswer)));
   }
 
   /** Resolves true when the key existed. */
@@ -239,6 +250,13 @@ export class Brainer {
     if (message.type === 'membership') this.directReads?.update(message);
     else this.logger.warn('ignored an unexpected message', { type: message.type });
   }
+}
+
+function ignoreValue(): void {}
+
+function getAnswer(value: ReplyValue): Buffer | null {
+  if (value === null || Buffer.isBuffer(value)) return value;
+  throw unexpected('get', value);
 }
 
 function unexpected(op: string, value: ReplyValue): BrainerError {

@@ -32,6 +32,8 @@ export class DirectReads {
   /** The last partitioner name this client could not use, so that it is logged once. */
   private unknownPartitioner: string | undefined;
   private readonly channels = new Map<string, NodeChannel>();
+  /** The placement and nodes of the last membership taken, to skip pushes that change nothing. */
+  private lastMembership = '';
 
   constructor(private readonly options: DirectReadsOptions) {}
 
@@ -42,6 +44,10 @@ export class DirectReads {
 
   /** Takes the ready nodes from a membership push: opens channels to new nodes, closes the rest. */
   update(membership: MessageOf<'membership'>): void {
+    // Every watch renewal brings the membership again; rebuilding the ring for it costs hundreds of hashes.
+    const signature = JSON.stringify([membership.partitioner, membership.nodes.map((node) => [node.id, node.endpoint])]);
+    if (signature === this.lastMembership) return;
+    this.lastMembership = signature;
     const name = membership.partitioner;
     // Placing keys some other way would send reads to nodes that are not their primary: with no
     // node to read from, every read goes through the broker instead.
@@ -69,31 +75,36 @@ export class DirectReads {
   }
 
   /** The value from the first node that serves it, or undefined when none would. */
-  async get(key: string): Promise<ReplyValue | undefined> {
-    // The primary answers almost every read: the whole preference list is worked out only when it does not.
+  get(key: string): Promise<ReplyValue | undefined> {
+    // The primary answers almost every read, so its answer is passed on as it is, with no await in
+    // between: the whole preference list is worked out only when the primary does not answer.
     const primary = this.partitioner.primary(key);
-    if (primary === undefined) return undefined;
-    const answer = await this.tryNode(primary, key);
-    if (answer !== undefined) return answer;
+    const channel = primary === undefined ? undefined : this.channels.get(primary);
+    if (channel === undefined) return this.fromOthers(key, primary);
+    return channel.call({ op: 'get', key }).catch((error: unknown) => {
+      this.movedOn(primary!, error);
+      return this.fromOthers(key, primary);
+    });
+  }
+
+  /** The value from the first node after `skipped` in the key's preference list that serves it. */
+  private async fromOthers(key: string, skipped: string | undefined): Promise<ReplyValue | undefined> {
     for (const id of this.partitioner.preference(key)) {
-      if (id === primary) continue;
-      const next = await this.tryNode(id, key);
-      if (next !== undefined) return next;
+      const channel = id === skipped ? undefined : this.channels.get(id);
+      if (channel === undefined) continue;
+      try {
+        return await channel.call({ op: 'get', key });
+      } catch (error) {
+        this.movedOn(id, error);
+      }
     }
     return undefined;
   }
 
-  /** The node's answer, or undefined when it refused or did not answer in time. */
-  private async tryNode(id: string, key: string): Promise<ReplyValue | undefined> {
-    const channel = this.channels.get(id);
-    if (!channel) return undefined;
-    try {
-      return await channel.call({ op: 'get', key });
-    } catch (error) {
-      if (error instanceof BrainerError && FINAL_CODES.has(error.code)) throw error;
-      this.options.logger.debug('direct read moved on to the next node', { node: id, error: String(error) });
-      return undefined;
-    }
+  /** Rethrows an answer about the request itself; any other failure moves the read on. */
+  private movedOn(id: string, error: unknown): void {
+    if (error instanceof BrainerError && FINAL_CODES.has(error.code)) throw error;
+    this.options.logger.debug('direct read moved on to the next node', { node: id, error: String(error) });
   }
 
   close(): void {
