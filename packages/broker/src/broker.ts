@@ -29,7 +29,7 @@ import type { NodeRecord } from './node-record.js';
 import { EXPIRIES_FETCH_ID, NodesQuery, RECENT_FETCH_ID } from './nodes-query.js';
 import { resolveBrokerOptions, type BrokerOptions } from './options.js';
 import { Outbox } from './outbox.js';
-import { ReadRouter } from './read-router.js';
+import { ReadRouter, type ReadCandidates } from './read-router.js';
 import type { ReplyTarget } from './reply-target.js';
 import { Sequencer } from './sequencer.js';
 
@@ -302,13 +302,14 @@ export class Broker {
       case 'nodes':
         return this.nodesQuery.start(target);
       case 'get':
-        return this.reads.route(target, op, this.membership.ring.preference(op.key));
+        return this.reads.route(target, op, this.keyCandidates(op.key));
       case 'bucket':
-        return this.reads.route(target, op, this.membership.ring.preference(bucketPrefix(op.bucket)));
+        return this.reads.route(target, op, this.keyCandidates(bucketPrefix(op.bucket)));
       case 'keys': {
         const ready = this.membership.ready.map((node) => node.id);
         const start = this.keysCursor++ % Math.max(1, ready.length);
-        return this.reads.route(target, op, [...ready.slice(start), ...ready.slice(0, start)]);
+        const order = [...ready.slice(start), ...ready.slice(0, start)];
+        return this.reads.route(target, op, { first: order[0], all: () => order });
       }
       case 'watch':
         this.watchers.watch(target.peer, target.peerKey);
@@ -326,6 +327,12 @@ export class Broker {
       case 'del':
         return this.submitWrite(target, { kind: 'del', key: op.key, origin: { client: target.peerKey, opId: op.id } }, op.wait);
     }
+  }
+
+  /** A key's primary, then the rest of its preference list, worked out only if the primary does not serve. */
+  private keyCandidates(key: string): ReadCandidates {
+    // The ring of the moment of each step: a fallover that comes later follows membership changes.
+    return { first: this.membership.ring.primary(key), all: () => this.membership.ring.preference(key) };
   }
 
   private validate(op: Op): Reply | undefined {

@@ -6,10 +6,23 @@ import type { ReplyTarget } from './reply-target.js';
 
 type ForwardedOp = Extract<Op, { op: 'get' } | { op: 'keys' } | { op: 'bucket' }>;
 
+/**
+ * The nodes a read may go to, best first: `first` (for a key, its primary), and the rest in order
+ * once `first` does not serve it. The rest is worked out only then: for a key that is the whole
+ * preference list, which costs far more than the primary alone on a large ring.
+ */
+export interface ReadCandidates {
+  readonly first: string | undefined;
+  all(): readonly string[];
+}
+
 interface PendingRead {
   readonly target: ReplyTarget;
   readonly op: ForwardedOp;
-  readonly candidates: readonly string[];
+  readonly candidates: ReadCandidates;
+  /** The candidates after `first`, once needed. */
+  rest: readonly string[] | undefined;
+  /** How many candidates have been tried: `first` is number 0. */
   next: number;
   nodeId: string;
   deadline: number;
@@ -45,9 +58,9 @@ export class ReadRouter {
     return this.pending.size;
   }
 
-  route(target: ReplyTarget, op: ForwardedOp, candidates: readonly string[]): void {
+  route(target: ReplyTarget, op: ForwardedOp, candidates: ReadCandidates): void {
     this.routed++;
-    this.tryNext({ target, op, candidates, next: 0, nodeId: '', deadline: 0, lastRefusal: undefined });
+    this.tryNext({ target, op, candidates, rest: undefined, next: 0, nodeId: '', deadline: 0, lastRefusal: undefined });
   }
 
   onReply(node: NodeRecord, reply: Reply): void {
@@ -81,8 +94,8 @@ export class ReadRouter {
   }
 
   private tryNext(read: PendingRead): void {
-    while (read.next < read.candidates.length) {
-      const node = this.membership.byNodeId(read.candidates[read.next++]!);
+    for (let nodeId = this.nextCandidate(read); nodeId !== undefined; nodeId = this.nextCandidate(read)) {
+      const node = this.membership.byNodeId(nodeId);
       if (!node || node.state !== 'ready') continue;
       const id = this.nextId();
       read.nodeId = node.id;
@@ -98,6 +111,20 @@ export class ReadRouter {
     const code: ErrorCode = read.next === 0 ? 'ERR_NO_NODES' : 'ERR_TIMEOUT';
     const message = read.next === 0 ? 'no ready node holds the data' : `no ready node answered within ${this.timeoutMs} ms`;
     this.answer(read.target, { id: read.target.opId, ok: false, code, message });
+  }
+
+  /** The next candidate not yet tried, if any; counts it as tried. */
+  private nextCandidate(read: PendingRead): string | undefined {
+    const { first } = read.candidates;
+    if (read.next === 0 && first !== undefined) {
+      read.next++;
+      return first;
+    }
+    read.rest ??= read.candidates.all().filter((id) => id !== first);
+    const index = read.next - (first === undefined ? 0 : 1);
+    if (index >= read.rest.length) return undefined;
+    read.next++;
+    return read.rest[index];
   }
 
   private answer(target: ReplyTarget, reply: Reply): void {
