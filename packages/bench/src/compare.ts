@@ -1,5 +1,6 @@
 /**
- * bench — Brainer against Redis (master + 2 replicas) and the raw ZeroMQ floor, in one run.
+ * bench — Brainer against Redis (master + 2 replicas) and the raw ZeroMQ floors (an echo, and a
+ * write chain with the topology of a `wait=all` write), in one run.
  * Each workload runs on every system, alternating, for several rounds; the ratios quoted are the
  * medians of the per-round ratios between adjacent runs.
  *
@@ -16,12 +17,24 @@ import { measureMemory, type MemoryFigures } from './memory.js';
 import { findRedisServer, REDIS_INSTALL_HINT, startRedisCluster, DEFAULT_REDIS_SERVER, type RedisCluster } from './redis-cluster.js';
 import { redisTarget } from './redis-target.js';
 import { cpuOverWindow } from './process-cpu.js';
-import { buildRows, cpuPerOp, formatCpuTable, formatTable, readScaleOut, zmqFigures, type CpuPerOp, type RoundResult } from './report.js';
+import {
+  buildRows,
+  cpuPerOp,
+  formatChainTable,
+  formatCpuTable,
+  formatTable,
+  readScaleOut,
+  zmqFigures,
+  type CpuPerOp,
+  type RoundResult,
+} from './report.js';
 import { saveResults } from './results.js';
 import { runClosedLoop, type LoopOptions } from './run-loop.js';
 import { keyName, type Target } from './target.js';
-import { WORKLOADS, type WorkloadName } from './workloads.js';
+import { REPLICATED_WRITES, WORKLOADS, type WorkloadName } from './workloads.js';
 import { startZmqEcho, type ZmqEcho } from './zmq-echo.js';
+import { startZmqWriteChain, type ZmqWriteChain } from './zmq-write-chain.js';
+import { requestFrame } from './zmq-write-chain-frames.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,24 +51,38 @@ const loop: LoopOptions = { durationMs, warmupMs: quick ? 200 : 500 };
 const keys = Number(args.keys ?? (quick ? 10_000 : 100_000));
 const value = Buffer.alloc(Number(args['value-bytes']), 'v');
 const connections = Math.max(...WORKLOADS.map((w) => w.connections));
+/** Brainer's nodes, and the raw write chain's. */
+const NODES = 3;
+// The 12-byte key and the value, about what a Brainer set frame carries.
+const chainRequest = requestFrame(keyName(0), value);
+
+const logRun = (label: string, summary: LatencySummary): void =>
+  log(
+    `${label}: ${Math.round(summary.opsPerSecond)} ops/s p50 ${Math.round(summary.p50Us)} µs` +
+      (summary.errors > 0 ? ` (${summary.errors} errors)` : ''),
+  );
 
 let redisCluster: RedisCluster | undefined;
 let cluster: TestCluster | undefined;
 let zmq: ZmqEcho | undefined;
+let zmqChain: ZmqWriteChain | undefined;
 const targets: Target[] = [];
-/** Stops everything this run started, by PID: clients, the Redis servers, the cluster, the echo. */
+/** Stops everything this run started, by PID: clients, the Redis servers, the cluster, the raw ZeroMQ floors. */
 const stopAll = stopOnce(async () => {
   await Promise.all(targets.map((t) => t.close().catch(() => undefined)));
-  await Promise.allSettled([redisCluster?.stop(), cluster?.stop(), zmq?.stop()]);
+  await Promise.allSettled([redisCluster?.stop(), cluster?.stop(), zmq?.stop(), zmqChain?.stop()]);
 });
 
 try {
   const redisServer = findRedisServer(args['redis-server']);
   if (redisServer === undefined) console.log(REDIS_INSTALL_HINT);
-  log(`starting: ${redisServer === undefined ? '' : 'Redis master + 2 replicas, '}Brainer broker + 3 nodes, raw ZeroMQ echo`);
+  log(
+    `starting: ${redisServer === undefined ? '' : 'Redis master + 2 replicas, '}Brainer broker + ${NODES} nodes, raw ZeroMQ echo and write chain`,
+  );
   if (redisServer !== undefined) redisCluster = await startRedisCluster(redisServer, 2);
-  cluster = await startCluster({ nodes: 3, logLevel: 'warn', readyTimeoutMs: 60_000 });
+  cluster = await startCluster({ nodes: NODES, logLevel: 'warn', readyTimeoutMs: 60_000 });
   zmq = await startZmqEcho();
+  zmqChain = await startZmqWriteChain(Math.max(...REPLICATED_WRITES.map((w) => w.connections)), NODES);
   const brainer = await brainerTarget(cluster, connections);
   targets.push(brainer);
   const redis =
@@ -69,32 +96,46 @@ try {
   }
 
   const echo = zmq;
+  const chain = zmqChain;
   const results: RoundResult[] = [];
   // The broker first, then the nodes: what each uses per op shows where the work is done.
   const brainerPids = [cluster.broker.pid, ...cluster.nodes.map((node) => node.pid)];
   const brainerCpu: Partial<Record<WorkloadName, Promise<CpuPerOp>>> = {};
   for (let round = 0; round < rounds; round++) {
     const zmqRun = await runClosedLoop(1, () => echo.roundTrip(value), loop);
-    log(`round ${round + 1} zmq echo: ${Math.round(zmqRun.opsPerSecond)} ops/s p50 ${Math.round(zmqRun.p50Us)} µs`);
+    logRun(`round ${round + 1} zmq echo`, zmqRun);
     const result: RoundResult = { round: round + 1, zmq: zmqRun, runs: {} };
     for (const [index, workload] of WORKLOADS.entries()) {
-      // Alternate which system goes first, so neither always runs on a warmer (or busier) host.
-      const order = (round + index) % 2 === 0 ? [redis, brainer] : [brainer, redis];
       const run: Partial<Record<Target['name'], LatencySummary>> = {};
-      for (const target of order) {
-        if (target === undefined) continue;
+      let chainRun: LatencySummary | undefined;
+      const runTarget = async (target: Target): Promise<void> => {
         const op = workload.op(target, keys, value, 1000 * round + index + 1);
         const cpu = target === brainer ? cpuOverWindow(brainerPids, loop.warmupMs, loop.durationMs) : undefined;
         const summary = await runClosedLoop(workload.connections * workload.inFlight, op, loop);
         run[target.name] = summary;
         if (cpu !== undefined) brainerCpu[workload.name] = cpu.then((micros) => cpuPerOp(micros, summary.ops));
-        log(
-          `round ${round + 1} ${workload.name} ${target.name}: ${Math.round(summary.opsPerSecond)} ops/s p50 ${Math.round(summary.p50Us)} µs` +
-            (summary.errors > 0 ? ` (${summary.errors} errors)` : ''),
-        );
-      }
+        logRun(`round ${round + 1} ${workload.name} ${target.name}`, summary);
+      };
+      const runChain = async (): Promise<void> => {
+        chainRun = await runClosedLoop(workload.connections, (worker) => chain.roundTrip(worker, chainRequest), loop);
+        logRun(`round ${round + 1} ${workload.name} zmq write chain`, chainRun);
+      };
+      // Brainer runs in the middle, next to each of the others, and which of them goes first
+      // alternates, so that no system always runs on a warmer (or busier) host.
+      const steps = [
+        redis === undefined ? undefined : () => runTarget(redis),
+        () => runTarget(brainer),
+        REPLICATED_WRITES.includes(workload) ? runChain : undefined,
+      ];
+      if ((round + index) % 2 === 1) steps.reverse();
+      for (const step of steps) await step?.();
       const cpu = await brainerCpu[workload.name];
-      result.runs[workload.name] = { brainer: run.brainer!, ...(run.redis === undefined ? {} : { redis: run.redis }), brainerCpu: cpu };
+      result.runs[workload.name] = {
+        brainer: run.brainer!,
+        ...(run.redis === undefined ? {} : { redis: run.redis }),
+        brainerCpu: cpu,
+        ...(chainRun === undefined ? {} : { zmqChain: chainRun }),
+      };
     }
     results.push(result);
   }
@@ -114,6 +155,7 @@ try {
   const rows = buildRows(results, WORKLOADS);
   const zmqRow = zmqFigures(results);
   console.log(formatTable(rows, zmqRow));
+  console.log(formatChainTable(rows));
   console.log(formatCpuTable(rows));
   const projection = readScaleOut(rows);
   if (projection !== undefined) console.log(projection);
@@ -127,6 +169,7 @@ try {
     command: `node packages/bench/dist/src/compare.js ${process.argv.slice(2).join(' ')}`.trim(),
     host: { loadavg: loadavg(), cpus: cpus().length },
     settings: { quick, rounds, durationMs, warmupMs: loop.warmupMs, keys, valueBytes: value.length, redis: redisServer ?? null },
+    zmqWriteChain: { nodes: NODES, requestBytes: chainRequest.length },
     rows,
     zmq: zmqRow,
     memory: memory ?? null,

@@ -6,7 +6,18 @@ export interface RoundResult {
   round: number;
   /** The raw ZeroMQ echo round trip of this round. */
   zmq: LatencySummary;
-  runs: Partial<Record<WorkloadName, { redis?: LatencySummary; brainer: LatencySummary; brainerCpu?: CpuPerOp }>>;
+  runs: Partial<
+    Record<
+      WorkloadName,
+      {
+        redis?: LatencySummary;
+        brainer: LatencySummary;
+        brainerCpu?: CpuPerOp;
+        /** The raw ZeroMQ write chain with the same connections (replicated writes only). */
+        zmqChain?: LatencySummary;
+      }
+    >
+  >;
 }
 
 /** CPU time per op of Brainer's processes during one run, in µs (user + system, all threads). */
@@ -41,6 +52,12 @@ export interface ReportRow {
   brainerOverRedis: number | null;
   /** Median over rounds of (Brainer p50 ÷ raw ZeroMQ p50) in that round. */
   brainerP50OverZmqP50: number;
+  /** The raw ZeroMQ write chain with the same connections; null but for replicated writes. */
+  zmqChain: SystemFigures | null;
+  /** Median over rounds of (Brainer ops/s ÷ write chain ops/s) in that round. */
+  brainerOverZmqChain: number | null;
+  /** Median over rounds of (Brainer p50 ÷ write chain p50) in that round. */
+  brainerP50OverZmqChainP50: number | null;
   /** Medians over rounds of Brainer's CPU per op; null when it was not measured. */
   brainerCpu: CpuPerOp | null;
 }
@@ -63,6 +80,9 @@ export function buildRows(rounds: RoundResult[], workloads: readonly { name: Wor
       return run === undefined ? [] : [{ ...run, zmq: r.zmq }];
     });
     const redisRuns = runs.flatMap((r) => (r.redis === undefined ? [] : [r.redis]));
+    const chainRuns = runs.flatMap((r) => (r.zmqChain === undefined ? [] : [{ brainer: r.brainer, chain: r.zmqChain }]));
+    const overChain = (of: (s: LatencySummary) => number): number | null =>
+      chainRuns.length === 0 ? null : median(chainRuns.map((r) => of(r.brainer) / of(r.chain)));
     return {
       workload: name,
       description,
@@ -73,24 +93,53 @@ export function buildRows(rounds: RoundResult[], workloads: readonly { name: Wor
           ? null
           : median(runs.map((r) => (r.redis === undefined ? NaN : r.brainer.opsPerSecond / r.redis.opsPerSecond))),
       brainerP50OverZmqP50: median(runs.map((r) => r.brainer.p50Us / r.zmq.p50Us)),
+      zmqChain: chainRuns.length === 0 ? null : figures(chainRuns.map((r) => r.chain)),
+      brainerOverZmqChain: overChain((s) => s.opsPerSecond),
+      brainerP50OverZmqChainP50: overChain((s) => s.p50Us),
       brainerCpu: medianCpu(runs.flatMap((r) => (r.brainerCpu === undefined ? [] : [r.brainerCpu]))),
     };
   });
 }
 
 const ratio = (n: number | null): string => (n === null || !Number.isFinite(n) ? '-' : n.toFixed(2));
+const cells = (f: SystemFigures | null): string[] =>
+  f === null ? ['-', '-', '-', '-'] : [int(f.opsPerSecond), int(f.p50Us), int(f.p99Us), int(f.p999Us)];
 
 /** The table: one row per workload, then the raw ZeroMQ floor. */
 export function formatTable(rows: ReportRow[], zmq: SystemFigures): string {
   const header = ['workload', 'redis ops/s', 'p50', 'p99', 'p99.9', 'brainer ops/s', 'p50', 'p99', 'p99.9', 'B÷R ops/s', 'B p50÷zmq p50'];
-  const cells = (f: SystemFigures | null): string[] =>
-    f === null ? ['-', '-', '-', '-'] : [int(f.opsPerSecond), int(f.p50Us), int(f.p99Us), int(f.p999Us)];
   const lines = [
     header,
     ...rows.map((r) => [r.workload, ...cells(r.redis), ...cells(r.brainer), ratio(r.brainerOverRedis), ratio(r.brainerP50OverZmqP50)]),
     ['zmq echo', '-', '-', '-', '-', int(zmq.opsPerSecond), int(zmq.p50Us), int(zmq.p99Us), int(zmq.p999Us), '-', '1.00'],
   ];
   return formatColumns(lines, ROUNDS_FOOTER);
+}
+
+/** The replicated writes against the raw ZeroMQ write chain: the floor for their topology. */
+export function formatChainTable(rows: ReportRow[]): string {
+  const header = ['workload', 'zmq write chain ops/s', 'p50', 'p99', 'p99.9', 'brainer ops/s', 'p50', 'B÷chain ops/s', 'B p50÷chain p50'];
+  const lines = [
+    header,
+    ...rows.flatMap((r) =>
+      r.zmqChain === null
+        ? []
+        : [
+            [
+              r.workload,
+              ...cells(r.zmqChain),
+              int(r.brainer.opsPerSecond),
+              int(r.brainer.p50Us),
+              ratio(r.brainerOverZmqChain),
+              ratio(r.brainerP50OverZmqChainP50),
+            ],
+          ],
+    ),
+  ];
+  return (
+    'Brainer ÷ raw write chain (ZeroMQ only: client → broker → every node → their acks → client, no Brainer logic)\n' +
+    formatColumns(lines, ROUNDS_FOOTER)
+  );
 }
 
 function medianCpu(runs: CpuPerOp[]): CpuPerOp | null {

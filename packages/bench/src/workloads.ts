@@ -49,10 +49,11 @@ const ycsb = (name: WorkloadName, readShare: number): Workload => ({
     keyed(zipfian, (t, c, key, read) => (read ? t.get(c, key) : t.set(c, key, value)), readShare, 1)(target, keys, value, seed),
 });
 
+/** The replicated writes (Redis SET + WAIT 2, Brainer wait=all), which the raw write chain shadows. */
+export const REPLICATED_WRITES: readonly Workload[] = [write(1), write(8), write(50)];
+
 export const WORKLOADS: readonly Workload[] = [
-  write(1),
-  write(8),
-  write(50),
+  ...REPLICATED_WRITES,
   {
     name: 'R1',
     description: 'synchronous read, 1 connection',

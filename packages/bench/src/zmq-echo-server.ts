@@ -4,16 +4,12 @@
  * SIGTERM or when its parent goes away.
  */
 import { Router } from 'zeromq';
+import { exitWithParent } from './exit-with-parent.js';
 
 const router = new Router({ linger: 0 });
 await router.bind('tcp://127.0.0.1:*');
 console.log(router.lastEndpoint);
-const stop = (): void => {
-  router.close();
-  process.exit(0);
-};
-process.on('SIGTERM', stop);
-process.on('disconnect', stop);
+exitWithParent(router);
 try {
   for await (const frames of router) await router.send(frames);
 } catch {

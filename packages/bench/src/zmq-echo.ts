@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { Dealer } from 'zeromq';
+import { spawnScript, waitForLine } from './child-script.js';
 import { killAndWait } from './redis-cluster.js';
 
 export interface ZmqEcho {
@@ -12,19 +11,9 @@ export interface ZmqEcho {
 
 /** Starts the ROUTER echo in a child process and connects one DEALER to it. */
 export async function startZmqEcho(): Promise<ZmqEcho> {
-  const script = fileURLToPath(new URL('./zmq-echo-server.js', import.meta.url));
-  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = spawnScript('zmq-echo-server');
   try {
-    const endpoint = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout?.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const line = out.split('\n')[0];
-        if (out.includes('\n') && line !== undefined) resolve(line.trim());
-      });
-      child.once('exit', (code) => reject(new Error(`zmq echo server exited (${code})`)));
-      child.once('error', reject);
-    });
+    const endpoint = await waitForLine(child, 'zmq echo server');
     const dealer = new Dealer({ linger: 0 });
     dealer.connect(endpoint);
     const echo: ZmqEcho = {

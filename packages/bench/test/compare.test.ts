@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { findRedisServer } from '../src/redis-cluster.js';
-import { WORKLOAD_NAMES } from '../src/workloads.js';
+import { REPLICATED_WRITES, WORKLOAD_NAMES } from '../src/workloads.js';
 
 // dist/test -> the repo root.
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
@@ -19,18 +20,38 @@ function runCompare(args: string[]): Promise<{ code: number | null; stdout: stri
 
 const rowOf = (stdout: string, name: string): string | undefined => stdout.split('\n').find((line) => line.startsWith(`${name} `));
 
+/** The table of the replicated writes against the raw ZeroMQ write chain. */
+const chainTable = (stdout: string): string =>
+  stdout.slice(stdout.indexOf('Brainer ÷ raw write chain'), stdout.indexOf('Brainer CPU time per op'));
+// A replicated write's row there: the chain's ops/s, p50, p99, p99.9, Brainer's ops/s and p50, then both ratios.
+const chainRow = (name: string): RegExp => new RegExp(`^${name}(\\s+[\\d,]+){6}\\s+[\\d.]+\\s+[\\d.]+$`, 'm');
+
 test.serial('bench --quick prints every row and exits 0 (no speed asserted)', async (t) => {
   t.timeout(300_000);
   const { code, stdout, stderr } = await runCompare([]);
   t.is(code, 0, `${stderr}\n--- stdout ---\n${stdout}`);
   for (const name of WORKLOAD_NAMES) t.truthy(rowOf(stdout, name), `row ${name} in:\n${stdout}`);
   t.truthy(rowOf(stdout, 'zmq echo'), 'the raw ZeroMQ floor');
+  for (const { name } of REPLICATED_WRITES) t.regex(chainTable(stdout), chainRow(name), `write chain row ${name} in:\n${stdout}`);
   // The CPU table repeats every workload, with the broker's and the nodes' CPU per op.
   const cpuTable = stdout.slice(stdout.indexOf('Brainer CPU time per op'));
   for (const name of WORKLOAD_NAMES) t.regex(cpuTable, new RegExp(`^${name}\\s+[\\d.]+\\s+[\\d.]+\\s+[\\d.]+$`, 'm'), `CPU row ${name}`);
   t.regex(stdout, /read scale-out \(R50, direct reads\): broker [\d.]+ µs CPU per read/);
   if (findRedisServer() === undefined) t.regex(stdout, /apt-get install redis-server/);
-  t.regex(stdout, /results: .*compare-.*\.json/);
+  // The saved results hold the write chain's figures: per row, and per round.
+  const file = /results: (.*compare-.*\.json)/.exec(stdout)?.[1];
+  t.truthy(file, 'the results file');
+  const saved = JSON.parse(await readFile(file!, 'utf8')) as {
+    rows: { workload: string; zmqChain: object | null; brainerOverZmqChain: number | null }[];
+    rounds: { runs: Record<string, { zmqChain?: { ops: number } }> }[];
+  };
+  for (const row of saved.rows) {
+    const write = REPLICATED_WRITES.some((w) => w.name === row.workload);
+    // Only the replicated writes run on the chain; a ratio that is not a number is saved as null.
+    t.is(row.zmqChain !== null, write, `zmqChain of ${row.workload}`);
+    t.is(row.brainerOverZmqChain !== null, write, `brainerOverZmqChain of ${row.workload}`);
+  }
+  for (const { name } of REPLICATED_WRITES) t.true((saved.rounds[0]?.runs[name]?.zmqChain?.ops ?? 0) > 0, `round 1 ${name} chain`);
 });
 
 test.serial('bench --quick without redis-server says how to install it and runs the rest', async (t) => {
@@ -44,4 +65,5 @@ test.serial('bench --quick without redis-server says how to install it and runs 
     // The Redis columns are dashes.
     t.regex(row ?? '', new RegExp(`^${name}\\s+-\\s+-\\s+-\\s+-\\s`));
   }
+  for (const { name } of REPLICATED_WRITES) t.regex(chainTable(stdout), chainRow(name), `write chain row ${name}`);
 });

@@ -1,5 +1,6 @@
 import test from 'ava';
-import { cpuPerOp, readScaleOut, type ReportRow } from '../src/report.js';
+import type { LatencySummary } from '../src/latency.js';
+import { buildRows, cpuPerOp, readScaleOut, type ReportRow, type RoundResult } from '../src/report.js';
 
 test('cpuPerOp divides the broker and the nodes by the ops, and names the busiest node', (t) => {
   t.deepEqual(cpuPerOp([1000, 3000, 5000, 2000], 100), { broker: 10, nodes: 100, busiestNode: 50 });
@@ -22,4 +23,32 @@ test('readScaleOut projects reads a second from the nodes’ CPU per read, and n
   t.regex(line ?? '', /1 node ≈ 50,000 reads\/s, 3 nodes ≈ 150,000 reads\/s, 10 nodes ≈ 500,000 reads\/s/);
   t.is(readScaleOut([row(null)]), undefined);
   t.is(readScaleOut([]), undefined);
+});
+
+test('buildRows sets the write chain beside the replicated writes only, with medians of per-round ratios', (t) => {
+  const run = (opsPerSecond: number, p50Us: number): LatencySummary => ({
+    ops: 1,
+    errors: 0,
+    seconds: 1,
+    opsPerSecond,
+    p50Us,
+    p99Us: 1,
+    p999Us: 1,
+  });
+  const rounds: RoundResult[] = [
+    { round: 1, zmq: run(1, 1), runs: { W1: { brainer: run(100, 40), zmqChain: run(400, 10) }, R1: { brainer: run(100, 1) } } },
+    { round: 2, zmq: run(1, 1), runs: { W1: { brainer: run(300, 30), zmqChain: run(600, 20) }, R1: { brainer: run(100, 1) } } },
+    { round: 3, zmq: run(1, 1), runs: { W1: { brainer: run(200, 60), zmqChain: run(200, 30) }, R1: { brainer: run(100, 1) } } },
+  ];
+  const [w1, r1] = buildRows(rounds, [
+    { name: 'W1', description: '' },
+    { name: 'R1', description: '' },
+  ]);
+  // Per round, Brainer ÷ chain: ops/s 0.25, 0.5, 1; p50 4, 1.5, 2.
+  t.is(w1?.brainerOverZmqChain, 0.5);
+  t.is(w1?.brainerP50OverZmqChainP50, 2);
+  t.is(w1?.zmqChain?.opsPerSecond, 400);
+  t.is(r1?.zmqChain, null);
+  t.is(r1?.brainerOverZmqChain, null);
+  t.is(r1?.brainerP50OverZmqChainP50, null);
 });
