@@ -7,6 +7,9 @@ export const ROUND_OPTIONS = {
   'value-bytes': { type: 'string', default: '100' },
 } as const;
 
+/** What every table of per-round runs says under it. */
+export const ROUNDS_FOOTER = 'latencies in µs; figures are medians over rounds, ratios are medians of per-round ratios (adjacent runs)';
+
 /** Writes a progress line to stderr (stdout holds the results). */
 export const log = (line: string): void => void process.stderr.write(`${line}\n`);
 

@@ -9,10 +9,10 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { runClosedLoop, type LatencySummary, type LoopOptions } from '@brainer/loadgen';
 import { startCluster, type TestCluster } from '@brainer/test-utils';
 import { log, ROUND_OPTIONS, stopOnce } from './bench-process.js';
 import { brainerTarget } from './brainer-target.js';
-import type { LatencySummary } from './latency.js';
 import { measureMemory, type MemoryFigures } from './memory.js';
 import { findRedisServer, REDIS_INSTALL_HINT, startRedisCluster, DEFAULT_REDIS_SERVER, type RedisCluster } from './redis-cluster.js';
 import { redisTarget } from './redis-target.js';
@@ -29,7 +29,6 @@ import {
   type RoundResult,
 } from './report.js';
 import { saveResults } from './results.js';
-import { runClosedLoop, type LoopOptions } from './run-loop.js';
 import { keyName, type Target } from './target.js';
 import { REPLICATED_WRITES, WORKLOADS, type WorkloadName } from './workloads.js';
 import { startZmqEcho, type ZmqEcho } from './zmq-echo.js';

@@ -1,5 +1,5 @@
-import { median, type LatencySummary } from './latency.js';
-import { formatColumns, int, ROUNDS_FOOTER } from './text-table.js';
+import { formatColumns, int, median, type LatencySummary } from '@brainer/loadgen';
+import { ROUNDS_FOOTER } from './bench-process.js';
 
 /** The read patterns `bench:direct` measures, each along every path. */
 export const DIRECT_ROWS = [

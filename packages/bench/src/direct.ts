@@ -10,14 +10,12 @@
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Brainer } from '@brainer/client';
+import { mulberry32, runClosedLoop, uniform, type LatencySummary, type LoopOptions } from '@brainer/loadgen';
 import { startCluster, type TestCluster } from '@brainer/test-utils';
 import { log, ROUND_OPTIONS, stopOnce } from './bench-process.js';
 import { brainerTarget } from './brainer-target.js';
 import { DIRECT_ROWS, PATHS, directRows, formatDirectTable, type Path } from './direct-report.js';
-import type { LatencySummary } from './latency.js';
-import { mulberry32, uniform } from './random.js';
 import { saveResults } from './results.js';
-import { runClosedLoop, type LoopOptions } from './run-loop.js';
 import { keyName } from './target.js';
 
 const { values: args } = parseArgs({ options: ROUND_OPTIONS });

@@ -1,6 +1,5 @@
-import { mulberry32, uniform } from './random.js';
+import { mulberry32, uniform, zipfian } from '@brainer/loadgen';
 import { keyName, type Target } from './target.js';
-import { zipfian } from './zipfian.js';
 
 export const WORKLOAD_NAMES = ['W1', 'W8', 'W50', 'R1', 'R50', 'YCSB-A', 'YCSB-B', 'YCSB-C'] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];

@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { LatencySummary } from '../src/latency.js';
+import type { LatencySummary } from '@brainer/loadgen';
 import { buildRows, cpuPerOp, readScaleOut, type ReportRow, type RoundResult } from '../src/report.js';
 
 test('cpuPerOp divides the broker and the nodes by the ops, and names the busiest node', (t) => {

@@ -11,8 +11,5 @@ export function formatColumns(lines: string[][], footer?: string, leftColumns = 
   return (footer === undefined ? table : [...table, footer]).join('\n');
 }
 
-/** What every table of per-round runs says under it. */
-export const ROUNDS_FOOTER = 'latencies in µs; figures are medians over rounds, ratios are medians of per-round ratios (adjacent runs)';
-
 /** A whole number with thousands separators, or `-`. */
 export const int = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
