@@ -1,4 +1,5 @@
 import type { Brainer } from '@brainer/client';
+import { forEachIndex } from '@brainer/loadgen';
 import type { TestCluster } from '@brainer/test-utils';
 import type { Target } from './target.js';
 
@@ -15,15 +16,11 @@ export async function brainerTarget(cluster: TestCluster, connections: number, t
     get: (i, key) => conn(i).getBuffer(key),
     pipelinedGet: (i, key) => conn(i).getBuffer(key),
     async preload(keyName, count, value) {
-      let next = 0;
       // Many in flight with wait=primary, then one wait=all write: nodes apply writes in sequence,
       // so once the fence is everywhere, every key is.
-      await Promise.all(
-        Array.from({ length: 2000 }, async (_, stream) => {
-          const client = conn(stream % clients.length);
-          while (next < count) await client.set(keyName(next++), value, { wait: 'primary' });
-        }),
-      );
+      await forEachIndex(count, (i, stream) => conn(stream % clients.length).set(keyName(i), value, { wait: 'primary' }), {
+        concurrency: 2000,
+      });
       await conn(0).set('preload:fence', value, { wait: 'all' });
     },
     async close() {

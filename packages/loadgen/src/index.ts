@@ -1,3 +1,4 @@
+export * from './for-each-index.js';
 export * from './latency.js';
 export * from './random.js';
 export * from './run-loop.js';

@@ -5,6 +5,13 @@ export interface LoopOptions {
   durationMs: number;
   /** Unmeasured time before it, in ms. */
   warmupMs: number;
+  /** Called with the error of every op counted as an error (one that started after the warmup). Default: none. */
+  onError?: (error: unknown) => void;
+  /**
+   * Ends the run early: no op starts once it is aborted, and the measured time ends there (it is
+   * zero when the run is aborted during the warmup). Default: none.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -19,21 +26,41 @@ export async function runClosedLoop(
 ): Promise<LatencySummary> {
   const recorder = new LatencyRecorder();
   let errors = 0;
-  const measureStart = performance.now() + options.warmupMs;
-  const end = measureStart + options.durationMs;
-  await Promise.all(
-    Array.from({ length: workers }, async (_, worker) => {
-      for (let start = performance.now(); start < end; start = performance.now()) {
-        try {
-          await op(worker);
-        } catch {
-          if (start >= measureStart) errors++;
-          continue;
+  const startedAt = performance.now();
+  const measureStart = startedAt + options.warmupMs;
+  let end = measureStart + options.durationMs;
+  let measuredMs = options.durationMs;
+  const { signal, onError } = options;
+  const stop = (now = performance.now()): void => {
+    if (now >= end) return;
+    end = now;
+    measuredMs = Math.max(0, now - measureStart);
+  };
+  const onAbort = (): void => stop();
+  if (signal?.aborted) stop(startedAt);
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await Promise.all(
+      Array.from({ length: workers }, async (_, worker) => {
+        for (let start = performance.now(); start < end; start = performance.now()) {
+          try {
+            await op(worker);
+          } catch (error) {
+            if (start >= measureStart) {
+              errors++;
+              onError?.(error);
+            }
+            // An op that fails at once must not keep timers and signals (the abort) from running.
+            await new Promise((resolve) => setImmediate(resolve));
+            continue;
+          }
+          const done = performance.now();
+          if (start >= measureStart && done <= end) recorder.record((done - start) * 1000);
         }
-        const done = performance.now();
-        if (start >= measureStart && done <= end) recorder.record((done - start) * 1000);
-      }
-    }),
-  );
-  return summarize(recorder, options.durationMs / 1000, errors);
+      }),
+    );
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+  return summarize(recorder, measuredMs / 1000, errors);
 }
