@@ -1,9 +1,9 @@
-import type { Brainer } from '@brainer/client';
-import { BrainerError, isErrorCode } from '@brainer/protocol';
+import type { Brainer, BrainerOptions } from '@brainer/client';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from './base-command.js';
 import { curveClientFlags, curveClientKeys, type CurveClientFlagValues } from './curve-flags.js';
 import { DEFAULT_BROKER_ENDPOINT, endpointFlag } from './endpoint-flag.js';
+import { errorInContext } from './errors.js';
 
 /** The flags of every command that talks to a broker. */
 export const clientFlags = {
@@ -38,36 +38,73 @@ export const directFlags = {
 
 const CURVE_HINT = "; with CURVE, a broker that refuses this client's key, or a wrong --broker-key, also looks like this";
 
-/** A command that connects a client to the broker, runs, and always closes the client. */
+type ClientOptions = Pick<BrainerOptions, 'timeoutMs'> & Partial<Pick<BrainerOptions, 'curve'>>;
+
+/** A command that connects clients to the broker, runs, and always closes them. */
 export abstract class ClientCommand extends BaseCommand {
+  /** Connects one client (to the broker, or with `--node` straight to that node), runs `use`, and closes it. */
   protected async withClient<T>(
     flags: { broker: string; timeout: number; node?: string | undefined } & CurveClientFlagValues,
     use: (client: Brainer) => Promise<T>,
   ): Promise<T> {
+    const target = flags.node === undefined ? `the broker at ${flags.broker}` : `the node at ${flags.node}`;
+    return this.withConnected(
+      flags,
+      target,
+      // A one-shot command gains nothing from connecting to every node, and this way it works where
+      // only the broker can be reached: its reads go through the broker.
+      (Client, options) => [
+        flags.node === undefined ? new Client(flags.broker, { ...options, reads: 'broker' }) : Client.direct(flags.node, options),
+      ],
+      ([client]) => use(client!),
+    );
+  }
+
+  /** Connects `count` clients of the broker, each with its own connection, runs `use`, and closes them all. */
+  protected async withClients<T>(
+    flags: { broker: string; timeout: number } & CurveClientFlagValues,
+    count: number,
+    reads: BrainerOptions['reads'],
+    use: (clients: Brainer[]) => Promise<T>,
+  ): Promise<T> {
+    return this.withConnected(
+      flags,
+      `the broker at ${flags.broker}`,
+      (Client, options) => Array.from({ length: count }, () => new Client(flags.broker, { ...options, reads })),
+      use,
+    );
+  }
+
+  /**
+   * Makes the clients, connects them all, runs `use`, and always closes them. A client that cannot
+   * connect fails the command with its error's code (ERR_NOT_CONNECTED when it has none) and a
+   * message naming `target`.
+   */
+  private async withConnected<T>(
+    flags: { timeout: number } & CurveClientFlagValues,
+    target: string,
+    make: (Client: typeof Brainer, options: ClientOptions) => Brainer[],
+    use: (clients: Brainer[]) => Promise<T>,
+  ): Promise<T> {
     const curve = await curveClientKeys(flags);
     // Loaded here, not at the top, so that `--help` and the other commands never load zeromq.
     const { Brainer } = await import('@brainer/client');
-    const options = { timeoutMs: flags.timeout, ...(curve === undefined ? {} : { curve }) };
-    // A one-shot command gains nothing from connecting to every node, and this way it works where
-    // only the broker can be reached: its reads go through the broker.
-    const client =
-      flags.node === undefined ? new Brainer(flags.broker, { ...options, reads: 'broker' }) : Brainer.direct(flags.node, options);
-    const target = flags.node === undefined ? `the broker at ${flags.broker}` : `the node at ${flags.node}`;
+    const clients = make(Brainer, { timeoutMs: flags.timeout, ...(curve === undefined ? {} : { curve }) });
     try {
-      try {
-        await client.connect();
-      } catch (err) {
-        const code = (err as { code?: unknown }).code;
-        const reason = err instanceof Error ? err.message : String(err);
-        throw new BrainerError(
-          typeof code === 'string' && isErrorCode(code) ? code : 'ERR_NOT_CONNECTED',
-          `cannot reach ${target} (${reason})${curve === undefined ? '' : CURVE_HINT}`,
-          { cause: err },
-        );
-      }
-      return await use(client);
+      await Promise.all(
+        clients.map((client) =>
+          client.connect().catch((err: unknown) => {
+            throw errorInContext(
+              err,
+              (reason) => `cannot reach ${target} (${reason})${curve === undefined ? '' : CURVE_HINT}`,
+              'ERR_NOT_CONNECTED',
+            );
+          }),
+        ),
+      );
+      return await use(clients);
     } finally {
-      await client.close().catch(() => undefined);
+      await Promise.all(clients.map((client) => client.close().catch(() => undefined)));
     }
   }
 }

@@ -1,0 +1,72 @@
+import { formatColumns, int, type LatencySummary } from '@brainer/loadgen';
+import type { BenchWorkload } from './bench-workloads.js';
+import type { FirstError } from './first-errors.js';
+
+/** One row of `brainer-cli bench`: one workload's measured run. */
+export interface BenchRow extends LatencySummary {
+  workload: BenchWorkload;
+  connections: number;
+  /** Ops in flight per connection. */
+  inFlight: number;
+  /** The first distinct error codes of its failed ops, with the first message of each. */
+  firstErrors: FirstError[];
+}
+
+/** The settings a run used, as the JSON document reports them. */
+export interface BenchSettings {
+  broker: string;
+  workloads: BenchWorkload[];
+  connections: number;
+  inFlight: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  keys: number;
+  valueBytes: number;
+  keyPrefix: string;
+  reads: 'direct' | 'broker';
+  preload: boolean;
+  timeoutMs: number;
+}
+
+/** What `--json` prints: one document. */
+export interface BenchReport {
+  options: BenchSettings;
+  /** The keys loaded before the runs, and how long that took; null when nothing was loaded. */
+  preload: { keys: number; seconds: number } | null;
+  rows: BenchRow[];
+  /** Whether SIGINT stopped the benchmark early (the last row is then shorter, and later workloads did not run). */
+  interrupted: boolean;
+}
+
+const HEADER = ['workload', 'conns×in-flight', 'ops/s', 'p50', 'p99', 'p99.9', 'errors'];
+
+/** The text table: one line a row, latencies in µs. */
+export function formatBenchTable(report: BenchReport): string {
+  const { options } = report;
+  const lines = report.rows.map((row) => [
+    row.workload,
+    `${row.connections}×${row.inFlight}`,
+    int(row.opsPerSecond),
+    int(row.p50Us),
+    int(row.p99Us),
+    int(row.p999Us),
+    int(row.errors),
+  ]);
+  const footer =
+    `latencies in µs; ${options.durationSeconds} s measured after a ${options.warmupSeconds} s warmup, ` +
+    `${int(options.keys)} keys × ${int(options.valueBytes)} B, reads ${options.reads}` +
+    (report.interrupted ? `; interrupted (SIGINT): ${lastRow(report)}` : '');
+  return formatColumns([HEADER, ...lines], footer);
+}
+
+function lastRow(report: BenchReport): string {
+  const last = report.rows.at(-1);
+  return last === undefined ? 'nothing measured' : `${last.workload} measured ${last.seconds.toFixed(2)} s`;
+}
+
+/** One line for each row that had failed ops: how many, and the first message of each code. */
+export function errorLines(rows: readonly BenchRow[]): string[] {
+  return rows
+    .filter((row) => row.errors > 0)
+    .map((row) => `${row.workload}: ${row.errors} ops failed; ${row.firstErrors.map((e) => `${e.code} ${e.message}`).join('; ')}`);
+}

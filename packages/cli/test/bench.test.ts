@@ -1,0 +1,195 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import { binPath, runCli, startCluster, waitFor } from '@brainer/test-utils';
+import type { BenchReport as Report } from '../src/bench/bench-report.js';
+import { assertCliError } from './assert-cli-error.js';
+
+const QUICK = ['--duration', '0.4', '--warmup', '0.1'];
+
+test('bench --json runs every workload against a 2-node cluster: ops, no errors, ordered percentiles; the keys are there and the nodes agree', async (t) => {
+  const cluster = await startCluster({ nodes: 2 });
+  t.teardown(() => cluster.stop());
+  const workloads = ['write', 'write-primary', 'read', 'ycsb-a', 'ycsb-b', 'ycsb-c'];
+  const result = await runCli([
+    'bench',
+    '--broker',
+    cluster.endpoint,
+    '--json',
+    ...QUICK,
+    '--workload',
+    'write,write-primary,read',
+    '--workload',
+    'ycsb-a,ycsb-b,ycsb-c',
+    '--connections',
+    '2',
+    '--in-flight',
+    '4',
+    '--keys',
+    '500',
+    '--value-bytes',
+    '64',
+  ]);
+  t.is(result.code, 0, result.stderr);
+  t.is(result.stderr, '');
+  const report = JSON.parse(result.stdout) as Report;
+  t.like(report.options, { workloads, connections: 2, inFlight: 4, keys: 500, valueBytes: 64, keyPrefix: 'bench:', reads: 'direct' });
+  t.is(report.preload?.keys, 500);
+  t.false(report.interrupted);
+  t.deepEqual(
+    report.rows.map((row) => row.workload),
+    workloads,
+  );
+  for (const row of report.rows) {
+    t.like(row, { connections: 2, inFlight: 4, errors: 0, seconds: 0.4, firstErrors: [] }, row.workload);
+    t.true(row.ops > 0, row.workload);
+    t.true(row.p50Us > 0 && row.p50Us <= row.p99Us && row.p99Us <= row.p999Us, JSON.stringify(row));
+  }
+
+  // The preload wrote every key of the space, and the last fence; the writes kept their value.
+  const client = await cluster.client();
+  const keys = await client.keys('bench:*');
+  t.is(keys.length, 501);
+  t.true(keys.includes('bench:000') && keys.includes('bench:499') && keys.includes('bench:fence'));
+  t.is(await client.get('bench:123'), 'v'.repeat(64));
+  t.true((await client.verify()).ok);
+  const nodes = await client.nodes();
+  t.deepEqual(
+    nodes.map((node) => node.keys),
+    [501, 501],
+  );
+});
+
+test('bench prints a table by default; a write run leaves its keys on every node, and nothing when it only writes', async (t) => {
+  const cluster = await startCluster({ nodes: 2 });
+  t.teardown(() => cluster.stop());
+  const result = await runCli([
+    'bench',
+    '--broker',
+    cluster.endpoint,
+    ...QUICK,
+    '--keys',
+    '50',
+    '--key-prefix',
+    'load:',
+    '--reads',
+    'broker',
+  ]);
+  t.is(result.code, 0, result.stderr);
+  const lines = result.stdout.trimEnd().split('\n');
+  t.is(lines.length, 4, result.stdout);
+  t.regex(lines[0]!, /^workload\s+conns×in-flight\s+ops\/s\s+p50\s+p99\s+p99\.9\s+errors$/);
+  t.regex(lines[1]!, /^-+( +-+){6}$/);
+  t.regex(lines[2]!, /^write\s+1×1\s+[\d,]+\s+[\d,]+\s+[\d,]+\s+[\d,]+\s+0$/);
+  t.regex(lines[3]!, /^latencies in µs; 0\.4 s measured after a 0\.1 s warmup, 50 keys × 100 B, reads broker$/);
+  // Progress goes to stderr; no preload for a workload that only writes.
+  t.regex(result.stderr, /^running write: 1 connection\(s\) × 1 in flight/);
+  t.notRegex(result.stderr, /preload/);
+
+  const client = await cluster.client();
+  const keys = await client.keys('load:*');
+  t.true(keys.length > 0 && keys.length <= 50);
+  t.true(keys.every((key) => /^load:\d\d$/.test(key)));
+  t.is(await client.get(keys[0]!), 'v'.repeat(100));
+  t.true((await client.verify()).ok);
+  t.deepEqual(
+    (await client.nodes()).map((node) => node.keys),
+    [keys.length, keys.length],
+  );
+});
+
+test('bench counts failed ops as errors, prints the first of each code, and exits 1', async (t) => {
+  // The broker takes values of at most 100 bytes: every write of 200 fails.
+  const cluster = await startCluster({ nodes: 2, brokerArgs: ['--max-value-bytes', '100'] });
+  t.teardown(() => cluster.stop());
+  const json = await runCli([
+    'bench',
+    '--broker',
+    cluster.endpoint,
+    '--json',
+    ...QUICK,
+    '--value-bytes',
+    '200',
+    '--workload',
+    'write-primary',
+  ]);
+  t.is(json.code, 1, json.stderr);
+  const [row] = (JSON.parse(json.stdout) as Report).rows;
+  t.is(row?.ops, 0);
+  t.true(row!.errors > 0);
+  t.deepEqual(row?.firstErrors, [{ code: 'ERR_VALUE_TOO_LARGE', message: 'value is 200 bytes; the limit is 100' }]);
+
+  const text = await runCli(['bench', '--broker', cluster.endpoint, ...QUICK, '--value-bytes', '200']);
+  t.is(text.code, 1);
+  t.regex(text.stdout, /^write\s+1×1\s+0\s+-\s+-\s+-\s+[\d,]+$/m);
+  t.regex(text.stderr, /^write: \d+ ops failed; ERR_VALUE_TOO_LARGE value is 200 bytes; the limit is 100$/m);
+
+  // The preload fails at its first write, with the code of the failure.
+  const preload = await runCli(['bench', '--broker', cluster.endpoint, '--json', ...QUICK, '--value-bytes', '200', '--workload', 'read']);
+  assertCliError(t, preload, { code: 'ERR_VALUE_TOO_LARGE', exit: 1, includes: 'preloading the keys failed: value is 200 bytes' });
+});
+
+test('bench stops early on SIGINT, prints what it measured, and exits 130', async (t) => {
+  const cluster = await startCluster({ nodes: 2 });
+  t.teardown(() => cluster.stop());
+  const child = spawn(
+    process.execPath,
+    [
+      binPath('brainer-cli'),
+      'bench',
+      '--broker',
+      cluster.endpoint,
+      '--duration',
+      '600',
+      '--warmup',
+      '0',
+      '--workload',
+      'write,write-primary',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  t.teardown(() => void child.kill('SIGKILL'));
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+  await waitFor(() => stderr.includes('running write'), { timeoutMs: 20_000, description: 'the write run to start' });
+  // Some ops measured before the signal.
+  const client = await cluster.client();
+  await waitFor(async () => (await client.keys('bench:*')).length > 10, { timeoutMs: 20_000, description: 'writes' });
+  child.kill('SIGINT');
+  t.is(await exited, 130, stderr);
+  t.regex(stdout, /^write\s+1×1\s+[\d,]+\s/m);
+  t.notRegex(stdout, /^write-primary/m);
+  t.regex(stdout, /interrupted \(SIGINT\)/);
+  t.notRegex(stderr, /running write-primary/);
+});
+
+test('bench against a broker that cannot be reached fails with the usual one line, exit 1', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'brainer-bench-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const endpoint = `ipc://${join(dir, 'nobody.sock')}`;
+  const result = await runCli(['bench', '--broker', endpoint, '--timeout', '300', '--connections', '3', '--json']);
+  assertCliError(t, result, { code: 'ERR_TIMEOUT', exit: 1, includes: `cannot reach the broker at ${endpoint}` });
+});
+
+test('bench refuses wrong usage with ERR_USAGE and exit 2, before it connects', async (t) => {
+  const broker = ['--broker', 'tcp://127.0.0.1:1'];
+  for (const [args, includes] of [
+    [['--connections', '0'], '--connections'],
+    [['--in-flight', '0'], '--in-flight'],
+    [['--workload', 'write,scan'], 'scan'],
+    [['--duration', '0'], '--duration'],
+    [['--duration', '10s'], '--duration'],
+    [['--warmup', '-1'], '--warmup'],
+    [['--value-bytes', String(16 * 1024 * 1024 + 1)], '--value-bytes'],
+    [['--keys', '1', '--workload', 'ycsb-a'], 'zipfian'],
+    [['--connections', '1000', '--in-flight', '1000'], 'in flight'],
+    [['--reads', 'sometimes'], 'sometimes'],
+  ] as const) {
+    assertCliError(t, await runCli(['bench', ...broker, ...args]), { code: 'ERR_USAGE', exit: 2, includes });
+  }
+});
