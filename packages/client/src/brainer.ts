@@ -113,17 +113,21 @@ export class Brainer {
   // costs a promise and a turn of the microtask queue, which shows at tens of thousands of calls a second.
 
   set(key: string, value: string | Buffer, options: SetOptions = {}): Promise<void> {
-    const ttlMs = options.ttlMs ?? 0;
-    if (!Number.isSafeInteger(ttlMs) || ttlMs < 0)
-      return Promise.reject(new BrainerError('ERR_BAD_REQUEST', 'ttlMs must be a whole number of ms'));
-    const op = {
-      op: 'set',
-      key,
-      value: typeof value === 'string' ? Buffer.from(value) : value,
-      ttlMs,
-      wait: options.wait ?? 'all',
-    } as const;
-    return this.call(op).then(ignoreValue);
+    try {
+      const ttlMs = options.ttlMs ?? 0;
+      if (!Number.isSafeInteger(ttlMs) || ttlMs < 0) throw new BrainerError('ERR_BAD_REQUEST', 'ttlMs must be a whole number of ms');
+      const op = {
+        op: 'set',
+        key,
+        value: typeof value === 'string' ? Buffer.from(value) : value,
+        ttlMs,
+        wait: options.wait ?? 'all',
+      } as const;
+      return this.call(op).then(ignoreValue);
+    } catch (error) {
+      // As an async function would: every failure is a rejection, never a synchronous throw.
+      return Promise.reject(error as Error);
+    }
   }
 
   async get(key: string): Promise<string | null> {
@@ -132,10 +136,14 @@ export class Brainer {
   }
 
   getBuffer(key: string): Promise<Buffer | null> {
-    if (!this.directReads?.available) return this.call({ op: 'get', key }).then(getAnswer);
-    return this.directReads
-      .get(key)
-      .then((direct) => (direct !== undefined ? getAnswer(direct) : this.call({ op: 'get', key }).then(getAnswer)));
+    try {
+      if (!this.directReads?.available) return this.call({ op: 'get', key }).then(getAnswer);
+      return this.directReads
+        .get(key)
+        .then((direct) => (direct !== undefined ? getAnswer(direct) : this.call({ op: 'get', key }).then(getAnswer)));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
   }
 
   /** Resolves true when the key existed. */

@@ -47,7 +47,6 @@ export class DirectReads {
     // Every watch renewal brings the membership again; rebuilding the ring for it costs hundreds of hashes.
     const signature = JSON.stringify([membership.partitioner, membership.nodes.map((node) => [node.id, node.endpoint])]);
     if (signature === this.lastMembership) return;
-    this.lastMembership = signature;
     const name = membership.partitioner;
     // Placing keys some other way would send reads to nodes that are not their primary: with no
     // node to read from, every read goes through the broker instead.
@@ -72,6 +71,8 @@ export class DirectReads {
       }
     }
     this.partitioner = createPartitioner(known ? name : DEFAULT_PARTITIONER, endpoints.keys());
+    // Remembered only once the rebuild is done, so that a push that failed halfway is taken again.
+    this.lastMembership = signature;
   }
 
   /** The value from the first node that serves it, or undefined when none would. */

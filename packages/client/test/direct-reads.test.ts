@@ -21,3 +21,13 @@ test('a membership push naming a partitioner the client does not know leaves no 
   reads.update(membership('consistent'));
   t.true(reads.available);
 });
+
+test('a membership push that fails halfway is taken again when it comes back unchanged', (t) => {
+  const logger = { debug() {}, info() {}, warn() {}, error() {} };
+  const reads = new DirectReads({ timeoutMs: 100, now: () => performance.now(), logger, curve: undefined });
+  t.teardown(() => reads.close());
+  const push: MessageOf<'membership'> = { ...membership('consistent'), nodes: [{ id: 'n1', endpoint: 'nope://127.0.0.1:1' }] };
+
+  t.throws(() => reads.update(push));
+  t.throws(() => reads.update(push), undefined, 'the same push is not skipped as already applied');
+});
