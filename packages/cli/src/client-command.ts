@@ -60,17 +60,29 @@ export abstract class ClientCommand extends BaseCommand {
     );
   }
 
-  /** Connects `count` clients of the broker, each with its own connection, runs `use`, and closes them all. */
+  /**
+   * Connects `count` clients of the broker, each with its own connection, runs `use`, and closes them
+   * all. Under CURVE, direct reads need `nodeServerKey`, the nodes' public key.
+   */
   protected async withClients<T>(
     flags: { broker: string; timeout: number } & CurveClientFlagValues,
     count: number,
-    reads: BrainerOptions['reads'],
+    reads: { reads: BrainerOptions['reads']; nodeServerKey?: string | undefined },
     use: (clients: Brainer[]) => Promise<T>,
   ): Promise<T> {
     return this.withConnected(
       flags,
       `the broker at ${flags.broker}`,
-      (Client, options) => Array.from({ length: count }, () => new Client(flags.broker, { ...options, reads })),
+      (Client, options) =>
+        Array.from(
+          { length: count },
+          () =>
+            new Client(flags.broker, {
+              ...options,
+              reads: reads.reads,
+              ...(options.curve === undefined ? {} : { curve: { ...options.curve, nodeServerKey: reads.nodeServerKey } }),
+            }),
+        ),
       use,
     );
   }

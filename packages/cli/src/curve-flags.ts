@@ -61,6 +61,32 @@ export async function curveClientKeys(
   return { serverKey, ...(await readKeyPairFile(keyFile, '--curve-key-file', warn)) };
 }
 
+/** The nodes' public key, for a CURVE client that reads straight from the nodes (`bench --reads direct`). */
+export const curveNodeKeyFlags = {
+  'node-key': curveKeyFlag({
+    description: "With CURVE: the nodes' public key (Z85; the node key pair's, shared by every node), to read straight from the nodes.",
+    exclusive: ['node-key-file'],
+    helpGroup: 'SECURITY',
+  }),
+  'node-key-file': file("With CURVE: a file holding the nodes' public key, such as node.pub from keygen."),
+};
+
+export interface CurveNodeKeyFlagValues {
+  'node-key'?: string;
+  'node-key-file'?: string;
+}
+
+/** Whether the flags ask for CURVE to the broker (a key pair or a broker key); `curveClientKeys` checks they come together. */
+export const curveRequested = (flags: CurveClientFlagValues): boolean =>
+  flags['curve-key-file'] !== undefined || flags['broker-key'] !== undefined || flags['broker-key-file'] !== undefined;
+
+/** The nodes' public key the flags name, or undefined when neither is given. */
+export async function curveNodeKey(flags: CurveNodeKeyFlagValues): Promise<string | undefined> {
+  if (flags['node-key'] !== undefined) return flags['node-key'];
+  const keyFile = flags['node-key-file'];
+  return keyFile === undefined ? undefined : readPublicKeyFile(keyFile, '--node-key-file');
+}
+
 /** Reads an `--allowed-keys` file. */
 export async function allowedKeys(path: string): Promise<Set<string>> {
   return new Set(await readKeyListFile(path, '--allowed-keys'));

@@ -35,7 +35,16 @@ test('bench --json runs every workload against a 2-node cluster: ops, no errors,
   t.is(result.code, 0, result.stderr);
   t.is(result.stderr, '');
   const report = JSON.parse(result.stdout) as Report;
-  t.like(report.options, { workloads, connections: 2, inFlight: 4, keys: 500, valueBytes: 64, keyPrefix: 'bench:', reads: 'direct' });
+  t.like(report.options, {
+    workloads,
+    connections: 2,
+    inFlight: 4,
+    keys: 500,
+    valueBytes: 64,
+    keyPrefix: 'bench:',
+    reads: 'direct',
+    seed: 1,
+  });
   t.is(report.preload?.keys, 500);
   t.false(report.interrupted);
   t.deepEqual(
@@ -43,8 +52,10 @@ test('bench --json runs every workload against a 2-node cluster: ops, no errors,
     workloads,
   );
   for (const row of report.rows) {
-    t.like(row, { connections: 2, inFlight: 4, errors: 0, seconds: 0.4, firstErrors: [] }, row.workload);
+    t.like(row, { connections: 2, inFlight: 4, errors: 0, seconds: 0.4, firstErrors: [], misses: 0 }, row.workload);
     t.true(row.ops > 0, row.workload);
+    // Every key was preloaded: each read found its value. Only the write workloads read nothing.
+    t.is(row.reads > 0, !row.workload.startsWith('write'), `${row.workload} reads ${row.reads}`);
     t.true(row.p50Us > 0 && row.p50Us <= row.p99Us && row.p99Us <= row.p999Us, JSON.stringify(row));
   }
 
@@ -80,10 +91,10 @@ test('bench prints a table by default; a write run leaves its keys on every node
   t.is(result.code, 0, result.stderr);
   const lines = result.stdout.trimEnd().split('\n');
   t.is(lines.length, 4, result.stdout);
-  t.regex(lines[0]!, /^workload\s+conns×in-flight\s+ops\/s\s+p50\s+p99\s+p99\.9\s+errors$/);
-  t.regex(lines[1]!, /^-+( +-+){6}$/);
-  t.regex(lines[2]!, /^write\s+1×1\s+[\d,]+\s+[\d,]+\s+[\d,]+\s+[\d,]+\s+0$/);
-  t.regex(lines[3]!, /^latencies in µs; 0\.4 s measured after a 0\.1 s warmup, 50 keys × 100 B, reads broker$/);
+  t.regex(lines[0]!, /^workload\s+conns×in-flight\s+ops\/s\s+p50\s+p99\s+p99\.9\s+errors\s+misses$/);
+  t.regex(lines[1]!, /^-+( +-+){7}$/);
+  t.regex(lines[2]!, /^write\s+1×1\s+[\d,]+\s+[\d,]+\s+[\d,]+\s+[\d,]+\s+0\s+-$/);
+  t.regex(lines[3]!, /^latencies in µs; 0\.4 s measured after a 0\.1 s warmup, 50 keys × 100 B, reads broker, seed 1$/);
   // Progress goes to stderr; no preload for a workload that only writes.
   t.regex(result.stderr, /^running write: 1 connection\(s\) × 1 in flight/);
   t.notRegex(result.stderr, /preload/);
@@ -97,6 +108,36 @@ test('bench prints a table by default; a write run leaves its keys on every node
   t.deepEqual(
     (await client.nodes()).map((node) => node.keys),
     [keys.length, keys.length],
+  );
+});
+
+test('bench --no-preload counts reads of missing keys as misses, with no warning; --seed draws the same keys again', async (t) => {
+  const cluster = await startCluster({ nodes: 1 });
+  t.teardown(() => cluster.stop());
+  const empty = await runCli(['bench', '--broker', cluster.endpoint, ...QUICK, '--workload', 'ycsb-c', '--no-preload', '--seed', '7']);
+  t.is(empty.code, 0, empty.stderr);
+  t.regex(empty.stdout, /^ycsb-c\s+1×1\s+[\d,]+\s+[\d,]+\s+[\d,]+\s+[\d,]+\s+0\s+100\.0%$/m);
+  t.regex(empty.stdout, /seed 7$/m);
+  t.notRegex(empty.stderr, /found no value/);
+
+  // One op in flight takes the keys in the order they are drawn: the same seed writes a prefix of
+  // the same sequence of keys, another seed other keys.
+  const writtenKeys = async (prefix: string, seed: string): Promise<Set<string>> => {
+    const run = await runCli(['bench', '--broker', cluster.endpoint, ...QUICK, '--key-prefix', prefix, '--seed', seed]);
+    t.is(run.code, 0, run.stderr);
+    const client = await cluster.client();
+    return new Set((await client.keys(`${prefix}*`)).map((key) => key.slice(prefix.length)));
+  };
+  const [first, again, other] = [await writtenKeys('a:', '5'), await writtenKeys('b:', '5'), await writtenKeys('c:', '6')];
+  const [fewer, more] = first.size <= again.size ? [first, again] : [again, first];
+  t.true(fewer.size > 10);
+  t.true(
+    [...fewer].every((key) => more.has(key)),
+    'the same seed writes the same keys',
+  );
+  t.false(
+    [...other].every((key) => more.has(key)),
+    'another seed writes other keys',
   );
 });
 
@@ -123,7 +164,7 @@ test('bench counts failed ops as errors, prints the first of each code, and exit
 
   const text = await runCli(['bench', '--broker', cluster.endpoint, ...QUICK, '--value-bytes', '200']);
   t.is(text.code, 1);
-  t.regex(text.stdout, /^write\s+1×1\s+0\s+-\s+-\s+-\s+[\d,]+$/m);
+  t.regex(text.stdout, /^write\s+1×1\s+0\s+-\s+-\s+-\s+[\d,]+\s+-$/m);
   t.regex(text.stderr, /^write: \d+ ops failed; ERR_VALUE_TOO_LARGE value is 200 bytes; the limit is 100$/m);
 
   // The preload fails at its first write, with the code of the failure.
@@ -189,8 +230,15 @@ test('bench refuses wrong usage with ERR_USAGE and exit 2, before it connects', 
     [['--keys', '1', '--workload', 'ycsb-a'], 'zipfian'],
     [['--connections', '1000', '--in-flight', '1000'], 'in flight'],
     [['--reads', 'sometimes'], 'sometimes'],
+    [['--seed', '-1'], '--seed'],
+    [['--node-key-file', 'node.pub'], 'are for CURVE'],
+    [['--curve-key-file', 'missing.key', '--broker-key-file', 'missing.pub'], "needs the nodes' public key"],
+    [
+      ['--curve-key-file', 'missing.key', '--broker-key-file', 'missing.pub', '--reads', 'broker', '--node-key-file', 'node.pub'],
+      'are for --reads direct',
+    ],
   ] as const;
-  // All at once: each is a CLI start, and none reaches the broker.
+  // All at once: each is a CLI start, and none reaches the broker or reads a key file.
   const results = await Promise.all(cases.map(([args]) => runCli(['bench', ...broker, ...args])));
   results.forEach((result, i) => assertCliError(t, result, { code: 'ERR_USAGE', exit: 2, includes: cases[i]![1] }));
 });

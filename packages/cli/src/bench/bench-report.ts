@@ -10,6 +10,9 @@ export interface BenchRow extends LatencySummary {
   inFlight: number;
   /** The first distinct error codes of its failed ops, with the first message of each. */
   firstErrors: FirstError[];
+  /** Reads answered over the whole run, warmup included, and how many of them found no value. */
+  reads: number;
+  misses: number;
 }
 
 /** The settings a run used, as the JSON document reports them. */
@@ -25,6 +28,8 @@ export interface BenchSettings {
   keyPrefix: string;
   reads: 'direct' | 'broker';
   preload: boolean;
+  /** Workload i draws its keys and its reads and writes from seed + i. */
+  seed: number;
   timeoutMs: number;
 }
 
@@ -38,7 +43,7 @@ export interface BenchReport {
   interrupted: boolean;
 }
 
-const HEADER = ['workload', 'conns×in-flight', 'ops/s', 'p50', 'p99', 'p99.9', 'errors'];
+const HEADER = ['workload', 'conns×in-flight', 'ops/s', 'p50', 'p99', 'p99.9', 'errors', 'misses'];
 
 /** The text table: one line a row, latencies in µs. */
 export function formatBenchTable(report: BenchReport): string {
@@ -51,12 +56,31 @@ export function formatBenchTable(report: BenchReport): string {
     int(row.p99Us),
     int(row.p999Us),
     int(row.errors),
+    missShare(row),
   ]);
   const footer =
     `latencies in µs; ${options.durationSeconds} s measured after a ${options.warmupSeconds} s warmup, ` +
-    `${int(options.keys)} keys × ${int(options.valueBytes)} B, reads ${options.reads}` +
+    `${int(options.keys)} keys × ${int(options.valueBytes)} B, reads ${options.reads}, seed ${options.seed}` +
     (report.interrupted ? `; interrupted (SIGINT): ${lastRow(report)}` : '');
   return formatColumns([HEADER, ...lines], footer);
+}
+
+/** The share of reads that found no value, or '-' for a run that did not read. */
+function missShare(row: BenchRow): string {
+  if (row.reads === 0) return '-';
+  const percent = (100 * row.misses) / row.reads;
+  return `${percent > 0 && percent < 0.1 ? '<0.1' : percent.toFixed(1)}%`;
+}
+
+/** The warning for a run that found keys missing although every key was written first. */
+export function missLines(report: BenchReport): string[] {
+  if (!report.options.preload) return [];
+  return report.rows
+    .filter((row) => row.misses > 0)
+    .map(
+      (row) =>
+        `${row.workload}: ${row.misses} of ${row.reads} reads found no value although every key was preloaded (evicted by --maxmemory, expired, or deleted meanwhile)`,
+    );
 }
 
 function lastRow(report: BenchReport): string {

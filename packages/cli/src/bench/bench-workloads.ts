@@ -40,18 +40,31 @@ export interface WorkloadContext {
   value: Buffer;
   /** Seeds the key and read/write choices, so that a run can be repeated. */
   seed: number;
+  /** Counts the reads that were answered, and those of them that found no value. */
+  tally: ReadTally;
+}
+
+/** The reads of a run that were answered, and how many of them found no value (warmup included). */
+export interface ReadTally {
+  reads: number;
+  misses: number;
 }
 
 /** The op one worker of the workload runs, over and over. */
 export function workloadOp(workload: BenchWorkload, context: WorkloadContext): (worker: number) => Promise<unknown> {
   const { readShare, keys, wait } = SPECS[workload];
+  const { tally } = context;
   const random = mulberry32(context.seed);
   const next = keys === 'zipfian' ? zipfian(context.keys, random) : uniform(context.keys, random);
+  const count = (value: Buffer | null): void => {
+    tally.reads++;
+    if (value === null) tally.misses++;
+  };
   return (worker) => {
     const client = context.clients[Math.floor(worker / context.inFlight)]!;
     const key = context.keyName(next());
     const read = readShare === 1 || (readShare > 0 && random() < readShare);
-    return read ? client.getBuffer(key) : client.set(key, context.value, { wait });
+    return read ? client.getBuffer(key).then(count) : client.set(key, context.value, { wait });
   };
 }
 

@@ -9,11 +9,13 @@ import {
   workloadOp,
   workloadReads,
   type BenchWorkload,
+  type ReadTally,
 } from '../bench/bench-workloads.js';
-import { errorLines, formatBenchTable, type BenchReport, type BenchRow, type BenchSettings } from '../bench/bench-report.js';
+import { errorLines, formatBenchTable, missLines, type BenchReport, type BenchRow, type BenchSettings } from '../bench/bench-report.js';
 import { FirstErrors } from '../bench/first-errors.js';
 import { fenceKeyName, preloadKeys } from '../bench/preload.js';
 import { ClientCommand, clientFlags } from '../client-command.js';
+import { curveNodeKey, curveNodeKeyFlags, curveRequested } from '../curve-flags.js';
 import { errorInContext, EXIT_FAILURE, EXIT_INTERRUPTED, UsageError } from '../errors.js';
 import { secondsFlag } from '../seconds-flag.js';
 
@@ -26,7 +28,9 @@ export default class BenchCommand extends ClientCommand {
 
 Workloads: write (set, wait=all), write-primary (set, wait=primary), read (get), ycsb-a (50% get, 50% set wait=primary, zipfian keys), ycsb-b (95% get), ycsb-c (100% get, zipfian keys). Keys are --key-prefix followed by a number below --keys; values are --value-bytes bytes. When any of the workloads reads, every key of the key space is first written once (wait=primary, then a last write to <prefix>fence with wait=all), unless --no-preload is given; on a terminal a progress bar shows it. The keys stay in the cluster afterwards.
 
---reads direct (the default, as in the client library) reads from the nodes, which must then be reachable from here; --reads broker reads through the broker. With --json one JSON document is printed: {options, preload, rows, interrupted}. Ctrl-C stops the run early, prints what was measured and exits 130. The exit code is 1 when any op failed (the first message of each error code is printed on stderr, or is in the rows' firstErrors), 0 otherwise. For a side-by-side comparison with Redis and raw ZeroMQ on one machine, see \`npm run bench\` in the repository.`;
+The misses column is the share of reads, warmup included, that found no value; after a preload any miss is also reported on stderr (the key was evicted, expired or deleted meanwhile). --seed fixes the keys drawn, so that a run can be repeated.
+
+--reads direct (the default, as in the client library) reads from the nodes, which must then be reachable from here; --reads broker reads through the broker. Under CURVE, --reads direct needs the nodes' public key (--node-key or --node-key-file), and the nodes must let this client's key in (run-node --allowed-keys). With --json one JSON document is printed: {options, preload, rows, interrupted}. Ctrl-C stops the run early, prints what was measured and exits 130. The exit code is 1 when any op failed (the first message of each error code is printed on stderr, or is in the rows' firstErrors), 0 otherwise. For a side-by-side comparison with Redis and raw ZeroMQ on one machine, see \`npm run bench\` in the repository.`;
   static override examples = [
     '<%= config.bin %> <%= command.id %> --broker tcp://10.0.0.1:5555',
     '<%= config.bin %> <%= command.id %> --workload write,read,ycsb-b --connections 8 --in-flight 16 --duration 30',
@@ -69,6 +73,14 @@ Workloads: write (set, wait=all), write-primary (set, wait=primary), read (get),
       options: ['direct', 'broker'] as const,
       default: 'direct' as const,
     })(),
+    seed: Flags.integer({
+      description: 'Seeds the key choices and the mix of reads and writes: the same seed draws the same keys. Workload i uses seed + i.',
+      helpValue: '<n>',
+      default: 1,
+      min: 0,
+      max: 2 ** 31,
+    }),
+    ...curveNodeKeyFlags,
     preload: Flags.boolean({
       description: 'Write every key before a workload that reads. --no-preload skips it (reads of missing keys then answer nothing).',
       default: true,
@@ -85,6 +97,20 @@ Workloads: write (set, wait=all), write-primary (set, wait=primary), read (get),
     const workers = flags.connections * flags['in-flight'];
     if (workers > MAX_OPS_IN_FLIGHT)
       throw new UsageError(`--connections × --in-flight is ${workers}; at most ${MAX_OPS_IN_FLIGHT} ops may be in flight`);
+    const nodeKeyGiven = flags['node-key'] !== undefined || flags['node-key-file'] !== undefined;
+    if (curveRequested(flags)) {
+      if (flags.reads === 'direct' && !nodeKeyGiven)
+        throw new UsageError(
+          "--reads direct under CURVE needs the nodes' public key: give --node-key or --node-key-file, or read through the broker with --reads broker",
+        );
+      if (flags.reads === 'broker' && nodeKeyGiven)
+        throw new UsageError('--node-key and --node-key-file are for --reads direct; --reads broker never connects to the nodes');
+    } else if (nodeKeyGiven) {
+      throw new UsageError(
+        '--node-key and --node-key-file are for CURVE: give --curve-key-file and --broker-key (or --broker-key-file) too',
+      );
+    }
+    const nodeServerKey = await curveNodeKey(flags);
     const keyName = benchKeyName(prefix, flags.keys);
     const keyBytes = Math.max(Buffer.byteLength(keyName(flags.keys - 1)), Buffer.byteLength(fenceKeyName(prefix)));
     if (keyBytes > DEFAULT_LIMITS.maxKeyBytes)
@@ -101,6 +127,7 @@ Workloads: write (set, wait=all), write-primary (set, wait=primary), read (get),
       keyPrefix: prefix,
       reads: flags.reads,
       preload: flags.preload && workloads.some(workloadReads),
+      seed: flags.seed,
       timeoutMs: flags.timeout,
     };
     const interrupt = new AbortController();
@@ -108,7 +135,7 @@ Workloads: write (set, wait=all), write-primary (set, wait=primary), read (get),
     process.once('SIGINT', onSigint);
     let report: BenchReport;
     try {
-      report = await this.withClients(flags, flags.connections, flags.reads, (clients) =>
+      report = await this.withClients(flags, flags.connections, { reads: flags.reads, nodeServerKey }, (clients) =>
         this.measure(clients, options, keyName, interrupt.signal, flags.json),
       );
     } finally {
@@ -118,7 +145,7 @@ Workloads: write (set, wait=all), write-primary (set, wait=primary), read (get),
     if (flags.json) this.writeLine(JSON.stringify(report));
     else {
       if (report.rows.length > 0) this.writeLine(formatBenchTable(report));
-      for (const line of errorLines(report.rows)) process.stderr.write(`${line}\n`);
+      for (const line of [...errorLines(report.rows), ...missLines(report)]) process.stderr.write(`${line}\n`);
       if (report.interrupted && report.rows.length === 0) process.stderr.write('interrupted (SIGINT): nothing measured\n');
     }
     if (report.interrupted) this.exit(EXIT_INTERRUPTED);
@@ -163,7 +190,9 @@ Workloads: write (set, wait=all), write-primary (set, wait=primary), read (get),
         `running ${workload}: ${options.connections} connection(s) × ${options.inFlight} in flight, ${options.durationSeconds} s after a ${options.warmupSeconds} s warmup`,
       );
       const firstErrors = new FirstErrors();
-      const op = workloadOp(workload, { clients, inFlight: options.inFlight, keys: options.keys, keyName, value, seed: index + 1 });
+      const tally: ReadTally = { reads: 0, misses: 0 };
+      const seed = options.seed + index;
+      const op = workloadOp(workload, { clients, inFlight: options.inFlight, keys: options.keys, keyName, value, seed, tally });
       const summary = await runClosedLoop(options.connections * options.inFlight, op, {
         durationMs: Math.round(options.durationSeconds * 1000),
         warmupMs: Math.round(options.warmupSeconds * 1000),
@@ -172,7 +201,14 @@ Workloads: write (set, wait=all), write-primary (set, wait=primary), read (get),
       });
       // A run stopped in its warmup measured nothing.
       if (summary.seconds > 0)
-        rows.push({ workload, connections: options.connections, inFlight: options.inFlight, ...summary, firstErrors: firstErrors.list() });
+        rows.push({
+          workload,
+          connections: options.connections,
+          inFlight: options.inFlight,
+          ...summary,
+          firstErrors: firstErrors.list(),
+          ...tally,
+        });
     }
     return { options, preload, rows, interrupted: signal.aborted };
   }
