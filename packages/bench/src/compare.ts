@@ -7,7 +7,6 @@
  *   npm run bench -- [--quick] [--rounds 3] [--duration-ms 3000] [--keys 100000] [--memory]
  *                    [--memory-keys 1000000] [--redis-server /usr/bin/redis-server]
  */
-import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runClosedLoop, type LatencySummary, type LoopOptions } from '@brainer/loadgen';
 import { startCluster, type TestCluster } from '@brainer/test-utils';
@@ -28,7 +27,7 @@ import {
   type CpuPerOp,
   type RoundResult,
 } from './report.js';
-import { saveResults } from './results.js';
+import { printResults } from './results.js';
 import { keyName, type Target } from './target.js';
 import { REPLICATED_WRITES, WORKLOADS, type WorkloadName } from './workloads.js';
 import { startZmqEcho, type ZmqEcho } from './zmq-echo.js';
@@ -164,9 +163,7 @@ try {
       `memory per key (${memory.keys} keys × ${memory.valueBytes} B): brainer ${Math.round(memory.brainerBytesPerKey)} B${ratio}, redis ${memory.redisBytesPerKey === null ? '-' : `${Math.round(memory.redisBytesPerKey)} B`}`,
     );
   }
-  const file = await saveResults('compare', {
-    command: `node packages/bench/dist/src/compare.js ${process.argv.slice(2).join(' ')}`.trim(),
-    host: { loadavg: loadavg(), cpus: cpus().length },
+  await printResults('compare', {
     settings: { quick, rounds, durationMs, warmupMs: loop.warmupMs, keys, valueBytes: value.length, redis: redisServer ?? null },
     zmqWriteChain: { nodes: NODES, requestBytes: chainRequest.length },
     rows,
@@ -174,7 +171,6 @@ try {
     memory: memory ?? null,
     rounds: results,
   });
-  console.log(`results: ${file}`);
 } catch (err) {
   process.exitCode = 1;
   console.error(err);

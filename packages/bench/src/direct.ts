@@ -7,7 +7,6 @@
  *
  *   npm run bench:direct -- [--quick] [--rounds 5] [--duration-ms 2000] [--keys 100000] [--value-bytes 100]
  */
-import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Brainer } from '@brainer/client';
 import { mulberry32, runClosedLoop, uniform, type LatencySummary, type LoopOptions } from '@brainer/loadgen';
@@ -15,7 +14,7 @@ import { startCluster, type TestCluster } from '@brainer/test-utils';
 import { log, ROUND_OPTIONS, stopOnce } from './bench-process.js';
 import { brainerTarget } from './brainer-target.js';
 import { DIRECT_ROWS, PATHS, directRows, formatDirectTable, type Path } from './direct-report.js';
-import { saveResults } from './results.js';
+import { printResults } from './results.js';
 import { keyName } from './target.js';
 
 const { values: args } = parseArgs({ options: ROUND_OPTIONS });
@@ -77,14 +76,11 @@ async function main(): Promise<void> {
 
   const table = directRows(runs);
   console.log(formatDirectTable(table));
-  const file = await saveResults('direct', {
-    command: `node packages/bench/dist/src/direct.js ${process.argv.slice(2).join(' ')}`.trim(),
-    host: { loadavg: loadavg(), cpus: cpus().length },
+  await printResults('direct', {
     settings: { quick, rounds, durationMs: loop.durationMs, warmupMs: loop.warmupMs, keys, valueBytes: value.length },
     rows: table,
     runs,
   });
-  console.log(`results: ${file}`);
 }
 
 await main()

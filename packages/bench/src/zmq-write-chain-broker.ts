@@ -5,8 +5,7 @@
  * has acked that number, the client gets its reply. Prints its endpoint on one line, then `ready`
  * once as many nodes as argv[2] says have registered; exits on SIGTERM or when its parent goes away.
  */
-import { Router } from 'zeromq';
-import { exitWithParent } from './exit-with-parent.js';
+import { bindChildRouter } from './child-router.js';
 import { ACK, ackedSeq, REGISTER, REPLY_FRAME, REQUEST, writeFrame } from './zmq-write-chain-frames.js';
 
 interface PendingWrite {
@@ -15,10 +14,7 @@ interface PendingWrite {
 }
 
 const expectedNodes = Number(process.argv[2]);
-const router = new Router({ linger: 0 });
-await router.bind('tcp://127.0.0.1:*');
-console.log(router.lastEndpoint);
-exitWithParent(router);
+const router = await bindChildRouter();
 
 const nodes: Buffer[] = [];
 const pending = new Map<number, PendingWrite>();

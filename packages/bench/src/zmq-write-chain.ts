@@ -9,6 +9,8 @@ export interface ZmqWriteChain {
   roundTrip(worker: number, request: Buffer): Promise<void>;
   /** Closes the DEALERs and kills the chain's processes by PID. */
   stop(): Promise<void>;
+  /** The broker's PID, then the nodes'. */
+  pids: number[];
 }
 
 /**
@@ -42,6 +44,7 @@ export async function startZmqWriteChain(connections: number, nodes = 3): Promis
         await dealer.receive();
       },
       stop,
+      pids: children.map((child) => child.pid!),
     };
     const warm = requestFrame('warm', Buffer.alloc(0));
     await Promise.all(dealers.map((_, worker) => chain.roundTrip(worker, warm)));
