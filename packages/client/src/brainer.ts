@@ -1,5 +1,6 @@
 import {
   BrainerError,
+  bucketPrefix,
   encode,
   requireEndpoint,
   type Logger,
@@ -10,7 +11,7 @@ import {
 } from '@brainer/protocol';
 import { Bucket } from './bucket.js';
 import { ClientTransport } from './client-transport.js';
-import { DirectReads } from './direct-reads.js';
+import { DirectReads, type DirectReadOp } from './direct-reads.js';
 import { resolveBrainerOptions, type BrainerOptions } from './options.js';
 import { PendingRequests, type OpInput } from './pending-requests.js';
 import { deliverReplies } from './reply-frames.js';
@@ -137,10 +138,7 @@ export class Brainer {
 
   getBuffer(key: string): Promise<Buffer | null> {
     try {
-      if (!this.directReads?.available) return this.call({ op: 'get', key }).then(getAnswer);
-      return this.directReads
-        .get(key)
-        .then((direct) => (direct !== undefined ? getAnswer(direct) : this.call({ op: 'get', key }).then(getAnswer)));
+      return this.read({ op: 'get', key }, key).then(getAnswer);
     } catch (error) {
       return Promise.reject(error as Error);
     }
@@ -160,9 +158,12 @@ export class Brainer {
     throw unexpected('keys', value);
   }
 
-  /** The bucket `name`: its items are the keys `{name}item`, and `getAll()` reads them in one request. */
+  /**
+   * The bucket `name`: its items are the keys `{name}item`, and `getAll()` reads them in one request,
+   * answered by the bucket's primary node (straight from it, with direct reads).
+   */
   bucket(name: string): Bucket {
-    return new Bucket(this, name, (bucket) => this.call({ op: 'bucket', bucket }));
+    return new Bucket(this, name, (bucket) => this.read({ op: 'bucket', bucket }, bucketPrefix(bucket)));
   }
 
   async nodes(): Promise<NodeInfo[]> {
@@ -207,6 +208,12 @@ export class Brainer {
     clearInterval(this.watchTimer);
     this.directReads?.close();
     this.transport?.close();
+  }
+
+  /** A read straight from the nodes when there are any to read from, else, or when none serves it, through the broker. */
+  private read(read: DirectReadOp, placement: string): Promise<ReplyValue> {
+    if (!this.directReads?.available) return this.call(read);
+    return this.directReads.read(read, placement).then((direct) => (direct !== undefined ? direct : this.call(read)));
   }
 
   private call(op: OpInput): Promise<ReplyValue> {

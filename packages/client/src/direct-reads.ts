@@ -12,7 +12,16 @@ import type { CurveClientOptions } from './curve-options.js';
 import { NodeChannel } from './node-channel.js';
 
 /** Answers about the request itself: every node would give the same, so there is no point moving on. */
-const FINAL_CODES: ReadonlySet<string> = new Set(['ERR_BAD_KEY', 'ERR_KEY_TOO_LARGE', 'ERR_BAD_REQUEST', 'ERR_CLOSED']);
+const FINAL_CODES: ReadonlySet<string> = new Set([
+  'ERR_BAD_KEY',
+  'ERR_KEY_TOO_LARGE',
+  'ERR_BAD_REQUEST',
+  'ERR_REPLY_TOO_LARGE',
+  'ERR_CLOSED',
+]);
+
+/** The reads a node serves straight to a client: a key's value, or every item of a bucket. */
+export type DirectReadOp = { op: 'get'; key: string } | { op: 'bucket'; bucket: string };
 
 export interface DirectReadsOptions {
   timeoutMs: number;
@@ -75,26 +84,29 @@ export class DirectReads {
     this.lastMembership = signature;
   }
 
-  /** The value from the first node that serves it, or undefined when none would. */
-  get(key: string): Promise<ReplyValue | undefined> {
+  /**
+   * The answer of the first node that serves `read`, starting with the primary of `placement` (the
+   * key, or a bucket's `{name}` prefix) and going on down its preference list; undefined when none would.
+   */
+  read(read: DirectReadOp, placement: string): Promise<ReplyValue | undefined> {
     // The primary answers almost every read, so its answer is passed on as it is, with no await in
     // between: the whole preference list is worked out only when the primary does not answer.
-    const primary = this.partitioner.primary(key);
+    const primary = this.partitioner.primary(placement);
     const channel = primary === undefined ? undefined : this.channels.get(primary);
-    if (channel === undefined) return this.fromOthers(key, primary);
-    return channel.call({ op: 'get', key }).catch((error: unknown) => {
+    if (channel === undefined) return this.fromOthers(read, placement, primary);
+    return channel.call(read).catch((error: unknown) => {
       this.movedOn(primary!, error);
-      return this.fromOthers(key, primary);
+      return this.fromOthers(read, placement, primary);
     });
   }
 
-  /** The value from the first node after `skipped` in the key's preference list that serves it. */
-  private async fromOthers(key: string, skipped: string | undefined): Promise<ReplyValue | undefined> {
-    for (const id of this.partitioner.preference(key)) {
+  /** The answer of the first node after `skipped` in the preference list of `placement` that serves `read`. */
+  private async fromOthers(read: DirectReadOp, placement: string, skipped: string | undefined): Promise<ReplyValue | undefined> {
+    for (const id of this.partitioner.preference(placement)) {
       const channel = id === skipped ? undefined : this.channels.get(id);
       if (channel === undefined) continue;
       try {
-        return await channel.call({ op: 'get', key });
+        return await channel.call(read);
       } catch (error) {
         this.movedOn(id, error);
       }

@@ -18,9 +18,11 @@ test("Grex's customer bucket: items set one by one come back all at once, in one
   await client.set('x{customer:42}orders', 'tagged, but not with the prefix');
   await client.set('{customer:420}orders', 'another bucket');
 
+  const routedBefore = (await client.stats()).readsRouted as number;
   const before = await readsServed(cluster);
   const items = await customer.getAll();
   const after = await readsServed(cluster);
+  t.is((await client.stats()).readsRouted, routedBefore, 'with direct reads, the bucket is read straight from its primary');
   t.deepEqual(
     new Map([...items].sort()),
     new Map([
@@ -45,6 +47,11 @@ test("Grex's customer bucket: items set one by one come back all at once, in one
   t.deepEqual([...(await customer.getAll()).keys()].sort(), ['contacts', 'orders']);
   t.is((await client.bucket('customer:nobody').getAll()).size, 0);
   t.true((await client.verify()).ok);
+
+  const viaBroker = await cluster.client({ reads: 'broker' });
+  const routed = (await client.stats()).readsRouted as number;
+  t.deepEqual([...(await viaBroker.bucket('customer:42').getAll()).keys()].sort(), ['contacts', 'orders']);
+  t.is((await client.stats()).readsRouted, routed + 1, "reads: 'broker' reads the bucket through the broker");
 });
 
 test('a bucket holds binary values and non-ASCII names, and a client reading from a node directly gets the same items', async (t) => {
