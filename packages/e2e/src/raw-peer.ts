@@ -1,3 +1,4 @@
+import { decode, encode, type Message, type Op } from '@brainer/protocol';
 import { Dealer } from 'zeromq';
 
 /**
@@ -26,3 +27,19 @@ export class RawPeer {
     this.socket.close();
   }
 }
+
+/** Sends one op in a request from `peer` and answers the next message that comes back. */
+export async function callRaw(peer: RawPeer, op: Op): Promise<Message> {
+  await peer.send(encode({ type: 'request', ops: [op] }));
+  return decode((await peer.receive())[0]!);
+}
+
+/** A `set` op of a string value, no TTL, waiting for every node. */
+export const setOp = (id: number, key: string, value: string): Op => ({
+  op: 'set',
+  id,
+  key,
+  value: Buffer.from(value),
+  ttlMs: 0,
+  wait: 'all',
+});

@@ -3,7 +3,7 @@ import { statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { Brainer } from '@brainer/client';
 import { startBroker, startNode, type ManagedProcess } from '@brainer/test-utils';
-import { eventually, setMany, startDataCluster, startWriters } from '../src/index.js';
+import { callRaw as call, eventually, RawPeer, setMany, setOp, startDataCluster, startWriters } from '../src/index.js';
 
 async function allReady(client: Brainer, count: number): Promise<void> {
   await eventually(
@@ -55,6 +55,50 @@ test.serial('a whole cluster killed with -9 and started again from its data dire
   t.is(await again.get('expiring'), 'later');
   await again.set('after', 'restart');
   t.is(await again.get('after'), 'restart');
+});
+
+test.serial('a write retried after the whole cluster restarted from disk is recognised and not applied again', async (t) => {
+  const { cluster, client, dataDir } = await startDataCluster(t, { nodes: 2 });
+  const identity = 'c-restart-retry-01';
+  const peer = new RawPeer(cluster.endpoint, identity);
+  t.teardown(() => peer.close());
+  t.like(await call(peer, setOp(41, 'k', 'first')), { type: 'reply', replies: [{ id: 41, ok: true }] });
+  t.like(await call(peer, { op: 'del', id: 42, key: 'doomed', wait: 'all' }), { type: 'reply', replies: [{ id: 42, ok: true, value: 0 }] });
+  peer.close();
+  const ids = (await client.nodes()).map((node) => node.id);
+
+  for (const process of [...cluster.nodes, cluster.broker]) process.kill('SIGKILL');
+  await Promise.all([...cluster.nodes, cluster.broker].map((process) => process.exited));
+  await client.close();
+  const broker = await startBroker({ endpoint: cluster.endpoint });
+  t.teardown(() => broker.stop());
+  const nodes = await Promise.all(ids.map((id) => startNode(cluster.endpoint, { id, dataDir: join(dataDir, id) })));
+  t.teardown(() => Promise.all(nodes.map((node) => node.stop())));
+  const other = new Brainer(cluster.endpoint, { timeoutMs: 10_000 });
+  t.teardown(() => other.close());
+  await other.connect();
+  await allReady(other, 2);
+  // Another client writes once the new cluster serves.
+  await other.set('k', 'second');
+  await other.set('doomed', 'alive');
+  const seqBefore = (await other.nodes())[0]!.seq;
+
+  // The first client retries with the same ids, as it would after answers lost in the crash: the
+  // new broker learns of them from what the nodes kept on disk, answers with the first outcomes,
+  // and applies nothing.
+  const again = new RawPeer(cluster.endpoint, identity);
+  t.teardown(() => again.close());
+  t.like(await call(again, setOp(41, 'k', 'first')), { type: 'reply', replies: [{ id: 41, ok: true }] });
+  t.like(await call(again, { op: 'del', id: 42, key: 'doomed', wait: 'all' }), {
+    type: 'reply',
+    replies: [{ id: 42, ok: true, value: 0 }],
+  });
+  t.is(await other.get('k'), 'second', 'the retry did not roll k back');
+  t.is(await other.get('doomed'), 'alive', 'the retried delete did not run again');
+  t.true(
+    (await other.nodes()).every((node) => node.seq === seqBefore),
+    'no write was sequenced for the retries',
+  );
 });
 
 test.serial('compaction runs under load on every node and nothing is lost, even across a kill -9', async (t) => {

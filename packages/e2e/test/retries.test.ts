@@ -1,14 +1,6 @@
 import test from 'ava';
-import { decode, encode, type Message, type Op } from '@brainer/protocol';
 import { startCluster } from '@brainer/test-utils';
-import { RawPeer } from '../src/index.js';
-
-async function call(peer: RawPeer, op: Op): Promise<Message> {
-  await peer.send(encode({ type: 'request', ops: [op] }));
-  return decode((await peer.receive())[0]!);
-}
-
-const set = (id: number, key: string, value: string): Op => ({ op: 'set', id, key, value: Buffer.from(value), ttlMs: 0, wait: 'all' });
+import { callRaw as call, RawPeer, setOp as set } from '../src/index.js';
 
 test('a retried write, even after a reconnect, is applied once and answered with its first outcome', async (t) => {
   const cluster = await startCluster({ nodes: 2 });

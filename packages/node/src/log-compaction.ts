@@ -1,11 +1,13 @@
 import { fdatasync } from 'node:fs';
 import { NextLog } from './log-file.js';
 import { RecordWriter } from './log-records.js';
+import type { RecentWrites } from './recent-writes.js';
 import type { SnapshotCursor, StorageEngine, StreamPosition } from './storage-engine.js';
 
 /**
  * One rewrite of the log down to the live entries, in the background, as Redis rewrites its AOF. A
- * new log is written beside the live one: the stream position, then one `load` record per entry,
+ * new log is written beside the live one: the stream position, the origins of the recent client
+ * writes, then one `load` record per entry,
  * read from a cursor over the store a step at a time between the node's other work. Meanwhile every
  * record written to the live log is also kept in a tail. At the end the tail follows the entries
  * into the new log, which is synced and renamed over the live one.
@@ -24,9 +26,10 @@ export class LogCompaction {
   /** Entries copied so far. */
   entries = 0;
 
-  constructor(dir: string, store: StorageEngine, position: StreamPosition) {
+  constructor(dir: string, store: StorageEngine, position: StreamPosition, recent: RecentWrites) {
     this.next = new NextLog(dir);
     this.records.position(position);
+    this.records.recentWrites(recent);
     this.cursor = store.cursor();
   }
 

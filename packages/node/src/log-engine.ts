@@ -6,6 +6,7 @@ import { LogCompaction } from './log-compaction.js';
 import { LOG_FILE, NEXT_LOG_FILE, NextLog, scanLog, truncateLog, writeAll, type LogDamage } from './log-file.js';
 import { RecordWriter, type LogRecord } from './log-records.js';
 import { MemoryEngine, type MemoryEngineOptions } from './memory-engine.js';
+import { RecentWrites } from './recent-writes.js';
 import type { SnapshotCursor, StorageEngine, StoredEntry, StreamPosition } from './storage-engine.js';
 
 /**
@@ -60,13 +61,15 @@ const COMPACT_STEP_BYTES = 4 * 1024 * 1024;
  * and each change is also appended to a log file in the data directory, a record with a checksum
  * (CRC-32) per change. Opening the directory replays the log into memory; a torn or damaged tail is
  * cut off at the last good record and reported, never replayed. The log also holds the node's
- * stream position, so a restarted node registers with the (epoch, seq) its data is at.
+ * stream position, so a restarted node registers with the (epoch, seq) its data is at, and the
+ * origins of the recent client writes (`recent`), so a new broker still knows a retried write.
  *
  * The log is compacted in the background once it has grown enough (see LogCompaction), and a
  * `clear` starts a fresh log at once, since nothing before it matters any more.
  */
 export class LogEngine implements StorageEngine {
   readonly recovered: StreamPosition | undefined;
+  readonly recent = new RecentWrites();
   private readonly options: LogEngineOptions;
   private readonly logger: Logger;
   private readonly memory: MemoryEngine;
@@ -131,6 +134,11 @@ export class LogEngine implements StorageEngine {
       this.releaseLock();
       throw error;
     }
+    // Replayed origins are already in the log; from now on each one recorded is logged after its write.
+    this.recent.onRecord = (origin, kind, removed) => {
+      this.records.origin(origin.client, origin.opId, kind, removed);
+      this.appended();
+    };
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.timer.unref();
   }
@@ -197,6 +205,7 @@ export class LogEngine implements StorageEngine {
       const fresh = new NextLog(this.options.dir);
       const records = new RecordWriter(64);
       records.position(this.position);
+      records.recentWrites(this.recent);
       fresh.write(records.bytes);
       fresh.install();
       this.switchTo(fresh.fd, fresh.bytes);
@@ -280,6 +289,8 @@ export class LogEngine implements StorageEngine {
           this.seq = record.position.seq;
           this.whole = record.position.whole;
           return;
+        case 'origin':
+          return this.recent.record({ client: record.client, opId: record.opId }, record.kind, record.removed);
       }
     });
     if (damage) {
@@ -337,7 +348,7 @@ export class LogEngine implements StorageEngine {
     if (this.logBytes <= compactMinBytes || this.logBytes <= this.baseBytes * (1 + compactGrowthPercent / 100)) return;
     this.writeOut();
     try {
-      this.compaction = new LogCompaction(this.options.dir, this.memory, this.position);
+      this.compaction = new LogCompaction(this.options.dir, this.memory, this.position, this.recent);
     } catch (error) {
       return this.compactionFailed(error as Error);
     }

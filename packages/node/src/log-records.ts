@@ -1,5 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { FrameReader, FrameWriter } from '@brainer/protocol';
+import type { RecentWrites } from './recent-writes.js';
 import type { StreamPosition } from './storage-engine.js';
 
 /**
@@ -10,14 +11,18 @@ import type { StreamPosition } from './storage-engine.js';
  */
 export const RECORD_HEADER_BYTES = 8;
 
-const TYPES = { set: 1, del: 2, load: 3, position: 4 } as const;
+const TYPES = { set: 1, del: 2, load: 3, position: 4, origin: 5 } as const;
+const ORIGIN_SET = 1;
+const ORIGIN_REMOVED = 2;
 
 /** One record, as the log replays it. Values are views into the read buffer. */
 export type LogRecord =
   | { type: 'set'; seq: number; key: string; value: Buffer; expiresAt: number }
   | { type: 'del'; seq: number; key: string }
   | { type: 'load'; key: string; value: Buffer; seq: number; expiresAt: number }
-  | { type: 'position'; position: StreamPosition };
+  | { type: 'position'; position: StreamPosition }
+  /** Who sent the write just before it, and what it answered: for a new broker's retry deduplication. */
+  | { type: 'origin'; client: string; opId: number; kind: 'set' | 'del'; removed: boolean };
 
 /** Appends records to one growing buffer, which the log engine writes out in one call. */
 export class RecordWriter {
@@ -66,6 +71,20 @@ export class RecordWriter {
       .f64(position.seq)
       .u8(position.whole ? 1 : 0);
     this.end(at);
+  }
+
+  origin(client: string, opId: number, kind: 'set' | 'del', removed: boolean): void {
+    const at = this.begin(TYPES.origin);
+    this.writer
+      .string(client)
+      .f64(opId)
+      .u8((kind === 'set' ? ORIGIN_SET : 0) | (removed ? ORIGIN_REMOVED : 0));
+    this.end(at);
+  }
+
+  /** An `origin` record for each write `recent` remembers, oldest first. */
+  recentWrites(recent: RecentWrites): void {
+    for (const [client, opId, kind, removed] of recent.list()) this.origin(client, opId, kind, removed === 1);
   }
 
   /** Leaves room for the length and checksum, writes the type, and answers where the record starts. */
@@ -120,6 +139,13 @@ function readBody(r: FrameReader): LogRecord {
     case TYPES.position:
       record = { type: 'position', position: { epoch: r.count('epoch'), seq: r.count('seq'), whole: r.u8() === 1 } };
       break;
+    case TYPES.origin: {
+      const client = r.string();
+      const opId = r.count('opId');
+      const flags = r.u8();
+      record = { type: 'origin', client, opId, kind: flags & ORIGIN_SET ? 'set' : 'del', removed: (flags & ORIGIN_REMOVED) !== 0 };
+      break;
+    }
     default:
       throw new Error(`unknown record type ${type}`);
   }

@@ -14,6 +14,8 @@ const REMOVED = 4;
  * arrays, with each client's id stored once: a few bytes per write.
  */
 export class RecentWrites {
+  /** Called with each write recorded: an engine that persists the recent writes logs them here. */
+  onRecord: ((origin: WriteOrigin, kind: 'set' | 'del', removed: boolean) => void) | undefined;
   private readonly clientIndex = new Map<string, number>();
   private readonly clientIds: string[] = [];
   private readonly clients: Uint32Array;
@@ -37,6 +39,7 @@ export class RecentWrites {
     this.opIds[this.next] = origin.opId;
     this.flags[this.next] = (kind === 'set' ? SET : DEL) | (removed ? REMOVED : 0);
     this.next = (this.next + 1) % this.capacity;
+    this.onRecord?.(origin, kind, removed);
   }
 
   /** Oldest first. */

@@ -56,8 +56,8 @@ export class Replica {
   private consistent = true;
   private join: Join | undefined;
   private removedSinceAck: number[] = [];
-  /** The client writes applied most recently, for a new broker's retry deduplication. */
-  readonly recent = new RecentWrites();
+  /** The client writes applied most recently, for a new broker's retry deduplication; the engine's, when it persists them. */
+  readonly recent: RecentWrites;
 
   constructor(
     readonly engine: StorageEngine,
@@ -66,6 +66,7 @@ export class Replica {
     private readonly wallClock: () => number = Date.now,
     private readonly monotonic: () => number = () => performance.now(),
   ) {
+    this.recent = engine.recent ?? new RecentWrites();
     const recovered = engine.recovered;
     if (recovered) {
       this.epoch = recovered.epoch;

@@ -1,4 +1,5 @@
 import type { EvictionSample, SnapshotEntryVisitor, Write } from '@brainer/protocol';
+import type { RecentWrites } from './recent-writes.js';
 
 /** One stored value with the seq of the write that made it and its expiry (wall-clock ms, 0 for none). */
 export interface StoredEntry {
@@ -55,6 +56,12 @@ export interface StorageEngine {
    * whole.
    */
   markPosition?(position: StreamPosition): void;
+  /**
+   * For an engine that persists: the origins of the last client writes, kept with the data, so that
+   * after a restart of the whole cluster a new broker still recognises a retried write. The node
+   * records into it; without it, the node keeps them in memory only.
+   */
+  readonly recent?: RecentWrites;
   /** Called before the node acknowledges what it has applied: an engine that persists makes it as durable as its mode promises. */
   commit?(): void;
   /** Figures about the engine for the node's `stats`. */

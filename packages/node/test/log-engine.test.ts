@@ -239,6 +239,59 @@ test('a clear starts a fresh log at once', async (t) => {
   t.deepEqual(reopened.recovered, { epoch: 1, seq: 500, whole: false });
 });
 
+test('the origins of recent client writes survive a restart, a crash, a clear and compactions', async (t) => {
+  const dir = tempDir(t);
+  const engine = open(t, dir, { compactMinBytes: 64 * 1024, compactGrowthPercent: 50 });
+  engine.markPosition({ epoch: 1, seq: 0, whole: true });
+  engine.apply(1, set('a', '1'), 0);
+  engine.recent.record({ client: 'c-1', opId: 7 }, 'set', false);
+  const removed = engine.apply(2, del('a'), 0);
+  engine.recent.record({ client: 'c-2', opId: 9 }, 'del', removed);
+  engine.commit();
+  const firstTwo = [
+    ['c-1', 7, 'set', 0],
+    ['c-2', 9, 'del', 1],
+  ];
+  t.deepEqual(engine.recent.list(), firstTwo);
+  // What was committed is on disk with its origins, though the engine was never closed.
+  const crashed = open(t, crashCopy(t, dir));
+  t.deepEqual(crashed.recent.list(), firstTwo);
+  await crashed.close();
+
+  // A clear keeps them, and so do compactions, which rewrite the log from the store.
+  engine.clear();
+  engine.markPosition({ epoch: 1, seq: 2, whole: true });
+  let seq = 2;
+  while ((engine.stats().compactions as number) < 2) {
+    for (let i = 0; i < 100; i++) {
+      seq++;
+      engine.apply(seq, set(`key:${seq % 50}`, 'x'.repeat(500)), 0);
+      engine.recent.record({ client: 'c-3', opId: seq }, 'set', false);
+    }
+    engine.commit();
+    await turn();
+  }
+  const expected = engine.recent.list();
+  t.deepEqual(expected.slice(0, 2), firstTwo);
+  t.is(expected.length, 2 + seq - 2);
+  await engine.close();
+
+  const reopened = open(t, dir);
+  t.deepEqual(reopened.recent.list(), expected);
+  // Replaying them logs nothing twice: a second restart finds the same list.
+  reopened.commit();
+  await reopened.close();
+  t.deepEqual(open(t, dir).recent.list(), expected);
+});
+
+test('a replica on a log engine records its client writes there', (t) => {
+  const engine = open(t, tempDir(t));
+  const effects = { toBroker: () => {}, startSnapshot: () => {}, stopSnapshot: () => {}, resync: () => {}, emit: () => {} };
+  const replica = new Replica(engine, { joinBufferWrites: 1000, joinBufferBytes: 1 << 20 }, effects);
+  t.is(replica.recent, engine.recent);
+  t.not(new Replica(new MemoryEngine(), { joinBufferWrites: 1000, joinBufferBytes: 1 << 20 }, effects).recent, undefined);
+});
+
 test('bad options are refused with the field named', (t) => {
   const dir = tempDir(t);
   t.throws(() => LogEngine.open({ dir, fsync: 'sometimes' as 'no' }), { code: 'ERR_INVALID_OPTION', message: /fsync/ });
