@@ -1,5 +1,5 @@
 import test from 'ava';
-import { formatBenchTable, missLines, type BenchReport, type BenchRow } from '../src/bench/bench-report.js';
+import { formatBenchTable, missLines, viaBrokerLines, type BenchReport, type BenchRow } from '../src/bench/bench-report.js';
 
 const row = (workload: BenchRow['workload'], reads: number, misses: number): BenchRow => ({
   workload,
@@ -36,6 +36,7 @@ const report = (preload: boolean, rows: BenchRow[]): BenchReport => ({
   preload: preload ? { keys: 10, seconds: 0.1 } : null,
   rows,
   interrupted: false,
+  readsViaBroker: null,
 });
 
 test('the misses column is the share of reads that found nothing, and - for a run that did not read', (t) => {
@@ -54,4 +55,12 @@ test('misses after a preload are reported, one line a run; without a preload the
     'ycsb-b: 50 of 200 reads found no value although every key was preloaded (evicted by --maxmemory, expired, or deleted meanwhile)',
   ]);
   t.deepEqual(missLines(report(false, rows)), []);
+});
+
+test('direct reads that the broker routed after all are reported; none, or a run that did not check, say nothing', (t) => {
+  const rows = [row('read', 4000, 0)];
+  t.deepEqual(viaBrokerLines({ ...report(true, rows), readsViaBroker: 0 }), []);
+  t.deepEqual(viaBrokerLines(report(true, rows)), []);
+  const [line] = viaBrokerLines({ ...report(true, rows), readsViaBroker: 12 });
+  t.regex(line!, /^the broker routed 12 reads during the run, though reads go straight to the nodes \(--reads direct\)/);
 });

@@ -46,6 +46,7 @@ test('bench --json runs every workload against a 2-node cluster: ops, no errors,
     seed: 1,
   });
   t.is(report.preload?.keys, 500);
+  t.is(report.readsViaBroker, 0, 'every read went straight to a node');
   t.false(report.interrupted);
   t.deepEqual(
     report.rows.map((row) => row.workload),

@@ -82,6 +82,7 @@ export class Brainer {
     if (reads === 'direct' && (curve === undefined || curve.nodeServerKey !== undefined)) {
       this.directReads = new DirectReads({
         timeoutMs: this.options.directReadTimeoutMs,
+        bucketTimeoutMs: Math.max(this.options.directReadTimeoutMs, this.options.timeoutMs),
         now: this.options.now,
         logger: this.logger,
         curve: curve && { ...curve, serverKey: curve.nodeServerKey! },

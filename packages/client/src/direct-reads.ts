@@ -24,7 +24,13 @@ const FINAL_CODES: ReadonlySet<string> = new Set([
 export type DirectReadOp = { op: 'get'; key: string } | { op: 'bucket'; bucket: string };
 
 export interface DirectReadsOptions {
+  /** How long a node may take over a `get` before the read moves on. */
   timeoutMs: number;
+  /**
+   * How long a node may take over a `bucket`: longer, since it scans the store and its answer may be
+   * large, and moving on would only start the same scan on the next node.
+   */
+  bucketTimeoutMs: number;
   now: () => number;
   logger: Logger;
   curve: CurveClientOptions | undefined;
@@ -94,7 +100,7 @@ export class DirectReads {
     const primary = this.partitioner.primary(placement);
     const channel = primary === undefined ? undefined : this.channels.get(primary);
     if (channel === undefined) return this.fromOthers(read, placement, primary);
-    return channel.call(read).catch((error: unknown) => {
+    return channel.call(read, this.timeoutOf(read)).catch((error: unknown) => {
       this.movedOn(primary!, error);
       return this.fromOthers(read, placement, primary);
     });
@@ -106,12 +112,16 @@ export class DirectReads {
       const channel = id === skipped ? undefined : this.channels.get(id);
       if (channel === undefined) continue;
       try {
-        return await channel.call(read);
+        return await channel.call(read, this.timeoutOf(read));
       } catch (error) {
         this.movedOn(id, error);
       }
     }
     return undefined;
+  }
+
+  private timeoutOf(read: DirectReadOp): number {
+    return read.op === 'bucket' ? this.options.bucketTimeoutMs : this.options.timeoutMs;
   }
 
   /** Rethrows an answer about the request itself; any other failure moves the read on. */

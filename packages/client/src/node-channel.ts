@@ -34,8 +34,9 @@ export class NodeChannel {
     );
   }
 
-  call(op: OpInput): Promise<ReplyValue> {
-    return this.requests.call(op);
+  /** Sends `op`; it fails after `timeoutMs`, by default the channel's. */
+  call(op: OpInput, timeoutMs?: number): Promise<ReplyValue> {
+    return this.requests.call(op, timeoutMs);
   }
 
   close(error: BrainerError): void {

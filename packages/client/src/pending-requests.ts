@@ -59,8 +59,11 @@ export class PendingRequests {
     return this.pending.size;
   }
 
-  /** Sends `input`, which becomes the op sent: it gets its id set, so pass a fresh object. */
-  call(input: OpInput): Promise<ReplyValue> {
+  /**
+   * Sends `input`, which becomes the op sent: it gets its id set, so pass a fresh object. The call
+   * gives up after `timeoutMs`, by default the queue's.
+   */
+  call(input: OpInput, timeoutMs = this.options.timeoutMs): Promise<ReplyValue> {
     return new Promise<ReplyValue>((resolve, reject) => {
       const now = this.options.now();
       // Setting the id in place, rather than spreading into a new object, saves a copy of every op.
@@ -70,7 +73,7 @@ export class PendingRequests {
         resolve,
         reject,
         op,
-        deadline: now + this.options.timeoutMs,
+        deadline: now + timeoutMs,
         resendAt: now + this.options.attemptTimeoutMs,
         attempts: 1,
         lastError: undefined,

@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { Op } from '@brainer/protocol';
+import { BrainerError, type Op } from '@brainer/protocol';
 import { PendingRequests } from '../src/pending-requests.js';
 
 function recorder(oneFrameInFlight: boolean): { frames: Op[][]; requests: PendingRequests } {
@@ -84,4 +84,24 @@ test('with one frame in flight, a frame that times out lets the waiting calls go
   );
   requests.onReply({ id: frames[1]![0]!.id, ok: true, value: null });
   t.is(await next, null);
+});
+
+test('a call given its own timeout gives up after it, and the others keep the default', async (t) => {
+  const { requests } = recorder(false);
+  t.teardown(() => requests.close());
+  // The queue's sweeper does not keep the process alive on its own.
+  const alive = setInterval(() => undefined, 10);
+  t.teardown(() => clearInterval(alive));
+  const quick = requests.call({ op: 'get', key: 'quick' }, 20);
+  const patient = requests.call({ op: 'get', key: 'patient' });
+  let patientSettled = false;
+  void patient.then(
+    () => (patientSettled = true),
+    () => (patientSettled = true),
+  );
+  await t.throwsAsync(quick, { code: 'ERR_TIMEOUT' });
+  await sleep(100);
+  t.false(patientSettled, 'the default timeout is 1 s');
+  requests.failAll(new BrainerError('ERR_CLOSED', 'closed'));
+  await t.throwsAsync(patient, { code: 'ERR_CLOSED' });
 });

@@ -83,9 +83,18 @@ test('a bucket bigger than the reply cap gets ERR_REPLY_TOO_LARGE, and its items
   t.is((await small.getAll()).size, 2, '816 bytes fit under 1000');
   const big = client.bucket('big');
   for (const item of ['a', 'b', 'c']) await big.set(item, item.repeat(400));
+  const routed = (await client.stats()).readsRouted as number;
+  const before = await readsServed(cluster);
   const error = await t.throwsAsync(big.getAll(), { instanceOf: RemoteError });
   t.is(error!.code, 'ERR_REPLY_TOO_LARGE');
   t.regex(error!.message, /bucket "big" holds more than 1000 bytes/);
+  // Every node would answer the same: the primary's answer is final, asked of no other node nor the broker.
+  const after = await readsServed(cluster);
+  t.is((await client.stats()).readsRouted, routed);
+  t.is(
+    cluster.nodes.reduce((sum, node) => sum + after.get(node.id)! - before.get(node.id)!, 0),
+    1,
+  );
   t.is(await big.get('c'), 'c'.repeat(400));
 });
 

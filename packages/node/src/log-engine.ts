@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { InvalidOptionError, requireInteger, silentLogger, type EvictionSample, type Logger, type Write } from '@brainer/protocol';
 import { lockDataDir } from './data-dir-lock.js';
 import { LogCompaction } from './log-compaction.js';
-import { LOG_FILE, NEXT_LOG_FILE, NextLog, scanLog, truncateLog, writeAll, type LogDamage } from './log-file.js';
+import { LOG_FILE, LOG_VERSION, NEXT_LOG_FILE, NextLog, scanLog, truncateLog, writeAll, type LogDamage } from './log-file.js';
 import { RecordWriter, type LogRecord } from './log-records.js';
 import { MemoryEngine, type MemoryEngineOptions } from './memory-engine.js';
 import { RecentWrites } from './recent-writes.js';
@@ -110,12 +110,21 @@ export class LogEngine implements StorageEngine {
       // A replacement log left by a crash during compaction: the live log is still whole.
       rmSync(join(options.dir, NEXT_LOG_FILE), { force: true });
       const path = join(options.dir, LOG_FILE);
-      const { bytes, records, damage } = existsSync(path) ? this.replay(path) : { bytes: 0, records: 0, damage: undefined };
+      const { version, bytes, records, damage } = existsSync(path)
+        ? this.replay(path)
+        : { version: 0, bytes: 0, records: 0, damage: undefined };
       if (bytes === 0) {
         const fresh = new NextLog(options.dir);
         fresh.install();
         this.fd = fresh.fd;
         this.logBytes = fresh.bytes;
+      } else if (version < LOG_VERSION) {
+        // Rewritten whole, as a compaction would, before any record of the newer version is appended.
+        const upgrade = new LogCompaction(options.dir, this.memory, this.position, this.recent);
+        while (!upgrade.step(Infinity, Infinity));
+        this.fd = upgrade.install();
+        this.logBytes = upgrade.bytes;
+        this.logger.info('data log: rewritten in the current format', { fromVersion: version, toVersion: LOG_VERSION });
       } else {
         this.fd = openSync(path, 'a');
         this.logBytes = bytes;
@@ -250,6 +259,7 @@ export class LogEngine implements StorageEngine {
   /** Writes out and syncs what is left, and releases the directory. */
   async close(): Promise<void> {
     if (this.closed) return;
+    this.recent.onRecord = undefined;
     clearInterval(this.timer);
     this.abortCompaction();
     this.writeOut();
@@ -272,9 +282,9 @@ export class LogEngine implements StorageEngine {
     if (this.whole && seq > this.seq) this.seq = seq;
   }
 
-  private replay(path: string): { bytes: number; records: number; damage: LogDamage | undefined } {
+  private replay(path: string): { version: number; bytes: number; records: number; damage: LogDamage | undefined } {
     const now = Date.now();
-    const { validBytes, records, damage } = scanLog(path, (record: LogRecord) => {
+    const { version, validBytes, records, damage } = scanLog(path, (record: LogRecord) => {
       switch (record.type) {
         case 'set':
           this.memory.apply(record.seq, { kind: 'set', key: record.key, value: record.value, expiresAt: record.expiresAt }, now);
@@ -303,7 +313,7 @@ export class LogEngine implements StorageEngine {
         recordsKept: records,
       });
     }
-    return { bytes: validBytes, records, damage };
+    return { version, bytes: validBytes, records, damage };
   }
 
   private appended(): void {

@@ -8,7 +8,13 @@ export const LOG_FILE = 'brainer.log';
 export const NEXT_LOG_FILE = 'brainer.log.next';
 
 const MAGIC = Buffer.from('BRAINLOG', 'latin1');
-const VERSION = 1;
+/**
+ * The version this node writes. Version 2 added `origin` records; a version-1 log is read and then
+ * rewritten as version 2 before anything is appended, so that a node too old to know `origin`
+ * records refuses the directory instead of cutting the log off at the first one.
+ */
+export const LOG_VERSION = 2;
+const READABLE_VERSIONS: readonly number[] = [1, LOG_VERSION];
 const HEADER_BYTES = MAGIC.length + 4;
 const READ_BYTES = 4 * 1024 * 1024;
 
@@ -22,6 +28,8 @@ export interface LogDamage {
 }
 
 export interface ScanResult {
+  /** The log format's version, from the header; 0 for a file too short to hold one. */
+  version: number;
   /** Bytes of header and good records: the length the file is cut to. */
   validBytes: number;
   records: number;
@@ -31,7 +39,7 @@ export interface ScanResult {
 function header(): Buffer {
   const bytes = Buffer.alloc(HEADER_BYTES);
   MAGIC.copy(bytes);
-  bytes.writeUInt32LE(VERSION, MAGIC.length);
+  bytes.writeUInt32LE(LOG_VERSION, MAGIC.length);
   return bytes;
 }
 
@@ -46,15 +54,23 @@ export function scanLog(path: string, visit: (record: LogRecord) => void): ScanR
   try {
     const fileBytes = fstatSync(fd).size;
     if (fileBytes < HEADER_BYTES) {
-      return { validBytes: 0, records: 0, damage: { offset: 0, bytes: fileBytes, reason: 'the file is shorter than its header' } };
+      return {
+        version: 0,
+        validBytes: 0,
+        records: 0,
+        damage: { offset: 0, bytes: fileBytes, reason: 'the file is shorter than its header' },
+      };
     }
     const first = Buffer.alloc(HEADER_BYTES);
     readSync(fd, first, 0, HEADER_BYTES, 0);
     if (!first.subarray(0, MAGIC.length).equals(MAGIC))
       throw new InvalidOptionError('dataDir', `holds ${path}, which is not a Brainer data log`);
     const version = first.readUInt32LE(MAGIC.length);
-    if (version !== VERSION)
-      throw new InvalidOptionError('dataDir', `holds a data log of version ${version}; this node reads version ${VERSION}`);
+    if (!READABLE_VERSIONS.includes(version))
+      throw new InvalidOptionError(
+        'dataDir',
+        `holds a data log of version ${version}; this node reads versions ${READABLE_VERSIONS.join(' and ')}`,
+      );
 
     let buffer = Buffer.allocUnsafe(READ_BYTES);
     let start = 0;
@@ -72,10 +88,10 @@ export function scanLog(path: string, visit: (record: LogRecord) => void): ScanR
         continue;
       }
       if (read.kind === 'corrupt')
-        return { validBytes, records, damage: { offset: validBytes, bytes: fileBytes - validBytes, reason: read.reason } };
+        return { version, validBytes, records, damage: { offset: validBytes, bytes: fileBytes - validBytes, reason: read.reason } };
       if (fileAt >= fileBytes || read.needed > fileBytes - validBytes) {
         const damage = end > start ? { offset: validBytes, bytes: fileBytes - validBytes, reason: 'the last record is torn' } : undefined;
-        return { validBytes, records, damage };
+        return { version, validBytes, records, damage };
       }
       // Keep the unread bytes, make room for the whole record, and read on.
       const kept = end - start;
@@ -86,7 +102,12 @@ export function scanLog(path: string, visit: (record: LogRecord) => void): ScanR
       end = kept;
       const got = readSync(fd, buffer, end, buffer.length - end, fileAt);
       if (got === 0)
-        return { validBytes, records, damage: { offset: validBytes, bytes: fileBytes - validBytes, reason: 'the file ended early' } };
+        return {
+          version,
+          validBytes,
+          records,
+          damage: { offset: validBytes, bytes: fileBytes - validBytes, reason: 'the file ended early' },
+        };
       fileAt += got;
       end += got;
     }

@@ -77,14 +77,14 @@ export class RecordWriter {
     const at = this.begin(TYPES.origin);
     this.writer
       .string(client)
-      .f64(opId)
+      .u32(opId)
       .u8((kind === 'set' ? ORIGIN_SET : 0) | (removed ? ORIGIN_REMOVED : 0));
     this.end(at);
   }
 
   /** An `origin` record for each write `recent` remembers, oldest first. */
   recentWrites(recent: RecentWrites): void {
-    for (const [client, opId, kind, removed] of recent.list()) this.origin(client, opId, kind, removed === 1);
+    recent.forEach((client, opId, kind, removed) => this.origin(client, opId, kind, removed));
   }
 
   /** Leaves room for the length and checksum, writes the type, and answers where the record starts. */
@@ -141,7 +141,7 @@ function readBody(r: FrameReader): LogRecord {
       break;
     case TYPES.origin: {
       const client = r.string();
-      const opId = r.count('opId');
+      const opId = r.u32();
       const flags = r.u8();
       record = { type: 'origin', client, opId, kind: flags & ORIGIN_SET ? 'set' : 'del', removed: (flags & ORIGIN_REMOVED) !== 0 };
       break;

@@ -45,12 +45,16 @@ export class RecentWrites {
   /** Oldest first. */
   list(): RecentWrite[] {
     const list: RecentWrite[] = [];
+    this.forEach((client, opId, kind, removed) => list.push([client, opId, kind, removed ? 1 : 0]));
+    return list;
+  }
+
+  /** Visits every remembered write, oldest first, without building a list. */
+  forEach(visit: (client: string, opId: number, kind: 'set' | 'del', removed: boolean) => void): void {
     for (let i = 0; i < this.capacity; i++) {
       const at = (this.next + i) % this.capacity;
       const flags = this.flags[at]!;
-      if (flags === 0) continue;
-      list.push([this.clientIds[this.clients[at]!]!, this.opIds[at]!, flags & SET ? 'set' : 'del', flags & REMOVED ? 1 : 0]);
+      if (flags !== 0) visit(this.clientIds[this.clients[at]!]!, this.opIds[at]!, flags & SET ? 'set' : 'del', (flags & REMOVED) !== 0);
     }
-    return list;
   }
 }

@@ -203,7 +203,8 @@ export class Replica {
       if (join && !join.loaded) {
         if (!this.buffer(join, seq, write)) return;
       } else if (join) {
-        if (seq > join.snapshotSeq!) this.engine.apply(seq, write, now);
+        // What a delete removed is remembered as its outcome, for a retry, even while joining.
+        if (seq > join.snapshotSeq!) removed = this.engine.apply(seq, write, now);
         if (join.kind === 'partial') join.received = Math.min(join.total, seq - join.snapshotSeq!);
       } else if (this.engine.apply(seq, write, now)) {
         removed = true;

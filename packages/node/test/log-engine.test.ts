@@ -292,6 +292,33 @@ test('a replica on a log engine records its client writes there', (t) => {
   t.not(new Replica(new MemoryEngine(), { joinBufferWrites: 1000, joinBufferBytes: 1 << 20 }, effects).recent, undefined);
 });
 
+test('a version-1 log is read, then rewritten in the current format before anything is appended; a newer version is refused', async (t) => {
+  const dir = tempDir(t);
+  const path = await writeLog(dir, 20);
+  // A log as the previous format wrote it: the same records, with version 1 in the header.
+  const bytes = readFileSync(path);
+  bytes.writeUInt32LE(1, 'BRAINLOG'.length);
+  writeFileSync(path, bytes);
+  const logger = recordingLogger();
+  const engine = open(t, dir, { logger });
+  t.is(engine.size, 20);
+  t.deepEqual(engine.recovered, { epoch: 1, seq: 20, whole: true });
+  t.true(logger.lines.some((line) => line.startsWith('data log: rewritten in the current format') && line.includes('"fromVersion":1')));
+  t.is(readFileSync(path).readUInt32LE('BRAINLOG'.length), 2);
+  engine.apply(21, set('k21', 'new'), 0);
+  engine.recent.record({ client: 'c-1', opId: 5 }, 'set', false);
+  await engine.close();
+  const reopened = open(t, dir);
+  t.is(reopened.size, 21);
+  t.deepEqual(reopened.recent.list(), [['c-1', 5, 'set', 0]]);
+  await reopened.close();
+
+  const newer = readFileSync(path);
+  newer.writeUInt32LE(3, 'BRAINLOG'.length);
+  writeFileSync(path, newer);
+  t.throws(() => LogEngine.open({ dir }), { code: 'ERR_INVALID_OPTION', message: /version 3; this node reads versions 1 and 2/ });
+});
+
 test('bad options are refused with the field named', (t) => {
   const dir = tempDir(t);
   t.throws(() => LogEngine.open({ dir, fsync: 'sometimes' as 'no' }), { code: 'ERR_INVALID_OPTION', message: /fsync/ });
@@ -316,11 +343,17 @@ test('a replica restarted on its log asks to resume from the position its data i
     heartbeatMs: 100,
     leaseMs: 200,
   });
-  replica.onWrites({ type: 'writes', epoch: 4, firstSeq: 11, writes: [set('a', '1'), set('b', '2'), del('a')] });
+  const from = (write: Write, opId: number): Write => ({ ...write, origin: { client: 'c-1', opId } });
+  replica.onWrites({ type: 'writes', epoch: 4, firstSeq: 11, writes: [from(set('a', '1'), 1), set('b', '2'), from(del('a'), 2)] });
   const digest = engine.digest;
   await engine.close();
 
   const restarted = new Replica(open(t, dir), limits, effects);
   t.deepEqual(restarted.registration('n', 'e'), { type: 'resume', nodeId: 'n', endpoint: 'e', epoch: 4, seq: 13, keys: 1, digest });
   t.is(restarted.state, 'registering', 'it serves nothing until the broker says so');
+  // The client writes it applied, with what the delete answered, for a new broker's retry deduplication.
+  t.deepEqual(restarted.recent.list(), [
+    ['c-1', 1, 'set', 0],
+    ['c-1', 2, 'del', 1],
+  ]);
 });

@@ -41,6 +41,11 @@ export interface BenchReport {
   rows: BenchRow[];
   /** Whether SIGINT stopped the benchmark early (the last row is then shorter, and later workloads did not run). */
   interrupted: boolean;
+  /**
+   * With `--reads direct` and a workload that reads: how many reads the broker routed while the
+   * workloads ran (its `readsRouted`), which should stay 0; null otherwise.
+   */
+  readsViaBroker: number | null;
 }
 
 const HEADER = ['workload', 'conns×in-flight', 'ops/s', 'p50', 'p99', 'p99.9', 'errors', 'misses'];
@@ -70,6 +75,17 @@ function missShare(row: BenchRow): string {
   if (row.reads === 0) return '-';
   const percent = (100 * row.misses) / row.reads;
   return `${percent > 0 && percent < 0.1 ? '<0.1' : percent.toFixed(1)}%`;
+}
+
+/** The warning for a direct-read run whose reads went through the broker after all. */
+export function viaBrokerLines(report: BenchReport): string[] {
+  const routed = report.readsViaBroker;
+  if (routed === null || routed === 0) return [];
+  return [
+    `the broker routed ${routed} reads during the run, though reads go straight to the nodes (--reads direct): ` +
+      "the nodes could not be reached from here in time, refused this client's CURVE key (run-node --allowed-keys), or were not ready; " +
+      'or other clients read through the broker meanwhile',
+  ];
 }
 
 /** The warning for a run that found keys missing although every key was written first. */

@@ -11,7 +11,15 @@ import {
   type BenchWorkload,
   type ReadTally,
 } from '../bench/bench-workloads.js';
-import { errorLines, formatBenchTable, missLines, type BenchReport, type BenchRow, type BenchSettings } from '../bench/bench-report.js';
+import {
+  errorLines,
+  formatBenchTable,
+  missLines,
+  viaBrokerLines,
+  type BenchReport,
+  type BenchRow,
+  type BenchSettings,
+} from '../bench/bench-report.js';
 import { FirstErrors } from '../bench/first-errors.js';
 import { fenceKeyName, preloadKeys } from '../bench/preload.js';
 import { ClientCommand, clientFlags } from '../client-command.js';
@@ -145,7 +153,7 @@ The misses column is the share of reads, warmup included, that found no value; a
     if (flags.json) this.writeLine(JSON.stringify(report));
     else {
       if (report.rows.length > 0) this.writeLine(formatBenchTable(report));
-      for (const line of [...errorLines(report.rows), ...missLines(report)]) process.stderr.write(`${line}\n`);
+      for (const line of [...errorLines(report.rows), ...missLines(report), ...viaBrokerLines(report)]) process.stderr.write(`${line}\n`);
       if (report.interrupted && report.rows.length === 0) process.stderr.write('interrupted (SIGINT): nothing measured\n');
     }
     if (report.interrupted) this.exit(EXIT_INTERRUPTED);
@@ -184,6 +192,8 @@ The misses column is the share of reads, warmup included, that found no value; a
       status(`preloaded ${keys} keys in ${preload.seconds} s`);
     }
     const rows: BenchRow[] = [];
+    const checkRouting = options.reads === 'direct' && options.workloads.some(workloadReads);
+    const routedBefore = checkRouting ? await readsRouted(clients[0]!) : undefined;
     for (const [index, workload] of options.workloads.entries()) {
       if (signal.aborted) break;
       status(
@@ -210,6 +220,17 @@ The misses column is the share of reads, warmup included, that found no value; a
           ...tally,
         });
     }
-    return { options, preload, rows, interrupted: signal.aborted };
+    const routedAfter = routedBefore === undefined ? undefined : await readsRouted(clients[0]!);
+    const readsViaBroker = routedBefore === undefined || routedAfter === undefined ? null : routedAfter - routedBefore;
+    return { options, preload, rows, interrupted: signal.aborted, readsViaBroker };
   }
+}
+
+/** The broker's count of the reads it has routed to nodes; undefined when it cannot be had. */
+async function readsRouted(client: Brainer): Promise<number | undefined> {
+  const routed = await client.stats().then(
+    (stats) => stats.readsRouted,
+    () => undefined,
+  );
+  return typeof routed === 'number' ? routed : undefined;
 }
