@@ -27,8 +27,9 @@ export interface DirectReadsOptions {
   /** How long a node may take over a `get` before the read moves on. */
   timeoutMs: number;
   /**
-   * How long a node may take over a `bucket`: longer, since it scans the store and its answer may be
-   * large, and moving on would only start the same scan on the next node.
+   * How long a `bucket` read may take over all the nodes it tries: longer than a `get`, since a node
+   * scans its store for it and its answer may be large, and moving on would only start the same scan
+   * on the next node.
    */
   bucketTimeoutMs: number;
   now: () => number;
@@ -95,24 +96,32 @@ export class DirectReads {
    * key, or a bucket's `{name}` prefix) and going on down its preference list; undefined when none would.
    */
   read(read: DirectReadOp, placement: string): Promise<ReplyValue | undefined> {
+    const deadline = read.op === 'bucket' ? this.options.now() + this.options.bucketTimeoutMs : undefined;
     // The primary answers almost every read, so its answer is passed on as it is, with no await in
     // between: the whole preference list is worked out only when the primary does not answer.
     const primary = this.partitioner.primary(placement);
     const channel = primary === undefined ? undefined : this.channels.get(primary);
-    if (channel === undefined) return this.fromOthers(read, placement, primary);
-    return channel.call(read, this.timeoutOf(read)).catch((error: unknown) => {
+    if (channel === undefined) return this.fromOthers(read, placement, primary, deadline);
+    return channel.call(read, this.timeLeft(deadline)).catch((error: unknown) => {
       this.movedOn(primary!, error);
-      return this.fromOthers(read, placement, primary);
+      return this.fromOthers(read, placement, primary, deadline);
     });
   }
 
   /** The answer of the first node after `skipped` in the preference list of `placement` that serves `read`. */
-  private async fromOthers(read: DirectReadOp, placement: string, skipped: string | undefined): Promise<ReplyValue | undefined> {
+  private async fromOthers(
+    read: DirectReadOp,
+    placement: string,
+    skipped: string | undefined,
+    deadline: number | undefined,
+  ): Promise<ReplyValue | undefined> {
     for (const id of this.partitioner.preference(placement)) {
       const channel = id === skipped ? undefined : this.channels.get(id);
       if (channel === undefined) continue;
+      const timeoutMs = this.timeLeft(deadline);
+      if (timeoutMs <= 0) return undefined;
       try {
-        return await channel.call(read, this.timeoutOf(read));
+        return await channel.call(read, timeoutMs);
       } catch (error) {
         this.movedOn(id, error);
       }
@@ -120,8 +129,12 @@ export class DirectReads {
     return undefined;
   }
 
-  private timeoutOf(read: DirectReadOp): number {
-    return read.op === 'bucket' ? this.options.bucketTimeoutMs : this.options.timeoutMs;
+  /**
+   * How long the next node may take: a `get` has the direct-read timeout at each node it tries; a
+   * `bucket` has one budget, up to `deadline`, for all of them.
+   */
+  private timeLeft(deadline: number | undefined): number {
+    return deadline === undefined ? this.options.timeoutMs : Math.floor(deadline - this.options.now());
   }
 
   /** Rethrows an answer about the request itself; any other failure moves the read on. */

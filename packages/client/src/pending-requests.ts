@@ -11,8 +11,9 @@ interface Pending {
   resolve(value: ReplyValue): void;
   reject(error: Error): void;
   op: Op;
-  /** When the call gives up. */
+  /** When the call gives up, and after how long. */
   deadline: number;
+  timeoutMs: number;
   /** When the op is sent again if no answer has come. */
   resendAt: number;
   attempts: number;
@@ -74,6 +75,7 @@ export class PendingRequests {
         reject,
         op,
         deadline: now + timeoutMs,
+        timeoutMs,
         resendAt: now + this.options.attemptTimeoutMs,
         attempts: 1,
         lastError: undefined,
@@ -148,7 +150,7 @@ export class PendingRequests {
         this.landed(id);
         pending.reject(
           pending.lastError ??
-            new TimeoutError(`${pending.op.op} got no answer within ${this.options.timeoutMs} ms (${pending.attempts} attempts)`),
+            new TimeoutError(`${pending.op.op} got no answer within ${pending.timeoutMs} ms (${pending.attempts} attempts)`),
         );
       } else if (this.options.retry && pending.resendAt <= now) {
         pending.attempts++;

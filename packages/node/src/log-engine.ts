@@ -119,10 +119,16 @@ export class LogEngine implements StorageEngine {
         this.fd = fresh.fd;
         this.logBytes = fresh.bytes;
       } else if (version < LOG_VERSION) {
-        // Rewritten whole, as a compaction would, before any record of the newer version is appended.
+        // Rewritten whole, as a compaction would, before any record of the newer version is appended;
+        // in steps, so that no more than one step's records are held in memory at once.
         const upgrade = new LogCompaction(options.dir, this.memory, this.position, this.recent);
-        while (!upgrade.step(Infinity, Infinity));
-        this.fd = upgrade.install();
+        try {
+          while (!upgrade.step(COMPACT_STEP_ENTRIES, COMPACT_STEP_BYTES));
+          this.fd = upgrade.install();
+        } catch (error) {
+          upgrade.abort();
+          throw error;
+        }
         this.logBytes = upgrade.bytes;
         this.logger.info('data log: rewritten in the current format', { fromVersion: version, toVersion: LOG_VERSION });
       } else {

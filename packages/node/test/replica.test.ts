@@ -346,3 +346,26 @@ test('a catch-up for a store that is not whole is refused, so the broker starts 
   t.like(toBroker.at(-1), { type: 'join-failed', joinId: 6 });
   t.is(replica.state, 'registering');
 });
+
+test('a delete applied while catching up is remembered with what it removed, as a retry will be answered', (t) => {
+  const replica = readyReplica([
+    { type: 'writes', epoch: 1, firstSeq: 1, writes: [{ kind: 'set', key: 'k', value: Buffer.from('v'), expiresAt: 0 }] },
+  ]);
+  replica.unregistered();
+  replica.onCatchUp(catchUp(1, 3));
+  const origin = (opId: number) => ({ client: 'c-1', opId });
+  replica.onWrites({
+    type: 'writes',
+    epoch: 1,
+    firstSeq: 2,
+    writes: [
+      { kind: 'del', key: 'k', origin: origin(7) },
+      { kind: 'del', key: 'absent', origin: origin(8) },
+    ],
+  });
+  t.is(replica.state, 'ready');
+  t.deepEqual(replica.recent.list(), [
+    ['c-1', 7, 'del', 1],
+    ['c-1', 8, 'del', 0],
+  ]);
+});

@@ -43,7 +43,8 @@ export interface BenchReport {
   interrupted: boolean;
   /**
    * With `--reads direct` and a workload that reads: how many reads the broker routed while the
-   * workloads ran (its `readsRouted`), which should stay 0; null otherwise.
+   * workloads ran (its `readsRouted`), which should stay 0; null otherwise, and when it cannot be
+   * known (after Ctrl-C, or a broker that could not be asked or restarted meanwhile).
    */
   readsViaBroker: number | null;
 }

@@ -220,8 +220,11 @@ The misses column is the share of reads, warmup included, that found no value; a
           ...tally,
         });
     }
-    const routedAfter = routedBefore === undefined ? undefined : await readsRouted(clients[0]!);
-    const readsViaBroker = routedBefore === undefined || routedAfter === undefined ? null : routedAfter - routedBefore;
+    // Not after Ctrl-C, which should stop at once, even with the broker gone.
+    const routedAfter = routedBefore === undefined || signal.aborted ? undefined : await readsRouted(clients[0]!);
+    // A broker that restarted during the run counts from 0 again: its figure says nothing then.
+    const readsViaBroker =
+      routedBefore === undefined || routedAfter === undefined || routedAfter < routedBefore ? null : routedAfter - routedBefore;
     return { options, preload, rows, interrupted: signal.aborted, readsViaBroker };
   }
 }
