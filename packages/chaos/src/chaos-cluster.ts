@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Brainer, type NodeInfo } from '@brainer/client';
 import { startBroker, startNode, waitFor, type ExitInfo, type ManagedProcess } from '@brainer/test-utils';
 
@@ -10,6 +12,11 @@ export interface ChaosClusterOptions {
   brokerArgs?: readonly string[];
   /** How long a process may take to print its ready line, in ms. Default 30,000. */
   readyTimeoutMs?: number;
+  /**
+   * A directory under which each node keeps its data (`<dataDir>/<id>`, `run-node --data-dir`): a
+   * node killed and restarted then comes back with its data. Default: none, nodes keep data in memory.
+   */
+  dataDir?: string;
 }
 
 /** A process that exited without being killed by the chaos run: a crash. */
@@ -23,8 +30,8 @@ export interface UnexpectedExit {
 
 /**
  * A broker and its nodes as real processes, with the operations a fault schedule needs: kill -9
- * and restart a node or the broker (on the same endpoint), SIGSTOP and SIGCONT a node, and a view
- * of which nodes can be counted on as ready survivors.
+ * and restart a node or the broker (on the same endpoint), kill -9 every process at once, SIGSTOP
+ * and SIGCONT a node, and a view of which nodes can be counted on as ready survivors.
  */
 export class ChaosCluster {
   private brokerProcess: ManagedProcess;
@@ -164,16 +171,39 @@ export class ChaosCluster {
     return stats;
   }
 
-  /** Starts node `id` (a fresh process, empty store) and marks it settling until it is seen ready. */
-  async startNode(id: string): Promise<ManagedProcess> {
+  /** Whether nodes keep their data on disk across restarts. */
+  get persistent(): boolean {
+    return this.options.dataDir !== undefined;
+  }
+
+  /**
+   * Starts node `id` and marks it settling until it is seen ready. Its store is empty, unless the
+   * cluster is persistent: then it loads its data directory, which `wipe` deletes first (a lost disk).
+   */
+  async startNode(id: string, wipe = false): Promise<ManagedProcess> {
     this.settling.add(id);
+    const dataDir = this.options.dataDir === undefined ? undefined : join(this.options.dataDir, id);
+    if (dataDir !== undefined && wipe) await rm(dataDir, { recursive: true, force: true });
     const node = await startNode(this.brokerProcess.endpoint, {
       id,
       readyTimeoutMs: this.options.readyTimeoutMs ?? 30_000,
       args: this.options.nodeArgs ?? [],
+      ...(dataDir === undefined ? {} : { dataDir }),
     });
     this.nodes.set(id, this.watch(node));
     return node;
+  }
+
+  /** kill -9 every node and the broker at once, as a power cut would, and wait for them all to be gone. */
+  async killAll(): Promise<void> {
+    const broker = this.brokerProcess;
+    const nodes = [...this.nodes.keys()];
+    for (const id of nodes) {
+      this.settling.add(id);
+      this.paused.delete(id);
+    }
+    await Promise.all([...nodes.map((id) => this.kill(this.node(id))), this.kill(broker)]);
+    this.brokerLogs.push(broker.stderr);
   }
 
   /** kill -9 node `id` and wait for it to be gone. */

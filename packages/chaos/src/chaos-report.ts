@@ -135,7 +135,7 @@ export function formatSummary(summary: ChaosSummary): string {
     const rejoin = summary.rejoinMs[kind];
     if (!recovery && !rejoin) continue;
     lines.push(
-      `  ${kind.padEnd(11)} writes served again after ${recovery ? ms(recovery) : 'n/a'}; node ready again after ${rejoin ? ms(rejoin) : 'n/a'}`,
+      `  ${kind.padEnd(12)} writes served again after ${recovery ? ms(recovery) : 'n/a'}; node ready again after ${rejoin ? ms(rejoin) : 'n/a'}`,
     );
   }
   if (summary.brokerRestartMs) lines.push(`  broker kill -9 to new broker listening: ${ms(summary.brokerRestartMs)}`);

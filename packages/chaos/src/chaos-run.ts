@@ -1,11 +1,17 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Brainer, type VerifyResult } from '@brainer/client';
 import { ChaosCluster, type UnexpectedExit } from './chaos-cluster.js';
-import { FAULT_KINDS, FaultInjector, type Fault, type FaultKind } from './fault-injector.js';
+import { FAULT_KINDS, FaultInjector, MEMORY_FAULT_KINDS, type Fault, type FaultKind } from './fault-injector.js';
 import { checkHistory, type CheckResult } from './history-checker.js';
 import { FINAL_PROCESS, History, type Operation } from './history.js';
 import { Prng } from './prng.js';
 import { recoveryTimes } from './recovery.js';
 import { Workload } from './workload.js';
+
+/** How long a broker started after a cluster-kill waits to hear from every node, in ms. */
+const PERSISTENT_STARTUP_WAIT_MS = 5000;
 
 export interface ChaosOptions {
   /** How long faults are injected, in ms (each kind is injected once even past it). */
@@ -31,8 +37,14 @@ export interface ChaosOptions {
   snapshotChunkEntries?: number;
   /** run-node's --snapshot-credit. Default 2. */
   snapshotCredit?: number;
-  /** The fault kinds to draw from. Default: all. */
+  /** The fault kinds to draw from. Default: all that the cluster survives (with `persist`, every kind). */
   faultKinds?: readonly FaultKind[];
+  /**
+   * The nodes keep their data in data directories (`run-node --data-dir`, in a temporary directory
+   * removed afterwards), so that a killed node comes back with it, and the whole cluster can be
+   * killed at once (`cluster-kill`). Default false.
+   */
+  persist?: boolean;
   /** Pause before each fault, in ms. Default [500, 2000]. */
   gapMs?: readonly [number, number];
   /** How long a SIGSTOP lasts, in ms. Default [800, 4000]. */
@@ -94,7 +106,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const settleTimeoutMs = options.settleTimeoutMs ?? 60_000;
   const problems: string[] = [];
 
-  log(`starting a broker and 3 nodes (seed ${options.seed})`);
+  const dataDir = options.persist ? await mkdtemp(join(tmpdir(), 'brainer-chaos-')) : undefined;
+  log(`starting a broker and 3 nodes${dataDir === undefined ? '' : ` keeping their data in ${dataDir}`} (seed ${options.seed})`);
   const cluster = await ChaosCluster.start({
     nodeArgs: [
       '--snapshot-chunk-entries',
@@ -102,7 +115,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       '--snapshot-credit',
       String(options.snapshotCredit ?? 2),
     ],
+    // After a cluster-kill, the new broker waits for every node's data before it picks where to start from.
+    brokerArgs: dataDir === undefined ? [] : ['--startup-wait-ms', String(PERSISTENT_STARTUP_WAIT_MS)],
     readyTimeoutMs: settleTimeoutMs,
+    ...(dataDir === undefined ? {} : { dataDir }),
+  }).catch(async (error: unknown) => {
+    if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
+    throw error;
   });
   try {
     const keys = Array.from({ length: keyCount }, (_, i) => `key:${i}`);
@@ -127,7 +146,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const faultStart = now();
     const injector = new FaultInjector(cluster, prng.fork('faults'), now, {
       until: faultStart + options.durationMs,
-      kinds: options.faultKinds,
+      kinds: options.faultKinds ?? (options.persist ? FAULT_KINDS : MEMORY_FAULT_KINDS),
       gapMs: options.gapMs,
       pauseMs: options.pauseMs,
       readyTimeoutMs: settleTimeoutMs,
@@ -196,6 +215,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     };
   } finally {
     await cluster.stop();
+    if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
   }
 }
 

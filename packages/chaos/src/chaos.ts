@@ -1,7 +1,10 @@
 /**
  * npm run chaos -- --duration 60 --writers 8 [--readers 4] [--direct-readers 1] [--direct-any] [--seed N] [--keys 200] [--filler-keys 20000] [--think-ms 0]
  *                  [--faults node-kill,source-kill,broker-kill,node-pause] [--gap-ms 500,2000] [--pause-ms 800,4000]
- *                  [--timeout-ms 5000]
+ *                  [--timeout-ms 5000] [--persist]
+ *
+ * With --persist the nodes keep their data in data directories (a killed node comes back with it)
+ * and the faults include cluster-kill, kill -9 of every process at once.
  *
  * Starts a broker and three nodes, runs writers and readers while faults are injected, then checks
  * the history. Prints a summary, saves it as JSON under bench/results, and exits 1 on any
@@ -9,7 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import { formatSummary, summarize } from './chaos-report.js';
-import { FAULT_KINDS, type FaultKind } from './fault-injector.js';
+import { FAULT_KINDS, MEMORY_FAULT_KINDS, type FaultKind } from './fault-injector.js';
 import { runChaos } from './chaos-run.js';
 import { randomSeed } from './prng.js';
 import { saveResults } from './results.js';
@@ -26,7 +29,8 @@ const { values: args } = parseArgs({
     keys: { type: 'string', default: '200' },
     'filler-keys': { type: 'string', default: '20000' },
     'think-ms': { type: 'string', default: '0' },
-    faults: { type: 'string', default: FAULT_KINDS.join(',') },
+    faults: { type: 'string' },
+    persist: { type: 'boolean', default: false },
     'gap-ms': { type: 'string', default: '500,2000' },
     'pause-ms': { type: 'string', default: '800,4000' },
     'timeout-ms': { type: 'string', default: '5000' },
@@ -43,10 +47,15 @@ function range(name: string, text: string): [number, number] {
   return [min, max];
 }
 
-const faultKinds = args.faults.split(',').filter((kind) => kind !== '');
+const faultsText = args.faults ?? (args.persist ? FAULT_KINDS : MEMORY_FAULT_KINDS).join(',');
+const faultKinds = faultsText.split(',').filter((kind) => kind !== '');
 const unknownKind = faultKinds.find((kind) => !(FAULT_KINDS as readonly string[]).includes(kind));
 if (unknownKind !== undefined || faultKinds.length === 0) {
-  console.error(`--faults takes a comma-separated list of ${FAULT_KINDS.join(', ')}; got ${args.faults}`);
+  console.error(`--faults takes a comma-separated list of ${FAULT_KINDS.join(', ')}; got ${faultsText}`);
+  process.exit(2);
+}
+if (faultKinds.includes('cluster-kill') && !args.persist) {
+  console.error('--faults cluster-kill needs --persist: nodes that keep their data in memory lose it all when every process is killed');
   process.exit(2);
 }
 
@@ -63,6 +72,7 @@ const result = await runChaos({
   fillerKeys: count('filler-keys', args['filler-keys']),
   thinkMs: count('think-ms', args['think-ms']),
   faultKinds: faultKinds as FaultKind[],
+  persist: args.persist,
   gapMs: range('gap-ms', args['gap-ms']),
   pauseMs: range('pause-ms', args['pause-ms']),
   timeoutMs: count('timeout-ms', args['timeout-ms'], 1),

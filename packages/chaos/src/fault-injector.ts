@@ -4,15 +4,17 @@ import type { ChaosCluster } from './chaos-cluster.js';
 import type { Prng } from './prng.js';
 import { waitFor } from '@brainer/test-utils';
 
-export const FAULT_KINDS = ['node-kill', 'source-kill', 'broker-kill', 'node-pause'] as const;
+export const FAULT_KINDS = ['node-kill', 'source-kill', 'broker-kill', 'node-pause', 'cluster-kill'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+/** The kinds a cluster whose nodes keep their data in memory survives: all but killing every process at once. */
+export const MEMORY_FAULT_KINDS: readonly FaultKind[] = FAULT_KINDS.filter((kind) => kind !== 'cluster-kill');
 
 /** One fault as injected. Times are on the history clock, in ms. */
 export interface Fault {
   kind: FaultKind;
   /** When the disruptive signal was sent: the kill -9, or the SIGSTOP. */
   at: number;
-  /** The node killed or stopped, or `broker`. */
+  /** The node killed or stopped, `broker`, or `cluster` (every process). */
   target: string;
   /** source-kill: the node whose join the target was serving. */
   joiner?: string;
@@ -22,7 +24,7 @@ export interface Fault {
   joinRestarted?: boolean;
   /** node-pause: how long the node stayed stopped. */
   pauseMs?: number;
-  /** broker-kill: from the kill to the new broker's ready line. */
+  /** broker-kill and cluster-kill: from the kill to the new broker's ready line. */
   brokerRestartMs?: number;
   /** From the restart (or SIGCONT) of each node hit to it being ready again; null if it never was. */
   rejoinMs?: Record<string, number | null>;
@@ -37,7 +39,7 @@ export interface FaultInjectorOptions {
   gapMs?: readonly [number, number];
   /** How long a node stays stopped, in ms: a random value in this range. Default [800, 4000]. */
   pauseMs?: readonly [number, number];
-  /** The kinds to draw from. Default: all of FAULT_KINDS. */
+  /** The kinds to draw from. Default: MEMORY_FAULT_KINDS. */
   kinds?: readonly FaultKind[];
   /** Inject every kind once first, in a random order, even past `until`. Default true. */
   coverAllKinds?: boolean;
@@ -49,8 +51,9 @@ export interface FaultInjectorOptions {
 
 /**
  * Injects faults one after another on a schedule drawn from a seeded generator: kill -9 of a node
- * (restarted empty with the same id), kill -9 of the snapshot source serving a join, kill -9 of the
- * broker (restarted on the same endpoint), and SIGSTOP of a node for a while. Before each fault it
+ * (restarted with the same id: empty, or on its data directory in a persistent cluster), kill -9 of
+ * the snapshot source serving a join, kill -9 of the broker (restarted on the same endpoint), SIGSTOP
+ * of a node for a while, and, in a persistent cluster, kill -9 of every process at once. Before each fault it
  * waits until the nodes it must leave standing are ready, so that at least one node that holds the
  * data always survives.
  */
@@ -74,7 +77,7 @@ export class FaultInjector {
 
   /** Runs the schedule until `until` (and, with coverAllKinds, until each kind has been injected). */
   async run(): Promise<void> {
-    const kinds = this.options.kinds ?? FAULT_KINDS;
+    const kinds = this.options.kinds ?? MEMORY_FAULT_KINDS;
     const pending: FaultKind[] = (this.options.coverAllKinds ?? true) ? this.prng.shuffle(kinds) : [];
     const [gapMin, gapMax] = this.options.gapMs ?? [500, 2000];
     while (pending.length > 0 || this.now() < this.options.until) {
@@ -103,6 +106,8 @@ export class FaultInjector {
         return this.brokerKill();
       case 'node-pause':
         return this.nodePause();
+      case 'cluster-kill':
+        return this.clusterKill();
     }
   }
 
@@ -137,7 +142,8 @@ export class FaultInjector {
     this.log(`fault: kill -9 ${joiner} so that it joins again`);
     await this.cluster.killNode(joiner);
     const restartedAt = this.now();
-    await this.cluster.startNode(joiner);
+    // A node restarted on its data catches up without a snapshot: without them, it streams one.
+    await this.cluster.startNode(joiner, true);
     let join;
     try {
       join = await waitFor(() => findJoins(broker.stderr, joiner, from)[0], {
@@ -175,16 +181,43 @@ export class FaultInjector {
     return true;
   }
 
+  /**
+   * kill -9 the broker and every node at once, as a power cut would, then start them all again
+   * from their data directories. Only for a persistent cluster: in memory, nothing would survive.
+   */
+  private async clusterKill(): Promise<boolean> {
+    if (!this.cluster.persistent) {
+      this.skipped.push({ kind: 'cluster-kill', reason: 'the nodes keep their data in memory only' });
+      return false;
+    }
+    const fault = await this.restartBroker('cluster-kill', 'cluster', 'the broker and every node at once', () => this.cluster.killAll());
+    if (!fault) return false;
+    const ids = this.cluster.nodeIds;
+    await Promise.all(ids.map((id) => this.cluster.startNode(id)));
+    for (const id of ids) this.trackRejoin(fault, id);
+    return true;
+  }
+
   /** kill -9 the broker and start a new one on the same endpoint. */
   private async brokerKill(): Promise<boolean> {
-    if (!(await this.readySurvivors('broker-kill', 1))) return false;
-    const fault: Fault = { kind: 'broker-kill', at: this.now(), target: 'broker' };
+    return (await this.restartBroker('broker-kill', 'broker', 'the broker', () => this.cluster.killBroker())) !== undefined;
+  }
+
+  /** Once a ready node can be counted on: `kill` (which kills the broker, at least), then a new broker on the same endpoint. */
+  private async restartBroker(
+    kind: 'broker-kill' | 'cluster-kill',
+    target: string,
+    what: string,
+    kill: () => Promise<void>,
+  ): Promise<Fault | undefined> {
+    if (!(await this.readySurvivors(kind, 1))) return undefined;
+    const fault: Fault = { kind, at: this.now(), target };
     this.faults.push(fault);
-    this.log('fault: kill -9 the broker');
-    await this.cluster.killBroker();
+    this.log(`fault: kill -9 ${what}`);
+    await kill();
     await this.cluster.startBroker();
     fault.brokerRestartMs = Math.round(this.now() - fault.at);
-    return true;
+    return fault;
   }
 
   /**
