@@ -234,8 +234,8 @@ export class ChaosCluster {
     this.brokerLogs.push(broker.stderr);
   }
 
-  /** Starts a broker on the endpoint the first one bound. */
-  async startBroker(): Promise<ManagedProcess> {
+  /** Starts a broker on the endpoint the first one bound, with `extraArgs` after the cluster's own broker arguments. */
+  async startBroker(extraArgs: readonly string[] = []): Promise<ManagedProcess> {
     const endpoint = this.brokerProcess.endpoint;
     let lastError: unknown;
     // The port was just freed by a kill; a bind can fail once if the system has not released it.
@@ -244,7 +244,7 @@ export class ChaosCluster {
         const broker = await startBroker({
           endpoint,
           readyTimeoutMs: this.options.readyTimeoutMs ?? 30_000,
-          args: this.options.brokerArgs ?? [],
+          args: [...(this.options.brokerArgs ?? []), ...extraArgs],
         });
         this.brokerProcess = this.watch(broker);
         return broker;

@@ -11,6 +11,8 @@ const VIOLATIONS_SHOWN = 10;
 export interface ChaosSummary {
   ok: boolean;
   seed: number;
+  /** Whether the nodes kept their data in data directories. */
+  persist: boolean;
   elapsedMs: number;
   faultPhaseMs: number;
   writers: number;
@@ -62,6 +64,7 @@ export function summarize(result: ChaosResult): ChaosSummary {
   const summary: ChaosSummary = {
     ok: result.ok,
     seed: result.seed,
+    persist: result.persist,
     elapsedMs: result.elapsedMs,
     faultPhaseMs: result.faultPhaseMs,
     writers: result.writers,
@@ -112,7 +115,7 @@ export function formatSummary(summary: ChaosSummary): string {
       ? `${Math.round(s.min)} ms`
       : `min ${Math.round(s.min)} / p50 ${Math.round(s.p50)} / max ${Math.round(s.max)} ms (${s.count})`;
   lines.push(
-    `chaos run, seed ${summary.seed}: ${seconds(summary.faultPhaseMs)} of faults, ${summary.writers} writers, ${summary.readers} readers, ` +
+    `chaos run, seed ${summary.seed}${summary.persist ? ', nodes with data directories' : ''}: ${seconds(summary.faultPhaseMs)} of faults, ${summary.writers} writers, ${summary.readers} readers, ` +
       `${summary.keys} keys (+${summary.fillerKeys} filler), ${seconds(summary.elapsedMs)} in all`,
   );
   const groups = Object.entries(summary.operations.byGroup)

@@ -10,9 +10,6 @@ import { Prng } from './prng.js';
 import { recoveryTimes } from './recovery.js';
 import { Workload } from './workload.js';
 
-/** How long a broker started after a cluster-kill waits to hear from every node, in ms. */
-const PERSISTENT_STARTUP_WAIT_MS = 5000;
-
 export interface ChaosOptions {
   /** How long faults are injected, in ms (each kind is injected once even past it). */
   durationMs: number;
@@ -61,6 +58,8 @@ export interface ChaosOptions {
 
 export interface ChaosResult {
   seed: number;
+  /** Whether the nodes kept their data in data directories. */
+  persist: boolean;
   /** Wall time of the whole run, in ms. */
   elapsedMs: number;
   /** Time faults were injected for, in ms. */
@@ -106,6 +105,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const settleTimeoutMs = options.settleTimeoutMs ?? 60_000;
   const problems: string[] = [];
 
+  if (!options.persist && options.faultKinds?.includes('cluster-kill'))
+    throw new Error('cluster-kill needs persist: nodes that keep their data in memory lose it all when every process is killed');
   const dataDir = options.persist ? await mkdtemp(join(tmpdir(), 'brainer-chaos-')) : undefined;
   log(`starting a broker and 3 nodes${dataDir === undefined ? '' : ` keeping their data in ${dataDir}`} (seed ${options.seed})`);
   const cluster = await ChaosCluster.start({
@@ -115,8 +116,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       '--snapshot-credit',
       String(options.snapshotCredit ?? 2),
     ],
-    // After a cluster-kill, the new broker waits for every node's data before it picks where to start from.
-    brokerArgs: dataDir === undefined ? [] : ['--startup-wait-ms', String(PERSISTENT_STARTUP_WAIT_MS)],
     readyTimeoutMs: settleTimeoutMs,
     ...(dataDir === undefined ? {} : { dataDir }),
   }).catch(async (error: unknown) => {
@@ -194,6 +193,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const errorLogLines = cluster.errorLogLines();
     return {
       seed: options.seed,
+      persist: options.persist ?? false,
       elapsedMs: Math.round(now() - started),
       faultPhaseMs: Math.round(faultPhaseEnd - faultStart),
       writers: options.writers,

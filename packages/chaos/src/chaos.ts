@@ -1,6 +1,6 @@
 /**
  * npm run chaos -- --duration 60 --writers 8 [--readers 4] [--direct-readers 1] [--direct-any] [--seed N] [--keys 200] [--filler-keys 20000] [--think-ms 0]
- *                  [--faults node-kill,source-kill,broker-kill,node-pause] [--gap-ms 500,2000] [--pause-ms 800,4000]
+ *                  [--faults node-kill,source-kill,broker-kill,node-pause[,cluster-kill]] [--gap-ms 500,2000] [--pause-ms 800,4000]
  *                  [--timeout-ms 5000] [--persist]
  *
  * With --persist the nodes keep their data in data directories (a killed node comes back with it)

@@ -32,6 +32,9 @@ export interface Fault {
   recoveryMs?: number | null;
 }
 
+/** How long a broker started after a cluster-kill waits to hear from every node, in ms. */
+const CLUSTER_RESTART_WAIT_MS = 5000;
+
 export interface FaultInjectorOptions {
   /** Stop starting faults at this time (history clock). */
   until: number;
@@ -111,7 +114,7 @@ export class FaultInjector {
     }
   }
 
-  /** kill -9 a node (ready or still joining), then start a fresh one with the same id. */
+  /** kill -9 a node (ready or still joining), then start it again with the same id: empty, or on its data directory. */
   private async nodeKill(): Promise<boolean> {
     const ready = await this.readySurvivors('node-kill', 2);
     if (!ready) return false;
@@ -190,10 +193,18 @@ export class FaultInjector {
       this.skipped.push({ kind: 'cluster-kill', reason: 'the nodes keep their data in memory only' });
       return false;
     }
-    const fault = await this.restartBroker('cluster-kill', 'cluster', 'the broker and every node at once', () => this.cluster.killAll());
-    if (!fault) return false;
     const ids = this.cluster.nodeIds;
-    await Promise.all(ids.map((id) => this.cluster.startNode(id)));
+    // The nodes start with the broker, and the broker waits to hear from them all before it picks
+    // the most advanced as where the new epoch starts from.
+    const fault = await this.restartBroker(
+      'cluster-kill',
+      'cluster',
+      'the broker and every node at once',
+      () => this.cluster.killAll(),
+      ['--startup-wait-ms', String(CLUSTER_RESTART_WAIT_MS)],
+      () => Promise.all(ids.map((id) => this.cluster.startNode(id))),
+    );
+    if (!fault) return false;
     for (const id of ids) this.trackRejoin(fault, id);
     return true;
   }
@@ -203,20 +214,27 @@ export class FaultInjector {
     return (await this.restartBroker('broker-kill', 'broker', 'the broker', () => this.cluster.killBroker())) !== undefined;
   }
 
-  /** Once a ready node can be counted on: `kill` (which kills the broker, at least), then a new broker on the same endpoint. */
+  /**
+   * Once a ready node can be counted on: `kill` (which kills the broker, at least), then a new broker
+   * on the same endpoint with `brokerArgs`, and `alongside` (other processes to start) at the same time.
+   */
   private async restartBroker(
     kind: 'broker-kill' | 'cluster-kill',
     target: string,
     what: string,
     kill: () => Promise<void>,
+    brokerArgs: readonly string[] = [],
+    alongside: () => Promise<unknown> = async () => undefined,
   ): Promise<Fault | undefined> {
     if (!(await this.readySurvivors(kind, 1))) return undefined;
     const fault: Fault = { kind, at: this.now(), target };
     this.faults.push(fault);
     this.log(`fault: kill -9 ${what}`);
     await kill();
-    await this.cluster.startBroker();
+    const started = alongside();
+    await this.cluster.startBroker(brokerArgs);
     fault.brokerRestartMs = Math.round(this.now() - fault.at);
+    await started;
     return fault;
   }
 
