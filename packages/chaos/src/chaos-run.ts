@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Brainer, type VerifyResult } from '@brainer/client';
+import { waitFor } from '@brainer/test-utils';
 import { ChaosCluster, type UnexpectedExit } from './chaos-cluster.js';
 import { FAULT_KINDS, FaultInjector, MEMORY_FAULT_KINDS, type Fault, type FaultKind } from './fault-injector.js';
 import { checkHistory, type CheckResult } from './history-checker.js';
@@ -162,6 +163,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const faultPhaseEnd = now();
     log('faults over; letting the cluster settle');
     await injector.settle();
+    // The workload runs on until the last fault has a recovery time: a write served after it.
+    const lastFault = injector.faults.at(-1)?.at;
+    if (lastFault !== undefined) {
+      await waitFor(() => recoveryTimes([lastFault], history.operations)[0] !== null, {
+        timeoutMs: settleTimeoutMs,
+        intervalMs: 50,
+        description: 'a write served after the last fault',
+      }).catch((error: unknown) => problems.push(`after the last fault: ${(error as Error).message}`));
+    }
     await workload.stop();
     problems.push(...injector.problems);
     try {
