@@ -28,3 +28,15 @@ export function stopOnce(stop: () => Promise<void>): () => Promise<void> {
   }
   return stopAll;
 }
+
+/** Runs a bench script's body: an error is printed and makes the exit code 1, and what the script started is always stopped. */
+export async function runScript(body: () => Promise<void>, stopAll: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    process.exitCode = 1;
+    console.error(err);
+  } finally {
+    await stopAll();
+  }
+}

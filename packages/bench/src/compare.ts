@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import { runClosedLoop, type LatencySummary, type LoopOptions } from '@brainer/loadgen';
 import { startCluster, type TestCluster } from '@brainer/test-utils';
-import { log, ROUND_OPTIONS, stopOnce } from './bench-process.js';
+import { log, ROUND_OPTIONS, runScript, stopOnce } from './bench-process.js';
 import { brainerTarget } from './brainer-target.js';
 import { measureMemory, type MemoryFigures } from './memory.js';
 import { findRedisServer, REDIS_INSTALL_HINT, startRedisCluster, DEFAULT_REDIS_SERVER, type RedisCluster } from './redis-cluster.js';
@@ -71,7 +71,7 @@ const stopAll = stopOnce(async () => {
   await Promise.allSettled([redisCluster?.stop(), cluster?.stop(), zmq?.stop(), zmqChain?.stop()]);
 });
 
-try {
+await runScript(async () => {
   const redisServer = findRedisServer(args['redis-server']);
   if (redisServer === undefined) console.log(REDIS_INSTALL_HINT);
   log(
@@ -171,9 +171,4 @@ try {
     memory: memory ?? null,
     rounds: results,
   });
-} catch (err) {
-  process.exitCode = 1;
-  console.error(err);
-} finally {
-  await stopAll();
-}
+}, stopAll);

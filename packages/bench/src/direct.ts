@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { Brainer } from '@brainer/client';
 import { mulberry32, runClosedLoop, uniform, type LatencySummary, type LoopOptions } from '@brainer/loadgen';
 import { startCluster, type TestCluster } from '@brainer/test-utils';
-import { log, ROUND_OPTIONS, stopOnce } from './bench-process.js';
+import { log, ROUND_OPTIONS, runScript, stopOnce } from './bench-process.js';
 import { brainerTarget } from './brainer-target.js';
 import { DIRECT_ROWS, PATHS, directRows, formatDirectTable, type Path } from './direct-report.js';
 import { printResults } from './results.js';
@@ -83,9 +83,4 @@ async function main(): Promise<void> {
   });
 }
 
-await main()
-  .catch((err: unknown) => {
-    process.exitCode = 1;
-    console.error(err);
-  })
-  .finally(stopAll);
+await runScript(main, stopAll);

@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { runClosedLoop, type LoopOptions } from '@brainer/loadgen';
-import { log, ROUND_OPTIONS, stopOnce } from './bench-process.js';
+import { log, ROUND_OPTIONS, runScript, stopOnce } from './bench-process.js';
 import { cpuOverWindow } from './process-cpu.js';
 import { printResults } from './results.js';
 import { keyName } from './target.js';
@@ -34,7 +34,7 @@ const stopAll = stopOnce(async () => {
   await Promise.allSettled([chain?.stop(), directAck?.stop()]);
 });
 
-try {
+await runScript(async () => {
   log(`starting: raw ZeroMQ write chain and direct-ack chain, each a broker and ${NODES} nodes, ${connections} client connections`);
   chain = await startZmqWriteChain(connections, NODES);
   directAck = await startZmqDirectAck(connections, NODES);
@@ -65,9 +65,4 @@ try {
     rows,
     rounds: results,
   });
-} catch (err) {
-  process.exitCode = 1;
-  console.error(err);
-} finally {
-  await stopAll();
-}
+}, stopAll);

@@ -4,9 +4,9 @@
  * it straight to the client. Nodes tell the broker how far they have applied only with a periodic
  * cumulative ack, as a broker that no longer collects acks would still need to know.
  */
-import { ACK, REGISTER, REQUEST } from './zmq-write-chain-frames.js';
+import { ACK, REGISTER } from './zmq-write-chain-frames.js';
 
-export { ACK, REGISTER, REQUEST };
+export { REGISTER };
 
 const SEQ_BYTES = 4;
 

@@ -5,8 +5,8 @@
  * has acked that number, the client gets its reply. Prints its endpoint on one line, then `ready`
  * once as many nodes as argv[2] says have registered; exits on SIGTERM or when its parent goes away.
  */
-import { bindChildRouter } from './child-router.js';
-import { ACK, ackedSeq, REGISTER, REPLY_FRAME, REQUEST, writeFrame } from './zmq-write-chain-frames.js';
+import { runChainBroker } from './chain-broker.js';
+import { ACK, ackedSeq, REPLY_FRAME, writeFrame } from './zmq-write-chain-frames.js';
 
 interface PendingWrite {
   client: Buffer;
@@ -14,31 +14,19 @@ interface PendingWrite {
 }
 
 const expectedNodes = Number(process.argv[2]);
-const router = await bindChildRouter();
-
-const nodes: Buffer[] = [];
 const pending = new Map<number, PendingWrite>();
-let seq = 0;
-try {
-  for await (const [sender, frame] of router) {
-    if (sender === undefined || frame === undefined) continue;
-    if (frame[0] === REQUEST) {
-      seq = (seq + 1) >>> 0;
-      pending.set(seq, { client: sender, acksLeft: nodes.length });
-      const write = writeFrame(seq, frame);
-      for (const node of nodes) await router.send([node, write]);
-    } else if (frame[0] === ACK) {
-      const acked = ackedSeq(frame);
-      const write = pending.get(acked);
-      if (write !== undefined && --write.acksLeft === 0) {
-        pending.delete(acked);
-        await router.send([write.client, REPLY_FRAME]);
-      }
-    } else if (frame[0] === REGISTER) {
-      nodes.push(sender);
-      if (nodes.length === expectedNodes) console.log('ready');
+await runChainBroker(expectedNodes, {
+  toWrite(seq, client, request) {
+    pending.set(seq, { client, acksLeft: expectedNodes });
+    return writeFrame(seq, request);
+  },
+  async onOther(router, _sender, frame) {
+    if (frame[0] !== ACK) return;
+    const acked = ackedSeq(frame);
+    const write = pending.get(acked);
+    if (write !== undefined && --write.acksLeft === 0) {
+      pending.delete(acked);
+      await router.send([write.client, REPLY_FRAME]);
     }
-  }
-} catch {
-  // Closed.
-}
+  },
+});

@@ -214,7 +214,8 @@ export class Brainer {
   /** A read straight from the nodes when there are any to read from, else, or when none serves it, through the broker. */
   private read(read: DirectReadOp, placement: string): Promise<ReplyValue> {
     if (!this.directReads?.available) return this.call(read);
-    return this.directReads.read(read, placement).then((direct) => (direct !== undefined ? direct : this.call(read)));
+    // The direct read took `read` over (a call sets its id), so the broker gets a copy.
+    return this.directReads.read(read, placement).then((direct) => (direct !== undefined ? direct : this.call({ ...read })));
   }
 
   private call(op: OpInput): Promise<ReplyValue> {

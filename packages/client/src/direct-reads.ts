@@ -121,7 +121,8 @@ export class DirectReads {
       const timeoutMs = this.timeLeft(deadline);
       if (timeoutMs <= 0) return undefined;
       try {
-        return await channel.call(read, timeoutMs);
+        // A call takes its op object over (it sets the id): each node after the primary gets a copy.
+        return await channel.call({ ...read }, timeoutMs);
       } catch (error) {
         this.movedOn(id, error);
       }
