@@ -44,7 +44,8 @@ class Replica:
         return (self.join.received, self.join.total) if self.join else (0, 0)
 
     def registration(self):
-        """(epoch, seq) to register with: 0, 0 when the store is not whole, so it is never the best copy."""
+        """(epoch, seq) to register with: 0, 0 when the store is not whole, which the broker reads as a blank
+        node, one that may seed only a cluster that never held data."""
         return (self.epoch, self.position) if self.whole else (0, 0)
 
     def unregistered(self):
@@ -53,6 +54,11 @@ class Replica:
 
     def on_welcome(self, m):
         self._drop_join()
+        if m["state"] != "ready" and not m["sourceEndpoint"]:
+            # No node whose data is whole is ready: keep the store as it is and wait for the next welcome.
+            self.state = "joining"
+            self.effects.log("waiting for a node whose data is whole to join from")
+            return
         self.epoch = m["epoch"]
         self.position = m["seq"]
         self.removed_since_ack = []

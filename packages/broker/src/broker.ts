@@ -25,12 +25,13 @@ import { DedupTable } from './dedup-table.js';
 import { Eviction } from './eviction.js';
 import { Membership } from './membership.js';
 import { MembershipWatchers } from './membership-watchers.js';
-import type { NodeRecord } from './node-record.js';
+import type { NodeError, NodeRecord } from './node-record.js';
 import { EXPIRIES_FETCH_ID, NodesQuery, RECENT_FETCH_ID } from './nodes-query.js';
 import { resolveBrokerOptions, type BrokerOptions } from './options.js';
 import { Outbox } from './outbox.js';
 import { ReadRouter, type ReadCandidates } from './read-router.js';
 import type { ReplyTarget } from './reply-target.js';
+import { chooseSeed, isBlank } from './seed-policy.js';
 import { Sequencer } from './sequencer.js';
 
 type Registration = { peer: Buffer; message: MessageOf<'register' | 'resume'> };
@@ -69,6 +70,18 @@ export class Broker {
   /** Bounded memory, when `maxmemory` is set. */
   private readonly eviction: Eviction | undefined;
   private readonly badInput: RateLimitedLog;
+  /** Errors that repeat while the cluster waits for a whole node, or keeps a node out. */
+  private readonly alarms: RateLimitedLog;
+  /** The highest seq any registration has reported, for the seed policy. */
+  private heardSeq = 0;
+  /** The first seq of the current epoch: writes after it were stamped in this epoch. */
+  private epochStartSeq = 0;
+  /** The highest seq acknowledged so far, in any wait mode. */
+  private acknowledgedSeq = 0;
+  /** The highest seq acknowledged in `all` mode: every ready node must have applied it. */
+  private acknowledgedAllSeq = 0;
+  /** Set when the current epoch started from data that was not whole (`acceptDataLoss`): what may be lost. */
+  private epochLoss: string | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private ackWakeTimer: NodeJS.Timeout | undefined;
   /** Registrations held while a new broker learns what the nodes hold. */
@@ -105,8 +118,12 @@ export class Broker {
       this.now() + this.options.leaseMs,
     );
     this.reads = new ReadRouter(this.membership, this.outbox, this.now, this.options.readTimeoutMs);
-    this.nodesQuery = new NodesQuery(this.membership, this.outbox, this.now, this.options.readTimeoutMs);
+    this.nodesQuery = new NodesQuery(this.membership, this.outbox, this.now, this.options.readTimeoutMs, {
+      acknowledgedSeq: () => this.acknowledgedAllSeq,
+      errorOf: (node, acknowledged, fresh) => this.contentError(node, acknowledged, fresh),
+    });
     this.badInput = new RateLimitedLog(this.logger, this.now);
+    this.alarms = new RateLimitedLog(this.logger, this.now);
     this.watchers = new MembershipWatchers(this.options.watchTtlMs, this.now);
     this.backlog = new Backlog({ writes: this.options.backlogWrites, bytes: this.options.backlogBytes });
     this.eviction = this.createEviction();
@@ -167,6 +184,8 @@ export class Broker {
       ttlKeys: this.expiries.size,
       watchers: this.watchers.size,
       recovering: this.recovering !== undefined,
+      waiting: [...this.membership.all()].filter((node) => node.waiting).length,
+      acknowledgedSeq: this.acknowledgedSeq,
       partitioner: this.options.partitioner,
       backlog: this.backlog.stats,
       ...this.eviction?.stats(),
@@ -294,6 +313,11 @@ export class Broker {
       // Retryable: the nodes are re-registering with a new broker, and serve again within a second.
       return this.replyTo(target, fail(op.id, 'ERR_NOT_READY', "the broker is starting and still learning the nodes' state"));
     }
+    if ((isWrite || isRead) && this.membership.ready.length === 0 && this.membership.size > 0) {
+      // Nodes are registered, but none whose data is whole: wait for one rather than forget.
+      this.holdAlarm();
+      return this.replyTo(target, fail(op.id, 'ERR_NOT_READY', 'no node whose data is whole is ready; the cluster waits for one'));
+    }
     switch (op.op) {
       case 'ping':
         return this.replyTo(target, { id: op.id, ok: true, value: undefined });
@@ -361,6 +385,8 @@ export class Broker {
   }
 
   private onWriteCompleted(write: PendingWrite): void {
+    this.acknowledgedSeq = Math.max(this.acknowledgedSeq, write.seq);
+    if (write.mode === 'all') this.acknowledgedAllSeq = Math.max(this.acknowledgedAllSeq, write.seq);
     const reply = writeReply(write.kind, write.removed);
     this.replyTo(write.target, reply);
     if (write.dedupKey !== undefined) for (const waiter of this.dedup.complete(write.dedupKey, write.removed)) this.replyTo(waiter, reply);
@@ -414,6 +440,7 @@ export class Broker {
 
   private onRegister(registration: Registration): void {
     const { peer, message } = registration;
+    this.heardSeq = Math.max(this.heardSeq, message.seq);
     // The record with this node id and the one on this connection may be two: drop both, or the
     // one left would stay in the ring with no connection to hear from it.
     for (const existing of new Set([this.membership.byNodeId(message.nodeId), this.membership.byPeerKey(peer.toString('hex'))])) {
@@ -424,29 +451,23 @@ export class Broker {
       this.recovering.push(registration);
       return;
     }
-    if (this.membership.ready.length === 0) this.seed([registration]);
-    else if (message.type === 'resume') this.resumeOrJoin(this.addNode(registration, 'joining'), message);
-    else this.startJoin(this.addNode(registration, 'joining'));
+    if (this.membership.ready.length === 0) this.seedOrWait([registration]);
+    else if (message.type === 'resume') this.resumeOrJoin(registration);
+    else this.startJoin(this.addNode(registration));
   }
 
   /** A node that asks to resume catches up from the backlog if it can (a partial resync), else joins in full. */
-  private resumeOrJoin(node: NodeRecord, message: MessageOf<'resume'>): void {
+  private resumeOrJoin(registration: Registration): void {
+    const message = registration.message;
     // Writes stamped before this point go out first, so the backlog holds them.
     this.flushWrites();
     const point = this.backlog.resumePoint(message, this.sequencer.epoch, this.sequencer.lastSeq);
     if ('reason' in point) {
-      if (point.ahead) {
-        this.logger.warn(
-          'node registered after the start-up wait with data ahead of the cluster; it joins in full and drops what only it had',
-          {
-            node: node.id,
-            epoch: message.epoch,
-            seq: message.seq,
-          },
-        );
-      } else this.logger.info('node cannot resume from the backlog; it joins in full', { node: node.id, reason: point.reason });
-      return this.startJoin(node);
+      if (point.ahead) return this.onDataAhead(registration);
+      this.logger.info('node cannot resume from the backlog; it joins in full', { node: message.nodeId, reason: point.reason });
+      return this.startJoin(this.addNode(registration));
     }
+    const node = this.addNode(registration);
     const seq = this.sequencer.lastSeq;
     node.joinId = ++this.lastJoinId;
     node.sync = 'partial';
@@ -474,12 +495,78 @@ export class Broker {
     this.events.next({ type: 'node:resyncing', nodeId: node.id, endpoint: node.endpoint, joinId: node.joinId, fromSeq: point.from, seq });
   }
 
+  /**
+   * A whole node whose data is ahead of the point this epoch started from: it holds writes the
+   * cluster lacks, perhaps acknowledged ones. Joining would wipe them. If this epoch has acknowledged
+   * nothing yet, nothing is lost by starting it again from that node. Otherwise the cluster and the
+   * node both hold acknowledged writes the other lacks: the node is kept out, its data untouched,
+   * and the operator decides.
+   */
+  private onDataAhead(registration: Registration): void {
+    const { peer, message } = registration;
+    const where = { node: message.nodeId, epoch: message.epoch, seq: message.seq, clusterEpoch: this.sequencer.epoch };
+    if (this.acknowledgedSeq <= this.epochStartSeq) {
+      this.logger.warn(
+        'node registered with data ahead of the cluster, which has acknowledged nothing since it started: the epoch starts again from it',
+        where,
+      );
+      return this.restartEpochFrom(registration);
+    }
+    const reason =
+      `node ${message.nodeId} holds data (epoch ${message.epoch}, seq ${message.seq}) ahead of the point this epoch started from, ` +
+      `and this epoch has acknowledged writes since (up to seq ${this.acknowledgedSeq}): joining would drop what only it holds`;
+    this.alarms.error(
+      `ahead:${message.nodeId}`,
+      "node kept out: its data is ahead of the cluster, which has acknowledged writes of its own since; to keep the cluster, remove the node's data directory; to keep the node's data, restart the broker with only that node first",
+      { ...where, acknowledgedSeq: this.acknowledgedSeq },
+    );
+    this.outbox.sendNow(peer, errorMessage('ERR_DATA_AHEAD', reason));
+  }
+
+  /** Starts a new epoch from `registration`, which every other node then joins from. */
+  private restartEpochFrom(registration: Registration): void {
+    const leaseMs = this.options.leaseMs;
+    for (const node of [...this.membership.all()]) {
+      if (node.state !== 'ready') continue;
+      this.membership.setState(node, 'joining');
+      // It may serve direct reads until its lease ends: later writes wait for that, as when a node leaves.
+      this.acks.onNodeRemoved(node, node.leaseGrantedAt + leaseMs);
+    }
+    this.seed(this.addNode(registration), undefined);
+  }
+
   /** The end of the start-up wait: the most advanced nodes become the cluster's content. */
   private finishRecovery(): void {
     const held = this.recovering ?? [];
     this.recovering = undefined;
-    if (held.length > 0) this.seed(held);
+    if (held.length > 0) this.seedOrWait(held);
     this.acks.check();
+  }
+
+  /**
+   * With no node ready: starts an epoch from the best of these registrations and the nodes already
+   * waiting, if the seed policy allows one; else they all wait for a node whose data is whole.
+   */
+  private seedOrWait(registrations: Registration[]): void {
+    const added = registrations.map((registration) => this.addNode(registration));
+    const waiting = [...this.membership.all()].filter((node) => node.waiting);
+    const candidates = waiting.map((node) => ({ node, nodeId: node.id, ...node.registered }));
+    const decision = chooseSeed(candidates, {
+      lastSeq: this.sequencer.lastSeq,
+      heardSeq: this.heardSeq,
+      acceptDataLoss: this.options.acceptDataLoss,
+    });
+    if (decision.seed) return this.seed(decision.from.node, decision.loss);
+    for (const node of added) this.awaitSource(node, decision.reason);
+  }
+
+  /** Logs, at most every 5 s, that the cluster holds writes and reads for want of a whole node. */
+  private holdAlarm(reason = 'no node whose data is whole is present'): void {
+    this.alarms.error(
+      'hold',
+      'holding writes and reads: no node whose data is whole is present, and starting from a node that is not whole would lose acknowledged writes; start a node that holds the data, or restart the broker with --accept-data-loss to start from the most advanced node there is',
+      { reason, nodes: this.membership.size },
+    );
   }
 
   /**
@@ -557,44 +644,61 @@ export class Broker {
   }
 
   /**
-   * Starts a new epoch from nodes when none is ready: those holding the most advanced state become
-   * ready as they are, and the rest join from them (invariant 6).
+   * Starts a new epoch from `from`'s data (invariant 6): it and the waiting nodes that hold the same
+   * become ready as they are, and every other node joins from them. `loss` is set when `from` is not
+   * whole, which only `acceptDataLoss` allows.
    */
-  private seed(candidates: Registration[], reset = false): void {
-    const best = candidates.reduce((a, b) =>
-      b.message.epoch > a.message.epoch || (b.message.epoch === a.message.epoch && b.message.seq > a.message.seq) ? b : a,
-    );
-    const epoch = Math.max(this.sequencer.epoch, ...candidates.map((c) => c.message.epoch)) + 1;
-    this.sequencer.startEpoch(epoch, Math.max(...candidates.map((c) => c.message.seq)));
+  private seed(from: NodeRecord, loss: string | undefined): void {
+    const nodes = [...this.membership.all()];
+    const epoch = Math.max(this.sequencer.epoch, ...nodes.map((node) => node.registered.epoch)) + 1;
+    this.sequencer.startEpoch(epoch, this.heardSeq);
     const seq = this.sequencer.lastSeq;
-    this.backlog.startEpoch(seq, reset ? undefined : best.message);
-    this.logger.info('epoch started', { epoch, seq, from: best.message.nodeId });
+    const origin = from.registered;
+    this.epochStartSeq = seq;
+    this.epochLoss = loss;
+    this.backlog.startEpoch(seq, isBlank(origin) ? undefined : origin);
+    if (loss)
+      this.logger.error('epoch started from data that is not whole (--accept-data-loss): acknowledged writes may be lost', {
+        epoch,
+        seq,
+        from: from.id,
+        loss,
+      });
+    else this.logger.info('epoch started', { epoch, seq, from: from.id });
     this.events.next({ type: 'epoch:started', epoch, seq });
-    const same = (c: Registration): boolean =>
-      reset || (c.message.epoch === best.message.epoch && c.message.seq === best.message.seq && c.message.digest === best.message.digest);
+    const same = (node: NodeRecord): boolean =>
+      node === from ||
+      (node.waiting &&
+        node.registered.whole === origin.whole &&
+        node.registered.epoch === origin.epoch &&
+        node.registered.seq === origin.seq &&
+        node.registered.digest === origin.digest);
     const joiners: NodeRecord[] = [];
-    for (const candidate of candidates) {
-      if (!same(candidate)) {
-        joiners.push(this.addNode(candidate, 'joining'));
+    for (const node of nodes) {
+      if (!same(node)) {
+        joiners.push(node);
         continue;
       }
-      const node = this.addNode(candidate, 'ready');
+      node.waiting = false;
       node.acked = seq;
-      this.outbox.sendNow(node.peer, this.welcome(node, 'ready', { reset }));
+      node.sync = 'none';
+      this.membership.setState(node, 'ready');
+      this.outbox.sendNow(node.peer, this.welcome(node, 'ready', { reset: false }));
       this.announceReady(node);
     }
     for (const joiner of joiners) this.startJoin(joiner);
-    if (!reset) this.fetchRecentWrites();
+    if (!isBlank(origin)) this.fetchRecentWrites();
   }
 
-  private addNode({ peer, message }: Registration, state: 'ready' | 'joining'): NodeRecord {
+  /** Records a registered node as joining, with no source yet. */
+  private addNode({ peer, message }: Registration): NodeRecord {
     const now = this.now();
     const node: NodeRecord = {
       peer,
       peerKey: peer.toString('hex'),
       id: message.nodeId,
       endpoint: message.endpoint,
-      state,
+      state: 'joining',
       acked: 0,
       lastHeartbeatAt: now,
       leaseGrantedAt: -Infinity,
@@ -605,6 +709,8 @@ export class Broker {
       joinId: 0,
       sourceId: '',
       sync: 'none',
+      registered: { whole: message.type === 'resume' && message.epoch > 0, epoch: message.epoch, seq: message.seq, digest: message.digest },
+      waiting: true,
     };
     this.membership.add(node);
     return node;
@@ -616,15 +722,14 @@ export class Broker {
    */
   private startJoin(node: NodeRecord): void {
     const source = this.pickSource();
-    if (!source) {
-      this.seed([{ peer: node.peer, message: registrationOf(node) }], true);
-      return;
-    }
+    // A node that is not whole never seeds an epoch: with no ready source, the joiner waits for one.
+    if (!source) return this.awaitSource(node, 'no ready node to join from');
     // Writes stamped before this point go out first, so the snapshot source has them all.
     this.flushWrites();
     if (node.state !== 'joining') this.membership.setState(node, 'joining');
     node.joinId = ++this.lastJoinId;
     node.sourceId = source.id;
+    node.waiting = false;
     node.sync = 'full';
     node.progress = { received: 0, total: source.keys };
     this.outbox.sendNow(node.peer, this.welcome(node, 'joining', { source }));
@@ -636,6 +741,21 @@ export class Broker {
       seq: this.sequencer.lastSeq,
     });
     this.events.next({ type: 'node:joining', nodeId: node.id, endpoint: node.endpoint, sourceId: source.id, joinId: node.joinId });
+  }
+
+  /**
+   * Tells a joining node that no source is ready: it keeps its data, heartbeats, and serves nothing
+   * until a whole node seeds an epoch, which it then joins from.
+   */
+  private awaitSource(node: NodeRecord, reason: string): void {
+    if (node.state !== 'joining') this.membership.setState(node, 'joining');
+    node.waiting = true;
+    node.joinId = ++this.lastJoinId;
+    node.sourceId = '';
+    node.progress = { received: 0, total: 0 };
+    this.outbox.sendNow(node.peer, this.welcome(node, 'joining', { reset: false }));
+    this.logger.warn('node waits for a node whose data is whole', { node: node.id, reason });
+    this.holdAlarm(reason);
   }
 
   private pickSource(): NodeRecord | undefined {
@@ -760,12 +880,30 @@ export class Broker {
     }
   }
 
+  /**
+   * Why a ready node may not hold every acknowledged write: the epoch started from data that was not
+   * whole, or the node's own fresh figures put it behind a write acknowledged in `all` mode, which
+   * every ready node must have applied.
+   */
+  private contentError(node: NodeRecord, acknowledged: number, fresh: boolean): NodeError | undefined {
+    if (node.state !== 'ready') return undefined;
+    if (this.epochLoss) return { code: 'ERR_DATA_LOST', message: `this epoch started from data that was not whole: ${this.epochLoss}` };
+    if (fresh && node.seq < acknowledged) {
+      return {
+        code: 'ERR_DATA_LOST',
+        message: `ready at seq ${node.seq}, behind seq ${acknowledged}, which was acknowledged to every ready node`,
+      };
+    }
+    return undefined;
+  }
+
   // ---- timers ---------------------------------------------------------------------------------
 
   private sweep(): void {
     this.reads.sweep();
     this.nodesQuery.sweep();
     this.eviction?.sweep();
+    this.watchers.expire();
     if (this.startupFetch && this.startupFetch.until <= this.now()) this.askForStartupState();
     if (this.recovering) return;
     for (const key of this.expiries.takeExpired(Date.now())) this.submitWrite(undefined, { kind: 'del', key }, 'all');
@@ -806,8 +944,4 @@ function fail(id: number, code: ErrorCode, message: string): Reply {
 
 function errorMessage(code: ErrorCode, message: string): Message {
   return { type: 'error', code, message };
-}
-
-function registrationOf(node: NodeRecord): MessageOf<'register'> {
-  return { type: 'register', nodeId: node.id, endpoint: node.endpoint, epoch: 0, seq: 0, keys: 0, digest: '' };
 }

@@ -24,6 +24,24 @@ export interface NodeRecord {
   sourceId: string;
   /** How the node last caught up: a snapshot (`full`), the backlog (`partial`), or not at all, ready with its own data (`none`). */
   sync: SyncKind;
+  /** What the node said it held when it registered, for the seed policy. */
+  readonly registered: RegisteredData;
+  /** Joining with no source: it keeps its data and waits until a node whose data is whole is ready. */
+  waiting: boolean;
+}
+
+/** A registration's claim: (epoch, seq) and digest of the data, and whether it is whole (`resume`). */
+export interface RegisteredData {
+  whole: boolean;
+  epoch: number;
+  seq: number;
+  digest: string;
+}
+
+/** Why a ready node cannot be trusted to hold every acknowledged write (`nodes` and `verify` show it). */
+export interface NodeError {
+  code: 'ERR_DATA_LOST';
+  message: string;
 }
 
 export type SyncKind = 'full' | 'partial' | 'none';
@@ -38,9 +56,11 @@ export interface NodeInfo {
   digest: string;
   sync: SyncKind;
   progress?: { received: number; total: number; percent: number };
+  /** Set when the node is ready but its content may miss writes the broker acknowledged. */
+  error?: NodeError;
 }
 
-export function toNodeInfo(node: NodeRecord): NodeInfo {
+export function toNodeInfo(node: NodeRecord, error?: NodeError): NodeInfo {
   const info: NodeInfo = {
     id: node.id,
     endpoint: node.endpoint,
@@ -54,5 +74,6 @@ export function toNodeInfo(node: NodeRecord): NodeInfo {
     const { received, total } = node.progress;
     info.progress = { received, total, percent: total === 0 ? 0 : Math.min(100, Math.floor((received / total) * 100)) };
   }
+  if (error) info.error = error;
   return info;
 }

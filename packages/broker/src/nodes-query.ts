@@ -1,6 +1,6 @@
 import { jsonOf, type Reply } from '@brainer/protocol';
 import type { Membership } from './membership.js';
-import { toNodeInfo, type NodeRecord } from './node-record.js';
+import { toNodeInfo, type NodeError, type NodeRecord } from './node-record.js';
 import type { Outbox } from './outbox.js';
 import { READ_ID_LIMIT } from './read-router.js';
 
@@ -16,6 +16,18 @@ interface Query {
   readonly target: ReplyTarget;
   readonly waiting: Set<number>;
   readonly deadline: number;
+  /** The broker's acknowledged position when the query began: a node's fresh answer must be at or past it. */
+  readonly acknowledged: number;
+  /** The nodes that answered this query, whose figures are fresh. */
+  readonly answered: Set<string>;
+}
+
+/** How the broker judges whether a ready node can hold every acknowledged write. */
+export interface ContentJudge {
+  /** The highest seq every ready node must have applied. */
+  acknowledgedSeq(): number;
+  /** Why the node may miss acknowledged writes, given that position and whether its figures are fresh. */
+  errorOf(node: NodeRecord, acknowledged: number, fresh: boolean): NodeError | undefined;
 }
 
 /** What a node answers to `stats`. */
@@ -40,6 +52,7 @@ export class NodesQuery {
     private readonly outbox: Outbox,
     private readonly now: () => number,
     private readonly timeoutMs: number,
+    private readonly judge: ContentJudge,
   ) {}
 
   static owns(replyId: number): boolean {
@@ -47,7 +60,13 @@ export class NodesQuery {
   }
 
   start(target: ReplyTarget): void {
-    const query: Query = { target, waiting: new Set(), deadline: this.now() + this.timeoutMs };
+    const query: Query = {
+      target,
+      waiting: new Set(),
+      deadline: this.now() + this.timeoutMs,
+      acknowledged: this.judge.acknowledgedSeq(),
+      answered: new Set(),
+    };
     for (const node of this.membership.all()) {
       const id = this.nextId();
       query.waiting.add(id);
@@ -64,7 +83,10 @@ export class NodesQuery {
     this.owners.delete(reply.id);
     owner.query.waiting.delete(reply.id);
     const stats = reply.ok ? jsonOf(reply.value) : undefined;
-    if (stats !== null && typeof stats === 'object') applyStats(node, stats as NodeStats);
+    if (stats !== null && typeof stats === 'object') {
+      applyStats(node, stats as NodeStats);
+      owner.query.answered.add(node.id);
+    }
     if (owner.query.waiting.size === 0) this.finish(owner.query);
   }
 
@@ -77,7 +99,9 @@ export class NodesQuery {
     if (!this.queries.delete(query)) return;
     for (const id of query.waiting) this.owners.delete(id);
     query.waiting.clear();
-    const nodes = [...this.membership.all()].map(toNodeInfo).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const nodes = [...this.membership.all()]
+      .map((node) => toNodeInfo(node, this.judge.errorOf(node, query.acknowledged, query.answered.has(node.id))))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const reply: Reply = { id: query.target.opId, ok: true, value: { json: nodes } };
     this.outbox.reply(query.target.peer, query.target.peerKey, reply);
   }

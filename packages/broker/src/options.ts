@@ -80,6 +80,14 @@ export interface BrokerOptions {
   allowedClientKeys: ReadonlySet<string>;
   /** File mode given to the socket file of an `ipc://` endpoint right after bind. Default 0o600 (owner only). */
   ipcSocketMode: number;
+  /**
+   * What the broker does when no node whose data is whole is present but others are (a joiner cut
+   * off from its source, a node whose log was damaged): false, it waits for a whole node and answers
+   * writes and reads with ERR_NOT_READY; true, it starts an epoch from the most advanced of the nodes
+   * that are not whole, losing the acknowledged writes they lack, logs that as an error, and `nodes`
+   * and `verify` flag the epoch. Default false.
+   */
+  acceptDataLoss: boolean;
   /** Where the broker logs. Default: silent. */
   logger: Logger;
   /** A monotonic clock in ms. Default `performance.now`. */
@@ -105,6 +113,7 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
   curveSecretKey: undefined,
   allowedClientKeys: new Set(),
   ipcSocketMode: 0o600,
+  acceptDataLoss: false,
   logger: silentLogger,
   now: () => performance.now(),
 };
@@ -133,6 +142,7 @@ export function resolveBrokerOptions(options: Partial<BrokerOptions>): BrokerOpt
   requireInteger('limits.maxValueBytes', resolved.limits.maxValueBytes, 0);
   requireInteger('limits.maxBatchOps', resolved.limits.maxBatchOps, 1);
   requireFileMode('ipcSocketMode', resolved.ipcSocketMode);
+  if (typeof resolved.acceptDataLoss !== 'boolean') throw new InvalidOptionError('acceptDataLoss', 'must be true or false');
   requirePartitionerName('partitioner', resolved.partitioner);
   requireInteger('maxmemory', resolved.maxmemory, 0);
   requireInteger('maxmemorySamples', resolved.maxmemorySamples, 1, 64);

@@ -86,6 +86,22 @@ test('when the last ready node leaves, pending writes fail with ERR_NO_NODES', (
   t.deepEqual(failed, ['1:ERR_NO_NODES']);
 });
 
+test('when the last ready node leaves while a joiner stays, pending writes fail with ERR_NOT_READY and never complete', (t) => {
+  const { membership, nodes, tracker, completed, failed, write, tick } = setup();
+  const joiner = { ...node('joiner'), state: 'joining' as const, acked: 5 };
+  membership.add(joiner);
+  tracker.add(write(1));
+  tracker.add(write(2, 'primary', 'b'));
+  for (const n of nodes) {
+    membership.remove(n);
+    tracker.onNodeRemoved(n, 0);
+  }
+  tick(10_000);
+  tracker.onAck(joiner, 5, []);
+  t.deepEqual(completed, []);
+  t.deepEqual(failed.sort(), ['1:ERR_NOT_READY', '2:ERR_NOT_READY']);
+});
+
 test('a new broker acknowledges nothing before its start-up fence lifts', (t) => {
   const { nodes, tracker, completed, write, tick } = setup(2000);
   tracker.add(write(1));

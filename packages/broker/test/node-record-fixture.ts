@@ -18,5 +18,7 @@ export function readyNode(id: string): NodeRecord {
     joinId: 0,
     sourceId: '',
     sync: 'none',
+    registered: { whole: true, epoch: 0, seq: 0, digest: '' },
+    waiting: false,
   };
 }

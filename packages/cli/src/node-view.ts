@@ -9,6 +9,8 @@ export interface NodeView {
   /** How the node last caught up: `full` (a snapshot), `partial` (the broker's backlog) or `none`. */
   sync?: string;
   progress?: unknown;
+  /** Set by the broker when the node is ready but may miss acknowledged writes. */
+  error?: { code: string; message: string };
 }
 
 /**
@@ -27,14 +29,26 @@ export function nodeToJson(node: NodeView): Record<string, unknown> {
   };
   if (node.sync !== undefined) out.sync = node.sync;
   if (node.progress !== undefined && node.progress !== null) out.progress = jsonValue(node.progress);
+  if (node.error !== undefined) out.error = node.error;
   return out;
 }
 
-/** Table rows for `nodes`: a header, then one row per node; SYNC and PROGRESS only when some node has one. */
+/** Table rows for `nodes`: a header, then one row per node; SYNC, PROGRESS and ERROR only when some node has one. */
 export function nodesToRows(nodes: readonly NodeView[]): string[][] {
   const withSync = nodes.some((n) => n.sync !== undefined);
   const withProgress = nodes.some((n) => n.progress !== undefined && n.progress !== null);
-  const header = ['ID', 'ENDPOINT', 'STATE', 'KEYS', 'SEQ', 'DIGEST', ...(withSync ? ['SYNC'] : []), ...(withProgress ? ['PROGRESS'] : [])];
+  const withError = nodes.some((n) => n.error !== undefined);
+  const header = [
+    'ID',
+    'ENDPOINT',
+    'STATE',
+    'KEYS',
+    'SEQ',
+    'DIGEST',
+    ...(withSync ? ['SYNC'] : []),
+    ...(withProgress ? ['PROGRESS'] : []),
+    ...(withError ? ['ERROR'] : []),
+  ];
   const rows = nodes.map((n) => [
     n.id,
     n.endpoint,
@@ -44,8 +58,14 @@ export function nodesToRows(nodes: readonly NodeView[]): string[][] {
     n.digest,
     ...(withSync ? [n.sync ?? '-'] : []),
     ...(withProgress ? [formatProgress(n.progress)] : []),
+    ...(withError ? [n.error?.code ?? '-'] : []),
   ]);
   return [header, ...rows];
+}
+
+/** One line per node the broker flags, with what it says. */
+export function nodeErrorLines(nodes: readonly NodeView[]): string[] {
+  return nodes.flatMap((n) => (n.error === undefined ? [] : [`${n.id}: ${n.error.code} ${n.error.message}`]));
 }
 
 function formatProgress(progress: unknown): string {

@@ -20,6 +20,11 @@ export const brokerTuningFlags = {
   'read-timeout-ms': integer('How long a node has to answer a read before the next one is tried, in ms. Default 1000.'),
   'backlog-writes': integer('Most recent writes kept for nodes that come back to catch up from (a partial resync). Default 1000000.', 0),
   'backlog-bytes': integer('Most bytes of recent writes kept for partial resyncs. Default 67108864 (64 MiB).', 0),
+  'accept-data-loss': Flags.boolean({
+    description:
+      'When no node whose data is whole is present, start from the most advanced node that is not whole (a joiner cut off mid-join, a node whose log was damaged) instead of waiting for a whole one, losing the acknowledged writes it lacks. The loss is logged as an error, and nodes and verify flag it. Off by default: the cluster answers ERR_NOT_READY and waits.',
+    helpGroup: 'RECOVERY',
+  }),
   ...limitFlags,
 };
 

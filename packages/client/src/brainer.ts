@@ -41,11 +41,16 @@ export interface NodeInfo {
   /** How the node last caught up: `full` (a snapshot from a peer), `partial` (the broker's backlog), `none` (ready with its own data). */
   sync?: 'full' | 'partial' | 'none';
   progress?: { received: number; total: number; percent: number };
+  /**
+   * Set by the broker when the node is ready but its content may miss acknowledged writes: it is
+   * behind a write acknowledged to every ready node, or its epoch started from data that was not whole.
+   */
+  error?: { code: string; message: string };
 }
 
 /** What `verify()` found. */
 export interface VerifyResult {
-  /** True when there is at least one ready node and all ready nodes hold the same digest. */
+  /** True when there is at least one ready node, all ready nodes hold the same digest, and none has an `error`. */
   ok: boolean;
   /** The ready nodes as last reported. */
   nodes: NodeInfo[];
@@ -53,6 +58,8 @@ export interface VerifyResult {
   digest: string;
   /** The ready nodes whose digest differs from it. */
   differing: NodeInfo[];
+  /** The ready nodes the broker flags as possibly missing acknowledged writes (equal digests do not clear them). */
+  failing: NodeInfo[];
 }
 
 /**
@@ -175,7 +182,8 @@ export class Brainer {
   }
 
   /**
-   * Checks that every ready node holds the same content. Nodes that are mid-stream may differ for a
+   * Checks that every ready node holds the same content, and that the broker flags none as missing
+   * acknowledged writes (nodes that were all wiped alike have equal digests). Nodes that are mid-stream may differ for a
    * moment, so it asks again (up to `attempts` times) until they report the same seq, then compares
    * digests.
    */
@@ -190,7 +198,14 @@ export class Brainer {
     for (const node of ready) counts.set(node.digest, (counts.get(node.digest) ?? 0) + 1);
     const majority = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
     const differing = ready.filter((node) => node.digest !== majority);
-    return { ok: ready.length > 0 && differing.length === 0, nodes: ready, digest: majority ?? '', differing };
+    const failing = ready.filter((node) => node.error !== undefined);
+    return {
+      ok: ready.length > 0 && differing.length === 0 && failing.length === 0,
+      nodes: ready,
+      digest: majority ?? '',
+      differing,
+      failing,
+    };
   }
 
   /** The broker's own figures: epoch, seq, nodes, pending work. */

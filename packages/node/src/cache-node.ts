@@ -222,6 +222,12 @@ export class CacheNode {
         // message sent before it, and registering again would only restart the join.
         if (message.code === 'ERR_UNKNOWN_NODE') {
           if (this.replica.state !== 'registering') this.register('the broker does not know this node');
+        } else if (message.code === 'ERR_DATA_AHEAD') {
+          // Kept out with its data untouched; it asks again after the usual wait for a welcome.
+          this.logger.error('the broker keeps this node out: its data is ahead of the cluster; an operator must decide', {
+            code: message.code,
+            message: message.message,
+          });
         } else this.logger.warn('error from the broker', { code: message.code, message: message.message });
         return;
       default:
@@ -333,6 +339,13 @@ export class CacheNode {
       case 'join:started':
         if (event.sync === 'partial') this.logger.info('partial resync started', { joinId: event.joinId, fromSeq: event.minSeq });
         else this.logger.info('join started', { joinId: event.joinId, source: event.sourceId, minSeq: event.minSeq });
+        break;
+      case 'join:waiting':
+        this.logger.warn('waiting for a node whose data is whole to join from; serving nothing meanwhile', {
+          epoch: event.epoch,
+          seq: event.seq,
+          keys: this.replica.engine.size,
+        });
         break;
       case 'join:progress': {
         const percent = event.total === 0 ? 100 : Math.floor((event.received / event.total) * 10) * 10;

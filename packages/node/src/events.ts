@@ -7,6 +7,8 @@ export type CacheNodeEvent =
   | { type: 'node:state'; state: NodeState; epoch: number; seq: number }
   /** A sync began: `full` from a snapshot of `sourceId`, or `partial` from the broker's backlog after `minSeq`. */
   | { type: 'join:started'; joinId: number; sync: SyncKind; sourceId: string; minSeq: number }
+  /** Told to join with no source ready: it keeps its data at (epoch, seq) and waits for a whole node. */
+  | { type: 'join:waiting'; epoch: number; seq: number }
   | { type: 'join:progress'; joinId: number; received: number; total: number }
   | { type: 'join:completed'; joinId: number; sync: SyncKind; seq: number; keys: number; ms: number }
   | { type: 'join:failed'; joinId: number; reason: string }

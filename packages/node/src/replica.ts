@@ -89,17 +89,18 @@ export class Replica {
   }
 
   /**
-   * The register message: a store that is not whole reports epoch and seq 0 so it is never chosen
-   * as the best. A whole store of some epoch asks to `resume` from where it is.
+   * The register message, with where the store stands: a whole store of some epoch asks to `resume`
+   * from there. A store that is not whole sends `register` with the epoch and seq it had loaded or
+   * applied up to, so the broker can tell a node that held data (which must never seed an epoch)
+   * from a blank one (seq 0).
    */
   registration(nodeId: string, endpoint: string): MessageOf<'register' | 'resume'> {
-    const whole = this.consistent;
     return {
-      type: whole && this.epoch > 0 ? 'resume' : 'register',
+      type: this.consistent && this.epoch > 0 ? 'resume' : 'register',
       nodeId,
       endpoint,
-      epoch: whole ? this.epoch : 0,
-      seq: whole ? this.position : 0,
+      epoch: this.epoch,
+      seq: this.position,
       keys: this.engine.size,
       digest: this.engine.digest,
     };
@@ -115,6 +116,7 @@ export class Replica {
   onWelcome(message: MessageOf<'welcome'>): void {
     if (this.join) this.effects.stopSnapshot();
     this.join = undefined;
+    if (message.state === 'joining' && message.sourceEndpoint === '') return this.awaitSource();
     this.epoch = message.epoch;
     this.position = message.seq;
     this.removedSinceAck = [];
@@ -143,6 +145,16 @@ export class Replica {
     };
     this.effects.emit({ type: 'join:started', joinId: message.joinId, sync: 'full', sourceId: message.sourceId, minSeq: message.seq });
     this.effects.startSnapshot(message.joinId, message.sourceEndpoint, message.seq);
+  }
+
+  /**
+   * A welcome to join with no source: no node whose data is whole is ready. The node keeps its data
+   * and its position as they are (what it would register with again), serves nothing, and waits for
+   * the broker's next welcome.
+   */
+  private awaitSource(): void {
+    this.state = 'joining';
+    this.effects.emit({ type: 'join:waiting', epoch: this.epoch, seq: this.position });
   }
 
   /**

@@ -129,12 +129,26 @@ test('an overflowing join buffer fails the join and tells the broker', (t) => {
   t.is(replica.state, 'registering');
 });
 
-test('a replica that is joining reports no epoch or seq when it registers', (t) => {
+test('a replica that is joining registers (not resume) with the epoch and seq it had loaded, so the broker knows it held data', (t) => {
   const { effects } = recorder();
   const replica = new Replica(new MemoryEngine(), limits, effects);
   replica.onWelcome(welcome('joining', 10, 1));
   t.true(replica.joiningFromSource);
-  t.like(replica.registration('n', 'e'), { epoch: 0, seq: 0 });
+  t.like(replica.registration('n', 'e'), { type: 'register', epoch: 1, seq: 10 });
+});
+
+test('a welcome to join with no source keeps the data and position, serves nothing, and waits', (t) => {
+  const { snapshots, effects } = recorder();
+  const replica = new Replica(new MemoryEngine(), limits, effects);
+  replica.onWelcome(welcome('joining', 10, 1));
+  replica.onSnapshotBegin({ type: 'snapshot-begin', joinId: 1, seq: 10, totalKeys: 2 });
+  replica.onSnapshotChunk({ type: 'snapshot-chunk', joinId: 1, entries: [{ key: 'a', value: Buffer.from('1'), seq: 3, expiresAt: 0 }] });
+  replica.onWelcome({ ...welcome('joining', 50, 2), reset: false, sourceId: '', sourceEndpoint: '' });
+  t.is(snapshots.length, 1, 'no snapshot is asked of anyone');
+  t.is(replica.state, 'joining');
+  t.false(replica.joiningFromSource);
+  t.is(replica.engine.size, 1, 'what it had loaded is kept');
+  t.like(replica.registration('n', 'e'), { type: 'register', epoch: 1, seq: 10 });
 });
 
 /**
@@ -265,7 +279,7 @@ test('a replica whose store is whole asks to resume; a fresh or partial one regi
   ready.unregistered();
   t.like(ready.registration('n', 'e'), { type: 'resume', epoch: 1, seq: ready.position, digest: ready.engine.digest });
   ready.onWelcome(welcome('joining', 100, 3));
-  t.like(ready.registration('n', 'e'), { type: 'register', epoch: 0, seq: 0 });
+  t.like(ready.registration('n', 'e'), { type: 'register', epoch: 1, seq: 100 });
 });
 
 for (const seed of [7, 8, 9]) {

@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   'ERR_NOT_FOUND',
   'ERR_TOO_MANY_KEYS',
   'ERR_OOM',
+  'ERR_DATA_AHEAD',
+  'ERR_DATA_LOST',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

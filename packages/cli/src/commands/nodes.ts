@@ -1,10 +1,10 @@
 import { ClientCommand, clientFlags } from '../client-command.js';
 import { formatTable } from '../format-table.js';
-import { nodesToRows, nodeToJson } from '../node-view.js';
+import { nodeErrorLines, nodesToRows, nodeToJson } from '../node-view.js';
 
 export default class NodesCommand extends ClientCommand {
   static override summary = 'List the nodes the broker knows: id, endpoint, state, keys, seq and digest.';
-  static override description = `State is joining or ready; a joining node also shows its progress. Nodes with equal content have equal digests.`;
+  static override description = `State is joining or ready; a joining node also shows its progress. Nodes with equal content have equal digests. A ready node that may miss acknowledged writes (behind a write acknowledged to every ready node, or in an epoch started from data that was not whole) shows an ERROR (ERR_DATA_LOST) and why.`;
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json'];
   static override flags = { ...clientFlags };
 
@@ -13,6 +13,9 @@ export default class NodesCommand extends ClientCommand {
     const nodes = await this.withClient(flags, (client) => client.nodes());
     if (flags.json) this.writeLine(JSON.stringify(nodes.map(nodeToJson)));
     else if (nodes.length === 0) process.stderr.write('no nodes\n');
-    else this.writeLine(formatTable(nodesToRows(nodes)));
+    else {
+      this.writeLine(formatTable(nodesToRows(nodes)));
+      for (const line of nodeErrorLines(nodes)) this.writeLine(line);
+    }
   }
 }

@@ -81,6 +81,7 @@ With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every
           leaseMs: flags['lease-ms'],
           readTimeoutMs: flags['read-timeout-ms'],
           startupWaitMs: flags['startup-wait-ms'],
+          acceptDataLoss: flags['accept-data-loss'],
           backlogWrites: flags['backlog-writes'],
           backlogBytes: flags['backlog-bytes'],
           limits: limitsFromFlags(flags),
