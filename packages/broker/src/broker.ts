@@ -463,7 +463,8 @@ export class Broker {
     this.flushWrites();
     const point = this.backlog.resumePoint(message, this.sequencer.epoch, this.sequencer.lastSeq);
     if ('reason' in point) {
-      if (point.ahead) return this.onDataAhead(registration);
+      // After an epoch started from data that was not whole, any whole node knows better than the cluster.
+      if (point.ahead || this.epochLoss !== undefined) return this.onDataAhead(registration);
       this.logger.info('node cannot resume from the backlog; it joins in full', { node: message.nodeId, reason: point.reason });
       return this.startJoin(this.addNode(registration));
     }
@@ -512,9 +513,10 @@ export class Broker {
       );
       return this.restartEpochFrom(registration);
     }
+    const start = this.epochLoss ? 'data that was not whole' : 'an earlier point';
     const reason =
-      `node ${message.nodeId} holds data (epoch ${message.epoch}, seq ${message.seq}) ahead of the point this epoch started from, ` +
-      `and this epoch has acknowledged writes since (up to seq ${this.acknowledgedSeq}): joining would drop what only it holds`;
+      `node ${message.nodeId} holds whole data (epoch ${message.epoch}, seq ${message.seq}) that this epoch may lack (it started from ${start}), ` +
+      `and this epoch has acknowledged writes since (up to seq ${this.acknowledgedSeq}): joining would drop what only the node holds`;
     this.alarms.error(
       `ahead:${message.nodeId}`,
       "node kept out: its data is ahead of the cluster, which has acknowledged writes of its own since; to keep the cluster, remove the node's data directory; to keep the node's data, restart the broker with only that node first",

@@ -8,3 +8,5 @@ export * from './reads-served.js';
 export * from './temp-dir.js';
 export * from './data-cluster.js';
 export * from './node-memory.js';
+export * from './write-probe.js';
+export * from './bulk-keys.js';
