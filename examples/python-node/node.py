@@ -134,7 +134,8 @@ class Node:
             self.log(f"registering again: {reason}")
         epoch, seq = self.replica.registration()
         store = self.replica.store
-        self.to_broker(wire.register(self.id, self.endpoint, epoch, seq, len(store), store.digest))
+        resume = self.replica.whole and epoch > 0
+        self.to_broker(wire.register(self.id, self.endpoint, epoch, seq, len(store), store.digest, resume))
 
     def send_heartbeat(self):
         r = self.replica
@@ -163,6 +164,10 @@ class Node:
             self.heartbeat_ms = m["heartbeatMs"]
             self.replica.on_welcome(m)
             self.send_heartbeat()
+        elif kind == wire.CATCH_UP:
+            # This node does not catch up from the broker's backlog: ask for a full join instead (5.13).
+            self.register_sent_at = monotonic_ms()
+            self.to_broker(wire.join_failed(m["joinId"], "this node does not catch up from the backlog; join in full"))
         elif kind == wire.ERROR:
             # While a registration is in flight, this error is about a message sent before it.
             if m["code"] == "ERR_UNKNOWN_NODE":

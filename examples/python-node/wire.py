@@ -11,7 +11,8 @@ REQUEST, REPLY, REGISTER, WELCOME, HEARTBEAT, HEARTBEAT_ACK, WRITES, ACK, ERROR 
 UNREGISTER, CAUGHT_UP, JOIN_FAILED = 10, 11, 12
 SNAPSHOT_REQUEST, SNAPSHOT_BEGIN, SNAPSHOT_CHUNK, SNAPSHOT_END, SNAPSHOT_CREDIT = 13, 14, 15, 16, 17
 MEMBERSHIP = 18  # broker -> client only
-KNOWN_TYPES = range(1, 19)
+RESUME, CATCH_UP = 19, 20
+KNOWN_TYPES = range(1, 21)
 
 # Ops inside a request (3.3).
 OP_NAMES = {1: "ping", 2: "get", 3: "set", 4: "del", 5: "keys", 6: "nodes", 7: "stats", 8: "recent", 9: "expiries", 10: "watch"}
@@ -233,6 +234,11 @@ def _read_snapshot_end(r):
     return {"joinId": r.u32(), "count": r.count()}
 
 
+def _read_catch_up(r):
+    return {"epoch": r.count(), "fromSeq": r.count(), "seq": r.count(), "joinId": r.u32(),
+            "heartbeatMs": r.u32(), "leaseMs": r.u32()}
+
+
 def _read_snapshot_credit(r):
     return {"joinId": r.u32(), "credit": r.u32()}
 
@@ -254,6 +260,7 @@ _BODY_READERS = {
     SNAPSHOT_CHUNK: _read_snapshot_chunk,
     SNAPSHOT_END: _read_snapshot_end,
     SNAPSHOT_CREDIT: _read_snapshot_credit,
+    CATCH_UP: _read_catch_up,
 }
 
 
@@ -281,8 +288,10 @@ def reply(replies):
     return w.frame()
 
 
-def register(node_id, endpoint, epoch, seq, keys, digest):
-    return Writer(REGISTER).string(node_id).string(endpoint).f64(epoch).f64(seq).f64(keys).string(digest).frame()
+def register(node_id, endpoint, epoch, seq, keys, digest, resume=False):
+    """`register`, or with `resume` its twin from a node whose store is whole (the broker lets only those seed an epoch)."""
+    kind = RESUME if resume else REGISTER
+    return Writer(kind).string(node_id).string(endpoint).f64(epoch).f64(seq).f64(keys).string(digest).frame()
 
 
 def heartbeat(node_id, sent_at, epoch, seq, keys, digest, ready, received, total):
