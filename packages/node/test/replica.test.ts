@@ -29,6 +29,7 @@ function recorder() {
     startSnapshot: (joinId, _endpoint, minSeq) => snapshots.push({ joinId, minSeq }),
     stopSnapshot: () => {},
     resync: (reason) => resyncs.push(reason),
+    storageFailed: () => {},
     emit: () => {},
   };
   return { toBroker, resyncs, snapshots, effects };

@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'ERR_NOT_FOUND',
   'ERR_TOO_MANY_KEYS',
   'ERR_OOM',
+  'ERR_STORAGE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
