@@ -116,7 +116,8 @@ export class CacheNode {
     if (this.closed) return;
     this.emit({ type: 'node:failed', code: 'ERR_STORAGE', reason: error.message });
     this.transport.toBroker(encode({ type: 'error', code: 'ERR_STORAGE', message: `node ${this.id}: ${error.message}` }));
-    void this.close();
+    // Once that has left the send queue, so that the unregister sent by close() is not queued behind it and dropped.
+    setImmediate(() => void this.close());
   }
 
   stats(): Record<string, unknown> {
