@@ -129,6 +129,13 @@ test.serial('a log with 8 bytes flipped in the middle is kept unchanged, and the
   t.true(damages[0]!.goodRecordsAfter > 4000, 'about half of the records follow it');
   t.is(report.recordsBeforeDamage, damages[0]!.recordNumber);
   t.deepEqual(readFileSync(path), bytes, 'check-log changed nothing');
+  const out = join(tempDir(t), 'salvaged');
+  const salvage = await runCli(['check-log', dataDir, '--json', '--salvage', out]);
+  t.is(JSON.parse(salvage.stdout).salvaged, report.goodRecords);
+  t.deepEqual(readFileSync(path), bytes, 'salvage changed nothing either');
+  const salvaged = await checkLog(out);
+  t.is(salvaged.code, 0, 'the salvaged log is clean');
+  t.like(salvaged.report, { goodRecords: (report.goodRecords as number) + 1, position: { whole: false } });
 
   // On its own, with no peer: it must not take its partial data for the whole.
   const { node: restarted } = await startOne(t, dataDir, false);

@@ -1,6 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HEADER_BYTES, LOG_FILE, readHeader } from './log-file.js';
+import { InvalidOptionError } from '@brainer/protocol';
+import { header, HEADER_BYTES, LOG_FILE, readHeader } from './log-file.js';
+import { RecordWriter, type LogRecord } from './log-records.js';
 import { walkRecords, type DamagedRange } from './log-walk.js';
 import type { StreamPosition } from './storage-engine.js';
 import { isBefore, SyncedPositionFile } from './synced-position.js';
@@ -64,12 +66,9 @@ export function checkLog(dir: string): LogCheck {
     };
   }
   const version = readHeader(bytes.subarray(0, HEADER_BYTES), file);
-  // As the engine replays: from (0, 0), whole, until a position record says otherwise.
-  const position: StreamPosition = { epoch: 0, seq: 0, whole: true };
+  const position = startPosition();
   const { records, damages } = walkRecords(bytes, HEADER_BYTES, bytes.length, HEADER_BYTES, (record, _offset, _bytes, afterDamage) => {
-    if (afterDamage) return;
-    if (record.type === 'position') Object.assign(position, record.position);
-    else if ((record.type === 'set' || record.type === 'del') && position.whole && record.seq > position.seq) position.seq = record.seq;
+    if (!afterDamage) followPosition(position, record);
   });
   const cutShort = syncedPosition !== undefined && isBefore(position, syncedPosition);
   const verdict: LogVerdict = damages.some((damage) => damage.goodRecordsAfter > 0)
@@ -90,4 +89,41 @@ export function checkLog(dir: string): LogCheck {
     position,
     syncedPosition,
   };
+}
+
+/**
+ * Writes every good record of `dir`'s log, those after damage included, to a new log in `outDir`
+ * (created if missing; refused if it holds a log already), then a position that says the store is
+ * not whole: a node started on it keeps what was salvaged, but takes the cluster's data from a peer
+ * before it serves. Answers the number of records salvaged.
+ */
+export function salvageLog(dir: string, outDir: string): number {
+  const out = join(outDir, LOG_FILE);
+  if (existsSync(out)) throw new InvalidOptionError('salvage', `${outDir} holds a data log already`);
+  const file = join(dir, LOG_FILE);
+  const bytes = readFileSync(file);
+  readHeader(bytes.subarray(0, HEADER_BYTES), file);
+  const parts = [header()];
+  const position = startPosition();
+  const { records } = walkRecords(bytes, HEADER_BYTES, bytes.length, HEADER_BYTES, (record, offset, length) => {
+    parts.push(bytes.subarray(offset, offset + length));
+    followPosition(position, record);
+  });
+  const notWhole = new RecordWriter(64);
+  notWhole.position({ ...position, whole: false });
+  parts.push(notWhole.bytes);
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(out, Buffer.concat(parts), { flag: 'wx' });
+  return records;
+}
+
+/** Where the engine's replay starts: (0, 0), whole, until a position record says otherwise. */
+function startPosition(): StreamPosition {
+  return { epoch: 0, seq: 0, whole: true };
+}
+
+/** Moves `position` past `record`, as the engine's replay does. */
+function followPosition(position: StreamPosition, record: LogRecord): void {
+  if (record.type === 'position') Object.assign(position, record.position);
+  else if ((record.type === 'set' || record.type === 'del') && position.whole && record.seq > position.seq) position.seq = record.seq;
 }

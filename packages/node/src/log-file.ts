@@ -44,7 +44,8 @@ export interface ScanResult {
   damage: LogDamage | undefined;
 }
 
-function header(): Buffer {
+/** The header a log of the current version starts with. */
+export function header(): Buffer {
   const bytes = Buffer.alloc(HEADER_BYTES);
   MAGIC.copy(bytes);
   bytes.writeUInt32LE(LOG_VERSION, MAGIC.length);

@@ -16,20 +16,29 @@ const MEANING: Record<LogVerdict, string> = {
 export default class CheckLogCommand extends BaseCommand {
   static override summary =
     "Check a node's data directory: which records of its log are good, where it is damaged, what could be salvaged.";
-  static override description = `Reads DIR/brainer.log (the whole file, into memory) and DIR/synced-position, and changes nothing. It reports the good records, each damaged stretch (byte offset, record number, good records after it), the stream position the log replays to, and what a node started on DIR would do. Exit codes: 0 clean; 3 a torn last record only (a node cuts it off and stays whole); 4 damaged, cut short or missing (a node starts not whole and takes the cluster's data from a peer); 1 the directory cannot be read or holds no Brainer log; 2 wrong usage.`;
+  static override description = `Reads DIR/brainer.log (the whole file, into memory) and DIR/synced-position, and changes nothing. With --salvage OUT it also writes every good record, those after the damage included, to OUT/brainer.log, ending with a position that says not whole: a node started on OUT keeps them but takes the cluster's data from a peer before it serves. It reports the good records, each damaged stretch (byte offset, record number, good records after it), the stream position the log replays to, and what a node started on DIR would do. Exit codes: 0 clean; 3 a torn last record only (a node cuts it off and stays whole); 4 damaged, cut short or missing (a node starts not whole and takes the cluster's data from a peer); 1 the directory cannot be read or holds no Brainer log; 2 wrong usage.`;
   static override examples = [
     '<%= config.bin %> <%= command.id %> /var/lib/brainer/node1',
     '<%= config.bin %> <%= command.id %> /var/lib/brainer/node1 --json',
   ];
   static override args = { dir: Args.string({ description: "The node's data directory (run-node --data-dir).", required: true }) };
-  static override flags = { json: Flags.boolean({ description: 'Print the report as one JSON object.', default: false }) };
+  static override flags = {
+    json: Flags.boolean({ description: 'Print the report as one JSON object.', default: false }),
+    salvage: Flags.string({
+      description:
+        'Write every good record, those after damage included, to a new log in this directory (created; refused if it holds a log), ending with a position that says not whole. DIR is not changed.',
+      helpValue: '<out-dir>',
+    }),
+  };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(CheckLogCommand);
-    const { checkLog } = await import('@brainer/node');
+    const { checkLog, salvageLog } = await import('@brainer/node');
     const check = checkLog(args.dir);
-    if (flags.json) this.writeLine(JSON.stringify(check));
+    const salvaged = flags.salvage === undefined || check.verdict === 'missing' ? undefined : salvageLog(args.dir, flags.salvage);
+    if (flags.json) this.writeLine(JSON.stringify(salvaged === undefined ? check : { ...check, salvaged }));
     else for (const line of describe(check)) this.writeLine(line);
+    if (salvaged !== undefined && !flags.json) this.writeLine(`salvaged ${salvaged} records into ${flags.salvage}`);
     if (check.verdict !== 'clean') this.exit(EXIT_CODES[check.verdict]);
   }
 }
