@@ -59,6 +59,7 @@ export class CacheNode {
       startSnapshot: (joinId, endpoint, minSeq) => this.startSnapshot(joinId, endpoint, minSeq),
       stopSnapshot: () => this.transport.closeSource(),
       resync: (reason) => this.register(reason),
+      storageFailed: (error) => this.leave(error),
       emit: (event) => this.emit(event),
     });
     this.snapshots = new SnapshotServer(
@@ -107,6 +108,18 @@ export class CacheNode {
     this.events.complete();
   }
 
+  /**
+   * The engine could not persist writes: nothing of them was acknowledged. The node tells the broker
+   * why, unregisters and closes at once, so that it serves no read of what it could not persist.
+   */
+  private leave(error: Error): void {
+    if (this.closed) return;
+    this.emit({ type: 'node:failed', code: 'ERR_STORAGE', reason: error.message });
+    this.transport.toBroker(encode({ type: 'error', code: 'ERR_STORAGE', message: `node ${this.id}: ${error.message}` }));
+    // Once that has left the send queue, so that the unregister sent by close() is not queued behind it and dropped.
+    setImmediate(() => void this.close());
+  }
+
   stats(): Record<string, unknown> {
     return {
       id: this.id,
@@ -136,9 +149,12 @@ export class CacheNode {
     this.leaseUntil = -Infinity;
     this.registerSentAt = this.now();
     this.lastBrokerContact = this.registerSentAt;
-    if (reason !== 'start') this.logger.info('registering again', { reason });
+    const registration = this.replica.registration(this.id, this.boundEndpoint);
+    const whole = this.replica.whole;
+    if (reason !== 'start') this.logger.info('registering again', { reason, whole });
+    else if (!whole) this.logger.warn('registering with data that is not whole', { epoch: this.replica.epoch, seq: this.replica.position });
     this.emit({ type: 'node:registering', reason });
-    this.transport.toBroker(encode(this.replica.registration(this.id, this.boundEndpoint)));
+    this.transport.toBroker(encode(registration));
   }
 
   private schedule(): void {
@@ -369,6 +385,13 @@ export class CacheNode {
         break;
       case 'resync':
         this.logger.warn('resync', { reason: event.reason });
+        break;
+      case 'node:failed':
+        this.logger.error('storage failed: the node acknowledges nothing more and leaves the cluster', {
+          id: this.id,
+          code: event.code,
+          reason: event.reason,
+        });
         break;
       case 'node:registering':
         break;

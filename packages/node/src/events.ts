@@ -12,4 +12,6 @@ export type CacheNodeEvent =
   | { type: 'join:progress'; joinId: number; received: number; total: number }
   | { type: 'join:completed'; joinId: number; sync: SyncKind; seq: number; keys: number; ms: number }
   | { type: 'join:failed'; joinId: number; reason: string }
-  | { type: 'resync'; reason: string };
+  | { type: 'resync'; reason: string }
+  /** The storage engine could not persist what was applied: the node acknowledged none of it, and leaves the cluster. */
+  | { type: 'node:failed'; code: 'ERR_STORAGE'; reason: string };

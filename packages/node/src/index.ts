@@ -6,3 +6,5 @@ export * from './replica.js';
 export * from './storage-engine.js';
 export * from './standalone-node.js';
 export * from './log-engine.js';
+export * from './log-check.js';
+export type { DamagedRange } from './log-walk.js';

@@ -1,13 +1,22 @@
-import { closeSync, existsSync, fdatasync, fdatasyncSync, mkdirSync, openSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fdatasyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { InvalidOptionError, requireInteger, silentLogger, type EvictionSample, type Logger, type Write } from '@brainer/protocol';
+import {
+  BrainerError,
+  InvalidOptionError,
+  requireInteger,
+  silentLogger,
+  type EvictionSample,
+  type Logger,
+  type Write,
+} from '@brainer/protocol';
 import { lockDataDir } from './data-dir-lock.js';
 import { LogCompaction } from './log-compaction.js';
-import { LOG_FILE, LOG_VERSION, NEXT_LOG_FILE, NextLog, scanLog, truncateLog, writeAll, type LogDamage } from './log-file.js';
+import { LOG_FILE, LOG_VERSION, NEXT_LOG_FILE, NextLog, scanLog, syncDir, truncateLog, writeAll, type LogDamage } from './log-file.js';
 import { RecordWriter, type LogRecord } from './log-records.js';
 import { MemoryEngine, type MemoryEngineOptions } from './memory-engine.js';
 import { RecentWrites } from './recent-writes.js';
 import type { SnapshotCursor, StorageEngine, StoredEntry, StreamPosition } from './storage-engine.js';
+import { isBefore, SyncedPositionFile } from './synced-position.js';
 
 /**
  * When the log is synced to disk: before each acknowledgement (`always`), once a second
@@ -32,6 +41,11 @@ export interface LogEngineOptions {
   memory: Partial<MemoryEngineOptions>;
   logger: Logger;
   /**
+   * Whether the directory is known to have held data before (the CLI passes true when its node-id
+   * file is there): a log missing from it then was lost, and the store starts not whole. Default false.
+   */
+  hadData: boolean;
+  /**
    * Called once if the log cannot be written (a full disk, an I/O error). The engine then stops
    * writing the log, and the node should stop: what is on disk stays a consistent, older state.
    * Default: nothing beyond the error logged.
@@ -44,6 +58,7 @@ export const DEFAULT_LOG_ENGINE_OPTIONS: Omit<LogEngineOptions, 'dir'> = {
   compactMinBytes: 64 * 1024 * 1024,
   compactGrowthPercent: 100,
   memory: {},
+  hadData: false,
   logger: silentLogger,
   onFailure: () => undefined,
 };
@@ -59,8 +74,11 @@ const COMPACT_STEP_BYTES = 4 * 1024 * 1024;
 /**
  * A storage engine that survives restarts: a MemoryEngine serves every read and holds the data,
  * and each change is also appended to a log file in the data directory, a record with a checksum
- * (CRC-32) per change. Opening the directory replays the log into memory; a torn or damaged tail is
- * cut off at the last good record and reported, never replayed. The log also holds the node's
+ * (CRC-32) per change. Opening the directory replays the log into memory. A torn last record (a crash
+ * in the middle of an append) is cut off and reported, never replayed. Damage with good records
+ * after it is corruption: the file is moved aside unchanged, and the store starts not whole, as it
+ * does when the log is missing or ends before the position last synced in it (`synced-position`).
+ * The log also holds the node's
  * stream position, so a restarted node registers with the (epoch, seq) its data is at, and the
  * origins of the recent client writes (`recent`), so a new broker still knows a retried write.
  *
@@ -89,7 +107,11 @@ export class LogEngine implements StorageEngine {
   private compaction: LogCompaction | undefined;
   private compactions = 0;
   private readonly damage: LogDamage | undefined;
+  private readonly synced: SyncedPositionFile;
   private failed = false;
+  private failure: Error | undefined;
+  /** Where a damaged log was moved when it was opened. */
+  private damagedLogKeptAs: string | undefined;
   private closed = false;
 
   /** Opens (or creates) the data directory and loads its log into memory. */
@@ -106,21 +128,24 @@ export class LogEngine implements StorageEngine {
     this.memory = new MemoryEngine(options.memory);
     mkdirSync(options.dir, { recursive: true });
     this.releaseLock = lockDataDir(options.dir);
+    this.synced = new SyncedPositionFile(options.dir);
     try {
       // A replacement log left by a crash during compaction: the live log is still whole.
       rmSync(join(options.dir, NEXT_LOG_FILE), { force: true });
       const path = join(options.dir, LOG_FILE);
-      const { version, bytes, records, damage } = existsSync(path)
-        ? this.replay(path)
-        : { version: 0, bytes: 0, records: 0, damage: undefined };
-      if (bytes === 0) {
+      const syncedBefore = SyncedPositionFile.read(options.dir);
+      const exists = existsSync(path);
+      const { version, bytes, records, damage } = exists ? this.replay(path) : { version: 0, bytes: 0, records: 0, damage: undefined };
+      const lost = this.lostRecords(path, exists, damage, syncedBefore);
+      if (bytes === 0 && !lost) {
         const fresh = new NextLog(options.dir);
         fresh.install();
         this.fd = fresh.fd;
         this.logBytes = fresh.bytes;
-      } else if (version < LOG_VERSION) {
+      } else if (version < LOG_VERSION || lost) {
         // Rewritten whole, as a compaction would, before any record of the newer version is appended;
-        // in steps, so that no more than one step's records are held in memory at once.
+        // in steps, so that no more than one step's records are held in memory at once. A log that
+        // lost records is rewritten too, so that what is on disk says the store is not whole.
         const upgrade = new LogCompaction(options.dir, this.memory, this.position, this.recent);
         try {
           while (!upgrade.step(COMPACT_STEP_ENTRIES, COMPACT_STEP_BYTES));
@@ -130,14 +155,15 @@ export class LogEngine implements StorageEngine {
           throw error;
         }
         this.logBytes = upgrade.bytes;
-        this.logger.info('data log: rewritten in the current format', { fromVersion: version, toVersion: LOG_VERSION });
+        this.markSynced();
+        if (!lost) this.logger.info('data log: rewritten in the current format', { fromVersion: version, toVersion: LOG_VERSION });
       } else {
         this.fd = openSync(path, 'a');
         this.logBytes = bytes;
       }
       this.damage = damage;
       this.baseBytes = this.logBytes;
-      this.recovered = records > 0 ? { epoch: this.epoch, seq: this.seq, whole: this.whole } : undefined;
+      this.recovered = records > 0 || lost ? this.position : undefined;
       this.logger.info('data log loaded', {
         dir: options.dir,
         bytes: this.logBytes,
@@ -146,6 +172,7 @@ export class LogEngine implements StorageEngine {
         ...this.recovered,
       });
     } catch (error) {
+      this.synced.close();
       this.releaseLock();
       throw error;
     }
@@ -237,15 +264,25 @@ export class LogEngine implements StorageEngine {
     this.appended();
   }
 
+  /**
+   * Hands the waiting records to the OS, and in `always` mode syncs them. Throws `ERR_STORAGE` when
+   * that fails, now or before: the node must not acknowledge what it applied.
+   */
   commit(): void {
     this.writeOut();
     if (this.options.fsync === 'always' && this.dirty && !this.failed) {
       try {
         fdatasyncSync(this.fd);
         this.dirty = false;
+        this.markSynced();
       } catch (error) {
         this.fail(error as Error);
       }
+    }
+    if (this.failure) {
+      throw new BrainerError('ERR_STORAGE', `the data log in ${this.options.dir} cannot be written: ${this.failure.message}`, {
+        cause: this.failure,
+      });
     }
     this.maybeCompact();
   }
@@ -272,8 +309,12 @@ export class LogEngine implements StorageEngine {
     this.closed = true;
     await this.syncing;
     try {
-      if (!this.failed) fdatasyncSync(this.fd);
+      if (!this.failed) {
+        fdatasyncSync(this.fd);
+        this.markSynced();
+      }
     } finally {
+      this.synced.close();
       closeSync(this.fd);
       this.releaseLock();
     }
@@ -309,10 +350,18 @@ export class LogEngine implements StorageEngine {
           return this.recent.record({ client: record.client, opId: record.opId }, record.kind, record.removed);
       }
     });
+    if (damage && damage.goodRecordsAfter > 0) {
+      // Good records follow the damage: corruption, not a crash in the middle of an append. The file
+      // is kept as it is for an operator (brainer-cli check-log), and the node starts not whole.
+      this.damagedLogKeptAs = join(this.options.dir, `${LOG_FILE}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+      renameSync(path, this.damagedLogKeptAs);
+      syncDir(this.options.dir);
+      return { version, bytes: 0, records, damage };
+    }
     if (damage) {
-      // Never replayed, never left behind for a later record to follow.
+      // A torn last record: never replayed, never left behind for a later record to follow.
       if (validBytes > 0) truncateLog(path, validBytes);
-      this.logger.warn('data log: cut off a damaged tail; the node catches up from the cluster', {
+      this.logger.warn('data log: cut off a torn last record', {
         offset: damage.offset,
         droppedBytes: damage.bytes,
         reason: damage.reason,
@@ -320,6 +369,49 @@ export class LogEngine implements StorageEngine {
       });
     }
     return { version, bytes: validBytes, records, damage };
+  }
+
+  /**
+   * Why the replayed store is not the whole content the log held, if it is not: the log is damaged
+   * with good records after the damage, or missing from a directory that held data, or it ends
+   * before the position last synced in it. The store is then marked not whole, keeping the position
+   * of its last good record (for a missing log, the one last synced), and the node takes the
+   * cluster's data from a peer.
+   */
+  private lostRecords(
+    path: string,
+    exists: boolean,
+    damage: LogDamage | undefined,
+    synced: StreamPosition | undefined,
+  ): string | undefined {
+    let reason: string | undefined;
+    if (this.damagedLogKeptAs) {
+      reason = `the log is damaged at byte ${damage!.offset} (record ${damage!.recordNumber}: ${damage!.reason}) with ${damage!.goodRecordsAfter} good records after it; it is kept unchanged as ${this.damagedLogKeptAs}`;
+    } else if (!exists && (synced || this.options.hadData)) {
+      reason = 'the log is missing from a directory that held data';
+      if (synced) {
+        this.epoch = synced.epoch;
+        this.seq = synced.seq;
+      }
+    } else if (synced && isBefore(this.position, synced)) {
+      reason = `the log ends at epoch ${this.epoch} seq ${this.seq}, before epoch ${synced.epoch} seq ${synced.seq}, which it had synced: records were cut off`;
+    }
+    if (reason === undefined) return undefined;
+    this.whole = false;
+    this.logger.error("data log: records lost; the node is not whole and takes the cluster's data from a peer", {
+      file: path,
+      reason,
+      epoch: this.epoch,
+      seq: this.seq,
+      keys: this.memory.size,
+    });
+    return reason;
+  }
+
+  /** Records the position as synced: everything up to it is on disk. */
+  private markSynced(position = this.position): void {
+    // A store that never had a position in some epoch has nothing to lose.
+    if (position.epoch > 0) this.synced.write(position);
   }
 
   private appended(): void {
@@ -346,11 +438,19 @@ export class LogEngine implements StorageEngine {
     this.writeOut();
     if (this.options.fsync === 'everysec' && this.dirty && !this.syncing && !this.failed) {
       this.dirty = false;
+      const syncedUpTo = this.position;
       const fd = this.fd;
       this.syncing = new Promise<void>((resolve) =>
         fdatasync(fd, (error) => {
           this.syncing = undefined;
-          if (error && fd === this.fd) this.fail(error);
+          if (fd === this.fd && !this.failed && !this.closed) {
+            try {
+              if (error) throw error;
+              this.markSynced(syncedUpTo);
+            } catch (failure) {
+              this.fail(failure as Error);
+            }
+          }
           resolve();
         }),
       );
@@ -415,6 +515,11 @@ export class LogEngine implements StorageEngine {
     this.dirty = false;
     if (this.syncing) void this.syncing.then(() => closeSync(old));
     else closeSync(old);
+    try {
+      this.markSynced();
+    } catch (error) {
+      this.fail(error as Error);
+    }
   }
 
   private compactionFailed(error: Error): void {
@@ -437,6 +542,7 @@ export class LogEngine implements StorageEngine {
   private fail(error: Error): void {
     if (this.failed) return;
     this.failed = true;
+    this.failure = error;
     this.records.reset();
     this.abortCompaction();
     this.logger.error('data log: cannot write; the node stops persisting', { dir: this.options.dir, error: error.message });

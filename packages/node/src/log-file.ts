@@ -2,6 +2,7 @@ import { closeSync, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, openSync
 import { join } from 'node:path';
 import { InvalidOptionError } from '@brainer/protocol';
 import { readRecord, type LogRecord } from './log-records.js';
+import { findNextRecord, walkRecords } from './log-walk.js';
 
 /** The log's file name in the data directory, and the name a replacement is written under first. */
 export const LOG_FILE = 'brainer.log';
@@ -15,16 +16,23 @@ const MAGIC = Buffer.from('BRAINLOG', 'latin1');
  */
 export const LOG_VERSION = 2;
 const READABLE_VERSIONS: readonly number[] = [1, LOG_VERSION];
-const HEADER_BYTES = MAGIC.length + 4;
+export const HEADER_BYTES = MAGIC.length + 4;
 const READ_BYTES = 4 * 1024 * 1024;
 
 /** Where reading a log stopped early, and why: a torn last record, or damage on disk. */
 export interface LogDamage {
   /** Byte offset of the first record that could not be read. */
   offset: number;
-  /** Bytes from there to the end of the file, dropped. */
+  /** Bytes from there to the end of the file. */
   bytes: number;
+  /** The number of that record, counting the good records before it from 0. */
+  recordNumber: number;
   reason: string;
+  /**
+   * Good records found further on. None: the damage is a torn last record, as a crash in the middle
+   * of an append leaves. Some: the log is corrupt, and cutting it there would destroy them.
+   */
+  goodRecordsAfter: number;
 }
 
 export interface ScanResult {
@@ -36,7 +44,8 @@ export interface ScanResult {
   damage: LogDamage | undefined;
 }
 
-function header(): Buffer {
+/** The header a log of the current version starts with. */
+export function header(): Buffer {
   const bytes = Buffer.alloc(HEADER_BYTES);
   MAGIC.copy(bytes);
   bytes.writeUInt32LE(LOG_VERSION, MAGIC.length);
@@ -45,8 +54,8 @@ function header(): Buffer {
 
 /**
  * Reads every good record of the log at `path`, in order, and stops at the first one that is torn
- * (the file ends inside it) or fails its checksum: everything from there on is reported as damage.
- * A file too short to hold the header counts as empty and damaged from 0. A file that is not a
+ * (the file ends inside it) or fails its checksum: everything from there on is reported as damage,
+ * with the count of good records found past it. A file too short to hold the header counts as empty and damaged from 0. A file that is not a
  * Brainer log is refused.
  */
 export function scanLog(path: string, visit: (record: LogRecord) => void): ScanResult {
@@ -58,19 +67,19 @@ export function scanLog(path: string, visit: (record: LogRecord) => void): ScanR
         version: 0,
         validBytes: 0,
         records: 0,
-        damage: { offset: 0, bytes: fileBytes, reason: 'the file is shorter than its header' },
+        damage: { offset: 0, bytes: fileBytes, reason: 'the file is shorter than its header', recordNumber: 0, goodRecordsAfter: 0 },
       };
     }
     const first = Buffer.alloc(HEADER_BYTES);
     readSync(fd, first, 0, HEADER_BYTES, 0);
-    if (!first.subarray(0, MAGIC.length).equals(MAGIC))
-      throw new InvalidOptionError('dataDir', `holds ${path}, which is not a Brainer data log`);
-    const version = first.readUInt32LE(MAGIC.length);
-    if (!READABLE_VERSIONS.includes(version))
-      throw new InvalidOptionError(
-        'dataDir',
-        `holds a data log of version ${version}; this node reads versions ${READABLE_VERSIONS.join(' and ')}`,
-      );
+    const version = readHeader(first, path);
+    const damageAt = (offset: number, reason: string): LogDamage => ({
+      offset,
+      bytes: fileBytes - offset,
+      recordNumber: records,
+      reason,
+      goodRecordsAfter: countRecordsAfter(fd, offset, fileBytes),
+    });
 
     let buffer = Buffer.allocUnsafe(READ_BYTES);
     let start = 0;
@@ -87,10 +96,10 @@ export function scanLog(path: string, visit: (record: LogRecord) => void): ScanR
         records++;
         continue;
       }
-      if (read.kind === 'corrupt')
-        return { version, validBytes, records, damage: { offset: validBytes, bytes: fileBytes - validBytes, reason: read.reason } };
+      if (read.kind === 'corrupt') return { version, validBytes, records, damage: damageAt(validBytes, read.reason) };
       if (fileAt >= fileBytes || read.needed > fileBytes - validBytes) {
-        const damage = end > start ? { offset: validBytes, bytes: fileBytes - validBytes, reason: 'the last record is torn' } : undefined;
+        const damage = end > start ? damageAt(validBytes, 'the last record is torn') : undefined;
+        if (damage && damage.goodRecordsAfter > 0) damage.reason = "a record's length runs past the end of the file";
         return { version, validBytes, records, damage };
       }
       // Keep the unread bytes, make room for the whole record, and read on.
@@ -101,19 +110,39 @@ export function scanLog(path: string, visit: (record: LogRecord) => void): ScanR
       start = 0;
       end = kept;
       const got = readSync(fd, buffer, end, buffer.length - end, fileAt);
-      if (got === 0)
-        return {
-          version,
-          validBytes,
-          records,
-          damage: { offset: validBytes, bytes: fileBytes - validBytes, reason: 'the file ended early' },
-        };
+      if (got === 0) return { version, validBytes, records, damage: damageAt(validBytes, 'the file ended early') };
       fileAt += got;
       end += got;
     }
   } finally {
     closeSync(fd);
   }
+}
+
+/** The log format's version from its header; refuses a file that is not a Brainer log, or one too new. */
+export function readHeader(header: Buffer, path: string): number {
+  if (!header.subarray(0, MAGIC.length).equals(MAGIC))
+    throw new InvalidOptionError('dataDir', `holds ${path}, which is not a Brainer data log`);
+  const version = header.readUInt32LE(MAGIC.length);
+  if (!READABLE_VERSIONS.includes(version))
+    throw new InvalidOptionError(
+      'dataDir',
+      `holds a data log of version ${version}; this node reads versions ${READABLE_VERSIONS.join(' and ')}`,
+    );
+  return version;
+}
+
+/** Good records in the file from past `offset` (where a record could not be read) to its end. */
+function countRecordsAfter(fd: number, offset: number, fileBytes: number): number {
+  const rest = Buffer.allocUnsafe(fileBytes - offset);
+  let got = 0;
+  while (got < rest.length) {
+    const read = readSync(fd, rest, got, rest.length - got, offset + got);
+    if (read === 0) break;
+    got += read;
+  }
+  const next = findNextRecord(rest, 1, got);
+  return next < 0 ? 0 : walkRecords(rest, next, got, offset + next).records;
 }
 
 /** Cuts the log at `path` to `bytes` and syncs it. */

@@ -12,6 +12,8 @@ export interface ReplicaEffects {
   stopSnapshot(): void;
   /** The replica cannot go on from where it is: register again. */
   resync(reason: string): void;
+  /** The engine could not persist what was applied (ERR_STORAGE): nothing more is acknowledged, and the node should leave. */
+  storageFailed(error: Error): void;
   emit(event: CacheNodeEvent): void;
 }
 
@@ -56,6 +58,8 @@ export class Replica {
   private consistent = true;
   private join: Join | undefined;
   private removedSinceAck: number[] = [];
+  /** Set once the engine failed to persist: from then on the replica applies and acknowledges nothing. */
+  private storageFailed = false;
   /** The client writes applied most recently, for a new broker's retry deduplication; the engine's, when it persists them. */
   readonly recent: RecentWrites;
 
@@ -73,6 +77,11 @@ export class Replica {
       this.position = recovered.seq;
       this.consistent = recovered.whole;
     }
+  }
+
+  /** Whether the store holds the whole content as of (epoch, position). */
+  get whole(): boolean {
+    return this.consistent;
   }
 
   get progress(): JoinProgress {
@@ -199,7 +208,7 @@ export class Replica {
   }
 
   onWrites(message: MessageOf<'writes'>): void {
-    if (this.state === 'registering') return;
+    if (this.state === 'registering' || this.storageFailed) return;
     if (message.epoch !== this.epoch) return this.gap(`write stream of epoch ${message.epoch} while in epoch ${this.epoch}`);
     if (message.firstSeq > this.position + 1) {
       return this.gap(`write stream jumped from seq ${this.position} to ${message.firstSeq}`);
@@ -325,7 +334,7 @@ export class Replica {
     this.effects.stopSnapshot();
     this.becomeWhole();
     // The broker counts caught-up as an ack.
-    this.engine.commit?.();
+    if (!this.persist()) return;
     this.effects.toBroker({ type: 'caught-up', joinId: join.id, seq: this.position });
     this.becomeReady();
     this.effects.emit({
@@ -353,10 +362,22 @@ export class Replica {
   }
 
   private ack(): void {
-    // What is acknowledged must be as durable as the engine promises.
-    this.engine.commit?.();
+    if (!this.persist()) return;
     this.effects.toBroker({ type: 'ack', epoch: this.epoch, seq: this.position, removed: this.removedSinceAck });
     this.removedSinceAck = [];
+  }
+
+  /** Makes what was applied as durable as the engine promises; answers false, once and for good, when it cannot. */
+  private persist(): boolean {
+    if (this.storageFailed) return false;
+    try {
+      this.engine.commit?.();
+      return true;
+    } catch (error) {
+      this.storageFailed = true;
+      this.effects.storageFailed(error as Error);
+      return false;
+    }
   }
 
   private gap(reason: string): void {

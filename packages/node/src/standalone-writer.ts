@@ -35,6 +35,8 @@ export class StandaloneWriter {
         stopSnapshot: none,
         // The stream is made here, without gaps, in one epoch: a resync cannot happen.
         resync: none,
+        // A standalone node keeps its data in memory only.
+        storageFailed: none,
         emit: none,
       },
       wallClock,

@@ -62,7 +62,11 @@ export interface StorageEngine {
    * records into it; without it, the node keeps them in memory only.
    */
   readonly recent?: RecentWrites;
-  /** Called before the node acknowledges what it has applied: an engine that persists makes it as durable as its mode promises. */
+  /**
+   * Called before the node acknowledges what it has applied: an engine that persists makes it as
+   * durable as its mode promises, or throws a BrainerError `ERR_STORAGE` when it cannot (then or
+   * before), and the node acknowledges nothing.
+   */
   commit?(): void;
   /** Figures about the engine for the node's `stats`. */
   stats?(): Record<string, unknown>;

@@ -1,5 +1,16 @@
 import test, { type ExecutionContext } from 'ava';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger, Write } from '@brainer/protocol';
@@ -99,43 +110,95 @@ async function writeLog(dir: string, count: number): Promise<string> {
   return join(dir, 'brainer.log');
 }
 
-test('a torn last record is cut off, reported, and never replayed', async (t) => {
+/** The bytes the next record would add to a log of `count` records, as `writeLog` writes it. */
+async function nextRecordBytes(t: ExecutionContext, count: number): Promise<Buffer> {
+  const shorter = readFileSync(await writeLog(tempDir(t), count));
+  return readFileSync(await writeLog(tempDir(t), count + 1)).subarray(shorter.length);
+}
+
+test('a torn last record (a crash in the middle of an append) is cut off, reported, and never replayed', async (t) => {
   const dir = tempDir(t);
   const path = await writeLog(dir, 10);
   const size = statSync(path).size;
-  truncateSync(path, size - 5);
+  const next = await nextRecordBytes(t, 10);
+  appendFileSync(path, next.subarray(0, next.length - 5));
   const logger = recordingLogger();
   const engine = open(t, dir, { logger });
-  t.is(engine.size, 9);
-  t.is(engine.get('k10', 0), undefined);
-  t.deepEqual(engine.recovered, { epoch: 1, seq: 9, whole: true });
-  t.true(statSync(path).size < size - 5, 'the file is cut back to the last good record');
+  t.is(engine.size, 10);
+  t.deepEqual(engine.recovered, { epoch: 1, seq: 10, whole: true }, 'nothing synced was lost');
+  t.is(statSync(path).size, size, 'the file is cut back to the last good record');
   t.like(engine.stats(), { truncatedTails: 1 });
-  t.true(logger.lines.some((line) => line.startsWith('data log: cut off a damaged tail') && line.includes('the last record is torn')));
+  t.true(logger.lines.some((line) => line.startsWith('data log: cut off a torn last record') && line.includes('the last record is torn')));
+  t.false(logger.lines.some((line) => line.includes('records lost')));
 
   // Writes go on after the cut, and a second restart finds a clean log.
-  engine.apply(10, set('k10', 'again'), 0);
+  engine.apply(11, set('k11', 'again'), 0);
   await engine.close();
   const again = open(t, dir, { logger: recordingLogger() });
-  t.is(again.get('k10', 0)?.value.toString(), 'again');
+  t.is(again.get('k11', 0)?.value.toString(), 'again');
   t.like(again.stats(), { truncatedTails: 0 });
+  t.true(again.recovered!.whole);
 });
 
-test('a record that fails its checksum is cut off with everything after it', async (t) => {
+test('a log cut short of what it had synced is not whole, and keeps the position of its last good record', async (t) => {
+  const dir = tempDir(t);
+  const path = await writeLog(dir, 10);
+  const next = await nextRecordBytes(t, 9);
+  for (const cut of [5, next.length]) {
+    // Inside the last record, and exactly at a record boundary.
+    const copy = tempDir(t);
+    cpSync(dir, copy, { recursive: true });
+    truncateSync(join(copy, 'brainer.log'), statSync(path).size - cut);
+    const logger = recordingLogger();
+    const engine = open(t, copy, { logger });
+    t.is(engine.size, 9);
+    t.deepEqual(engine.recovered, { epoch: 1, seq: 9, whole: false });
+    t.true(logger.lines.some((line) => line.startsWith('data log: records lost') && line.includes('records were cut off')));
+    await engine.close();
+    t.false(open(t, copy, { logger: recordingLogger() }).recovered!.whole, 'still not whole after another restart');
+  }
+});
+
+test('damage with good records after it is kept unchanged beside a new log, and the store is not whole', async (t) => {
   const dir = tempDir(t);
   const path = await writeLog(dir, 10);
   const bytes = readFileSync(path);
-  // A byte in the middle of the file: the records after it are lost too, and the rest is a clean prefix.
+  // 8 bytes in the middle of the file: a crash cannot do that; the records after them are intact.
   const at = Math.floor(bytes.length / 2);
-  bytes[at] = bytes[at]! ^ 0xff;
+  for (let i = at; i < at + 8; i++) bytes[i] = bytes[i]! ^ 0xff;
   writeFileSync(path, bytes);
   const logger = recordingLogger();
   const engine = open(t, dir, { logger });
-  t.true(engine.size > 0 && engine.size < 10);
   const seq = engine.recovered!.seq;
-  t.is(engine.size, seq, 'exactly the writes up to the recovered position');
-  for (let i = 1; i <= 10; i++) t.is(engine.get(`k${i}`, 0)?.value.toString(), i <= seq ? `value-${i}` : undefined);
-  t.true(logger.lines.some((line) => line.includes('checksum mismatch')));
+  t.true(seq > 0 && seq < 10);
+  t.deepEqual(engine.recovered, { epoch: 1, seq, whole: false });
+  t.is(engine.size, seq, 'the writes up to the damage are loaded');
+  const aside = readdirSync(dir).filter((name) => name.startsWith('brainer.log.damaged-'));
+  t.is(aside.length, 1, 'the damaged log is moved aside');
+  t.deepEqual(readFileSync(join(dir, aside[0]!)), bytes, 'byte for byte as it was');
+  const error = logger.lines.find((line) => line.startsWith('data log: records lost'));
+  t.truthy(error);
+  t.regex(error!, new RegExp(`record ${seq + 1}: checksum mismatch\\) with ${9 - seq} good records after it`));
+  t.true(error!.includes(aside[0]!), 'the error names the file kept');
+  await engine.close();
+  const again = open(t, dir, { logger: recordingLogger() });
+  t.deepEqual(again.recovered, { epoch: 1, seq, whole: false }, 'the new log says not whole too');
+});
+
+test('a log missing from a directory that held data is not whole', async (t) => {
+  const dir = tempDir(t);
+  const path = await writeLog(dir, 10);
+  rmSync(path);
+  const logger = recordingLogger();
+  const engine = open(t, dir, { logger });
+  t.is(engine.size, 0);
+  t.deepEqual(engine.recovered, { epoch: 1, seq: 10, whole: false }, 'the position last synced');
+  t.true(logger.lines.some((line) => line.startsWith('data log: records lost') && line.includes('the log is missing')));
+  await engine.close();
+
+  // Without the synced position either, the node id the CLI found says the directory held data.
+  t.is(open(t, tempDir(t), { hadData: false }).recovered, undefined, 'a new directory');
+  t.deepEqual(open(t, tempDir(t), { hadData: true, logger: recordingLogger() }).recovered, { epoch: 0, seq: 0, whole: false });
 });
 
 test('garbage appended after the last record is cut off', async (t) => {
@@ -286,7 +349,14 @@ test('the origins of recent client writes survive a restart, a crash, a clear an
 
 test('a replica on a log engine records its client writes there', (t) => {
   const engine = open(t, tempDir(t));
-  const effects = { toBroker: () => {}, startSnapshot: () => {}, stopSnapshot: () => {}, resync: () => {}, emit: () => {} };
+  const effects = {
+    toBroker: () => {},
+    startSnapshot: () => {},
+    stopSnapshot: () => {},
+    resync: () => {},
+    storageFailed: () => {},
+    emit: () => {},
+  };
   const replica = new Replica(engine, { joinBufferWrites: 1000, joinBufferBytes: 1 << 20 }, effects);
   t.is(replica.recent, engine.recent);
   t.not(new Replica(new MemoryEngine(), { joinBufferWrites: 1000, joinBufferBytes: 1 << 20 }, effects).recent, undefined);
@@ -328,7 +398,14 @@ test('bad options are refused with the field named', (t) => {
 test('a replica restarted on its log asks to resume from the position its data is at', async (t) => {
   const dir = tempDir(t);
   const engine = LogEngine.open({ dir });
-  const effects = { toBroker: () => {}, startSnapshot: () => {}, stopSnapshot: () => {}, resync: () => {}, emit: () => {} };
+  const effects = {
+    toBroker: () => {},
+    startSnapshot: () => {},
+    stopSnapshot: () => {},
+    resync: () => {},
+    storageFailed: () => {},
+    emit: () => {},
+  };
   const limits = { joinBufferWrites: 1000, joinBufferBytes: 1 << 20 };
   const replica = new Replica(engine, limits, effects);
   replica.onWelcome({

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { decode, silentLogger, type Message, type MessageOf, type Write } from '@brainer/protocol';
+import { BrainerError, decode, silentLogger, type Message, type MessageOf, type Write } from '@brainer/protocol';
 import { MemoryEngine, Replica, type ReplicaEffects } from '../src/index.js';
 import { SnapshotServer } from '../src/snapshot-server.js';
 
@@ -29,6 +29,7 @@ function recorder() {
     startSnapshot: (joinId, _endpoint, minSeq) => snapshots.push({ joinId, minSeq }),
     stopSnapshot: () => {},
     resync: (reason) => resyncs.push(reason),
+    storageFailed: () => {},
     emit: () => {},
   };
   return { toBroker, resyncs, snapshots, effects };
@@ -81,6 +82,34 @@ test('a ready replica applies writes in order and acks cumulatively with the del
   t.is(replica.position, 3);
   t.deepEqual(toBroker.at(-1), { type: 'ack', epoch: 1, seq: 3, removed: [2] });
   t.is(replica.engine.size, 0);
+});
+
+test('an engine that cannot persist gets no ack sent, and the replica acknowledges nothing after it', (t) => {
+  const { toBroker, effects } = recorder();
+  const failures: Error[] = [];
+  const engine = new MemoryEngine();
+  let full = false;
+  // An engine that persists, on a disk that fills up.
+  const persisting = Object.assign(engine, {
+    commit: () => {
+      if (full) throw new BrainerError('ERR_STORAGE', 'ENOSPC: no space left on device, write');
+    },
+  });
+  const replica = new Replica(persisting, limits, { ...effects, storageFailed: (error) => failures.push(error) });
+  replica.onWelcome(welcome('ready', 0));
+  const write = (seq: number): Batch => ({ type: 'writes', epoch: 1, firstSeq: seq, writes: [{ kind: 'del', key: `k${seq}` }] });
+  replica.onWrites(write(1));
+  t.like(toBroker.at(-1), { type: 'ack', seq: 1 });
+  full = true;
+  replica.onWrites(write(2));
+  full = false;
+  replica.onWrites(write(3));
+  t.deepEqual(
+    toBroker.filter((message) => message.type === 'ack').map((message) => (message as MessageOf<'ack'>).seq),
+    [1],
+  );
+  t.is(failures.length, 1);
+  t.like(failures[0], { code: 'ERR_STORAGE' });
 });
 
 test('a gap in the stream triggers a resync instead of being skipped', (t) => {

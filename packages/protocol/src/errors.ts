@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'ERR_OOM',
   'ERR_DATA_AHEAD',
   'ERR_DATA_LOST',
+  'ERR_STORAGE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

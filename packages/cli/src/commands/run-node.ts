@@ -86,6 +86,8 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
         persistence &&
         LogEngine.open({
           ...persistence,
+          // The node id is written once the log exists: with it there and no log, the log was lost.
+          hadData: storedNodeId(persistence.dir) !== undefined,
           logger,
           // What is on disk stays a consistent older state; the node stops rather than go on unpersisted.
           onFailure: () => {
