@@ -135,7 +135,9 @@ export class AckTracker {
     const now = this.now();
     if (now < this.ackFloor) return;
     if (this.membership.ready.length === 0) {
-      this.failAll('ERR_NO_NODES', 'every node that held this write left before applying it');
+      // Retryable: a retry with the same request id is answered from the nodes' recent writes if
+      // one of them applied it after all, and applied once otherwise.
+      this.failAll('ERR_NOT_READY', 'every node that held this write left before applying it');
       return;
     }
     this.fences = this.fences.filter((fence) => fence.until > now);

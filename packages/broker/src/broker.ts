@@ -32,6 +32,7 @@ import { Outbox } from './outbox.js';
 import { ReadRouter, type ReadCandidates } from './read-router.js';
 import type { ReplyTarget } from './reply-target.js';
 import { Sequencer } from './sequencer.js';
+import { StallDetector } from './stall-detector.js';
 
 type Registration = { peer: Buffer; message: MessageOf<'register' | 'resume'> };
 
@@ -70,6 +71,7 @@ export class Broker {
   private readonly eviction: Eviction | undefined;
   private readonly badInput: RateLimitedLog;
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly stalls: StallDetector;
   private ackWakeTimer: NodeJS.Timeout | undefined;
   /** Registrations held while a new broker learns what the nodes hold. */
   private recovering: Registration[] | undefined = [];
@@ -110,6 +112,7 @@ export class Broker {
     this.watchers = new MembershipWatchers(this.options.watchTtlMs, this.now);
     this.backlog = new Backlog({ writes: this.options.backlogWrites, bytes: this.options.backlogBytes });
     this.eviction = this.createEviction();
+    this.stalls = new StallDetector(this.options.heartbeatMs, this.options.heartbeatMs, this.now());
   }
 
   private createEviction(): Eviction | undefined {
@@ -342,7 +345,8 @@ export class Broker {
   /** Sequences a write: a client's (with its target and origin), or the broker's own expiry delete. */
   private submitWrite(target: ReplyTarget | undefined, write: Write, wait: 'all' | 'primary'): void {
     const primaryId = this.membership.ring.primary(write.key);
-    if (primaryId === undefined) return this.replyTo(target, fail(0, 'ERR_NO_NODES', 'no ready nodes'));
+    // Retryable: nodes that are joining, re-registering or just dropped are soon ready again.
+    if (primaryId === undefined) return this.replyTo(target, fail(0, 'ERR_NOT_READY', 'no ready node to apply the write'));
     const dedupKey = write.origin ? DedupTable.key(write.origin.client, write.origin.opId) : undefined;
     if (dedupKey !== undefined) {
       const seen = this.dedup.get(dedupKey);
@@ -714,6 +718,8 @@ export class Broker {
   private checkLiveness(): void {
     const limit = this.options.heartbeatMs * this.options.heartbeatLiveness;
     const now = this.now();
+    const stalledMs = this.stalls.tick(now);
+    if (stalledMs > 0) return this.forgiveStall(stalledMs, now);
     const lastSeq = this.sequencer.lastSeq;
     for (const node of [...this.membership.all()]) {
       const leaseEndsAt = node.leaseGrantedAt + this.options.leaseMs;
@@ -724,6 +730,18 @@ export class Broker {
         this.dropNode(node, `fell ${lastSeq - node.acked} writes behind`, leaseEndsAt);
       }
     }
+  }
+
+  /**
+   * The broker itself stalled: the nodes' heartbeats sent meanwhile wait unread in its socket. Each
+   * node gets a full liveness window from now, in which those are read, before it is judged again.
+   */
+  private forgiveStall(stalledMs: number, now: number): void {
+    this.logger.warn('broker stalled; the nodes get a liveness window before they are judged', {
+      stalledMs,
+      nodes: this.membership.size,
+    });
+    for (const node of this.membership.all()) node.lastHeartbeatAt = Math.max(node.lastHeartbeatAt, now);
   }
 
   /**

@@ -4,7 +4,8 @@ import { BrainerError, RemoteError, TimeoutError, type ErrorCode, type Op, type 
 export type OpInput = Op extends infer T ? (T extends Op ? Omit<T, 'id'> : never) : never;
 
 /** Answers after which the same op is sent again: nothing was applied, or a retry is deduplicated. */
-// ERR_NO_NODES is final: with no node in the cluster a call fails fast instead of waiting.
+// ERR_NOT_READY covers a write that found no ready node: it waits, within its timeout, for one.
+// ERR_NO_NODES (a read with no ready node) is final: a read fails fast instead of waiting.
 const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['ERR_NOT_READY', 'ERR_NO_LEASE', 'ERR_BACKPRESSURE', 'ERR_TIMEOUT']);
 
 interface Pending {

@@ -25,6 +25,7 @@ export class CacheNode {
   private heartbeatMs: number;
   private leaseUntil = -Infinity;
   private lastBrokerContact = 0;
+  private brokerSilent = false;
   private registerSentAt = -Infinity;
   private lastSourceActivity = 0;
   private loggedPercent = -1;
@@ -136,6 +137,7 @@ export class CacheNode {
     this.leaseUntil = -Infinity;
     this.registerSentAt = this.now();
     this.lastBrokerContact = this.registerSentAt;
+    this.brokerSilent = false;
     if (reason !== 'start') this.logger.info('registering again', { reason });
     this.emit({ type: 'node:registering', reason });
     this.transport.toBroker(encode(this.replica.registration(this.id, this.boundEndpoint)));
@@ -158,18 +160,27 @@ export class CacheNode {
         this.transport.connectBroker(this.options.brokerEndpoint);
         this.register('no welcome from the broker');
       }
-    } else if (silence > limit) {
+    } else if (silence > this.options.brokerSilenceMs) {
       this.logger.warn('broker silent; reconnecting', { silentMs: Math.round(silence) });
       this.transport.connectBroker(this.options.brokerEndpoint);
       this.register('broker silent');
       return;
     } else {
+      this.noteBrokerSilence(silence > limit, silence);
       this.sendHeartbeat(now);
     }
     if (this.replica.joiningFromSource && now - this.lastSourceActivity > this.options.snapshotTimeoutMs) {
       this.replica.failJoin('snapshot source did not answer in time');
     }
     this.snapshots.sweep();
+  }
+
+  /** Logs once when the broker falls silent, and once when it speaks again; a paused broker keeps its nodes. */
+  private noteBrokerSilence(silent: boolean, silence: number): void {
+    if (silent === this.brokerSilent) return;
+    this.brokerSilent = silent;
+    if (silent) this.logger.warn('broker silent; still heartbeating', { silentMs: Math.round(silence) });
+    else this.logger.info('broker heard again');
   }
 
   private sendHeartbeat(now: number): void {
