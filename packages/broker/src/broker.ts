@@ -4,6 +4,7 @@ import {
   DecodeError,
   ExpiryQueue,
   RateLimitedLog,
+  refuseLargeFrame,
   jsonOf,
   decode,
   encode,
@@ -184,6 +185,7 @@ export class Broker {
       this.outbox.sendNow(peer, errorMessage('ERR_MALFORMED', `expected 1 frame, got ${frames.length}`));
       return;
     }
+    if (this.refusedAsTooLarge(peer, frames[0]!)) return;
     let message: Message;
     try {
       message = decode(frames[0]!);
@@ -192,6 +194,21 @@ export class Broker {
       return;
     }
     this.dispatch(peer, message);
+  }
+
+  /**
+   * A client's frame over `limits.maxFrameBytes` gets one coded answer before anything is decoded or
+   * copied. Nodes are not held to it: their replies may carry a bucket of up to the nodes' reply cap.
+   */
+  private refusedAsTooLarge(peer: Buffer, frame: Buffer): boolean {
+    if (frame.length <= this.options.limits.maxFrameBytes || this.membership.byPeerKey(peer.toString('hex'))) return false;
+    const refusal = refuseLargeFrame(frame, this.options.limits.maxFrameBytes)!;
+    this.badInput.warn('frame-size', 'refused a frame over the size limit', {
+      bytes: frame.length,
+      limit: this.options.limits.maxFrameBytes,
+    });
+    this.outbox.sendNow(peer, refusal);
+    return true;
   }
 
   private onDecodeError(peer: Buffer, error: unknown): void {

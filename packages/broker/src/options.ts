@@ -132,6 +132,7 @@ export function resolveBrokerOptions(options: Partial<BrokerOptions>): BrokerOpt
   requireInteger('limits.maxKeyBytes', resolved.limits.maxKeyBytes, 1);
   requireInteger('limits.maxValueBytes', resolved.limits.maxValueBytes, 0);
   requireInteger('limits.maxBatchOps', resolved.limits.maxBatchOps, 1);
+  requireInteger('limits.maxFrameBytes', resolved.limits.maxFrameBytes, 1024, 1024 * 1024 * 1024);
   requireFileMode('ipcSocketMode', resolved.ipcSocketMode);
   requirePartitionerName('partitioner', resolved.partitioner);
   requireInteger('maxmemory', resolved.maxmemory, 0);

@@ -330,7 +330,9 @@ export class CacheNode {
   }
 
   private decodeOne(frames: Buffer[], from: string, replyTo?: Buffer): Message | undefined {
-    return decodeFrame(frames, from, this.badInput, replyTo && ((frame) => this.transport.toPeer(replyTo, frame)));
+    // Frames on the node's own endpoint (direct reads, snapshot requests) are held to the frame cap.
+    const maxFrameBytes = replyTo ? this.options.limits.maxFrameBytes : Infinity;
+    return decodeFrame(frames, from, this.badInput, replyTo && ((frame) => this.transport.toPeer(replyTo, frame)), maxFrameBytes);
   }
 
   private emit(event: CacheNodeEvent): void {

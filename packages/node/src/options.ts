@@ -123,6 +123,7 @@ export function resolveCacheNodeOptions(options: Partial<CacheNodeOptions>): Cac
   requireInteger('snapshotCredit', resolved.snapshotCredit, 1, 1000);
   requireInteger('snapshotChunkEntries', resolved.snapshotChunkEntries, 1, 1_000_000);
   requireInteger('snapshotTimeoutMs', resolved.snapshotTimeoutMs, 10);
+  requireInteger('limits.maxFrameBytes', resolved.limits.maxFrameBytes, 1024, 1024 * 1024 * 1024);
   requireInteger('maxReplyBytes', resolved.maxReplyBytes, 1);
   requireFileMode('ipcSocketMode', resolved.ipcSocketMode);
   requireCurveOptions(resolved);
