@@ -135,10 +135,9 @@ export class AckTracker {
     const now = this.now();
     if (now < this.ackFloor) return;
     if (this.membership.ready.length === 0) {
-      // Never completed for want of a node to wait on. Nodes still registered mean the cluster waits
-      // for a whole node, and a retry is answered once one is back.
-      if (this.membership.size > 0) this.failAll('ERR_NOT_READY', 'no ready node is left to apply this write; the cluster waits for one');
-      else this.failAll('ERR_NO_NODES', 'every node that held this write left before applying it');
+      // Retryable: a retry with the same request id is answered from the nodes' recent writes if
+      // one of them applied it after all, and applied once otherwise.
+      this.failAll('ERR_NOT_READY', 'every node that held this write left before applying it');
       return;
     }
     this.fences = this.fences.filter((fence) => fence.until > now);

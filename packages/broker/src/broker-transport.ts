@@ -1,4 +1,4 @@
-import { eventLoopYielder, type Logger } from '@brainer/protocol';
+import { eventLoopYielder, socketMaxMessageSize, type Limits, type Logger } from '@brainer/protocol';
 import { ServerRouter } from '@brainer/transport';
 import type { Router } from 'zeromq';
 
@@ -13,6 +13,8 @@ export interface BrokerTransportOptions {
   allowedClientKeys: ReadonlySet<string>;
   /** Mode of an ipc socket file, set right after bind. */
   ipcSocketMode: number;
+  /** `maxFrameBytes` sets the socket's `maxMessageSize`, with room above it for a coded refusal. */
+  limits: Limits;
   logger: Logger;
   now: () => number;
 }
@@ -35,9 +37,17 @@ export class BrokerTransport {
     private readonly onHandlerError: HandlerErrorHandler,
     private readonly options: BrokerTransportOptions,
   ) {
-    const { curveSecretKey, allowedClientKeys, logger, now } = options;
+    const { curveSecretKey, allowedClientKeys, logger, now, limits } = options;
     this.server = new ServerRouter(
-      { mandatory: true, handover: true, sendTimeout: 0, sendHighWaterMark: 20_000, receiveHighWaterMark: 100_000, linger: 0 },
+      {
+        mandatory: true,
+        handover: true,
+        sendTimeout: 0,
+        sendHighWaterMark: 20_000,
+        receiveHighWaterMark: 100_000,
+        linger: 0,
+        maxMessageSize: socketMaxMessageSize(limits.maxFrameBytes),
+      },
       curveSecretKey === undefined
         ? undefined
         : { secretKey: curveSecretKey, allowedKeys: allowedClientKeys, logger, now, serverKeyName: 'broker key' },

@@ -4,6 +4,7 @@ import {
   DecodeError,
   ExpiryQueue,
   RateLimitedLog,
+  refuseLargeFrame,
   jsonOf,
   decode,
   encode,
@@ -33,6 +34,7 @@ import { ReadRouter, type ReadCandidates } from './read-router.js';
 import type { ReplyTarget } from './reply-target.js';
 import { chooseSeed, isBlank } from './seed-policy.js';
 import { Sequencer } from './sequencer.js';
+import { StallDetector } from './stall-detector.js';
 
 type Registration = { peer: Buffer; message: MessageOf<'register' | 'resume'> };
 
@@ -83,6 +85,7 @@ export class Broker {
   /** Set when the current epoch started from data that was not whole (`acceptDataLoss`): what may be lost. */
   private epochLoss: string | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly stalls: StallDetector;
   private ackWakeTimer: NodeJS.Timeout | undefined;
   /** Registrations held while a new broker learns what the nodes hold. */
   private recovering: Registration[] | undefined = [];
@@ -127,6 +130,7 @@ export class Broker {
     this.watchers = new MembershipWatchers(this.options.watchTtlMs, this.now);
     this.backlog = new Backlog({ writes: this.options.backlogWrites, bytes: this.options.backlogBytes });
     this.eviction = this.createEviction();
+    this.stalls = new StallDetector(this.options.heartbeatMs, this.options.heartbeatMs, this.now());
   }
 
   private createEviction(): Eviction | undefined {
@@ -200,6 +204,7 @@ export class Broker {
       this.outbox.sendNow(peer, errorMessage('ERR_MALFORMED', `expected 1 frame, got ${frames.length}`));
       return;
     }
+    if (this.refusedAsTooLarge(peer, frames[0]!)) return;
     let message: Message;
     try {
       message = decode(frames[0]!);
@@ -208,6 +213,21 @@ export class Broker {
       return;
     }
     this.dispatch(peer, message);
+  }
+
+  /**
+   * A client's frame over `limits.maxFrameBytes` gets one coded answer before anything is decoded or
+   * copied. Nodes are not held to it: their replies may carry a bucket of up to the nodes' reply cap.
+   */
+  private refusedAsTooLarge(peer: Buffer, frame: Buffer): boolean {
+    if (frame.length <= this.options.limits.maxFrameBytes || this.membership.byPeerKey(peer.toString('hex'))) return false;
+    const refusal = refuseLargeFrame(frame, this.options.limits.maxFrameBytes)!;
+    this.badInput.warn('frame-size', 'refused a frame over the size limit', {
+      bytes: frame.length,
+      limit: this.options.limits.maxFrameBytes,
+    });
+    this.outbox.sendNow(peer, refusal);
+    return true;
   }
 
   private onDecodeError(peer: Buffer, error: unknown): void {
@@ -366,7 +386,8 @@ export class Broker {
   /** Sequences a write: a client's (with its target and origin), or the broker's own expiry delete. */
   private submitWrite(target: ReplyTarget | undefined, write: Write, wait: 'all' | 'primary'): void {
     const primaryId = this.membership.ring.primary(write.key);
-    if (primaryId === undefined) return this.replyTo(target, fail(0, 'ERR_NO_NODES', 'no ready nodes'));
+    // Retryable: nodes that are joining, re-registering or just dropped are soon ready again.
+    if (primaryId === undefined) return this.replyTo(target, fail(0, 'ERR_NOT_READY', 'no ready node to apply the write'));
     const dedupKey = write.origin ? DedupTable.key(write.origin.client, write.origin.opId) : undefined;
     if (dedupKey !== undefined) {
       const seen = this.dedup.get(dedupKey);
@@ -836,6 +857,8 @@ export class Broker {
   private checkLiveness(): void {
     const limit = this.options.heartbeatMs * this.options.heartbeatLiveness;
     const now = this.now();
+    const stalledMs = this.stalls.tick(now);
+    if (stalledMs > 0) return this.forgiveStall(stalledMs, now);
     const lastSeq = this.sequencer.lastSeq;
     for (const node of [...this.membership.all()]) {
       const leaseEndsAt = node.leaseGrantedAt + this.options.leaseMs;
@@ -846,6 +869,18 @@ export class Broker {
         this.dropNode(node, `fell ${lastSeq - node.acked} writes behind`, leaseEndsAt);
       }
     }
+  }
+
+  /**
+   * The broker itself stalled: the nodes' heartbeats sent meanwhile wait unread in its socket. Each
+   * node gets a full liveness window from now, in which those are read, before it is judged again.
+   */
+  private forgiveStall(stalledMs: number, now: number): void {
+    this.logger.warn('broker stalled; the nodes get a liveness window before they are judged', {
+      stalledMs,
+      nodes: this.membership.size,
+    });
+    for (const node of this.membership.all()) node.lastHeartbeatAt = Math.max(node.lastHeartbeatAt, now);
   }
 
   /**

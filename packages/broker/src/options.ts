@@ -141,6 +141,7 @@ export function resolveBrokerOptions(options: Partial<BrokerOptions>): BrokerOpt
   requireInteger('limits.maxKeyBytes', resolved.limits.maxKeyBytes, 1);
   requireInteger('limits.maxValueBytes', resolved.limits.maxValueBytes, 0);
   requireInteger('limits.maxBatchOps', resolved.limits.maxBatchOps, 1);
+  requireInteger('limits.maxFrameBytes', resolved.limits.maxFrameBytes, 1024, 1024 * 1024 * 1024);
   requireFileMode('ipcSocketMode', resolved.ipcSocketMode);
   if (typeof resolved.acceptDataLoss !== 'boolean') throw new InvalidOptionError('acceptDataLoss', 'must be true or false');
   requirePartitionerName('partitioner', resolved.partitioner);

@@ -76,14 +76,14 @@ test('when a node leaves, its writes complete on the others once its lease has e
   t.deepEqual(completed, [1, 2]);
 });
 
-test('when the last ready node leaves, pending writes fail with ERR_NO_NODES', (t) => {
+test('when the last ready node leaves, pending writes fail with the retryable ERR_NOT_READY', (t) => {
   const { membership, nodes, tracker, failed, write } = setup();
   tracker.add(write(1));
   for (const n of nodes) {
     membership.remove(n);
     tracker.onNodeRemoved(n, 0);
   }
-  t.deepEqual(failed, ['1:ERR_NO_NODES']);
+  t.deepEqual(failed, ['1:ERR_NOT_READY']);
 });
 
 test('when the last ready node leaves while a joiner stays, pending writes fail with ERR_NOT_READY and never complete', (t) => {

@@ -8,6 +8,10 @@ export const limitFlags = {
   'max-key-bytes': integer('Largest key accepted, in bytes of UTF-8. Default 65536 (64 KiB).'),
   'max-value-bytes': integer('Largest value accepted, in bytes. Default 16777216 (16 MiB).', 0),
   'max-batch-ops': integer('Most ops in one request frame. Default 100000.'),
+  'max-frame-bytes': integer(
+    'Largest request frame accepted from a client, in bytes (ERR_FRAME_TOO_LARGE past it). Default 67108864 (64 MiB).',
+    1024,
+  ),
 };
 
 /** run-broker's tuning flags, beyond --endpoint and --heartbeat-ms. */
@@ -46,11 +50,13 @@ export function limitsFromFlags(flags: {
   'max-key-bytes'?: number;
   'max-value-bytes'?: number;
   'max-batch-ops'?: number;
+  'max-frame-bytes'?: number;
 }): Limits | undefined {
   const given = definedOnly({
     maxKeyBytes: flags['max-key-bytes'],
     maxValueBytes: flags['max-value-bytes'],
     maxBatchOps: flags['max-batch-ops'],
+    maxFrameBytes: flags['max-frame-bytes'],
   });
   return Object.keys(given).length === 0 ? undefined : { ...DEFAULT_LIMITS, ...given };
 }

@@ -21,6 +21,11 @@ export interface BrainerOptions {
   directReadTimeoutMs: number;
   /** CURVE encryption and authentication, for a broker started with a CURVE secret key. Default: none. */
   curve: CurveClientOptions | undefined;
+  /**
+   * Most bytes of ops the client packs into one request frame; the calls of one tick that need more
+   * go in several frames. Keep it at or under the broker's `maxFrameBytes`. Default 64 MiB.
+   */
+  maxFrameBytes: number;
   /** Where the client logs. Default: silent. */
   logger: Logger;
   /** A monotonic clock in ms. Default `performance.now`. */
@@ -34,6 +39,7 @@ export const DEFAULT_BRAINER_OPTIONS: BrainerOptions = {
   reads: 'direct',
   directReadTimeoutMs: 1000,
   curve: undefined,
+  maxFrameBytes: 64 * 1024 * 1024,
   logger: silentLogger,
   now: () => performance.now(),
 };
@@ -43,6 +49,7 @@ export function resolveBrainerOptions(options: Partial<BrainerOptions>): Brainer
   requireInteger('timeoutMs', resolved.timeoutMs, 1, 3_600_000);
   requireInteger('attemptTimeoutMs', resolved.attemptTimeoutMs, 1, 3_600_000);
   requireInteger('directReadTimeoutMs', resolved.directReadTimeoutMs, 1, 3_600_000);
+  requireInteger('maxFrameBytes', resolved.maxFrameBytes, 1024);
   if (resolved.reads !== 'direct' && resolved.reads !== 'broker') throw new InvalidOptionError('reads', "must be 'direct' or 'broker'");
   if (resolved.curve !== undefined) resolved.curve = requireCurveClientOptions(resolved.curve);
   return resolved;

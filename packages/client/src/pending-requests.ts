@@ -4,7 +4,8 @@ import { BrainerError, RemoteError, TimeoutError, type ErrorCode, type Op, type 
 export type OpInput = Op extends infer T ? (T extends Op ? Omit<T, 'id'> : never) : never;
 
 /** Answers after which the same op is sent again: nothing was applied, or a retry is deduplicated. */
-// ERR_NO_NODES is final: with no node in the cluster a call fails fast instead of waiting.
+// ERR_NOT_READY covers a write that found no ready node: it waits, within its timeout, for one.
+// ERR_NO_NODES (a read with no ready node) is final: a read fails fast instead of waiting.
 const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['ERR_NOT_READY', 'ERR_NO_LEASE', 'ERR_BACKPRESSURE', 'ERR_TIMEOUT']);
 
 interface Pending {
@@ -25,6 +26,8 @@ export interface PendingRequestsOptions {
   attemptTimeoutMs: number;
   retry: boolean;
   now: () => number;
+  /** Most bytes of ops packed into one request frame; more go in further frames. Default: no limit. */
+  maxFrameBytes?: number;
   /**
    * Send at most one frame at a time: ops called while a frame is unanswered wait, and go together
    * in one frame once it is answered (Nagle's rule). It keeps many concurrent calls in few frames,
@@ -131,7 +134,7 @@ export class PendingRequests {
     this.queued = [];
     if (ops.length === 0) return;
     if (this.options.oneFrameInFlight) for (const op of ops) this.inFlight.add(op.id);
-    this.send(ops);
+    for (const frameOps of splitByBytes(ops, this.options.maxFrameBytes ?? Infinity)) this.send(frameOps);
   }
 
   /** An op sent is answered or given up on; the last one of a frame lets the waiting ops go. */
@@ -165,4 +168,28 @@ export class PendingRequests {
     while (this.pending.has(this.lastId));
     return this.lastId;
   }
+}
+
+/** Room for a frame's header and each op's fixed fields. */
+const FRAME_OVERHEAD_BYTES = 1024;
+const OP_OVERHEAD_BYTES = 64;
+
+/** Splits ops into runs whose encoded size stays under `maxBytes` (a key counted at its UTF-8 worst case). */
+function splitByBytes(ops: Op[], maxBytes: number): Op[][] {
+  if (maxBytes === Infinity) return [ops];
+  const frames: Op[][] = [];
+  let current: Op[] = [];
+  let bytes = FRAME_OVERHEAD_BYTES;
+  for (const op of ops) {
+    const opBytes = OP_OVERHEAD_BYTES + ('key' in op ? op.key.length * 3 : 0) + (op.op === 'set' ? op.value.length : 0);
+    if (current.length > 0 && bytes + opBytes > maxBytes) {
+      frames.push(current);
+      current = [];
+      bytes = FRAME_OVERHEAD_BYTES;
+    }
+    current.push(op);
+    bytes += opBytes;
+  }
+  if (current.length > 0) frames.push(current);
+  return frames;
 }

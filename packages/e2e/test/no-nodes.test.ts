@@ -1,20 +1,38 @@
 import test from 'ava';
 import { Brainer, BrainerError } from '@brainer/client';
-import { startBroker } from '@brainer/test-utils';
+import { startBroker, startNode } from '@brainer/test-utils';
+import { eventually } from '../src/index.js';
 
-test('with no nodes, requests fail fast with ERR_NO_NODES', async (t) => {
+test('with no nodes, a write gets the retryable ERR_NOT_READY and a read fails fast with ERR_NO_NODES', async (t) => {
   const broker = await startBroker();
   t.teardown(() => broker.stop());
-  const client = new Brainer(broker.endpoint, { timeoutMs: 10_000 });
+  const client = new Brainer(broker.endpoint, { timeoutMs: 10_000, retry: false });
   t.teardown(() => client.close());
   await client.connect();
+  // Past the broker's start-up wait, when everything gets ERR_NOT_READY.
+  await eventually(async () => (await client.stats()).recovering === false, 5000);
   const start = performance.now();
   const setError = await t.throwsAsync(client.set('k', 'v'), { instanceOf: BrainerError });
-  t.is(setError?.code, 'ERR_NO_NODES');
+  t.is(setError?.code, 'ERR_NOT_READY');
   const getError = await t.throwsAsync(client.get('k'), { instanceOf: BrainerError });
   t.is(getError?.code, 'ERR_NO_NODES');
   t.true(performance.now() - start < 2000, 'answered well before the client timeout');
   t.deepEqual(await client.nodes(), []);
+});
+
+test('a write made while no node is ready is retried, and applied once a node is ready within the timeout', async (t) => {
+  const broker = await startBroker();
+  t.teardown(() => broker.stop());
+  const client = new Brainer(broker.endpoint, { timeoutMs: 20_000 });
+  t.teardown(() => client.close());
+  await client.connect();
+  await eventually(async () => (await client.stats()).recovering === false, 5000);
+  const write = client.set('k', 'v');
+  const node = await startNode(broker.endpoint, { id: 'late' });
+  t.teardown(() => node.stop());
+  await write;
+  t.is(await client.get('k'), 'v');
+  t.like(await client.stats(), { seq: 1 }, 'the retries were sequenced once');
 });
 
 test('an unreachable broker makes calls time out with ERR_TIMEOUT', async (t) => {

@@ -13,7 +13,7 @@ async function tempDir(t: ExecutionContext): Promise<string> {
   return dir;
 }
 
-test('with no nodes, writes and reads are 503 ERR_NO_NODES (JSON ops too), /status still answers, and SIGTERM exits 0', async (t) => {
+test('with no nodes, writes are 503 ERR_NOT_READY once the client has retried and reads 503 ERR_NO_NODES (JSON ops too), /status still answers, and SIGTERM exits 0', async (t) => {
   const socketFile = join(await tempDir(t), 'json.sock');
   const broker = await startBroker({ args: ['--http', '0', '--json-endpoint', `ipc://${socketFile}`] });
   t.teardown(() => broker.stop());
@@ -30,7 +30,9 @@ test('with no nodes, writes and reads are 503 ERR_NO_NODES (JSON ops too), /stat
     const answer = await request(base + path, { method, ...(method === 'PUT' ? { body: 'v' } : {}) });
     t.is(answer.status, 503, `${method} ${path}`);
     t.is(answer.headers.get('retry-after'), '1');
-    t.like(answer.json() as object, { code: 'ERR_NO_NODES' }, `${method} ${path}`);
+    // A write waits, retried, for a node to be ready; a read fails at once.
+    const code = method === 'PUT' || method === 'DELETE' ? 'ERR_NOT_READY' : 'ERR_NO_NODES';
+    t.like(answer.json() as object, { code }, `${method} ${path}`);
   }
   const status = await request(`${base}/status`);
   t.is(status.status, 200);
@@ -38,7 +40,7 @@ test('with no nodes, writes and reads are 503 ERR_NO_NODES (JSON ops too), /stat
 
   const req = new JsonRequester(broker.readyLine.json!);
   t.teardown(() => req.close());
-  t.like(await req.ask({ op: 'PUT', key: 'k', value: 'v' }), { code: 'ERR_NO_NODES' });
+  t.like(await req.ask({ op: 'PUT', key: 'k', value: 'v' }), { code: 'ERR_NOT_READY' });
   t.like(await req.ask({ op: 'GET_ALL' }), { code: 'ERR_NO_NODES' });
 
   t.deepEqual(await broker.stop(), { code: 0, signal: null });

@@ -25,6 +25,7 @@ export class CacheNode {
   private heartbeatMs: number;
   private leaseUntil = -Infinity;
   private lastBrokerContact = 0;
+  private brokerSilent = false;
   private registerSentAt = -Infinity;
   private lastSourceActivity = 0;
   private loggedPercent = -1;
@@ -149,6 +150,7 @@ export class CacheNode {
     this.leaseUntil = -Infinity;
     this.registerSentAt = this.now();
     this.lastBrokerContact = this.registerSentAt;
+    this.brokerSilent = false;
     const registration = this.replica.registration(this.id, this.boundEndpoint);
     const whole = this.replica.whole;
     if (reason !== 'start') this.logger.info('registering again', { reason, whole });
@@ -174,18 +176,27 @@ export class CacheNode {
         this.transport.connectBroker(this.options.brokerEndpoint);
         this.register('no welcome from the broker');
       }
-    } else if (silence > limit) {
+    } else if (silence > this.options.brokerSilenceMs) {
       this.logger.warn('broker silent; reconnecting', { silentMs: Math.round(silence) });
       this.transport.connectBroker(this.options.brokerEndpoint);
       this.register('broker silent');
       return;
     } else {
+      this.noteBrokerSilence(silence > limit, silence);
       this.sendHeartbeat(now);
     }
     if (this.replica.joiningFromSource && now - this.lastSourceActivity > this.options.snapshotTimeoutMs) {
       this.replica.failJoin('snapshot source did not answer in time');
     }
     this.snapshots.sweep();
+  }
+
+  /** Logs once when the broker falls silent, and once when it speaks again; a paused broker keeps its nodes. */
+  private noteBrokerSilence(silent: boolean, silence: number): void {
+    if (silent === this.brokerSilent) return;
+    this.brokerSilent = silent;
+    if (silent) this.logger.warn('broker silent; still heartbeating', { silentMs: Math.round(silence) });
+    else this.logger.info('broker heard again');
   }
 
   private sendHeartbeat(now: number): void {
@@ -341,7 +352,9 @@ export class CacheNode {
   }
 
   private decodeOne(frames: Buffer[], from: string, replyTo?: Buffer): Message | undefined {
-    return decodeFrame(frames, from, this.badInput, replyTo && ((frame) => this.transport.toPeer(replyTo, frame)));
+    // Frames on the node's own endpoint (direct reads, snapshot requests) are held to the frame cap.
+    const maxFrameBytes = replyTo ? this.options.limits.maxFrameBytes : Infinity;
+    return decodeFrame(frames, from, this.badInput, replyTo && ((frame) => this.transport.toPeer(replyTo, frame)), maxFrameBytes);
   }
 
   private emit(event: CacheNodeEvent): void {

@@ -1,4 +1,4 @@
-import { decode, encode, type ErrorCode, type Message, type RateLimitedLog } from '@brainer/protocol';
+import { decode, encode, refuseLargeFrame, type ErrorCode, type Message, type RateLimitedLog } from '@brainer/protocol';
 
 /**
  * Decodes a message, which must be one frame. A frame that cannot be decoded is logged
@@ -10,7 +10,14 @@ export function decodeFrame(
   from: string,
   badInput: RateLimitedLog,
   answer?: (frame: Buffer) => void,
+  maxFrameBytes = Infinity,
 ): Message | undefined {
+  const refusal = frames.length === 1 ? refuseLargeFrame(frames[0]!, maxFrameBytes) : undefined;
+  if (refusal) {
+    badInput.warn(`frame-size-${from}`, 'refused a frame over the size limit', { from, bytes: frames[0]!.length, limit: maxFrameBytes });
+    answer?.(encode(refusal));
+    return undefined;
+  }
   try {
     if (frames.length !== 1) throw Object.assign(new Error(`expected 1 frame, got ${frames.length}`), { code: 'ERR_MALFORMED' });
     return decode(frames[0]!);

@@ -1,5 +1,5 @@
 import { Dealer, type Router } from 'zeromq';
-import { SerialSender, eventLoopYielder, type Logger } from '@brainer/protocol';
+import { SerialSender, eventLoopYielder, socketMaxMessageSize, type Limits, type Logger } from '@brainer/protocol';
 import { ServerRouter } from '@brainer/transport';
 
 export interface NodeTransportHandlers {
@@ -20,6 +20,8 @@ export interface NodeTransportOptions {
   /** Keys besides the node key that may connect to the node's endpoint. */
   allowedClientKeys: ReadonlySet<string>;
   ipcSocketMode: number;
+  /** `maxFrameBytes` sets the ROUTER's `maxMessageSize`, with room above it for a coded refusal. */
+  limits: Limits;
   logger: Logger;
   now: () => number;
 }
@@ -58,7 +60,13 @@ export class NodeTransport {
     const secured = brokerKey !== undefined && publicKey !== undefined && secretKey !== undefined;
     if (secured) this.curve = { brokerKey, publicKey, secretKey };
     this.bound = new ServerRouter(
-      { mandatory: true, sendTimeout: 0, sendHighWaterMark: 10_000, linger: 0 },
+      {
+        mandatory: true,
+        sendTimeout: 0,
+        sendHighWaterMark: 10_000,
+        linger: 0,
+        maxMessageSize: socketMaxMessageSize(options.limits.maxFrameBytes),
+      },
       secured
         ? {
             secretKey,

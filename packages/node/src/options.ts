@@ -25,8 +25,16 @@ export interface CacheNodeOptions {
   id: string;
   /** Heartbeat interval until the broker's welcome sets it, in ms. Default 500. */
   heartbeatMs: number;
-  /** Heartbeat answers the node may miss before it registers again. Default 3. */
+  /** Heartbeat intervals without a word from the broker before the node logs it as silent. Default 3. */
   heartbeatLiveness: number;
+  /**
+   * How long the broker may stay silent before the node opens a new connection and registers again,
+   * in ms. A shorter silence (a broker paused by GC, VM steal or SIGSTOP) keeps the node in the
+   * cluster: it goes on heartbeating, and serves no direct read once its lease runs out. A broker that
+   * restarted answers those heartbeats with ERR_UNKNOWN_NODE, and the node registers at once.
+   * Default 10,000.
+   */
+  brokerSilenceMs: number;
   /** Most writes a joining node buffers while its snapshot streams; past it the join restarts. Default 1,000,000. */
   joinBufferWrites: number;
   /** Most bytes of buffered writes while joining. Default 256 MiB. */
@@ -76,6 +84,7 @@ export const DEFAULT_CACHE_NODE_OPTIONS: Omit<CacheNodeOptions, 'id' | 'nodeEndp
   brokerEndpoint: 'ipc:///tmp/broker.sock',
   heartbeatMs: 500,
   heartbeatLiveness: 3,
+  brokerSilenceMs: 10_000,
   joinBufferWrites: 1_000_000,
   joinBufferBytes: 256 * 1024 * 1024,
   snapshotCredit: 8,
@@ -108,11 +117,13 @@ export function resolveCacheNodeOptions(options: Partial<CacheNodeOptions>): Cac
   requireEndpoint('nodeEndpoint', resolved.nodeEndpoint);
   requireInteger('heartbeatMs', resolved.heartbeatMs, 10, 60_000);
   requireInteger('heartbeatLiveness', resolved.heartbeatLiveness, 2, 100);
+  requireInteger('brokerSilenceMs', resolved.brokerSilenceMs, 10, 3_600_000);
   requireInteger('joinBufferWrites', resolved.joinBufferWrites, 1);
   requireInteger('joinBufferBytes', resolved.joinBufferBytes, 1);
   requireInteger('snapshotCredit', resolved.snapshotCredit, 1, 1000);
   requireInteger('snapshotChunkEntries', resolved.snapshotChunkEntries, 1, 1_000_000);
   requireInteger('snapshotTimeoutMs', resolved.snapshotTimeoutMs, 10);
+  requireInteger('limits.maxFrameBytes', resolved.limits.maxFrameBytes, 1024, 1024 * 1024 * 1024);
   requireInteger('maxReplyBytes', resolved.maxReplyBytes, 1);
   requireFileMode('ipcSocketMode', resolved.ipcSocketMode);
   requireCurveOptions(resolved);

@@ -90,7 +90,13 @@ export class StandaloneNode {
   }
 
   private fromPeer(peer: Buffer, frames: Buffer[]): void {
-    const message = decodeFrame(frames, 'client', this.badInput, (frame) => this.transport.toPeer(peer, frame));
+    const message = decodeFrame(
+      frames,
+      'client',
+      this.badInput,
+      (frame) => this.transport.toPeer(peer, frame),
+      this.options.limits.maxFrameBytes,
+    );
     if (!message) return;
     if (message.type === 'request') {
       const limits = this.options.limits;

@@ -8,6 +8,7 @@ export * from './errors.js';
 export * from './frame-reader.js';
 export * from './frame-writer.js';
 export * from './limits.js';
+export * from './frame-limit.js';
 export * from './logger.js';
 export * from './messages.js';
 export * from './murmur3.js';

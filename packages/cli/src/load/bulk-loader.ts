@@ -31,7 +31,7 @@ export interface BulkLoaderOptions {
 }
 
 /** Codes that mean the cluster itself is not answering, rather than that one record is bad. */
-const CLUSTER_DOWN: ReadonlySet<string> = new Set(['ERR_TIMEOUT', 'ERR_NO_NODES', 'ERR_CLOSED', 'ERR_NOT_CONNECTED']);
+const CLUSTER_DOWN: ReadonlySet<string> = new Set(['ERR_TIMEOUT', 'ERR_NO_NODES', 'ERR_NOT_READY', 'ERR_CLOSED', 'ERR_NOT_CONNECTED']);
 
 /**
  * Writes records as fast as the cluster acknowledges them: records are gathered into batches, each
