@@ -125,22 +125,26 @@ export class Backlog {
     };
   }
 
-  /** The writes after `seq`, as few frames; the first may start before it (the node skips what it has). */
-  framesAfter(seq: number): Buffer[] {
+  /**
+   * The writes after `seq`, as few frames sent at `sentAt` (the broker's clock now, so that their
+   * expiries carry the time left now, not when they were first sent); the first may start before
+   * `seq` (the node skips what it has).
+   */
+  framesAfter(seq: number, sentAt: number): Buffer[] {
     const replay: Buffer[] = [];
     let group: Buffer[] = [];
     let groupBytes = 0;
     for (let i = this.firstHolding(seq + 1); i < this.held.length; i++) {
       const { frame } = this.held[i]!;
       if (group.length > 0 && groupBytes + frame.length > REPLAY_FRAME_BYTES) {
-        replay.push(joinWritesFrames(group));
+        replay.push(joinWritesFrames(group, sentAt));
         group = [];
         groupBytes = 0;
       }
       group.push(frame);
       groupBytes += frame.length;
     }
-    if (group.length > 0) replay.push(joinWritesFrames(group));
+    if (group.length > 0) replay.push(joinWritesFrames(group, sentAt));
     return replay;
   }
 

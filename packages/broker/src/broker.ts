@@ -3,6 +3,8 @@ import {
   bucketPrefix,
   DecodeError,
   ExpiryQueue,
+  expiryOnLocalClock,
+  readExpiriesAnswer,
   RateLimitedLog,
   refuseLargeFrame,
   jsonOf,
@@ -364,7 +366,8 @@ export class Broker {
       case 'evict-sample':
         return this.replyTo(target, fail(op.id, 'ERR_WRONG_ROLE', `${op.op} is an op a broker sends to nodes`));
       case 'set': {
-        const expiresAt = op.ttlMs > 0 ? Date.now() + op.ttlMs : 0;
+        // On the broker's own monotonic clock: nodes read it only against the writes' sentAt.
+        const expiresAt = op.ttlMs > 0 ? this.now() + op.ttlMs : 0;
         const origin = { client: target.peerKey, opId: op.id };
         return this.submitWrite(target, { kind: 'set', key: op.key, value: op.value, expiresAt, origin }, op.wait);
       }
@@ -426,7 +429,7 @@ export class Broker {
 
   /** Sends the writes stamped this tick to every node, ready or joining, as one frame. */
   private flushWrites(): void {
-    const batch = this.sequencer.take();
+    const batch = this.sequencer.take(this.now());
     if (!batch) return;
     const frame = encode(batch);
     this.outbox.broadcast(
@@ -506,7 +509,7 @@ export class Broker {
       heartbeatMs,
       leaseMs,
     });
-    for (const frame of this.backlog.framesAfter(point.from)) this.outbox.broadcast([node.peer], frame);
+    for (const frame of this.backlog.framesAfter(point.from, this.now())) this.outbox.broadcast([node.peer], frame);
     this.logger.info('node resyncing from the backlog', {
       node: node.id,
       endpoint: node.endpoint,
@@ -641,18 +644,14 @@ export class Broker {
 
   private onExpiries(node: NodeRecord, reply: Reply): void {
     if (!this.isStartupAnswer(node, reply)) return;
-    const entries = reply.ok ? jsonOf(reply.value) : undefined;
-    if (!Array.isArray(entries)) {
+    const answer = reply.ok ? readExpiriesAnswer(jsonOf(reply.value)) : undefined;
+    if (!answer) {
       this.logger.warn('could not load the keys with a TTL; they will be hidden but not deleted', { node: node.id });
       return;
     }
-    let loaded = 0;
-    for (const entry of entries) {
-      if (!Array.isArray(entry) || typeof entry[0] !== 'string' || typeof entry[1] !== 'number') continue;
-      this.expiries.set(entry[0], entry[1]);
-      loaded++;
-    }
-    this.logger.info('loaded the keys with a TTL', { node: node.id, keys: loaded });
+    const now = this.now();
+    for (const [key, expiresAt] of answer.keys) this.expiries.set(key, expiryOnLocalClock(expiresAt, answer.sentAt, now));
+    this.logger.info('loaded the keys with a TTL', { node: node.id, keys: answer.keys.length });
   }
 
   private onRecentWrites(node: NodeRecord, reply: Reply): void {
@@ -943,7 +942,7 @@ export class Broker {
     this.watchers.expire();
     if (this.startupFetch && this.startupFetch.until <= this.now()) this.askForStartupState();
     if (this.recovering) return;
-    for (const key of this.expiries.takeExpired(Date.now())) this.submitWrite(undefined, { kind: 'del', key }, 'all');
+    for (const key of this.expiries.takeExpired(this.now())) this.submitWrite(undefined, { kind: 'del', key }, 'all');
   }
 
   /** Re-checks pending writes when a lease fence or the start-up wait lifts. */

@@ -26,13 +26,14 @@ export class Sequencer {
     return seq;
   }
 
-  /** The writes stamped since the last call, as one message, or undefined if there were none. */
-  take(): MessageOf<'writes'> | undefined {
+  /** The writes stamped since the last call, as one message sent at `sentAt`, or undefined if there were none. */
+  take(sentAt: number): MessageOf<'writes'> | undefined {
     if (this.batch.length === 0) return undefined;
     const message: MessageOf<'writes'> = {
       type: 'writes',
       epoch: this.epoch,
       firstSeq: this.batchFirstSeq,
+      sentAt,
       writes: this.batch,
     };
     this.batch = [];

@@ -14,7 +14,7 @@ function fill(backlog: Backlog, after: number, sizes: number[]): number {
       value: Buffer.alloc(10),
       expiresAt: 0,
     }));
-    backlog.add(seq + 1, size, encode({ type: 'writes', epoch: EPOCH, firstSeq: seq + 1, writes }));
+    backlog.add(seq + 1, size, encode({ type: 'writes', epoch: EPOCH, firstSeq: seq + 1, sentAt: 0, writes }));
     seq += size;
   }
   return seq;
@@ -41,14 +41,14 @@ test('a node this epoch had ready resumes from its seq, and the replay holds eve
   const last = fill(backlog, 100, [1, 3, 2, 5, 1]);
   backlog.vouch('n1');
   t.deepEqual(backlog.resumePoint({ nodeId: 'n1', epoch: EPOCH, seq: 104, digest: 'x' }, EPOCH, last), { from: 104 });
-  const seqs = replayedSeqs(backlog.framesAfter(104));
+  const seqs = replayedSeqs(backlog.framesAfter(104, 0));
   t.deepEqual(
     seqs.filter((seq) => seq > 104),
     [105, 106, 107, 108, 109, 110, 111, 112],
   );
   t.true(seqs[0]! <= 105, 'the first frame may start before; the node skips what it has');
-  t.is(backlog.framesAfter(104).length, 1, 'small frames are joined into one');
-  t.deepEqual(backlog.framesAfter(last), []);
+  t.is(backlog.framesAfter(104, 0).length, 1, 'small frames are joined into one');
+  t.deepEqual(backlog.framesAfter(last, 0), []);
 });
 
 test('a node at the point the epoch started from resumes from the epoch start', (t) => {
@@ -80,7 +80,7 @@ test('the oldest frames go past the limits, and a node behind them joins in full
   t.deepEqual(backlog.stats, { writes: 8, bytes: backlog.stats.bytes, fromSeq: 8 });
   t.regex(reasonOf(backlog.resumePoint({ nodeId: 'n1', epoch: EPOCH, seq: 7, digest: 'x' }, EPOCH, last)), /after seq 8 only/);
   t.deepEqual(backlog.resumePoint({ nodeId: 'n1', epoch: EPOCH, seq: 8, digest: 'x' }, EPOCH, last), { from: 8 });
-  t.deepEqual(replayedSeqs(backlog.framesAfter(8)), [9, 10, 11, 12, 13, 14, 15, 16]);
+  t.deepEqual(replayedSeqs(backlog.framesAfter(8, 0)), [9, 10, 11, 12, 13, 14, 15, 16]);
 
   const bytes = new Backlog({ writes: 1000, bytes: 1000 });
   bytes.startEpoch(0, undefined);
@@ -108,7 +108,7 @@ test('a long replay comes as a few large frames', (t) => {
     0,
     Array.from({ length: 3000 }, () => 100),
   );
-  const frames = backlog.framesAfter(0);
+  const frames = backlog.framesAfter(0, 0);
   t.true(frames.length > 1 && frames.length < 10, `${frames.length} frames`);
   const seqs = replayedSeqs(frames);
   t.is(seqs.length, last);

@@ -130,11 +130,13 @@ function mutate(prng: Prng, mutation: string): Buffer[] {
 export function hugeCount(type: 'request' | 'reply' | 'writes' | 'ack' | 'snapshot-chunk', prng: Prng): Buffer {
   const header = Buffer.from([1, MESSAGE_TYPES[type]]);
   const prefix =
-    type === 'writes' || type === 'ack'
-      ? Buffer.alloc(16) // epoch and seq (0.0)
-      : type === 'snapshot-chunk'
-        ? Buffer.alloc(4) // joinId
-        : Buffer.alloc(0);
+    type === 'writes'
+      ? Buffer.alloc(24) // epoch, firstSeq and sentAt (0.0)
+      : type === 'ack'
+        ? Buffer.alloc(16) // epoch and seq (0.0)
+        : type === 'snapshot-chunk'
+          ? Buffer.alloc(12) // joinId and sentAt
+          : Buffer.alloc(0);
   const count = Buffer.alloc(4);
   count.writeUInt32LE(0xffff_ffff);
   return Buffer.concat([header, prefix, count, prng.bytes(prng.below(64))]);

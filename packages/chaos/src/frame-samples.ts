@@ -179,7 +179,7 @@ export function sampleMessage(prng: Prng, type: MessageType = prng.pick(MESSAGE_
     case 'heartbeat-ack':
       return { type, sentAt: prng.next() * 1e6, epoch: smallCount(prng), leaseMs: prng.below(5000) };
     case 'writes':
-      return { type, epoch: smallCount(prng), firstSeq: smallCount(prng), writes: list(prng, 6, sampleWrite) };
+      return { type, epoch: smallCount(prng), firstSeq: smallCount(prng), sentAt: prng.next() * 1e6, writes: list(prng, 6, sampleWrite) };
     case 'ack':
       return { type, epoch: smallCount(prng), seq: smallCount(prng), removed: list(prng, 4, smallCount) };
     case 'error':
@@ -195,7 +195,7 @@ export function sampleMessage(prng: Prng, type: MessageType = prng.pick(MESSAGE_
     case 'snapshot-begin':
       return { type, joinId: prng.below(16), seq: smallCount(prng), totalKeys: smallCount(prng) };
     case 'snapshot-chunk':
-      return { type, joinId: prng.below(16), entries: list(prng, 4, sampleEntry) };
+      return { type, joinId: prng.below(16), sentAt: prng.next() * 1e6, entries: list(prng, 4, sampleEntry) };
     case 'snapshot-end':
       return { type, joinId: prng.below(16), count: smallCount(prng) };
     case 'snapshot-credit':

@@ -41,12 +41,15 @@ test('the broker answers malformed frames with codes and keeps serving', async (
   ]);
   t.like(await exchange(peer, invalidKey), { type: 'reply', replies: [{ id: 3, ok: false, code: 'ERR_BAD_KEY' }] });
 
-  t.like(await exchange(peer, encode({ type: 'writes', epoch: 1, firstSeq: 1, writes: [{ kind: 'del', key: 'keep' }] })), {
+  t.like(await exchange(peer, encode({ type: 'writes', epoch: 1, firstSeq: 1, sentAt: 0, writes: [{ kind: 'del', key: 'keep' }] })), {
     type: 'error',
     code: 'ERR_WRONG_ROLE',
   });
   t.like(await exchange(peer, encode({ type: 'ack', epoch: 1, seq: 99, removed: [] })), { type: 'error', code: 'ERR_UNKNOWN_NODE' });
-  t.like(await exchange(peer, encode({ type: 'snapshot-chunk', joinId: 1, entries: [] })), { type: 'error', code: 'ERR_WRONG_ROLE' });
+  t.like(await exchange(peer, encode({ type: 'snapshot-chunk', joinId: 1, sentAt: 0, entries: [] })), {
+    type: 'error',
+    code: 'ERR_WRONG_ROLE',
+  });
 
   t.is(await client.get('keep'), 'me');
   t.is((await client.nodes())[0]!.digest, digest);

@@ -1,4 +1,4 @@
-import { readSnapshotChunk, type JoinProgress, type Message, type MessageOf, type Write } from '@brainer/protocol';
+import { expiryOnLocalClock, readSnapshotChunk, type JoinProgress, type Message, type MessageOf, type Write } from '@brainer/protocol';
 import type { CacheNodeEvent } from './events.js';
 import { RecentWrites } from './recent-writes.js';
 import type { StorageEngine } from './storage-engine.js';
@@ -67,7 +67,11 @@ export class Replica {
     readonly engine: StorageEngine,
     private readonly limits: ReplicaLimits,
     private readonly effects: ReplicaEffects,
-    private readonly wallClock: () => number = Date.now,
+    /**
+     * The clock of the store's expiries: its wall clock, so that a data directory's expiries mean the
+     * same after a restart. Expiries from other processes are moved onto it on receipt.
+     */
+    readonly wallClock: () => number = Date.now,
     private readonly monotonic: () => number = () => performance.now(),
   ) {
     this.recent = engine.recent ?? new RecentWrites();
@@ -218,7 +222,8 @@ export class Replica {
     for (let i = 0; i < message.writes.length; i++) {
       const seq = message.firstSeq + i;
       if (seq <= this.position) continue;
-      const write = message.writes[i]!;
+      // Moved onto this node's clock now, on receipt, so a buffered write's time left runs from here too.
+      const write = onLocalClock(message.writes[i]!, message.sentAt, now);
       this.position = seq;
       let removed = false;
       if (join && !join.loaded) {
@@ -250,8 +255,10 @@ export class Replica {
   onSnapshotChunk(message: MessageOf<'snapshot-chunk'>): boolean {
     const join = this.currentJoin(message.joinId);
     if (!join || join.snapshotSeq === undefined) return false;
+    const now = this.wallClock();
     for (const entry of message.entries) {
-      this.engine.load(entry.key, entry.value, 0, entry.value.length, entry.seq, entry.expiresAt);
+      const expiresAt = expiryOnLocalClock(entry.expiresAt, message.sentAt, now);
+      this.engine.load(entry.key, entry.value, 0, entry.value.length, entry.seq, expiresAt);
     }
     this.countReceived(join, message.entries.length);
     return true;
@@ -268,6 +275,7 @@ export class Replica {
     let joinId = 0;
     const { count } = readSnapshotChunk(
       frame,
+      this.wallClock(),
       (key, bytes, start, end, seq, expiresAt) => {
         engine.load(key, bytes, start, end, seq, expiresAt);
       },
@@ -393,4 +401,10 @@ export class Replica {
   private currentJoin(joinId: number): Join | undefined {
     return this.join && this.join.id === joinId ? this.join : undefined;
   }
+}
+
+/** A write from the stream, its expiry moved from the sender's clock (read at `sentAt`) onto this node's (reading `now`). */
+function onLocalClock(write: Write, sentAt: number, now: number): Write {
+  if (write.kind !== 'set' || write.expiresAt === 0) return write;
+  return { ...write, expiresAt: expiryOnLocalClock(write.expiresAt, sentAt, now) };
 }

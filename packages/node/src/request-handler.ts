@@ -5,6 +5,7 @@ import {
   compileGlob,
   evictSampleJson,
   validateOp,
+  type ExpiriesAnswer,
   type Limits,
   type Op,
   type Reply,
@@ -52,14 +53,14 @@ export class RequestHandler {
       case 'get': {
         const refusal = this.check(canServe);
         if (refusal) return { ...refusal, id: op.id };
-        const entry = this.replica.engine.get(op.key, Date.now());
+        const entry = this.replica.engine.get(op.key, this.replica.wallClock());
         return { id: op.id, ok: true, value: entry ? entry.value : null };
       }
       case 'keys': {
         const refusal = this.check(canServe);
         if (refusal) return { ...refusal, id: op.id };
         try {
-          return { id: op.id, ok: true, value: this.replica.engine.keys(compileGlob(op.pattern), Date.now()) };
+          return { id: op.id, ok: true, value: this.replica.engine.keys(compileGlob(op.pattern), this.replica.wallClock()) };
         } catch (error) {
           const code = error instanceof BrainerError ? error.code : 'ERR_INTERNAL';
           return { id: op.id, ok: false, code, message: (error as Error).message };
@@ -101,7 +102,7 @@ export class RequestHandler {
     const prefix = bucketPrefix(bucket);
     const entries: [string, Buffer][] = [];
     let bytes = 0;
-    this.replica.engine.scanPrefix(prefix, Date.now(), (key, value) => {
+    this.replica.engine.scanPrefix(prefix, this.replica.wallClock(), (key, value) => {
       const item = key.slice(prefix.length);
       bytes += 8 + Buffer.byteLength(item) + value.length;
       entries.push([item, value]);
@@ -125,13 +126,12 @@ export class RequestHandler {
     return { id: op.id, ok: true, value: { json: evictSampleJson(answer) } };
   }
 
-  /** Every key that carries a TTL, with its expiry: one pass over the store. */
-  private expiries(): [string, number][] {
-    const expiring: [string, number][] = [];
+  /** Every key that carries a TTL, with its expiry on this node's clock as of `sentAt`: one pass over the store. */
+  private expiries(): ExpiriesAnswer {
+    const keys: [string, number][] = [];
+    const sentAt = this.replica.wallClock();
     const cursor = this.replica.engine.cursor();
-    while (
-      !cursor.next((key, _bytes, _start, _end, _seq, expiresAt) => expiresAt !== 0 && expiring.push([key, expiresAt]), 10_000, Infinity)
-    );
-    return expiring;
+    while (!cursor.next((key, _bytes, _start, _end, _seq, expiresAt) => expiresAt !== 0 && keys.push([key, expiresAt]), 10_000, Infinity));
+    return { sentAt, keys };
   }
 }

@@ -98,7 +98,7 @@ export class SnapshotServer {
   }
 
   private sendChunk(key: string, stream: Stream): void {
-    const chunk = new SnapshotChunkWriter(stream.joinId, Math.min(CHUNK_BYTES, this.chunkEntries * 160) + 1024);
+    const chunk = new SnapshotChunkWriter(stream.joinId, this.replica.wallClock(), Math.min(CHUNK_BYTES, this.chunkEntries * 160) + 1024);
     const done = stream.cursor!.next(
       (entryKey, bytes, start, end, seq, expiresAt) => chunk.add(entryKey, bytes, start, end, seq, expiresAt),
       this.chunkEntries,

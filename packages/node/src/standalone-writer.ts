@@ -76,7 +76,8 @@ export class StandaloneWriter {
     if (write.kind === 'set') this.expiries.set(write.key, write.expiresAt);
     else this.expiries.delete(write.key);
     const seq = this.replica.position + 1;
-    this.replica.onWrites({ type: 'writes', epoch: this.replica.epoch, firstSeq: seq, writes: [write] });
+    // Its expiries are on this node's own clock already.
+    this.replica.onWrites({ type: 'writes', epoch: this.replica.epoch, firstSeq: seq, sentAt: this.wallClock(), writes: [write] });
     return this.removed.includes(seq);
   }
 }

@@ -421,7 +421,13 @@ test('a replica restarted on its log asks to resume from the position its data i
     leaseMs: 200,
   });
   const from = (write: Write, opId: number): Write => ({ ...write, origin: { client: 'c-1', opId } });
-  replica.onWrites({ type: 'writes', epoch: 4, firstSeq: 11, writes: [from(set('a', '1'), 1), set('b', '2'), from(del('a'), 2)] });
+  replica.onWrites({
+    type: 'writes',
+    epoch: 4,
+    firstSeq: 11,
+    sentAt: 0,
+    writes: [from(set('a', '1'), 1), set('b', '2'), from(del('a'), 2)],
+  });
   const digest = engine.digest;
   await engine.close();
 

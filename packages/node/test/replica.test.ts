@@ -73,6 +73,7 @@ test('a ready replica applies writes in order and acks cumulatively with the del
     type: 'writes',
     epoch: 1,
     firstSeq: 1,
+    sentAt: 0,
     writes: [
       { kind: 'set', key: 'a', value: Buffer.from('1'), expiresAt: 0 },
       { kind: 'del', key: 'a' },
@@ -97,7 +98,7 @@ test('an engine that cannot persist gets no ack sent, and the replica acknowledg
   });
   const replica = new Replica(persisting, limits, { ...effects, storageFailed: (error) => failures.push(error) });
   replica.onWelcome(welcome('ready', 0));
-  const write = (seq: number): Batch => ({ type: 'writes', epoch: 1, firstSeq: seq, writes: [{ kind: 'del', key: `k${seq}` }] });
+  const write = (seq: number): Batch => ({ type: 'writes', epoch: 1, firstSeq: seq, sentAt: 0, writes: [{ kind: 'del', key: `k${seq}` }] });
   replica.onWrites(write(1));
   t.like(toBroker.at(-1), { type: 'ack', seq: 1 });
   full = true;
@@ -116,8 +117,8 @@ test('a gap in the stream triggers a resync instead of being skipped', (t) => {
   const { resyncs, effects } = recorder();
   const replica = new Replica(new MemoryEngine(), limits, effects);
   replica.onWelcome(welcome('ready', 0));
-  replica.onWrites({ type: 'writes', epoch: 1, firstSeq: 1, writes: [{ kind: 'del', key: 'a' }] });
-  replica.onWrites({ type: 'writes', epoch: 1, firstSeq: 3, writes: [{ kind: 'del', key: 'a' }] });
+  replica.onWrites({ type: 'writes', epoch: 1, firstSeq: 1, sentAt: 0, writes: [{ kind: 'del', key: 'a' }] });
+  replica.onWrites({ type: 'writes', epoch: 1, firstSeq: 3, sentAt: 0, writes: [{ kind: 'del', key: 'a' }] });
   t.is(resyncs.length, 1);
   t.regex(resyncs[0]!, /jumped from seq 1 to 3/);
   t.is(replica.state, 'registering');
@@ -128,7 +129,7 @@ test('writes from another epoch trigger a resync', (t) => {
   const { resyncs, effects } = recorder();
   const replica = new Replica(new MemoryEngine(), limits, effects);
   replica.onWelcome(welcome('ready', 0));
-  replica.onWrites({ type: 'writes', epoch: 2, firstSeq: 1, writes: [{ kind: 'del', key: 'a' }] });
+  replica.onWrites({ type: 'writes', epoch: 2, firstSeq: 1, sentAt: 0, writes: [{ kind: 'del', key: 'a' }] });
   t.is(resyncs.length, 1);
 });
 
@@ -140,10 +141,17 @@ test('duplicate writes already applied are skipped', (t) => {
     type: 'writes',
     epoch: 1,
     firstSeq: 1,
+    sentAt: 0,
     writes: [{ kind: 'set', key: 'a', value: Buffer.from('1'), expiresAt: 0 }],
   };
   replica.onWrites(batch);
-  replica.onWrites({ type: 'writes', epoch: 1, firstSeq: 2, writes: [{ kind: 'set', key: 'a', value: Buffer.from('2'), expiresAt: 0 }] });
+  replica.onWrites({
+    type: 'writes',
+    epoch: 1,
+    firstSeq: 2,
+    sentAt: 0,
+    writes: [{ kind: 'set', key: 'a', value: Buffer.from('2'), expiresAt: 0 }],
+  });
   replica.onWrites(batch);
   t.is(replica.engine.get('a', 0)?.value.toString(), '2');
 });
@@ -152,7 +160,8 @@ test('an overflowing join buffer fails the join and tells the broker', (t) => {
   const { toBroker, effects } = recorder();
   const replica = new Replica(new MemoryEngine(), { joinBufferWrites: 3, joinBufferBytes: 1 << 20 }, effects);
   replica.onWelcome(welcome('joining', 10, 7));
-  for (let seq = 11; seq <= 14; seq++) replica.onWrites({ type: 'writes', epoch: 1, firstSeq: seq, writes: [{ kind: 'del', key: 'a' }] });
+  for (let seq = 11; seq <= 14; seq++)
+    replica.onWrites({ type: 'writes', epoch: 1, firstSeq: seq, sentAt: 0, writes: [{ kind: 'del', key: 'a' }] });
   t.like(toBroker.at(-1), { type: 'join-failed', joinId: 7 });
   t.regex((toBroker.at(-1) as MessageOf<'join-failed'>).reason, /buffer overflow/);
   t.is(replica.state, 'registering');
@@ -171,7 +180,7 @@ test('a welcome to join with no source keeps the data and position, serves nothi
   const replica = new Replica(new MemoryEngine(), limits, effects);
   replica.onWelcome(welcome('joining', 10, 1));
   replica.onSnapshotBegin({ type: 'snapshot-begin', joinId: 1, seq: 10, totalKeys: 2 });
-  replica.onSnapshotChunk({ type: 'snapshot-chunk', joinId: 1, entries: [{ key: 'a', value: Buffer.from('1'), seq: 3, expiresAt: 0 }] });
+  replica.onSnapshotChunk({ type: 'snapshot-chunk', joinId: 1, sentAt: 0, entries: [{ key: 'a', value: Buffer.from('1'), seq: 3, expiresAt: 0 }] });
   replica.onWelcome({ ...welcome('joining', 50, 2), reset: false, sourceId: '', sourceEndpoint: '' });
   t.is(snapshots.length, 1, 'no snapshot is asked of anyone');
   t.is(replica.state, 'joining');
@@ -197,7 +206,7 @@ function simulateJoin(seed: number): { joiner: Replica; source: Replica; caughtU
   const toJoiner: Batch[] = [];
   const issue = (joinerListening: boolean) => {
     const writes = Array.from({ length: 1 + Math.floor(random() * 3) }, () => randomWrite(random, seq));
-    const batch: Batch = { type: 'writes', epoch: 1, firstSeq: seq + 1, writes };
+    const batch: Batch = { type: 'writes', epoch: 1, firstSeq: seq + 1, sentAt: 0, writes };
     seq += writes.length;
     toSource.push(batch);
     if (joinerListening) toJoiner.push(batch);
@@ -259,6 +268,7 @@ test("the snapshot starts only once the source has applied the joiner's minSeq",
     type: 'writes',
     epoch: 1,
     firstSeq: 1,
+    sentAt: 0,
     writes: [
       { kind: 'set', key: 'a', value: Buffer.from('1'), expiresAt: 0 },
       { kind: 'set', key: 'b', value: Buffer.from('2'), expiresAt: 0 },
@@ -295,7 +305,7 @@ function randomBatches(seed: number, count: number): Batch[] {
   let seq = 0;
   for (let i = 0; i < count; i++) {
     const writes = Array.from({ length: 1 + Math.floor(random() * 4) }, () => randomWrite(random, seq));
-    batches.push({ type: 'writes', epoch: 1, firstSeq: seq + 1, writes });
+    batches.push({ type: 'writes', epoch: 1, firstSeq: seq + 1, sentAt: 0, writes });
     seq += writes.length;
   }
   return batches;
@@ -359,6 +369,7 @@ test('a partial resync from where a new epoch started takes on the new epoch', (
     type: 'writes',
     epoch: 2,
     firstSeq: at + 6,
+    sentAt: 0,
     writes: [
       { kind: 'del', key: 'x' },
       { kind: 'del', key: 'y' },
@@ -375,7 +386,7 @@ test('a gap while catching up keeps the store whole, so the node asks to resume 
   replica.unregistered();
   const at = replica.position;
   replica.onCatchUp(catchUp(at, at + 10));
-  replica.onWrites({ type: 'writes', epoch: 1, firstSeq: at + 3, writes: [{ kind: 'del', key: 'x' }] });
+  replica.onWrites({ type: 'writes', epoch: 1, firstSeq: at + 3, sentAt: 0, writes: [{ kind: 'del', key: 'x' }] });
   t.is(resyncs.length, 1);
   t.like(replica.registration('n', 'e'), { type: 'resume', seq: at });
 });
@@ -392,7 +403,7 @@ test('a catch-up for a store that is not whole is refused, so the broker starts 
 
 test('a delete applied while catching up is remembered with what it removed, as a retry will be answered', (t) => {
   const replica = readyReplica([
-    { type: 'writes', epoch: 1, firstSeq: 1, writes: [{ kind: 'set', key: 'k', value: Buffer.from('v'), expiresAt: 0 }] },
+    { type: 'writes', epoch: 1, firstSeq: 1, sentAt: 0, writes: [{ kind: 'set', key: 'k', value: Buffer.from('v'), expiresAt: 0 }] },
   ]);
   replica.unregistered();
   replica.onCatchUp(catchUp(1, 3));
@@ -401,6 +412,7 @@ test('a delete applied while catching up is remembered with what it removed, as 
     type: 'writes',
     epoch: 1,
     firstSeq: 2,
+    sentAt: 0,
     writes: [
       { kind: 'del', key: 'k', origin: origin(7) },
       { kind: 'del', key: 'absent', origin: origin(8) },
@@ -411,4 +423,73 @@ test('a delete applied while catching up is remembered with what it removed, as 
     ['c-1', 7, 'del', 1],
     ['c-1', 8, 'del', 0],
   ]);
+});
+
+/** A clock that a test moves by hand. */
+function manualClock(start: number): { now: () => number; advance: (ms: number) => void } {
+  let at = start;
+  return { now: () => at, advance: (ms) => (at += ms) };
+}
+
+const ttlSet = (key: string, expiresAt: number): Write => ({ kind: 'set', key, value: Buffer.from('v'), expiresAt });
+
+test("a node whose clock is far from the broker's keeps a TTL key for the time the broker gave it", (t) => {
+  for (const offset of [30_000, -30_000, 1e12]) {
+    const clock = manualClock(1_000_000 + offset);
+    const replica = new Replica(new MemoryEngine(), limits, recorder().effects, clock.now);
+    replica.onWelcome(welcome('ready', 0));
+    // The broker's clock reads 1,000,000 as it sends a write with 5,000 ms left.
+    replica.onWrites({ type: 'writes', epoch: 1, firstSeq: 1, sentAt: 1_000_000, writes: [ttlSet('k', 1_005_000)] });
+    clock.advance(4_900);
+    t.truthy(replica.engine.get('k', clock.now()), `live 100 ms before its TTL, offset ${offset}`);
+    clock.advance(200);
+    t.is(replica.engine.get('k', clock.now()), undefined, `hidden 100 ms after its TTL, offset ${offset}`);
+  }
+});
+
+test("a joiner's buffered TTL write runs its time left from when it arrived, not from when it is replayed", (t) => {
+  const clock = manualClock(50_000);
+  const joiner = new Replica(new MemoryEngine(), limits, recorder().effects, clock.now);
+  joiner.onWelcome(welcome('joining', 0, 1));
+  joiner.onWrites({ type: 'writes', epoch: 1, firstSeq: 1, sentAt: 7, writes: [ttlSet('k', 3_007)] });
+  joiner.onSnapshotBegin({ type: 'snapshot-begin', joinId: 1, seq: 0, totalKeys: 0 });
+  clock.advance(2_000);
+  joiner.onSnapshotEnd({ type: 'snapshot-end', joinId: 1, count: 0 });
+  t.is(joiner.state, 'ready');
+  clock.advance(900);
+  t.truthy(joiner.engine.get('k', clock.now()), 'live 100 ms before its TTL');
+  clock.advance(200);
+  t.is(joiner.engine.get('k', clock.now()), undefined, '3 s after it arrived, not 3 s after the replay');
+});
+
+test("a snapshot moves each TTL from the source's clock to the joiner's, whatever their offset", (t) => {
+  const sourceClock = manualClock(2_000_000);
+  const source = new Replica(new MemoryEngine(), limits, recorder().effects, sourceClock.now);
+  source.onWelcome(welcome('ready', 0));
+  source.onWrites({
+    type: 'writes',
+    epoch: 1,
+    firstSeq: 1,
+    sentAt: 0,
+    writes: [ttlSet('short', 4_000), ttlSet('never', 0), ttlSet('gone', 10)],
+  });
+  sourceClock.advance(1_000);
+  const joinerClock = manualClock(2_000_000 - 30_000);
+  const joiner = new Replica(new MemoryEngine(), limits, recorder().effects, joinerClock.now);
+  joiner.onWelcome(welcome('joining', 3, 1));
+  const { server, sent } = recordingServer(source, 10);
+  server.onRequest(Buffer.from('j'), { type: 'snapshot-request', joinId: 1, minSeq: 3, credit: 4 });
+  for (const message of sent) {
+    if (message.type === 'snapshot-begin') joiner.onSnapshotBegin(message);
+    if (message.type === 'snapshot-chunk') joiner.onSnapshotChunk(message);
+    if (message.type === 'snapshot-end') joiner.onSnapshotEnd(message);
+  }
+  t.is(joiner.state, 'ready');
+  t.is(joiner.engine.size, 3, 'expired entries travel too, until the broker deletes them');
+  t.is(joiner.engine.get('gone', joinerClock.now()), undefined);
+  t.truthy(joiner.engine.get('never', joinerClock.now() + 1e9));
+  joinerClock.advance(2_900);
+  t.truthy(joiner.engine.get('short', joinerClock.now()), '3 s were left when the source sent it');
+  joinerClock.advance(200);
+  t.is(joiner.engine.get('short', joinerClock.now()), undefined);
 });

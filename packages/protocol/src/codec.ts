@@ -75,7 +75,7 @@ export function encode(message: Message): Buffer {
       w.f64(message.sentAt).f64(message.epoch).u32(message.leaseMs);
       break;
     case 'writes':
-      w.f64(message.epoch).f64(message.firstSeq).u32(message.writes.length);
+      w.f64(message.epoch).f64(message.firstSeq).f64(message.sentAt).u32(message.writes.length);
       for (const write of message.writes) writeWrite(w, write);
       break;
     case 'ack':
@@ -101,7 +101,7 @@ export function encode(message: Message): Buffer {
       w.u32(message.joinId).f64(message.seq).f64(message.totalKeys);
       break;
     case 'snapshot-chunk':
-      w.u32(message.joinId).u32(message.entries.length);
+      w.u32(message.joinId).f64(message.sentAt).u32(message.entries.length);
       for (const entry of message.entries) {
         w.string(entry.key).bytes(entry.value).f64(entry.seq).f64(entry.expiresAt);
       }
@@ -208,10 +208,11 @@ function readBody(r: FrameReader, type: MessageType, opIds: number[]): Message {
     case 'writes': {
       const epoch = r.count('epoch');
       const firstSeq = r.count('firstSeq');
+      const sentAt = r.finite('sentAt');
       const count = r.length(6);
       const writes: Write[] = new Array(count);
       for (let i = 0; i < count; i++) writes[i] = readWrite(r);
-      return { type, epoch, firstSeq, writes };
+      return { type, epoch, firstSeq, sentAt, writes };
     }
     case 'ack': {
       const epoch = r.count('epoch');
@@ -238,12 +239,13 @@ function readBody(r: FrameReader, type: MessageType, opIds: number[]): Message {
       return { type, joinId: r.u32(), seq: r.count('seq'), totalKeys: r.count('totalKeys') };
     case 'snapshot-chunk': {
       const joinId = r.u32();
+      const sentAt = r.finite('sentAt');
       const count = r.length(24);
       const entries: SnapshotEntry[] = new Array(count);
       for (let i = 0; i < count; i++) {
-        entries[i] = { key: r.string(), value: r.bytes(), seq: r.count('seq'), expiresAt: r.f64() };
+        entries[i] = { key: r.string(), value: r.bytes(), seq: r.count('seq'), expiresAt: r.finite('expiresAt') };
       }
-      return { type, joinId, entries };
+      return { type, joinId, sentAt, entries };
     }
     case 'snapshot-end':
       return { type, joinId: r.u32(), count: r.count('count') };
@@ -403,7 +405,7 @@ function writeWrite(w: FrameWriter, write: Write): void {
 function readWrite(r: FrameReader): Write {
   const kind = r.u8();
   let write: Write;
-  if (kind === WRITE_KINDS.set) write = { kind: 'set', key: r.string(), value: r.bytes(), expiresAt: r.f64() };
+  if (kind === WRITE_KINDS.set) write = { kind: 'set', key: r.string(), value: r.bytes(), expiresAt: r.finite('expiresAt') };
   else if (kind === WRITE_KINDS.del) write = { kind: 'del', key: r.string() };
   else throw malformed(`unknown write kind ${kind}`);
   const hasOrigin = r.u8();

@@ -15,7 +15,7 @@ export class ExpiryQueue {
     return this.current.size;
   }
 
-  /** Records the expiry of the key's latest write: `at` in wall-clock ms, or 0 for none. */
+  /** Records the expiry of the key's latest write: `at` in ms on the owner's clock, or 0 for none. */
   set(key: string, at: number): void {
     if (at === 0) {
       this.current.delete(key);

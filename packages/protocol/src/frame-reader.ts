@@ -30,6 +30,13 @@ export class FrameReader {
     return value;
   }
 
+  /** An f64 that must be a finite number (a clock reading or a time on it). */
+  finite(field: string): number {
+    const value = this.f64();
+    if (!Number.isFinite(value)) throw malformed(`${field} is not a finite number`);
+    return value;
+  }
+
   /** A non-negative integer stored as f64 (seq, epoch, counts). */
   count(field: string): number {
     const value = this.f64();

@@ -30,3 +30,4 @@ export * from './expiry-queue.js';
 export * from './validate-op.js';
 export * from './writes-frames.js';
 export * from './memory-usage.js';
+export * from './expiry-clock.js';

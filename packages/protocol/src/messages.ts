@@ -35,9 +35,10 @@ export type Reply = { id: number; ok: true; value: ReplyValue } | { id: number; 
  */
 export type ReplyValue = undefined | null | Buffer | number | string[] | { json: unknown } | { entries: [name: string, value: Buffer][] };
 
-/** A write as the broker sequenced it. `expiresAt` is wall-clock ms since the epoch, 0 for none. */
 /**
- * A write as the broker sequenced it. `expiresAt` is wall-clock ms since the epoch, 0 for none.
+ * A write as the broker sequenced it. `expiresAt` is when the key expires on the clock of whoever
+ * sent the `writes` message (0 for none): a receiver reads it only against that message's `sentAt`,
+ * never against its own clock (see `expiryOnLocalClock`).
  * `origin` names the client write it came from (the client's routing id in hex and the op's id);
  * nodes remember recent origins so that a new broker still recognises a retried write.
  */
@@ -50,7 +51,10 @@ export interface WriteOrigin {
   opId: number;
 }
 
-/** One stored entry as a snapshot carries it, with the seq that last wrote it. */
+/**
+ * One stored entry as a snapshot carries it, with the seq that last wrote it. `expiresAt` is on the
+ * source's clock (0 for none), read against the chunk's `sentAt`.
+ */
 export interface SnapshotEntry {
   key: string;
   value: Buffer;
@@ -121,8 +125,11 @@ export type Message =
     }
   /** Broker to node. Echoes `sentAt`, from which the node's read lease runs for `leaseMs`. */
   | { type: 'heartbeat-ack'; sentAt: number; epoch: number; leaseMs: number }
-  /** Broker to node: writes `firstSeq`, `firstSeq + 1`, ... in order. */
-  | { type: 'writes'; epoch: number; firstSeq: number; writes: Write[] }
+  /**
+   * Broker to node: writes `firstSeq`, `firstSeq + 1`, ... in order. `sentAt` is the broker's clock
+   * when it sent this, the clock its writes' `expiresAt` are on.
+   */
+  | { type: 'writes'; epoch: number; firstSeq: number; sentAt: number; writes: Write[] }
   /**
    * Node to broker: every write up to `seq` is applied. `removed` lists the seqs of deletes since
    * the previous ack that found their key, so that `del` can answer whether it removed anything.
@@ -138,7 +145,8 @@ export type Message =
   /** Joiner to source: stream me a snapshot taken at `minSeq` or later; I take `credit` chunks now. */
   | { type: 'snapshot-request'; joinId: number; minSeq: number; credit: number }
   | { type: 'snapshot-begin'; joinId: number; seq: number; totalKeys: number }
-  | { type: 'snapshot-chunk'; joinId: number; entries: SnapshotEntry[] }
+  /** Source to joiner. `sentAt` is the source's clock when it built this, the clock its entries' `expiresAt` are on. */
+  | { type: 'snapshot-chunk'; joinId: number; sentAt: number; entries: SnapshotEntry[] }
   | { type: 'snapshot-end'; joinId: number; count: number }
   /** Joiner to source: send `credit` more chunks. */
   | { type: 'snapshot-credit'; joinId: number; credit: number }

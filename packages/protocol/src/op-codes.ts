@@ -1,7 +1,11 @@
 /** The version byte every frame starts with. Decoders reject any other. */
 export const PROTOCOL_VERSION = 1;
 
-/** Message types: the second byte of every frame. */
+/**
+ * Message types: the second byte of every frame. Codes 7 and 15 were `writes` and `snapshot-chunk`
+ * when their expiries were wall-clock times; they are retired (decoding rejects them), so a broker
+ * or node from before cannot misread an expiry that now travels as time left on the sender's clock.
+ */
 export const MESSAGE_TYPES = {
   request: 1,
   reply: 2,
@@ -9,7 +13,6 @@ export const MESSAGE_TYPES = {
   welcome: 4,
   heartbeat: 5,
   'heartbeat-ack': 6,
-  writes: 7,
   ack: 8,
   error: 9,
   unregister: 10,
@@ -17,12 +20,13 @@ export const MESSAGE_TYPES = {
   'join-failed': 12,
   'snapshot-request': 13,
   'snapshot-begin': 14,
-  'snapshot-chunk': 15,
   'snapshot-end': 16,
   'snapshot-credit': 17,
   membership: 18,
   resume: 19,
   'catch-up': 20,
+  writes: 21,
+  'snapshot-chunk': 22,
 } as const;
 
 export type MessageType = keyof typeof MESSAGE_TYPES;

@@ -1,5 +1,6 @@
 import { BrainerError } from './errors.js';
 import { DecodeError } from './codec.js';
+import { expiryOnLocalClock } from './expiry-clock.js';
 import { FrameReader, malformed } from './frame-reader.js';
 import { FrameWriter } from './frame-writer.js';
 import { MESSAGE_TYPES, PROTOCOL_VERSION } from './op-codes.js';
@@ -17,9 +18,10 @@ export class SnapshotChunkWriter {
   private readonly countAt: number;
   private count = 0;
 
-  constructor(joinId: number, sizeHint = 256 * 1024) {
+  /** `sentAt` is the source's clock now, the clock of the `expiresAt` of the entries added. */
+  constructor(joinId: number, sentAt: number, sizeHint = 256 * 1024) {
     this.writer = new FrameWriter(sizeHint);
-    this.writer.u8(PROTOCOL_VERSION).u8(MESSAGE_TYPES['snapshot-chunk']).u32(joinId);
+    this.writer.u8(PROTOCOL_VERSION).u8(MESSAGE_TYPES['snapshot-chunk']).u32(joinId).f64(sentAt);
     this.countAt = this.writer.position;
     this.writer.u32(0);
   }
@@ -45,12 +47,13 @@ export class SnapshotChunkWriter {
 
 /**
  * Reads a `snapshot-chunk` frame entry by entry, with the same checks as `decode`, handing each
- * value to `visit` as a range of the frame. `acceptJoin` may turn down the chunk by its join id
- * before any entry is visited. Throws a DecodeError on anything malformed, after visiting the
- * entries before it.
+ * value to `visit` as a range of the frame, and its expiry on the reader's clock, whose reading is
+ * `now`. `acceptJoin` may turn down the chunk by its join id before any entry is visited. Throws a
+ * DecodeError on anything malformed, after visiting the entries before it.
  */
 export function readSnapshotChunk(
   frame: Buffer,
+  now: number,
   visit: SnapshotEntryVisitor,
   acceptJoin: (joinId: number) => boolean = () => true,
 ): { joinId: number; count: number } {
@@ -61,13 +64,15 @@ export function readSnapshotChunk(
     if (version !== PROTOCOL_VERSION) throw new BrainerError('ERR_BAD_VERSION', `protocol version ${version} is not supported`);
     if (r.u8() !== MESSAGE_TYPES['snapshot-chunk']) throw malformed('not a snapshot-chunk frame');
     const joinId = r.u32();
+    const sentAt = r.finite('sentAt');
     const count = r.length(24);
     if (!acceptJoin(joinId)) return { joinId, count: 0 };
     for (let i = 0; i < count; i++) {
       const key = r.string();
       const start = r.bytesSpan();
       const end = r.position;
-      visit(key, frame, start, end, r.count('seq'), r.f64());
+      const seq = r.count('seq');
+      visit(key, frame, start, end, seq, expiryOnLocalClock(r.finite('expiresAt'), sentAt, now));
     }
     r.end();
     return { joinId, count };

@@ -4,7 +4,7 @@ import { decode, encode, joinWritesFrames, readWritesHeader, type MessageOf, typ
 const set = (key: string, value: string): Write => ({ kind: 'set', key, value: Buffer.from(value), expiresAt: 0 });
 
 function writes(epoch: number, firstSeq: number, ...list: Write[]): MessageOf<'writes'> {
-  return { type: 'writes', epoch, firstSeq, writes: list };
+  return { type: 'writes', epoch, firstSeq, sentAt: 1000, writes: list };
 }
 
 test('joined frames decode as one writes message holding every write in order', (t) => {
@@ -14,14 +14,18 @@ test('joined frames decode as one writes message holding every write in order', 
     writes(3, 13),
     writes(3, 13, set('ключ', 'v')),
   ];
-  const joined = joinWritesFrames(parts.map(encode));
+  const joined = joinWritesFrames(parts.map(encode), 1000);
   t.deepEqual(decode(joined), writes(3, 10, ...parts.flatMap((part) => part.writes)));
-  t.deepEqual(readWritesHeader(joined), { epoch: 3, firstSeq: 10, count: 4 });
+  t.deepEqual(readWritesHeader(joined), { epoch: 3, firstSeq: 10, sentAt: 1000, count: 4 });
 });
 
-test('one frame comes back as it is', (t) => {
-  const frame = encode(writes(1, 1, set('a', '1')));
-  t.is(joinWritesFrames([frame]), frame);
+test('frames sent again carry the new sentAt, so their expiries carry the time left now', (t) => {
+  const first = writes(1, 1, { kind: 'set', key: 'a', value: Buffer.from('1'), expiresAt: 6000 });
+  const frame = encode(first);
+  const later = joinWritesFrames([frame], 4000);
+  t.not(later, frame, 'a new frame: the one sent first may still be in a socket queue');
+  t.is(readWritesHeader(frame).sentAt, 1000);
+  t.deepEqual(decode(later), { ...first, sentAt: 4000 });
 });
 
 const refused: [string, () => Buffer[]][] = [
@@ -33,6 +37,6 @@ const refused: [string, () => Buffer[]][] = [
 ];
 for (const [name, frames] of refused) {
   test(`refuses ${name}`, (t) => {
-    t.throws(() => joinWritesFrames(frames()), { code: 'ERR_MALFORMED' });
+    t.throws(() => joinWritesFrames(frames(), 0), { code: 'ERR_MALFORMED' });
   });
 }

@@ -1,4 +1,5 @@
 export * from './bin-path.js';
+export * from './fake-clock.js';
 export * from './key-files.js';
 export * from './log-args.js';
 export * from './managed-process.js';
