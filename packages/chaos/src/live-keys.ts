@@ -14,9 +14,11 @@ import type { Operation } from './history.js';
  *     (cmp(d) < inv(w)).
  * An unknown delete may take effect at any time after it was invoked, so it makes the key
  * uncertain from then on, until a later acknowledged set. A census counts the certainly live keys
- * it read (expected) and how many of them it found (held); a key it did not find is a drop, which
- * the verdict reports with the fault that preceded the census. Census reads that failed are counted
- * apart (unread): they tell nothing.
+ * it read (expected) and how many of them it found (held). A certainly live key it did not find
+ * fails the check. It is a drop where the census before found it, or it was not yet certainly live
+ * then, and the verdict reports the drop with the fault that preceded the census; a key missing
+ * since an earlier census is counted there again as still missing. Census reads that failed are
+ * counted apart (unread): they tell nothing.
  */
 
 export const CENSUS_PROCESS_PREFIX = 'census:';
@@ -48,7 +50,9 @@ export interface Census {
   held: number;
   /** Reads that failed (a timeout, say): they tell nothing. */
   unread: number;
-  /** Certainly live keys read as missing (the first MISSING_KEYS_SHOWN). */
+  /** Certainly live keys read as missing that the census before did not miss: dropped after this fault. */
+  dropped: number;
+  /** Certainly live keys read as missing (the first MISSING_KEYS_SHOWN), the newly dropped first. */
   missing: string[];
 }
 
@@ -57,7 +61,7 @@ export interface LiveKeysResult {
   ok: boolean;
   /** Every census, in the order of the faults. */
   censuses: Census[];
-  /** The censuses with a drop: held < expected. */
+  /** The censuses that found keys dropped since the census before. */
   drops: Census[];
 }
 
@@ -78,6 +82,7 @@ export function checkLiveKeys(operations: readonly Operation[], faults: readonly
   }
   const writesByKey = new Map([...byKey].map(([key, ops]) => [key, writesWithExpiries(ops)]));
   const censuses: Census[] = [];
+  let missedBefore = new Set<string>();
   for (const [index, reads] of [...censusReads].sort((a, b) => a[0] - b[0])) {
     const fault = faults[index];
     const census: Census = {
@@ -87,8 +92,10 @@ export function checkLiveKeys(operations: readonly Operation[], faults: readonly
       expected: 0,
       held: 0,
       unread: 0,
+      dropped: 0,
       missing: [],
     };
+    const missed = new Set<string>();
     for (const read of reads) {
       if (read.outcome !== 'ok') {
         census.unread++;
@@ -97,12 +104,16 @@ export function checkLiveKeys(operations: readonly Operation[], faults: readonly
       if (!certainlyLive(writesByKey.get(read.key) ?? [], read)) continue;
       census.expected++;
       if (typeof read.result === 'string') census.held++;
-      else if (census.missing.length < MISSING_KEYS_SHOWN) census.missing.push(read.key);
+      else missed.add(read.key);
     }
+    const dropped = [...missed].filter((key) => !missedBefore.has(key));
+    census.dropped = dropped.length;
+    census.missing = [...dropped, ...[...missed].filter((key) => missedBefore.has(key))].slice(0, MISSING_KEYS_SHOWN);
+    missedBefore = missed;
     censuses.push(census);
   }
-  const drops = censuses.filter((census) => census.held < census.expected);
-  return { ok: drops.length === 0, censuses, drops };
+  const drops = censuses.filter((census) => census.dropped > 0);
+  return { ok: censuses.every((census) => census.held === census.expected), censuses, drops };
 }
 
 /** Whether the key of `writes` (its sets, deletes and expiries) was certainly live during `read`. */

@@ -40,7 +40,28 @@ test('an acknowledged key missing from a census is a drop, reported with the fau
   const result = checkLiveKeys(history, faults);
   t.false(result.ok);
   t.is(result.drops.length, 1);
-  t.like(result.drops[0], { fault: 1, after: 'source-pause node2,node3', expected: 2, held: 1, missing: ['a'] });
+  t.like(result.drops[0], { fault: 1, after: 'source-pause node2,node3', expected: 2, held: 1, dropped: 1, missing: ['a'] });
+});
+
+test('a key still missing in the next census fails it too, but the drop is the fault where it went', (t) => {
+  const history = [
+    set('a', 'a1', [0, 1]),
+    set('b', 'b1', [0, 1]),
+    census(0, 'a', null, 100),
+    census(0, 'b', 'b1', 100),
+    census(1, 'a', null, 200),
+    census(1, 'b', null, 200),
+  ];
+  const result = checkLiveKeys(history, faults);
+  t.false(result.ok);
+  t.deepEqual(
+    result.drops.map(({ fault, dropped, missing }) => ({ fault, dropped, missing })),
+    [
+      { fault: 0, dropped: 1, missing: ['a'] },
+      { fault: 1, dropped: 1, missing: ['b', 'a'] },
+    ],
+  );
+  t.like(result.censuses[1], { expected: 2, held: 0 });
 });
 
 test('a deleted key is not a drop, nor is one whose delete is still in doubt', (t) => {
