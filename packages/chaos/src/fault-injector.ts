@@ -326,7 +326,10 @@ export class FaultInjector {
     const index = this.faults.push(fault) - 1;
     this.log(`fault: ${count} values of ${bytes} bytes in one tick`);
     fault.bigValues = await sendBigValues(this.cluster.endpoint, `big:${index}:`, count, bytes, 60_000);
-    this.log(`big values: ${fault.bigValues.acknowledged} of ${count} acknowledged in ${fault.bigValues.burstMs} ms`);
+    const failed = Object.entries(fault.bigValues.failed).map(([code, n]) => `${n} ${code}`);
+    this.log(
+      `big values: ${fault.bigValues.acknowledged} of ${count} acknowledged in ${fault.bigValues.burstMs} ms${failed.length > 0 ? `; failed: ${failed.join(', ')}` : ''}`,
+    );
     return true;
   }
 
