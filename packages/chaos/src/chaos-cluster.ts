@@ -1,7 +1,8 @@
-import { rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Brainer, type NodeInfo } from '@brainer/client';
 import { startBroker, startNode, waitFor, type ExitInfo, type ManagedProcess } from '@brainer/test-utils';
+import { unmountTmpfs } from './tmpfs.js';
 
 export interface ChaosClusterOptions {
   /** Node ids to start. Default node1, node2, node3. */
@@ -17,6 +18,16 @@ export interface ChaosClusterOptions {
    * node killed and restarted then comes back with its data. Default: none, nodes keep data in memory.
    */
   dataDir?: string;
+}
+
+/** How node `id` is started (`ChaosCluster.startNode`). */
+export interface NodeStart {
+  /** Empty its data directory first: a lost disk. Default false. */
+  wipe?: boolean;
+  /** Extra environment variables for this process only (a skewed clock, say). */
+  env?: NodeJS.ProcessEnv;
+  /** Extra run-node arguments for this process only, after the cluster's. */
+  args?: readonly string[];
 }
 
 /** A process that exited without being killed by the chaos run: a crash. */
@@ -42,6 +53,13 @@ export class ChaosCluster {
   /** Nodes restarted or resumed and not yet seen ready again: never counted as survivors. */
   private readonly settling = new Set<string>();
   private readonly expectedExits = new Set<number>();
+  /** Processes whose error lines a fault provoked on purpose (a full disk, a damaged log). */
+  private readonly expectedErrors = new Set<number>();
+  /** Data directories moved elsewhere (onto a small disk), by node id. */
+  private readonly dataDirs = new Map<string, string>();
+  /** tmpfs mounts to unmount at the end. */
+  private readonly mounts = new Set<string>();
+  private brokerPaused = false;
   private readonly admin: Brainer;
   /** Every process started, killed ones included, for their logs. */
   private readonly started: ManagedProcess[] = [];
@@ -176,22 +194,61 @@ export class ChaosCluster {
     return this.options.dataDir !== undefined;
   }
 
+  /** The directory under which the nodes keep their data, in a persistent cluster. */
+  get dataDir(): string | undefined {
+    return this.options.dataDir;
+  }
+
+  /** Where node `id` keeps its data, in a persistent cluster. */
+  dataDirOf(id: string): string | undefined {
+    return this.dataDirs.get(id) ?? (this.options.dataDir === undefined ? undefined : join(this.options.dataDir, id));
+  }
+
+  /** Node `id` keeps its data in `dir` from its next start on: a tmpfs mounted there, unmounted at the end. */
+  moveDataDir(id: string, dir: string): void {
+    this.dataDirs.set(id, dir);
+    this.mounts.add(dir);
+  }
+
   /**
    * Starts node `id` and marks it settling until it is seen ready. Its store is empty, unless the
-   * cluster is persistent: then it loads its data directory, which `wipe` deletes first (a lost disk).
+   * cluster is persistent: then it loads its data directory, which `wipe` empties first (a lost disk).
    */
-  async startNode(id: string, wipe = false): Promise<ManagedProcess> {
+  async startNode(id: string, start: NodeStart = {}): Promise<ManagedProcess> {
     this.settling.add(id);
-    const dataDir = this.options.dataDir === undefined ? undefined : join(this.options.dataDir, id);
-    if (dataDir !== undefined && wipe) await rm(dataDir, { recursive: true, force: true });
+    const dataDir = this.dataDirOf(id);
+    if (dataDir !== undefined && start.wipe) {
+      // Its contents, not the directory: it may be a mount point.
+      await mkdir(dataDir, { recursive: true });
+      await Promise.all((await readdir(dataDir)).map((name) => rm(join(dataDir, name), { recursive: true, force: true })));
+    }
     const node = await startNode(this.brokerProcess.endpoint, {
       id,
       readyTimeoutMs: this.options.readyTimeoutMs ?? 30_000,
-      args: this.options.nodeArgs ?? [],
+      args: [...(this.options.nodeArgs ?? []), ...(start.args ?? [])],
       ...(dataDir === undefined ? {} : { dataDir }),
+      ...(start.env === undefined ? {} : { env: start.env }),
     });
     this.nodes.set(id, this.watch(node));
     return node;
+  }
+
+  /** The error lines of `process` are the fault's outcome, and with `exit`, so is its exit: not a crash. */
+  expectTrouble(process: ManagedProcess, exit: boolean): void {
+    if (exit) this.expectedExits.add(process.pid);
+    this.expectedErrors.add(process.pid);
+  }
+
+  /** SIGSTOP the broker. */
+  pauseBroker(): void {
+    this.brokerPaused = true;
+    this.brokerProcess.kill('SIGSTOP');
+  }
+
+  /** SIGCONT the broker. */
+  resumeBroker(): void {
+    this.brokerProcess.kill('SIGCONT');
+    this.brokerPaused = false;
   }
 
   /** kill -9 every node and the broker at once, as a power cut would, and wait for them all to be gone. */
@@ -255,14 +312,16 @@ export class ChaosCluster {
     throw lastError;
   }
 
-  /** Resumes stopped nodes, closes the admin client and stops every process. */
+  /** Resumes stopped processes, closes the admin client, stops every process and unmounts the tmpfs mounts. */
   async stop(): Promise<void> {
     for (const id of this.paused) this.resumeNode(id);
+    if (this.brokerPaused) this.resumeBroker();
     await this.admin.close();
     const all = [...this.nodes.values(), this.brokerProcess];
     for (const process of all) this.expectedExits.add(process.pid);
     await Promise.all([...this.nodes.values()].map((node) => node.stop(5000)));
     await this.brokerProcess.stop(5000);
+    await Promise.all([...this.mounts].map((dir) => unmountTmpfs(dir).catch(() => undefined)));
   }
 
   private isUsable(id: string, endpoint: string): boolean {
@@ -276,9 +335,13 @@ export class ChaosCluster {
     await process.exited;
   }
 
-  /** Lines logged at error level by any process of the run, prefixed with its id and pid. */
-  errorLogLines(): string[] {
-    return this.started.flatMap((process) =>
+  /**
+   * Lines logged at error level by any process of the run, prefixed with its id and pid; `expected`:
+   * those of the processes a fault meant to trouble (`expectTrouble`), otherwise the others.
+   */
+  errorLogLines(expected = false): string[] {
+    const chosen = this.started.filter((process) => this.expectedErrors.has(process.pid) === expected);
+    return chosen.flatMap((process) =>
       process.stderr
         .split('\n')
         .filter((line) => /^\S+ ERROR\b/.test(line))

@@ -1,6 +1,7 @@
 import type { ChaosResult } from './chaos-run.js';
 import { FAULT_KINDS, type Fault, type FaultKind } from './fault-injector.js';
 import type { Violation } from './history-checker.js';
+import type { Census } from './live-keys.js';
 import type { Operation } from './history.js';
 import { spread, type Spread } from './recovery.js';
 
@@ -39,11 +40,15 @@ export interface ChaosSummary {
   /** Reads that saw a value, then another, then the first again (rule (e) of the checker). */
   nonMonotonicReads: number;
   missingFinalReads: number;
+  /** The live-key check: the censuses taken after faults, those that found keys dropped, and every census's counts. */
+  liveKeys: { ok: boolean; censuses: number; drops: Census[]; counts: { after: string; expected: number; held: number }[] };
   verify: { ok: boolean; nodes?: number; digest?: string; error?: string; differing?: unknown[] };
   /** Reads the live nodes served while not ready, by their own count (must be 0). */
   readsWhileNotReady: number;
   crashes: ChaosResult['unexpectedExits'];
   errorLogLines: string[];
+  /** Error lines of nodes a fault meant to trouble (a full disk, a damaged log): not failures. */
+  expectedErrorLogLines: string[];
   problems: string[];
   violations: Violation[];
 }
@@ -86,6 +91,12 @@ export function summarize(result: ChaosResult): ChaosSummary {
     phantomReads: check.phantomReads.length,
     nonMonotonicReads: check.nonMonotonicReads.length,
     missingFinalReads: check.missingFinalReads.length,
+    liveKeys: {
+      ok: result.liveKeys.ok,
+      censuses: result.liveKeys.censuses.length,
+      drops: result.liveKeys.drops,
+      counts: result.liveKeys.censuses.map(({ after, expected, held }) => ({ after, expected, held })),
+    },
     verify:
       'error' in verify
         ? { ok: false, error: verify.error }
@@ -93,6 +104,7 @@ export function summarize(result: ChaosResult): ChaosSummary {
     readsWhileNotReady: result.readsWhileNotReady,
     crashes: result.unexpectedExits,
     errorLogLines: result.errorLogLines.slice(0, 50),
+    expectedErrorLogLines: result.expectedErrorLogLines.slice(0, 50),
     problems: result.problems,
     violations: [
       ...check.lostWrites.slice(0, VIOLATIONS_SHOWN),
@@ -127,19 +139,21 @@ export function formatSummary(summary: ChaosSummary): string {
     )
     .join('; ');
   lines.push(`operations: ${summary.operations.total} (${groups})`);
-  const faults = FAULT_KINDS.map((kind) => `${kind} ${summary.faults.byKind[kind]}`).join(', ');
   lines.push(
-    `faults: ${faults}; source kills mid-join ${summary.faults.sourceKillsMidJoin}, ` +
-      `that made the broker restart the join ${summary.faults.sourceKillsThatRestartedAJoin}` +
-      (summary.faults.skipped.length > 0 ? `; skipped ${summary.faults.skipped.length}` : ''),
+    `faults: ${summary.faults.list.length}; source kills mid-join ${summary.faults.sourceKillsMidJoin}, ` +
+      `that made the broker restart the join ${summary.faults.sourceKillsThatRestartedAJoin}`,
   );
+  lines.push(`  ${'kind'.padEnd(12)} ${'count'.padStart(5)}  recovery (writes served again)    node ready again`);
   for (const kind of FAULT_KINDS) {
+    const injected = summary.faults.byKind[kind];
+    const skipped = summary.faults.skipped.filter((s) => s.kind === kind);
+    if (injected === 0 && skipped.length === 0) continue;
     const recovery = summary.recoveryMs[kind];
     const rejoin = summary.rejoinMs[kind];
-    if (!recovery && !rejoin) continue;
     lines.push(
-      `  ${kind.padEnd(12)} writes served again after ${recovery ? ms(recovery) : 'n/a'}; node ready again after ${rejoin ? ms(rejoin) : 'n/a'}`,
+      `  ${kind.padEnd(12)} ${String(injected).padStart(5)}  ${(recovery ? ms(recovery) : 'n/a').padEnd(32)} ${rejoin ? ms(rejoin) : 'n/a'}`,
     );
+    for (const reason of new Set(skipped.map((s) => s.reason))) lines.push(`  ${''.padEnd(12)} skipped: ${reason}`);
   }
   if (summary.brokerRestartMs) lines.push(`  broker kill -9 to new broker listening: ${ms(summary.brokerRestartMs)}`);
   lines.push(`acknowledged writes lost: ${summary.acknowledgedWritesLost}`);
@@ -147,6 +161,16 @@ export function formatSummary(summary: ChaosSummary): string {
   lines.push(`phantom reads: ${summary.phantomReads}`);
   lines.push(`non-monotonic reads (a value seen, replaced, seen again): ${summary.nonMonotonicReads}`);
   if (summary.missingFinalReads > 0) lines.push(`keys not readable after the run: ${summary.missingFinalReads}`);
+  const live = summary.liveKeys;
+  lines.push(
+    `live keys after each fault: ${live.censuses} censuses, ${live.drops.length} with acknowledged keys dropped` +
+      (live.counts.length > 0 ? ` (held/expected: ${live.counts.map((c) => `${c.held}/${c.expected}`).join(' ')})` : ''),
+  );
+  for (const drop of live.drops) {
+    lines.push(
+      `  DROP after fault ${drop.fault} (${drop.after}): ${drop.dropped} acknowledged keys gone (${drop.expected - drop.held} of ${drop.expected} missing), such as ${drop.missing.slice(0, 5).join(', ')}`,
+    );
+  }
   const verify = summary.verify;
   lines.push(
     `verify: ${verify.ok ? 'ok' : 'FAILED'}` +
@@ -158,6 +182,10 @@ export function formatSummary(summary: ChaosSummary): string {
   );
   lines.push(`error log lines: ${summary.errorLogLines.length}`);
   for (const line of summary.errorLogLines.slice(0, 10)) lines.push(`  ${line}`);
+  if (summary.expectedErrorLogLines.length > 0) {
+    lines.push(`error log lines of nodes a fault meant to trouble (not failures): ${summary.expectedErrorLogLines.length}`);
+    for (const line of summary.expectedErrorLogLines.slice(0, 5)) lines.push(`  ${line}`);
+  }
   for (const problem of summary.problems) lines.push(`problem: ${problem}`);
   for (const violation of summary.violations) lines.push('', ...formatViolation(violation));
   for (const crash of summary.crashes) lines.push('', `crash of ${crash.id} (pid ${crash.pid}); its last log lines:`, crash.stderrTail);

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { Brainer, type VerifyResult } from '@brainer/client';
 import { waitFor } from '@brainer/test-utils';
 import { ChaosCluster, type UnexpectedExit } from './chaos-cluster.js';
-import { FAULT_KINDS, FaultInjector, MEMORY_FAULT_KINDS, type Fault, type FaultKind } from './fault-injector.js';
+import { FAULT_KINDS, FaultInjector, MEMORY_FAULT_KINDS, PERSIST_FAULT_KINDS, type Fault, type FaultKind } from './fault-injector.js';
 import { checkHistory, type CheckResult } from './history-checker.js';
 import { FINAL_PROCESS, History, type Operation } from './history.js';
+import { CENSUS_PROCESS_PREFIX, censusProcess, checkLiveKeys, type LiveKeysResult } from './live-keys.js';
 import { Prng } from './prng.js';
 import { recoveryTimes } from './recovery.js';
 import { Workload } from './workload.js';
@@ -53,6 +54,15 @@ export interface ChaosOptions {
   timeoutMs?: number;
   /** How long the cluster may take to be whole again, before and after faults, in ms. Default 60,000. */
   settleTimeoutMs?: number;
+  /**
+   * After each fault, once the cluster has recovered, read every key written so far (a census) for
+   * the live-key check. Default true.
+   */
+  census?: boolean;
+  /** The PATH that clock-skew looks for faketime on. Default: none, so clock-skew is skipped. */
+  path?: string;
+  /** big-values: values at the value limit sent in one tick. Default 8. */
+  bigValues?: number;
   /** Progress lines. Default: nowhere. */
   log?: (line: string) => void;
 }
@@ -74,6 +84,8 @@ export interface ChaosResult {
   faultsByKind: Record<FaultKind, number>;
   skipped: { kind: FaultKind; reason: string }[];
   check: CheckResult;
+  /** The live-key check: after each fault, every key certainly live was found. */
+  liveKeys: LiveKeysResult;
   verify: VerifyResult | { ok: false; error: string };
   /**
    * Reads the nodes alive at the end say they served while not ready (their `readsWhileNotReady`
@@ -83,11 +95,13 @@ export interface ChaosResult {
   unexpectedExits: UnexpectedExit[];
   /** Lines the broker and nodes logged at error level (a handler that threw, say). */
   errorLogLines: string[];
+  /** Error lines of the nodes a fault meant to trouble (a full disk, a damaged log): reported, not failures. */
+  expectedErrorLogLines: string[];
   /** The cluster or a node not ready in time: availability failures. */
   problems: string[];
   /** The history, for a report when something failed. */
   history: Operation[];
-  /** No violation of the history rules, crash, error log line, verify failure or availability problem. */
+  /** No violation of the history rules or the live-key check, crash, error log line, verify failure or availability problem. */
   ok: boolean;
 }
 
@@ -106,8 +120,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const settleTimeoutMs = options.settleTimeoutMs ?? 60_000;
   const problems: string[] = [];
 
-  if (!options.persist && options.faultKinds?.includes('cluster-kill'))
-    throw new Error('cluster-kill needs persist: nodes that keep their data in memory lose it all when every process is killed');
+  const needsPersist = (options.faultKinds ?? []).filter((kind) => PERSIST_FAULT_KINDS.includes(kind));
+  if (!options.persist && needsPersist.length > 0)
+    throw new Error(`${needsPersist.join(', ')} need persist: those faults are about nodes that keep their data in data directories`);
   const dataDir = options.persist ? await mkdtemp(join(tmpdir(), 'brainer-chaos-')) : undefined;
   log(`starting a broker and 3 nodes${dataDir === undefined ? '' : ` keeping their data in ${dataDir}`} (seed ${options.seed})`);
   const cluster = await ChaosCluster.start({
@@ -151,6 +166,23 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       pauseMs: options.pauseMs,
       readyTimeoutMs: settleTimeoutMs,
       log,
+      ...(options.path === undefined ? {} : { path: options.path }),
+      ...(options.bigValues === undefined ? {} : { bigValues: options.bigValues }),
+      ...(options.census === false
+        ? {}
+        : {
+            afterFault: async (fault: Fault, index: number) => {
+              // Once writes are served again after the fault, every key written so far is read.
+              await waitFor(() => recoveryTimes([fault.at], history.operations)[0] !== null, {
+                timeoutMs: settleTimeoutMs,
+                intervalMs: 50,
+                description: `a write served after fault ${index} (${fault.kind})`,
+              }).catch((error: unknown) => problems.push(`census after ${fault.kind}: ${(error as Error).message}`));
+              const keys = writtenKeys(history.operations);
+              await readBack(cluster.endpoint, history, censusProcess(index), keys, CENSUS_TIMEOUT_MS);
+              log(`census after ${fault.kind}: ${keys.length} keys read`);
+            },
+          }),
     });
     log(
       `${options.writers} writers and ${options.readers} readers on ${keyCount} keys; injecting faults for ${Math.round(options.durationMs / 1000)} s`,
@@ -180,7 +212,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       problems.push(`after the run: ${(error as Error).message}`);
     }
     log('reading every key back');
-    await finalReads(cluster.endpoint, history, settleTimeoutMs);
+    await readBack(cluster.endpoint, history, FINAL_PROCESS, writtenKeys(history.operations), settleTimeoutMs);
     const verify = await verifyCluster(cluster.endpoint);
     let readsWhileNotReady = 0;
     for (const [id, stats] of await cluster.nodeStats()) {
@@ -191,6 +223,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       }
     }
     const check = checkHistory(history.operations);
+    const liveKeys = checkLiveKeys(history.operations, injector.faults);
     const recovery = recoveryTimes(
       injector.faults.map((fault) => fault.at),
       history.operations,
@@ -201,6 +234,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     ) as Record<FaultKind, number>;
     const unexpectedExits = [...cluster.unexpectedExits];
     const errorLogLines = cluster.errorLogLines();
+    const expectedErrorLogLines = cluster.errorLogLines(true);
     return {
       seed: options.seed,
       persist: options.persist ?? false,
@@ -215,13 +249,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       faultsByKind,
       skipped: injector.skipped,
       check,
+      liveKeys,
       verify,
       readsWhileNotReady,
       unexpectedExits,
       errorLogLines,
+      expectedErrorLogLines,
       problems,
       history: history.operations,
-      ok: check.ok && verify.ok && unexpectedExits.length === 0 && errorLogLines.length === 0 && problems.length === 0,
+      ok: check.ok && liveKeys.ok && verify.ok && unexpectedExits.length === 0 && errorLogLines.length === 0 && problems.length === 0,
     };
   } finally {
     await cluster.stop();
@@ -251,9 +287,16 @@ async function loadFiller(endpoint: string, history: History, count: number): Pr
   }
 }
 
-/** Reads every key of the history back, retrying each until it answers, as process `final`. */
-async function finalReads(endpoint: string, history: History, timeoutMs: number): Promise<void> {
-  const keys = [...new Set(history.operations.map((op) => op.key))];
+/** How long a census may retry the keys it could not read, in ms. */
+const CENSUS_TIMEOUT_MS = 10_000;
+
+/** Every key the history has written to. */
+function writtenKeys(operations: readonly Operation[]): string[] {
+  return [...new Set(operations.filter((op) => op.op !== 'get').map((op) => op.key))];
+}
+
+/** Reads `keys` back as `process`, retrying each that fails until it answers or `timeoutMs` has passed. */
+async function readBack(endpoint: string, history: History, process: string, keys: readonly string[], timeoutMs: number): Promise<void> {
   const client = new Brainer(endpoint, { timeoutMs: 5000 });
   const deadline = performance.now() + timeoutMs;
   try {
@@ -262,7 +305,7 @@ async function finalReads(endpoint: string, history: History, timeoutMs: number)
       const failed: string[] = [];
       for (let i = 0; i < pending.length; i += 1000) {
         const batch = pending.slice(i, i + 1000);
-        const results = await Promise.all(batch.map((key) => history.get(FINAL_PROCESS, () => client.get(key), key)));
+        const results = await Promise.all(batch.map((key) => history.get(process, () => client.get(key), key)));
         results.forEach((op) => op.outcome !== 'ok' && failed.push(op.key));
       }
       pending = failed;
@@ -284,11 +327,17 @@ async function verifyCluster(endpoint: string): Promise<VerifyResult | { ok: fal
   }
 }
 
-/** Counts by op then outcome; the probe's, the loader's, the final reads and the direct reads apart. */
+/** Counts by op then outcome; the probe's, the loader's, the census and final reads and the direct reads apart. */
 function countOperations(operations: readonly Operation[]): Record<string, Record<string, number>> {
   const counts: Record<string, Record<string, number>> = {};
   for (const op of operations) {
-    const group = ['probe', FINAL_PROCESS, 'loader'].includes(op.process) ? op.process : /^d\d+$/.test(op.process) ? 'direct get' : op.op;
+    const group = ['probe', FINAL_PROCESS, 'loader'].includes(op.process)
+      ? op.process
+      : op.process.startsWith(CENSUS_PROCESS_PREFIX)
+        ? 'census'
+        : /^d\d+$/.test(op.process)
+          ? 'direct get'
+          : op.op;
     const bucket = (counts[group] ??= {});
     bucket[op.outcome] = (bucket[op.outcome] ?? 0) + 1;
   }

@@ -1,18 +1,20 @@
 /**
  * npm run chaos -- --duration 60 --writers 8 [--readers 4] [--direct-readers 1] [--direct-any] [--seed N] [--keys 200] [--filler-keys 20000] [--think-ms 0]
- *                  [--faults node-kill,source-kill,broker-kill,node-pause[,cluster-kill]] [--gap-ms 500,2000] [--pause-ms 800,4000]
- *                  [--timeout-ms 5000] [--persist]
+ *                  [--faults node-kill,source-kill,broker-kill,node-pause,source-pause,broker-pause,big-values,clock-skew[,cluster-kill,disk-full,log-damage]]
+ *                  [--gap-ms 500,2000] [--pause-ms 800,4000] [--timeout-ms 5000] [--persist] [--big-values 8] [--no-census]
  *
  * With --persist the nodes keep their data in data directories (a killed node comes back with it)
- * and the faults include cluster-kill, kill -9 of every process at once.
+ * and the faults include cluster-kill (kill -9 of every process at once), disk-full and log-damage.
+ * After each fault, once the cluster has recovered, every key written so far is read back (a census)
+ * for the live-key check; --no-census turns that off.
  *
  * Starts a broker and three nodes, runs writers and readers while faults are injected, then checks
  * the history. Prints a summary, saves it as JSON under bench/results, and exits 1 on any
- * violation (a lost write, a stale or phantom read, a crash, a failed verify).
+ * violation (a lost write, a stale or phantom read, a drop of live keys, a crash, a failed verify).
  */
 import { parseArgs } from 'node:util';
 import { formatSummary, summarize } from './chaos-report.js';
-import { FAULT_KINDS, MEMORY_FAULT_KINDS, type FaultKind } from './fault-injector.js';
+import { BIG_VALUES_BURST, FAULT_KINDS, MEMORY_FAULT_KINDS, PERSIST_FAULT_KINDS, type FaultKind } from './fault-injector.js';
 import { runChaos } from './chaos-run.js';
 import { randomSeed } from './prng.js';
 import { saveResults } from './results.js';
@@ -34,6 +36,8 @@ const { values: args } = parseArgs({
     'gap-ms': { type: 'string', default: '500,2000' },
     'pause-ms': { type: 'string', default: '800,4000' },
     'timeout-ms': { type: 'string', default: '5000' },
+    'big-values': { type: 'string', default: String(BIG_VALUES_BURST) },
+    'no-census': { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
   },
 });
@@ -54,8 +58,11 @@ if (unknownKind !== undefined || faultKinds.length === 0) {
   console.error(`--faults takes a comma-separated list of ${FAULT_KINDS.join(', ')}; got ${faultsText}`);
   process.exit(2);
 }
-if (faultKinds.includes('cluster-kill') && !args.persist) {
-  console.error('--faults cluster-kill needs --persist: nodes that keep their data in memory lose it all when every process is killed');
+const needsPersist = faultKinds.filter((kind) => (PERSIST_FAULT_KINDS as readonly string[]).includes(kind));
+if (needsPersist.length > 0 && !args.persist) {
+  console.error(
+    `--faults ${needsPersist.join(',')} needs --persist: those faults are about nodes that keep their data in data directories`,
+  );
   process.exit(2);
 }
 
@@ -76,6 +83,10 @@ const result = await runChaos({
   gapMs: range('gap-ms', args['gap-ms']),
   pauseMs: range('pause-ms', args['pause-ms']),
   timeoutMs: count('timeout-ms', args['timeout-ms'], 1),
+  bigValues: count('big-values', args['big-values'], 1),
+  census: !args['no-census'],
+  // clock-skew looks for faketime here.
+  path: process.env.PATH ?? '',
   log: args.quiet ? undefined : (line) => console.log(`${((Date.now() - started.getTime()) / 1000).toFixed(1).padStart(6)} s  ${line}`),
 });
 const summary = summarize(result);

@@ -1,13 +1,49 @@
+import { cp, mkdir, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { becameReady, findJoins, joinRestartedForLostSource } from './broker-log.js';
-import type { ChaosCluster } from './chaos-cluster.js';
-import type { Prng } from './prng.js';
+import { DEFAULT_LIMITS } from '@brainer/protocol';
 import { waitFor } from '@brainer/test-utils';
+import { sendBigValues, type BigValueBurst } from './big-values.js';
+import { becameReady, findJoins, joinRestartedForLostSource, type JoinStart } from './broker-log.js';
+import type { ChaosCluster } from './chaos-cluster.js';
+import { damageLog, LOG_DAMAGE_KINDS, type LogDamageKind } from './log-damage.js';
+import type { Prng } from './prng.js';
+import { skewedClockEnv } from './skewed-clock.js';
+import { mountError, mountTmpfs, resizeTmpfs } from './tmpfs.js';
 
-export const FAULT_KINDS = ['node-kill', 'source-kill', 'broker-kill', 'node-pause', 'cluster-kill'] as const;
+export const FAULT_KINDS = [
+  'node-kill',
+  'source-kill',
+  'broker-kill',
+  'node-pause',
+  'cluster-kill',
+  'source-pause',
+  'broker-pause',
+  'big-values',
+  'disk-full',
+  'log-damage',
+  'clock-skew',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
-/** The kinds a cluster whose nodes keep their data in memory survives: all but killing every process at once. */
-export const MEMORY_FAULT_KINDS: readonly FaultKind[] = FAULT_KINDS.filter((kind) => kind !== 'cluster-kill');
+/** The kinds that need nodes with data directories: killing every process at once, a full disk, a damaged log. */
+export const PERSIST_FAULT_KINDS: readonly FaultKind[] = ['cluster-kill', 'disk-full', 'log-damage'];
+/** The kinds a cluster whose nodes keep their data in memory can be given. */
+export const MEMORY_FAULT_KINDS: readonly FaultKind[] = FAULT_KINDS.filter((kind) => !PERSIST_FAULT_KINDS.includes(kind));
+
+/** source-pause: how long every ready node stays stopped during a join, in ms: past the heartbeat liveness window (3 × 500 ms). */
+export const SOURCE_PAUSE_MS = 3000;
+/** broker-pause: how long the broker stays stopped during a join, in ms. */
+export const BROKER_PAUSE_MS = 2500;
+/** big-values: values sent in one tick, each at the cluster's value limit. */
+export const BIG_VALUES_BURST = 8;
+/** disk-full: room on the small disk beyond the data log copied onto it, in bytes. */
+export const DISK_HEADROOM_BYTES = 256 * 1024;
+/** disk-full: how long the writers get to fill the disk, in ms. */
+export const DISK_FILL_TIMEOUT_MS = 20_000;
+/** disk-full: the disk's size once room is given back, in bytes. */
+export const DISK_ROOMY_BYTES = 1024 * 1024 * 1024;
+/** clock-skew: the node's wall clock offset, in faketime's syntax. */
+export const CLOCK_OFFSET = '+30s';
 
 /** One fault as injected. Times are on the history clock, in ms. */
 export interface Fault {
@@ -16,14 +52,24 @@ export interface Fault {
   at: number;
   /** The node killed or stopped, `broker`, or `cluster` (every process). */
   target: string;
-  /** source-kill: the node whose join the target was serving. */
+  /** source-kill, source-pause, broker-pause: the node whose join the fault hit. */
   joiner?: string;
-  /** source-kill: the broker had not marked the joiner ready when the source was killed. */
+  /** Those: the broker had not marked the joiner ready when the fault struck. */
   midJoin?: boolean;
   /** source-kill: the broker logged that it restarted the join because the source was lost. */
   joinRestarted?: boolean;
-  /** node-pause: how long the node stayed stopped. */
+  /** node-pause, source-pause, broker-pause: how long the target stayed stopped. */
   pauseMs?: number;
+  /** big-values: the burst and its answers. */
+  bigValues?: BigValueBurst;
+  /** disk-full: the small disk's size, in bytes, and whether the node reported it full (ENOSPC) in time. */
+  diskBytes?: number;
+  diskFilled?: boolean;
+  /** log-damage: what was done to the log, and its size before, in bytes. */
+  damage?: LogDamageKind;
+  logBytes?: number;
+  /** clock-skew: the node's wall clock offset. */
+  clockOffset?: string;
   /** broker-kill and cluster-kill: from the kill to the new broker's ready line. */
   brokerRestartMs?: number;
   /** From the restart (or SIGCONT) of each node hit to it being ready again; null if it never was. */
@@ -50,6 +96,15 @@ export interface FaultInjectorOptions {
   readyTimeoutMs?: number;
   /** Where progress lines go. Default: nowhere. */
   log?: (line: string) => void;
+  /** The PATH that clock-skew looks for faketime on. Default: none, so clock-skew is skipped. */
+  path?: string;
+  /** big-values: values sent in one tick. Default BIG_VALUES_BURST. */
+  bigValues?: number;
+  /**
+   * Called after each fault once every node it hit is back (or its wait timed out), before the
+   * next gap: the live-key census.
+   */
+  afterFault?: (fault: Fault, index: number) => Promise<void>;
 }
 
 /**
@@ -87,6 +142,10 @@ export class FaultInjector {
       await delay(this.prng.int(gapMin, gapMax));
       const kind = pending.shift() ?? this.prng.pick(kinds);
       const injected = await this.inject(kind);
+      if (injected && this.options.afterFault) {
+        await this.settle();
+        await this.options.afterFault(this.faults.at(-1)!, this.faults.length - 1);
+      }
       // A kind that could not be injected on its first turn gets another, at most a few times.
       if (!injected && this.skipped.filter((s) => s.kind === kind).length < 3 && (this.options.coverAllKinds ?? true)) {
         if (!this.faults.some((f) => f.kind === kind)) pending.push(kind);
@@ -111,6 +170,18 @@ export class FaultInjector {
         return this.nodePause();
       case 'cluster-kill':
         return this.clusterKill();
+      case 'source-pause':
+        return this.sourcePause();
+      case 'broker-pause':
+        return this.brokerPause();
+      case 'big-values':
+        return this.bigValues();
+      case 'disk-full':
+        return this.diskFull();
+      case 'log-damage':
+        return this.logDamage();
+      case 'clock-skew':
+        return this.clockSkew();
     }
   }
 
@@ -137,29 +208,10 @@ export class FaultInjector {
    * snapshot source, and kill -9 that source at once, while it streams.
    */
   private async sourceKill(): Promise<boolean> {
-    const ready = await this.readySurvivors('source-kill', 3);
-    if (!ready) return false;
-    const joiner = this.prng.pick(ready);
+    const join = await this.restartToJoin('source-kill', 3);
+    if (!join) return false;
+    const { joiner, source, ready, restartedAt } = join;
     const broker = this.cluster.broker;
-    const from = broker.stderr.length;
-    this.log(`fault: kill -9 ${joiner} so that it joins again`);
-    await this.cluster.killNode(joiner);
-    const restartedAt = this.now();
-    // A node restarted on its data catches up without a snapshot: without them, it streams one.
-    await this.cluster.startNode(joiner, true);
-    let join;
-    try {
-      join = await waitFor(() => findJoins(broker.stderr, joiner, from)[0], {
-        timeoutMs: this.options.readyTimeoutMs ?? 30_000,
-        intervalMs: 2,
-        description: `the broker's join line for ${joiner}`,
-      });
-    } catch (error) {
-      this.problems.push(`source-kill: ${(error as Error).message}`);
-      this.trackRejoin({ kind: 'node-kill', at: restartedAt, target: joiner }, joiner);
-      return false;
-    }
-    const source = join.source;
     const survivors = ready.filter(
       (id) => id !== joiner && id !== source && !this.cluster.isPaused(id) && !this.cluster.node(id).hasExited,
     );
@@ -185,14 +237,205 @@ export class FaultInjector {
   }
 
   /**
+   * SIGSTOP every ready node at once while another streams its snapshot, so that no whole node
+   * answers, for longer than the heartbeat liveness window; then SIGCONT them all.
+   */
+  private async sourcePause(): Promise<boolean> {
+    const join = await this.restartToJoin('source-pause', 2);
+    if (!join) return false;
+    const { joiner, restartedAt } = join;
+    const targets = this.cluster.nodeIds.filter((id) => id !== joiner && !this.cluster.isPaused(id) && !this.cluster.node(id).hasExited);
+    const cutoff = this.cluster.broker.stderr.length;
+    const fault: Fault = { kind: 'source-pause', at: this.now(), target: targets.join(','), joiner, pauseMs: SOURCE_PAUSE_MS };
+    this.faults.push(fault);
+    const processes = targets.map((id) => this.cluster.node(id));
+    for (const id of targets) this.cluster.pauseNode(id);
+    fault.midJoin = !becameReady(this.cluster.broker.stderr.slice(0, cutoff), joiner, join.offset);
+    this.log(
+      `fault: SIGSTOP ${fault.target} for ${SOURCE_PAUSE_MS} ms while ${joiner} joins from ${join.source}${fault.midJoin ? '' : ' (join may have finished)'}`,
+    );
+    // The length of the stop is the fault itself, not a wait for readiness.
+    await delay(SOURCE_PAUSE_MS);
+    targets.forEach((id, i) => {
+      if (this.cluster.node(id) !== processes[i] || processes[i]!.hasExited) return;
+      this.cluster.resumeNode(id);
+      this.trackRejoin(fault, id);
+    });
+    this.log(`SIGCONT ${fault.target}`);
+    this.trackRejoin(fault, joiner, restartedAt);
+    return true;
+  }
+
+  /** SIGSTOP the broker while a node streams its snapshot, then SIGCONT it. */
+  private async brokerPause(): Promise<boolean> {
+    const join = await this.restartToJoin('broker-pause', 2);
+    if (!join) return false;
+    const broker = this.cluster.broker;
+    const cutoff = broker.stderr.length;
+    const fault: Fault = { kind: 'broker-pause', at: this.now(), target: 'broker', joiner: join.joiner, pauseMs: BROKER_PAUSE_MS };
+    this.faults.push(fault);
+    this.cluster.pauseBroker();
+    fault.midJoin = !becameReady(broker.stderr.slice(0, cutoff), join.joiner, join.offset);
+    this.log(`fault: SIGSTOP the broker for ${BROKER_PAUSE_MS} ms while ${join.joiner} joins from ${join.source}`);
+    await delay(BROKER_PAUSE_MS);
+    this.cluster.resumeBroker();
+    this.log('SIGCONT the broker');
+    this.trackRejoin(fault, join.joiner, join.restartedAt);
+    return true;
+  }
+
+  /**
+   * Once `minimumReady` ready survivors exist: kill -9 one of them and restart it empty (its data
+   * directory wiped), so that it joins, and wait for the broker's `node joining` line naming its
+   * snapshot source.
+   */
+  private async restartToJoin(
+    kind: FaultKind,
+    minimumReady: number,
+  ): Promise<(JoinStart & { joiner: string; ready: string[]; restartedAt: number }) | undefined> {
+    const ready = await this.readySurvivors(kind, minimumReady);
+    if (!ready) return undefined;
+    const joiner = this.prng.pick(ready);
+    const broker = this.cluster.broker;
+    const from = broker.stderr.length;
+    this.log(`${kind}: kill -9 ${joiner} so that it joins again`);
+    await this.cluster.killNode(joiner);
+    const restartedAt = this.now();
+    // A node restarted on its data catches up without a snapshot: without them, it streams one.
+    await this.cluster.startNode(joiner, { wipe: true });
+    try {
+      const join = await waitFor(() => findJoins(broker.stderr, joiner, from)[0], {
+        timeoutMs: this.options.readyTimeoutMs ?? 30_000,
+        intervalMs: 2,
+        description: `the broker's join line for ${joiner}`,
+      });
+      return { ...join, joiner, ready, restartedAt };
+    } catch (error) {
+      this.problems.push(`${kind}: ${(error as Error).message}`);
+      this.trackRejoin({ kind: 'node-kill', at: restartedAt, target: joiner }, joiner);
+      return undefined;
+    }
+  }
+
+  /** Values at the cluster's value limit, several in one tick, from a client of their own. */
+  private async bigValues(): Promise<boolean> {
+    if (!(await this.readySurvivors('big-values', 1))) return false;
+    const count = this.options.bigValues ?? BIG_VALUES_BURST;
+    const bytes = DEFAULT_LIMITS.maxValueBytes;
+    const fault: Fault = { kind: 'big-values', at: this.now(), target: 'broker' };
+    const index = this.faults.push(fault) - 1;
+    this.log(`fault: ${count} values of ${bytes} bytes in one tick`);
+    fault.bigValues = await sendBigValues(this.cluster.endpoint, `big:${index}:`, count, bytes, 60_000);
+    const failed = Object.entries(fault.bigValues.failed).map(([code, n]) => `${n} ${code}`);
+    this.log(
+      `big values: ${fault.bigValues.acknowledged} of ${count} acknowledged in ${fault.bigValues.burstMs} ms${failed.length > 0 ? `; failed: ${failed.join(', ')}` : ''}`,
+    );
+    return true;
+  }
+
+  /**
+   * A full disk: kill -9 a ready node, move its data directory onto a tmpfs with little room
+   * beyond its log, restart it there with `--fsync always` and let the writers fill it; then give
+   * the disk room and restart the node. Skipped where mounting is refused.
+   */
+  private async diskFull(): Promise<boolean> {
+    const dir = this.persistentOnly('disk-full');
+    if (dir === undefined) return false;
+    const ready = await this.readySurvivors('disk-full', 2);
+    if (!ready) return false;
+    const victim = this.prng.pick(ready);
+    const source = this.cluster.dataDirOf(victim)!;
+    const disk = `${join(dir, victim)}.disk${this.faults.length}`;
+    await mkdir(disk, { recursive: true });
+    try {
+      await mountTmpfs(disk, DISK_ROOMY_BYTES);
+    } catch (error) {
+      const reason = `mounting a tmpfs was refused (${mountError(error)}); disk-full needs root where the host allows mounts`;
+      this.skipped.push({ kind: 'disk-full', reason });
+      this.log(`disk-full skipped: ${reason}`);
+      return false;
+    }
+    this.cluster.moveDataDir(victim, disk);
+    const fault: Fault = { kind: 'disk-full', at: this.now(), target: victim };
+    this.faults.push(fault);
+    await this.cluster.killNode(victim);
+    await cp(source, disk, { recursive: true });
+    fault.diskBytes = (await directoryBytes(disk)) + DISK_HEADROOM_BYTES;
+    await resizeTmpfs(disk, fault.diskBytes);
+    this.log(`fault: ${victim} restarted on a ${fault.diskBytes}-byte disk with --fsync always`);
+    try {
+      const node = await this.cluster.startNode(victim, { args: ['--fsync', 'always'] });
+      this.cluster.expectTrouble(node, true);
+      await waitFor(() => node.hasExited || /ENOSPC|no space/i.test(node.stderr), {
+        timeoutMs: DISK_FILL_TIMEOUT_MS,
+        intervalMs: 50,
+      }).catch(() => undefined);
+      fault.diskFilled = /ENOSPC|no space/i.test(node.stderr);
+    } catch (error) {
+      // It may fill the disk before it is even ready.
+      fault.diskFilled = /ENOSPC|no space/i.test(String(error));
+    }
+    this.log(`${victim}: disk ${fault.diskFilled ? 'full' : 'not filled in time'}; giving room back and restarting it`);
+    await resizeTmpfs(disk, DISK_ROOMY_BYTES);
+    const restartedAt = this.now();
+    if (!this.cluster.node(victim).hasExited) await this.cluster.killNode(victim);
+    await this.cluster.startNode(victim);
+    this.trackRejoin(fault, victim, restartedAt);
+    return true;
+  }
+
+  /** kill -9 a ready node, flip 8 bytes in the middle of its log, cut it in half, or delete it (keeping node-id), and restart it. */
+  private async logDamage(): Promise<boolean> {
+    if (this.persistentOnly('log-damage') === undefined) return false;
+    const ready = await this.readySurvivors('log-damage', 2);
+    if (!ready) return false;
+    const victim = this.prng.pick(ready);
+    const damage = this.prng.pick(LOG_DAMAGE_KINDS);
+    const fault: Fault = { kind: 'log-damage', at: this.now(), target: victim, damage };
+    this.faults.push(fault);
+    await this.cluster.killNode(victim);
+    fault.logBytes = await damageLog(this.cluster.dataDirOf(victim)!, damage);
+    this.log(`fault: kill -9 ${victim} and ${damage} its ${fault.logBytes}-byte log`);
+    const node = await this.cluster.startNode(victim);
+    // A node that finds its log damaged says so as an error.
+    this.cluster.expectTrouble(node, false);
+    this.trackRejoin(fault, victim);
+    return true;
+  }
+
+  /** kill -9 a ready node and restart it with its wall clock 30 s ahead (libfaketime, for that process only). */
+  private async clockSkew(): Promise<boolean> {
+    const env = skewedClockEnv(CLOCK_OFFSET, this.options.path ?? '');
+    if ('missing' in env) {
+      this.skipped.push({ kind: 'clock-skew', reason: String(env.missing) });
+      this.log(`clock-skew skipped: ${String(env.missing)}`);
+      return false;
+    }
+    const ready = await this.readySurvivors('clock-skew', 2);
+    if (!ready) return false;
+    const victim = this.prng.pick(ready);
+    const fault: Fault = { kind: 'clock-skew', at: this.now(), target: victim, clockOffset: CLOCK_OFFSET };
+    this.faults.push(fault);
+    this.log(`fault: kill -9 ${victim} and restart it with its clock ${CLOCK_OFFSET}`);
+    await this.cluster.killNode(victim);
+    await this.cluster.startNode(victim, { env });
+    this.trackRejoin(fault, victim);
+    return true;
+  }
+
+  /** The cluster's data directory, or undefined (and the fault skipped) where nodes keep their data in memory. */
+  private persistentOnly(kind: FaultKind): string | undefined {
+    const dir = this.cluster.dataDir;
+    if (dir === undefined) this.skipped.push({ kind, reason: 'the nodes keep their data in memory only' });
+    return dir;
+  }
+
+  /**
    * kill -9 the broker and every node at once, as a power cut would, then start them all again
    * from their data directories. Only for a persistent cluster: in memory, nothing would survive.
    */
   private async clusterKill(): Promise<boolean> {
-    if (!this.cluster.persistent) {
-      this.skipped.push({ kind: 'cluster-kill', reason: 'the nodes keep their data in memory only' });
-      return false;
-    }
+    if (this.persistentOnly('cluster-kill') === undefined) return false;
     const ids = this.cluster.nodeIds;
     // The nodes start with the broker, and the broker waits to hear from them all before it picks
     // the most advanced as where the new epoch starts from.
@@ -302,4 +545,10 @@ export class FaultInjector {
     this.background.add(task);
     void task.finally(() => this.background.delete(task));
   }
+}
+
+/** Bytes of the files directly in `dir`. */
+async function directoryBytes(dir: string): Promise<number> {
+  const sizes = await Promise.all((await readdir(dir)).map(async (name) => (await stat(join(dir, name))).size));
+  return sizes.reduce((a, b) => a + b, 0);
 }

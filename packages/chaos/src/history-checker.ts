@@ -1,3 +1,4 @@
+import { EXPIRY_PROCESS, writesWithExpiries } from './expiry.js';
 import { FINAL_PROCESS, type Operation } from './history.js';
 
 /*
@@ -41,6 +42,11 @@ import { FINAL_PROCESS, type Operation } from './history.js';
  *                   broker restart), or two copies that differ on a write not yet acknowledged
  *                   both serving reads. (c) does not see the latter, since the write involved
  *                   was not acknowledged before the reads.
+ *
+ * Expiry. A set with a TTL adds a pseudo-delete, its expiry (`expiry.ts`): for an acknowledged set
+ * written once to its key, an acknowledged delete over [inv + ttl, cmp + ttl + grace], so a key read
+ * as missing before inv + ttl is a stale read, and one still read well after cmp + ttl is too; for
+ * an unknown set, or a key with other writes, an unknown delete from inv + ttl on.
  *
  * Failed reads tell nothing and are skipped. Delete results (removed or not) are not checked.
  */
@@ -171,7 +177,7 @@ class KeyRegister {
   readonly written: boolean;
 
   constructor(private readonly ops: readonly Operation[]) {
-    const writes = ops.filter(isWrite);
+    const writes = writesWithExpiries(ops);
     this.written = writes.length > 0;
     this.acked = writes.filter((w) => w.outcome === 'ok').sort((a, b) => a.invokedAt - b.invokedAt);
     this.suffixMin = new Array<number>(this.acked.length);
@@ -230,7 +236,9 @@ class KeyRegister {
       witness,
       final
         ? 'an acknowledged write that nothing overwrote was not read back after the run'
-        : 'the read began after an acknowledged write completed, and returned a value that write had overwritten',
+        : witness.process === EXPIRY_PROCESS
+          ? 'the read began after the key had certainly expired, and returned its value'
+          : 'the read began after an acknowledged write completed, and returned a value that write had overwritten',
     );
   }
 

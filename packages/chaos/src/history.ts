@@ -18,6 +18,8 @@ export interface Operation {
   key: string;
   /** For `set`, the value written (unique in a history). Null for `get` and `del`. */
   value: string | null;
+  /** For `set` with a TTL: the time to live asked for, in ms. The key expires that long after the write takes effect. */
+  ttlMs?: number;
   invokedAt: number;
   /** When the call settled (for `unknown`, when the client gave up). */
   completedAt: number;
@@ -41,11 +43,13 @@ export class History {
     return this.operations.length;
   }
 
-  async set(process: string, call: () => Promise<void>, key: string, value: string): Promise<Operation> {
-    return this.record(process, 'set', key, value, async () => {
+  async set(process: string, call: () => Promise<void>, key: string, value: string, ttlMs?: number): Promise<Operation> {
+    const entry = await this.record(process, 'set', key, value, async () => {
       await call();
       return undefined;
     });
+    if (ttlMs !== undefined) entry.ttlMs = ttlMs;
+    return entry;
   }
 
   async del(process: string, call: () => Promise<boolean>, key: string): Promise<Operation> {

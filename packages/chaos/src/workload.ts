@@ -28,6 +28,15 @@ export interface WorkloadOptions {
   directTimeoutMs?: number;
   /** Fraction of writes that are deletes. Default 0.2. */
   deleteRatio?: number;
+  /**
+   * Fraction of writes that set a key of their own (`ttl:<writer>:<n>`, written once) with a TTL
+   * drawn from `ttlMs`, so that expiry is exercised and checked. Default 0.1.
+   */
+  ttlRatio?: number;
+  /** The range of those TTLs, in ms. Default [5000, 20000]. */
+  ttlMs?: readonly [number, number];
+  /** Fraction of reads that pick one of the last TTL keys written instead of a shared key. Default 0.25. */
+  ttlReadRatio?: number;
   /** Per-call timeout of every client, in ms. Default 5000. */
   timeoutMs?: number;
   /** Pause after a failed call before the next, in ms, so that an outage does not spin. Default 50. */
@@ -44,6 +53,9 @@ export interface WorkloadOptions {
   probeKeys?: readonly string[];
 }
 
+/** How many of the last TTL keys written the readers pick from. */
+const RECENT_TTL_KEYS = 500;
+
 /** Writers, readers and a probe, each its own client, logging every call to one history. */
 export class Workload {
   private running = false;
@@ -51,6 +63,8 @@ export class Workload {
   private readonly clients: Brainer[] = [];
   private probeTimer: NodeJS.Timeout | undefined;
   private readonly probeCalls = new Set<Promise<unknown>>();
+  /** The last TTL keys written, which readers pick from. */
+  private readonly ttlKeys: string[] = [];
 
   constructor(
     private readonly options: WorkloadOptions,
@@ -95,20 +109,37 @@ export class Workload {
 
   private async writer(name: string, client: Brainer, random: Prng): Promise<void> {
     const deleteRatio = this.options.deleteRatio ?? 0.2;
+    const ttlRatio = this.options.ttlRatio ?? 0.1;
+    const [ttlMin, ttlMax] = this.options.ttlMs ?? [5000, 20_000];
     let n = 0;
     while (this.running) {
-      const key = random.pick(this.options.keys);
       const value = `${name}:${++n}`;
-      const entry = random.chance(deleteRatio)
-        ? await this.history.del(name, () => client.del(key), key)
-        : await this.history.set(name, () => client.set(key, value), key, value);
+      let entry;
+      if (random.chance(ttlRatio)) {
+        const key = `ttl:${value}`;
+        const ttlMs = random.int(ttlMin, ttlMax);
+        this.ttlKeys.push(key);
+        if (this.ttlKeys.length > RECENT_TTL_KEYS) this.ttlKeys.shift();
+        entry = await this.history.set(name, () => client.set(key, value, { ttlMs }), key, value, ttlMs);
+      } else {
+        const key = random.pick(this.options.keys);
+        entry = random.chance(deleteRatio)
+          ? await this.history.del(name, () => client.del(key), key)
+          : await this.history.set(name, () => client.set(key, value), key, value);
+      }
       await this.pace(entry.outcome === 'ok');
     }
   }
 
+  /** A key to read: one of the last TTL keys written now and then, else a shared key. */
+  private readKey(random: Prng): string {
+    const useTtl = this.ttlKeys.length > 0 && random.chance(this.options.ttlReadRatio ?? 0.25);
+    return useTtl ? random.pick(this.ttlKeys) : random.pick(this.options.keys);
+  }
+
   private async reader(name: string, client: Brainer, random: Prng): Promise<void> {
     while (this.running) {
-      const key = random.pick(this.options.keys);
+      const key = this.readKey(random);
       const entry = await this.history.get(name, () => client.get(key), key);
       await this.pace(entry.outcome === 'ok');
     }
@@ -133,7 +164,7 @@ export class Workload {
             // The broker is away: keep the last view, as a client would.
           }
         }
-        const key = random.pick(this.options.keys);
+        const key = this.readKey(random);
         const ids = [...endpoints.keys()];
         const nodeId =
           (this.options.directMode ?? 'primary') === 'primary' ? ring.primary(key) : ids.length > 0 ? random.pick(ids) : undefined;

@@ -1,37 +1,9 @@
 import test from 'ava';
+import { EXPIRY_GRACE_MS } from '../src/expiry.js';
 import { checkHistory, type CheckResult } from '../src/history-checker.js';
 import { FINAL_PROCESS, type Operation } from '../src/history.js';
+import { del, get, set, ttlSet } from './operations.js';
 
-// Hand-made histories. Times are [invokedAt, completedAt].
-const set = (key: string, value: string, [invokedAt, completedAt]: [number, number], outcome: 'ok' | 'unknown' = 'ok'): Operation => ({
-  process: 'w1',
-  op: 'set',
-  key,
-  value,
-  invokedAt,
-  completedAt,
-  outcome,
-});
-const del = (key: string, [invokedAt, completedAt]: [number, number], outcome: 'ok' | 'unknown' = 'ok'): Operation => ({
-  process: 'w2',
-  op: 'del',
-  key,
-  value: null,
-  invokedAt,
-  completedAt,
-  outcome,
-  ...(outcome === 'ok' ? { result: true } : {}),
-});
-const get = (key: string, result: string | null, [invokedAt, completedAt]: [number, number], process = 'r1'): Operation => ({
-  process,
-  op: 'get',
-  key,
-  value: null,
-  invokedAt,
-  completedAt,
-  outcome: 'ok',
-  result,
-});
 const failedGet = (key: string, [invokedAt, completedAt]: [number, number]): Operation => ({
   process: 'r1',
   op: 'get',
@@ -85,6 +57,20 @@ const passing: [string, Operation[]][] = [
       get('k', 'v2', [8, 8.5]),
       final('k', 'v2'),
     ],
+  ],
+  [
+    'a key with a TTL may read as missing once its TTL has run out, and must by the grace after',
+    [
+      ttlSet('t', 'v1', [0, 1], 50),
+      get('t', 'v1', [20, 21]),
+      get('t', null, [60, 61]),
+      get('t', null, [2000, 2001]),
+      final('t', null, 3000),
+    ],
+  ],
+  [
+    'an unknown set with a TTL may expire at any time after its TTL',
+    [ttlSet('t', 'v1', [0, 1], 50, 'unknown'), get('t', 'v1', [5000, 5001]), final('t', null, 6000)],
   ],
   ['keys are independent', [set('a', 'v1', [0, 1]), set('b', 'v2', [2, 3]), get('a', 'v1', [4, 5]), final('a', 'v1'), final('b', 'v2')]],
 ];
@@ -198,6 +184,24 @@ test('fails: a non-monotonic read, a value back after a delete took effect', (t)
   const result = checkHistory(history);
   t.is(result.nonMonotonicReads.length, 1);
   t.is(result.nonMonotonicReads[0]!.witness, history[2]);
+});
+
+test('fails: a key with a TTL read as missing before its TTL ran out (a node whose clock runs ahead)', (t) => {
+  const result = checkHistory([ttlSet('t', 'v1', [0, 1], 5000), get('t', null, [100, 101]), final('t', 'v1', 200)]);
+  t.is(result.staleReads.length, 1);
+  t.is(result.staleReads[0]!.witness?.value, 'v1');
+  t.is(result.lostWrites.length, 0);
+});
+
+test('fails: a key with a TTL still read well after it expired', (t) => {
+  const result = checkHistory([
+    ttlSet('t', 'v1', [0, 1], 50),
+    get('t', 'v1', [60 + EXPIRY_GRACE_MS, 61 + EXPIRY_GRACE_MS]),
+    final('t', null, 5000),
+  ]);
+  t.is(result.staleReads.length, 1);
+  t.is(result.staleReads[0]!.witness?.process, 'expiry');
+  t.regex(result.staleReads[0]!.explanation, /expired/);
 });
 
 test('fails: a written key without a final read', (t) => {
