@@ -1,7 +1,5 @@
 #!/usr/bin/env node
 import process from 'node:process';
-import { execute } from '@oclif/core';
-import { binArgs, binDone } from '../dist/src/bin-support.js';
+import { runBin } from '../dist/src/bin-support.js';
 
-await execute({ dir: import.meta.url, args: binArgs('run-node', process.argv.slice(2)) });
-binDone();
+await runBin('run-node', import.meta.url, process.argv.slice(2));

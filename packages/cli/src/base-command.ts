@@ -44,6 +44,12 @@ export abstract class BaseCommand extends Command {
     process.stdout.write(`${line}\n`);
   }
 
+  /** Writes lines to stdout in a few large writes rather than one a line. */
+  protected writeLines(lines: readonly string[]): void {
+    const perWrite = 10_000;
+    for (let i = 0; i < lines.length; i += perWrite) process.stdout.write(`${lines.slice(i, i + perWrite).join('\n')}\n`);
+  }
+
   protected override async catch(err: Error & { code?: unknown }): Promise<never> {
     // `this.exit(n)` throws an ExitError: let oclif exit quietly with its code.
     if (err.code === 'EEXIT' || err instanceof ReportedError) throw err;

@@ -1,20 +1,73 @@
-import { settings } from '@oclif/core';
+import { Config, run, settings } from '@oclif/core';
+import { EXIT_FAILURE, ReportedError } from './errors.js';
+import { formatError } from './format-error.js';
 import { aliasArgv, normalizeArgv } from './normalize-argv.js';
+import { topicWithoutCommand } from './topic-without-command.js';
+
+export type BinName = 'brainer-cli' | 'run-broker' | 'run-node';
 
 /**
- * Run by each bin before oclif's `execute`: commands are always loaded from the compiled
- * `dist/`, even when NODE_ENV is `test` or `development` (oclif would otherwise look for the
- * TypeScript sources), and argv gets its command id or endpoint rewriting.
+ * What each bin runs: the command its arguments name, then exit with the command's code once
+ * stdout and stderr have drained. Commands are always loaded from the compiled `dist/`, even when
+ * NODE_ENV is `test` or `development` (oclif would otherwise look for the TypeScript sources).
  */
-export function binArgs(bin: 'brainer-cli' | 'run-broker' | 'run-node', argv: readonly string[]): string[] {
+export async function runBin(bin: BinName, dir: string, argv: readonly string[]): Promise<never> {
   settings.enableAutoTranspile = false;
-  return bin === 'brainer-cli' ? normalizeArgv(argv) : aliasArgv(bin, argv);
+  ignoreClosedPipes();
+  const code = await runCommand(bin, dir, argv);
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
+  // A command that has finished must not leave the process hanging on a handle a library forgot to close.
+  process.exit(code);
+}
+
+async function runCommand(bin: BinName, dir: string, argv: readonly string[]): Promise<number> {
+  try {
+    const config = await Config.load(dir);
+    const args = bin === 'brainer-cli' ? normalizeArgv(argv, (id) => isTopic(config, id)) : aliasArgv(bin, argv);
+    const topicProblem = topicWithoutCommand(config, args);
+    if (topicProblem !== undefined) {
+      process.stderr.write(`${formatError(topicProblem.error, { debug: args.includes('--debug'), helpHint: topicProblem.helpHint })}\n`);
+      return topicProblem.exitCode;
+    }
+    await run(args, config);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    return exitCodeOf(error, argv.includes('--debug'));
+  }
+}
+
+/** A topic that is not itself a command, such as `bucket`. */
+function isTopic(config: Config, id: string): boolean {
+  return config.findTopic(id) !== undefined && config.findCommand(id) === undefined;
+}
+
+/** The exit code of what a command threw; an error nobody printed yet is printed here, in one line. */
+function exitCodeOf(error: unknown, debug: boolean): number {
+  const oclif = (error as { oclif?: { exit?: unknown } } | null)?.oclif;
+  const code = typeof oclif?.exit === 'number' ? oclif.exit : EXIT_FAILURE;
+  // `this.exit(n)` throws an ExitError (code EEXIT); a ReportedError has been printed already.
+  if (error instanceof ReportedError || (error as { code?: unknown } | null)?.code === 'EEXIT') return code;
+  process.stderr.write(`${formatError(error, { debug })}\n`);
+  return code;
 }
 
 /**
- * Run by each bin after `execute` resolves. A command that has finished must not leave the process
- * hanging on a handle a library forgot to close, so exit with the code the command set.
+ * Resolves once everything written to `stream` has been handed to the OS. Writes to a pipe are
+ * asynchronous in Node, so exiting before this cuts the output at the pipe's buffer size.
  */
-export function binDone(): void {
-  process.exit(process.exitCode ?? 0);
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.destroyed || stream.writableLength === 0) return Promise.resolve();
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}
+
+/**
+ * A reader that goes away (`brainer-cli keys | head -1`) must not crash the command with EPIPE: the
+ * rest of the output is dropped, as it would be for any tool whose reader stopped reading.
+ */
+function ignoreClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
 }

@@ -6,14 +6,24 @@ const LOOKS_LIKE_ENDPOINT = /^[a-z][a-z0-9+.-]*:\/\//i;
  * that a topic's command (`bucket get B`) stays together for oclif to find. Anything that looks like `scheme://...`
  * counts, so a malformed endpoint still reaches `--broker` validation and gets a clear error.
  * The order is: `--broker`, then the positional endpoint, then BRAINER_BROKER, then the default.
- * `--node E` or `--broker E` before the command moves after it (oclif wants the command first).
+ * `--node E` or `--broker E` before the command moves after it (oclif wants the command first): after
+ * all of its words, so that `--broker E bucket set B I V` runs `bucket set`. `isTopic` tells a
+ * topic (`bucket`), whose next word is part of the command, from a command.
  */
-export function normalizeArgv(argv: readonly string[]): string[] {
+export function normalizeArgv(argv: readonly string[], isTopic: (id: string) => boolean = () => false): string[] {
   const { leading, rest } = leadingEndpointFlags(argv);
   const normalized = positionalEndpoint(rest);
   if (leading.length === 0 || normalized.length === 0) return [...leading, ...normalized];
-  const [command, ...tail] = normalized;
-  return [command!, ...leading, ...tail];
+  const words = commandWords(normalized, isTopic);
+  return [...normalized.slice(0, words), ...leading, ...normalized.slice(words)];
+}
+
+/** How many of argv's first words name the command: one, and one more after each topic. */
+function commandWords(argv: readonly string[], isTopic: (id: string) => boolean): number {
+  let id = argv[0]!;
+  let words = 1;
+  while (words < argv.length && !argv[words]!.startsWith('-') && isTopic(id)) id += `:${argv[words++]!}`;
+  return words;
 }
 
 /** The flags that name where to connect; they may come before the command, as in `brainer-cli --node E get k`. */

@@ -37,6 +37,7 @@ const report = (preload: boolean, rows: BenchRow[]): BenchReport => ({
   rows,
   interrupted: false,
   readsViaBroker: null,
+  cleanup: null,
 });
 
 test('the misses column is the share of reads that found nothing, and - for a run that did not read', (t) => {

@@ -99,6 +99,7 @@ test('bench prints a table by default; a write run leaves its keys on every node
   // Progress goes to stderr; no preload for a workload that only writes.
   t.regex(result.stderr, /^running write: 1 connection\(s\) × 1 in flight/);
   t.notRegex(result.stderr, /preload/);
+  t.regex(result.stderr, /the bench keys \(load:0\.\.\. and load:fence\) stay in the cluster; --cleanup deletes them when done\n$/);
 
   const client = await cluster.client();
   const keys = await client.keys('load:*');
@@ -110,6 +111,25 @@ test('bench prints a table by default; a write run leaves its keys on every node
     (await client.nodes()).map((node) => node.keys),
     [keys.length, keys.length],
   );
+});
+
+test('bench --cleanup deletes every key it wrote, preload and fence included, and says so', async (t) => {
+  const cluster = await startCluster({ nodes: 2 });
+  t.teardown(() => cluster.stop());
+  const client = await cluster.client();
+  await client.set('mine', 'kept');
+  const args = ['bench', '--broker', cluster.endpoint, ...QUICK, '--keys', '300', '--workload', 'write,read', '--cleanup'];
+  const result = await runCli(args);
+  t.is(result.code, 0, result.stderr);
+  t.regex(result.stderr, /deleted 301 bench keys in [\d.]+ s\n/);
+  t.notRegex(result.stderr, /stay in the cluster/);
+  t.deepEqual(await client.keys('*'), ['mine']);
+  t.true((await client.verify()).ok);
+
+  const json = await runCli([...args, '--json']);
+  t.is(json.code, 0, json.stderr);
+  t.is((JSON.parse(json.stdout) as Report).cleanup?.deleted, 301);
+  t.deepEqual(await client.keys('*'), ['mine']);
 });
 
 test('bench --no-preload counts reads of missing keys as misses, with no warning; --seed draws the same keys again', async (t) => {

@@ -1,6 +1,9 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import test from 'ava';
 import { runCli, startCluster } from '@brainer/test-utils';
+import { assertCliError } from './assert-cli-error.js';
 import { postalCodes, postalCodesCsv, postalCodesJsonl } from './postal-codes.js';
+import { runCliBytes } from './run-cli-bytes.js';
 import { tempFile } from './temp-file.js';
 
 const CODES = postalCodes();
@@ -98,6 +101,28 @@ test('load refuses a file whose format it cannot tell, and a missing file, befor
   t.is(unknown.code, 2);
   t.regex(unknown.stderr, /^Error \[ERR_USAGE\]: cannot tell the format of data\.txt from its name: give --format csv, tsv or jsonl/);
   const missing = await runCli(['load', 'no-such-file.csv', '--broker', 'tcp://127.0.0.1:1']);
-  t.is(missing.code, 1);
-  t.regex(missing.stderr, /^Error \[ENOENT\]: .*no-such-file\.csv/);
+  assertCliError(t, missing, { code: 'ERR_USAGE', exit: 2, includes: 'no such file: no-such-file.csv' });
+  assertCliError(t, await runCli(['load', '.', '--format', 'csv', '--broker', 'tcp://127.0.0.1:1']), {
+    code: 'ERR_USAGE',
+    exit: 2,
+    includes: 'is a directory',
+  });
+  assertCliError(t, await runCli(['load', '-', '--broker', 'tcp://127.0.0.1:1']), { code: 'ERR_USAGE', exit: 2, includes: '--format' });
+});
+
+test('load - reads the records from standard input', async (t) => {
+  const cluster = await startCluster({ nodes: 1 });
+  t.teardown(() => cluster.stop());
+  const result = await runCliBytes(['load', '-', '--format', 'jsonl', '--value-field', 'city', '--broker', cluster.endpoint], {
+    stdin: async (stdin) => {
+      stdin.write('{"zip":"10001","city":"New York"}\n');
+      // Records that come slowly are waited for.
+      await delay(300);
+      stdin.end('{"zip":"10005","city":"Last"}\n');
+    },
+  });
+  t.is(result.code, 0, result.stderr);
+  t.regex(result.stdout.toString(), /^loaded 2 of 2 records from - in /);
+  const client = await cluster.client();
+  t.deepEqual(await Promise.all([client.get('10001'), client.get('10005')]), ['New York', 'Last']);
 });

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { runBin, runCli } from '@brainer/test-utils';
+import { runBin, runCli, startStandaloneNode } from '@brainer/test-utils';
 import { assertCliError } from './assert-cli-error.js';
 
 test('an unknown command', async (t) => {
@@ -31,6 +31,13 @@ test('a malformed endpoint, as a flag, as the first argument and in BRAINER_BROK
   assertCliError(t, await runBin('run-broker', ['--endpoint', 'nope']), expected);
   assertCliError(t, await runBin('run-node', ['--broker', 'nope']), expected);
   assertCliError(t, await runBin('run-node', ['--node-endpoint', 'tcp://127.0.0.1']), { ...expected, includes: 'tcp://127.0.0.1' });
+});
+
+test('keys with a pattern that cannot compile gets ERR_BAD_PATTERN', async (t) => {
+  const node = await startStandaloneNode();
+  t.teardown(() => node.stop());
+  assertCliError(t, await runCli(['keys', '[', '--node', node.endpoint]), { code: 'ERR_BAD_PATTERN', exit: 1, includes: '"["' });
+  assertCliError(t, await runCli(['keys', '[z-a]', '--node', node.endpoint]), { code: 'ERR_BAD_PATTERN', exit: 1 });
 });
 
 test('--debug adds the stack trace', async (t) => {

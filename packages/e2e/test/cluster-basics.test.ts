@@ -82,7 +82,7 @@ test('bad requests get coded errors and touch nothing', async (t) => {
   const emptyKey = await t.throwsAsync(client.set('', 'v'), { instanceOf: RemoteError });
   t.is(emptyKey?.code, 'ERR_BAD_KEY');
   const badPattern = await t.throwsAsync(client.keys('[z-a]'), { instanceOf: RemoteError });
-  t.is(badPattern?.code, 'ERR_BAD_REQUEST');
+  t.is(badPattern?.code, 'ERR_BAD_PATTERN');
   t.deepEqual(await client.keys('a-*'), []);
 
   t.is(await client.get('keep'), 'me');

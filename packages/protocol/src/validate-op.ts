@@ -22,7 +22,7 @@ export function validateOp(op: Op, limits: Limits): Reply | undefined {
     try {
       compileGlob(op.pattern);
     } catch (error) {
-      return fail(op.id, 'ERR_BAD_REQUEST', (error as Error).message);
+      return fail(op.id, 'ERR_BAD_PATTERN', (error as Error).message);
     }
   }
   if (op.op === 'set' && op.value.length > maxValueBytes) {
@@ -48,7 +48,7 @@ export function batchTooLarge(ops: readonly Op[], limits: Limits): Reply[] | und
 
 function fail(
   id: number,
-  code: 'ERR_BAD_KEY' | 'ERR_KEY_TOO_LARGE' | 'ERR_BAD_REQUEST' | 'ERR_VALUE_TOO_LARGE' | 'ERR_BATCH_TOO_LARGE',
+  code: 'ERR_BAD_KEY' | 'ERR_KEY_TOO_LARGE' | 'ERR_BAD_PATTERN' | 'ERR_VALUE_TOO_LARGE' | 'ERR_BATCH_TOO_LARGE',
   message: string,
 ): Reply {
   return { id, ok: false, code, message };

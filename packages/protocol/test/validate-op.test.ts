@@ -12,7 +12,9 @@ const cases: [name: string, op: Op, code: ErrorCode | undefined][] = [
   ['a key over the limit in UTF-8 bytes', { op: 'get', id: 1, key: 'ééééé' }, 'ERR_KEY_TOO_LARGE'],
   ['a value over the limit', { op: 'set', id: 1, key: 'k', value: Buffer.alloc(5), ttlMs: 0, wait: 'all' }, 'ERR_VALUE_TOO_LARGE'],
   ['a value at the limit', { op: 'set', id: 1, key: 'k', value: Buffer.alloc(4), ttlMs: 0, wait: 'all' }, undefined],
-  ['a pattern with a reversed range', { op: 'keys', id: 1, pattern: '[z-a]' }, 'ERR_BAD_REQUEST'],
+  ['a pattern with a reversed range', { op: 'keys', id: 1, pattern: '[z-a]' }, 'ERR_BAD_PATTERN'],
+  ['a pattern whose "[" is never closed', { op: 'keys', id: 1, pattern: '[' }, 'ERR_BAD_PATTERN'],
+  ['a pattern with an escaped "["', { op: 'keys', id: 1, pattern: '\\[' }, undefined],
   ['ops without a key', { op: 'stats', id: 1 }, undefined],
 ];
 

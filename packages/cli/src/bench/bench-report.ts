@@ -47,6 +47,8 @@ export interface BenchReport {
    * known (after Ctrl-C, or a broker that could not be asked or restarted meanwhile).
    */
   readsViaBroker: number | null;
+  /** With --cleanup: how many bench keys existed and were deleted, and how long that took; null when the keys were left. */
+  cleanup: { deleted: number; seconds: number } | null;
 }
 
 const HEADER = ['workload', 'conns×in-flight', 'ops/s', 'p50', 'p99', 'p99.9', 'errors', 'misses'];

@@ -21,6 +21,7 @@ import {
   type BenchSettings,
 } from '../bench/bench-report.js';
 import { FirstErrors } from '../bench/first-errors.js';
+import { deleteBenchKeys } from '../bench/cleanup.js';
 import { fenceKeyName, preloadKeys } from '../bench/preload.js';
 import { ClientCommand, clientFlags } from '../client-command.js';
 import { curveNodeKey, curveNodeKeyFlags, curveRequested } from '../curve-flags.js';
@@ -34,7 +35,7 @@ export default class BenchCommand extends ClientCommand {
   static override summary = 'Measure the throughput and latency of a running cluster, like redis-benchmark.';
   static override description = `Drives the cluster at --broker with --connections clients (one connection each), each keeping --in-flight ops in flight, and prints one row a workload: ops/s and the p50, p99 and p99.9 latencies in µs of the ops that succeeded, and how many failed. Every workload runs for --warmup seconds unmeasured, then --duration seconds measured; several (comma-separated or --workload repeated) run one after another. All clients connect before the clock starts.
 
-Workloads: write (set, wait=all), write-primary (set, wait=primary), read (get), ycsb-a (50% get, 50% set wait=primary, zipfian keys), ycsb-b (95% get), ycsb-c (100% get, zipfian keys). Keys are --key-prefix followed by a number below --keys; values are --value-bytes bytes. When any of the workloads reads, every key of the key space is first written once (wait=primary, then a last write to <prefix>fence with wait=all), unless --no-preload is given; on a terminal a progress bar shows it. The keys stay in the cluster afterwards.
+Workloads: write (set, wait=all), write-primary (set, wait=primary), read (get), ycsb-a (50% get, 50% set wait=primary, zipfian keys), ycsb-b (95% get), ycsb-c (100% get, zipfian keys). Keys are --key-prefix followed by a number below --keys; values are --value-bytes bytes. When any of the workloads reads, every key of the key space is first written once (wait=primary, then a last write to <prefix>fence with wait=all), unless --no-preload is given; on a terminal a progress bar shows it. The keys stay in the cluster afterwards, and the bench says so on stderr; --cleanup deletes them all (the whole key space and the fence key) once the workloads are done.
 
 The misses column is the share of reads, warmup included, that found no value; after a preload any miss is also reported on stderr (the key was evicted, expired or deleted meanwhile). --seed fixes the keys drawn, so that a run can be repeated.
 
@@ -89,6 +90,10 @@ The misses column is the share of reads, warmup included, that found no value; a
       max: 2 ** 31,
     }),
     ...curveNodeKeyFlags,
+    cleanup: Flags.boolean({
+      description: 'Delete every bench key (the whole key space and <prefix>fence) when done. Without it they stay in the cluster.',
+      default: false,
+    }),
     preload: Flags.boolean({
       description: 'Write every key before a workload that reads. --no-preload skips it (reads of missing keys then answer nothing).',
       default: true,
@@ -144,7 +149,7 @@ The misses column is the share of reads, warmup included, that found no value; a
     let report: BenchReport;
     try {
       report = await this.withClients(flags, flags.connections, { reads: flags.reads, nodeServerKey }, (clients) =>
-        this.measure(clients, options, keyName, interrupt.signal, flags.json),
+        this.measure(clients, options, keyName, interrupt.signal, flags.json, flags.cleanup),
       );
     } finally {
       process.removeListener('SIGINT', onSigint);
@@ -155,6 +160,10 @@ The misses column is the share of reads, warmup included, that found no value; a
       if (report.rows.length > 0) this.writeLine(formatBenchTable(report));
       for (const line of [...errorLines(report.rows), ...missLines(report), ...viaBrokerLines(report)]) process.stderr.write(`${line}\n`);
       if (report.interrupted && report.rows.length === 0) process.stderr.write('interrupted (SIGINT): nothing measured\n');
+      if (report.cleanup === null)
+        process.stderr.write(
+          `the bench keys (${prefix}0... and ${fenceKeyName(prefix)}) stay in the cluster; --cleanup deletes them when done\n`,
+        );
     }
     if (report.interrupted) this.exit(EXIT_INTERRUPTED);
     if (report.rows.some((row) => row.errors > 0)) this.exit(EXIT_FAILURE);
@@ -167,6 +176,7 @@ The misses column is the share of reads, warmup included, that found no value; a
     keyName: (index: number) => string,
     signal: AbortSignal,
     json: boolean,
+    cleanup: boolean,
   ): Promise<BenchReport> {
     // Progress goes to stderr, and not with --json: stdout holds the results.
     const status = (line: string): void => {
@@ -225,7 +235,20 @@ The misses column is the share of reads, warmup included, that found no value; a
     // A broker that restarted during the run counts from 0 again: its figure says nothing then.
     const readsViaBroker =
       routedBefore === undefined || routedAfter === undefined || routedAfter < routedBefore ? null : routedAfter - routedBefore;
-    return { options, preload, rows, interrupted: signal.aborted, readsViaBroker };
+    let cleaned: BenchReport['cleanup'] = null;
+    // Not after Ctrl-C either: the keys then stay, and the line on stderr says so.
+    if (cleanup && !signal.aborted) {
+      status(`deleting the bench keys`);
+      const startedAt = performance.now();
+      const deleted = await deleteBenchKeys(clients, { keys: options.keys, keyName, fenceKey: fenceKeyName(options.keyPrefix) }).catch(
+        (err: unknown) => {
+          throw errorInContext(err, (reason) => `deleting the bench keys failed: ${reason}`, 'ERR_INTERNAL');
+        },
+      );
+      cleaned = { deleted, seconds: Math.round(performance.now() - startedAt) / 1000 };
+      status(`deleted ${deleted} bench keys in ${cleaned.seconds} s`);
+    }
+    return { options, preload, rows, interrupted: signal.aborted, readsViaBroker, cleanup: cleaned };
   }
 }
 

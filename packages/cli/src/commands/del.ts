@@ -1,13 +1,11 @@
-import { Args } from '@oclif/core';
+import { keyArg } from '../args.js';
 import { ClientCommand, clientFlags, directFlags } from '../client-command.js';
 
 export default class DelCommand extends ClientCommand {
   static override summary = 'Delete a key. Prints 1 if it existed, else 0.';
   static override aliases = ['remove'];
   static override examples = ['<%= config.bin %> del hello', '<%= config.bin %> remove hello --json'];
-  static override args = {
-    key: Args.string({ description: 'The key.', required: true }),
-  };
+  static override args = { key: keyArg };
   static override flags = { ...clientFlags, ...directFlags };
 
   async run(): Promise<void> {

@@ -1,4 +1,5 @@
-import { createReadStream, type ReadStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { CsvError, parse } from 'csv-parse';
 import { recordOf, type LoadFormat, type LoadRecord, type RecordFields } from './load-record.js';
@@ -9,19 +10,20 @@ import { recordOf, type LoadFormat, type LoadRecord, type RecordFields } from '.
  * CSV and TSV files start with a header line naming the columns; empty lines are skipped.
  */
 export class RecordReader implements AsyncIterable<LoadRecord> {
-  private readonly stream: ReadStream;
+  private readonly stream: Readable & { bytesRead?: number };
 
+  /** Reads the file named `source`, or the stream given (such as standard input). */
   constructor(
-    file: string,
+    source: string | (Readable & { bytesRead?: number }),
     private readonly format: LoadFormat,
     private readonly fields: RecordFields,
   ) {
-    this.stream = createReadStream(file);
+    this.stream = typeof source === 'string' ? createReadStream(source) : source;
   }
 
-  /** Bytes of the file read so far, for progress. */
+  /** Bytes read so far, for progress. */
   get bytesRead(): number {
-    return this.stream.bytesRead;
+    return this.stream.bytesRead ?? 0;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<LoadRecord> {

@@ -1,15 +1,11 @@
-import { requireBucketName } from '@brainer/protocol';
-import { Args } from '@oclif/core';
+import { bucketArg, itemArg } from '../../args.js';
 import { ClientCommand, clientFlags } from '../../client-command.js';
 import { waitFlag } from '../../write-flags.js';
 
 export default class BucketDelCommand extends ClientCommand {
   static override summary = 'Delete one item of a bucket. Prints 1 if it existed, else 0.';
   static override examples = ['<%= config.bin %> <%= command.id %> customer:42 favourites'];
-  static override args = {
-    bucket: Args.string({ description: 'The bucket: not empty, no "}".', required: true, parse: async (name) => requireBucketName(name) }),
-    item: Args.string({ description: 'The item.', required: true }),
-  };
+  static override args = { bucket: bucketArg, item: itemArg };
   static override flags = { ...clientFlags, wait: waitFlag() };
 
   async run(): Promise<void> {

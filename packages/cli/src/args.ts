@@ -1,0 +1,32 @@
+import { requireBucketName } from '@brainer/protocol';
+import { Args } from '@oclif/core';
+
+// Every argument sets ignoreStdin: oclif would otherwise read a missing argument from standard
+// input, giving up after 10 ms and trimming what it got. Values from standard input are read by
+// value-input.ts, byte for byte, and only by the commands that store one.
+
+export const keyArg = Args.string({ description: 'The key.', required: true, ignoreStdin: true });
+
+export const bucketArg = Args.string({
+  description: 'The bucket: not empty, no "}".',
+  required: true,
+  ignoreStdin: true,
+  parse: async (name) => requireBucketName(name),
+});
+
+export const itemArg = Args.string({ description: 'The item.', required: true, ignoreStdin: true });
+
+/** A value to store; without it, it comes from -x, --value-file, or a redirected standard input. */
+export const valueArg = Args.string({
+  description:
+    'The value, stored as UTF-8. Without it: from standard input when that is a pipe or a file (or with -x), or from --value-file.',
+  ignoreStdin: true,
+});
+
+export const patternArg = Args.string({
+  description: 'Glob pattern such as user:*. Quote it so the shell leaves it alone.',
+  default: '*',
+  ignoreStdin: true,
+});
+
+export const fileArg = Args.string({ description: 'The file to load, or - for standard input.', required: true, ignoreStdin: true });
