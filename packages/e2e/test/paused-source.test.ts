@@ -45,10 +45,12 @@ test.serial(
     t.deepEqual(await missingBulk(client, KEYS, VALUE_BYTES), [], 'every acknowledged key reads back');
     const verified = await client.verify();
     t.true(verified.ok, JSON.stringify(verified));
-    t.deepEqual(
-      verified.nodes.map((node) => node.keys),
-      [KEYS, KEYS],
-    );
+    // A probe write stamped before node1 was found lost is in the stream, unacknowledged: it may
+    // land once the cluster serves again. The loaded keys are all there either way.
+    const attempted = [...outcomes.values()].reduce((sum, n) => sum + n, 0);
+    const [first, second] = verified.nodes.map((node) => node.keys);
+    t.is(first, second, 'both nodes hold the same keys');
+    t.true(first! >= KEYS && first! <= KEYS + attempted, `${first} keys: the ${KEYS} loaded and at most the ${attempted} probe writes`);
     t.notRegex(cluster.broker.stderr, /epoch started \{[^}]*"from":"joiner"/, 'the joiner never seeds an epoch');
     t.regex(cluster.broker.stderr, /node joining \{"node":"joiner","endpoint":"[^"]+","source":"node1"/);
   },
