@@ -23,6 +23,7 @@ import wire
 from answers import Answers
 from replica import Replica
 from snapshot_source import SnapshotSource
+from store import wall_ms
 
 DEFAULT_HEARTBEAT_MS = 500
 LIVENESS = 3  # heartbeat intervals of broker silence before the node logs it (it goes on heartbeating)
@@ -175,11 +176,13 @@ class Node:
             replies = self.answers.answer_all(m["ops"], self._not_ready)
             self.to_broker(wire.reply(replies))
         elif kind == wire.HEARTBEAT_ACK:
+            self.replica.broker_clock.add_sample(m["brokerAt"], wall_ms())
             # Only a broker that holds this node ready grants a lease (leaseMs > 0).
             if m["epoch"] == self.replica.epoch and self.replica.state == "ready" and m["leaseMs"] > 0:
                 self.lease_until = max(self.lease_until, m["sentAt"] + m["leaseMs"])
         elif kind == wire.WELCOME:
             self.heartbeat_ms = m["heartbeatMs"]
+            self.replica.broker_clock.reset()
             self.replica.on_welcome(m)
             self.send_heartbeat()
         elif kind == wire.CATCH_UP:

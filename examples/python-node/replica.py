@@ -4,6 +4,7 @@ import collections
 import time
 
 import wire
+from broker_clock import BrokerClock
 from store import Store, expiry_on_local_clock, wall_ms
 
 JOIN_BUFFER_WRITES = 1_000_000
@@ -38,6 +39,7 @@ class Replica:
         self.join = None
         self.removed_since_ack = []
         self.recent = collections.deque(maxlen=RECENT_WRITES)
+        self.broker_clock = BrokerClock()
 
     @property
     def progress(self):
@@ -82,14 +84,16 @@ class Replica:
         if m["firstSeq"] > self.position + 1:
             return self._gap(f"write stream jumped from seq {self.position} to {m['firstSeq']}")
         join = self.join
-        sent_at, now = m["sentAt"], wall_ms()
+        # Expiries run from when the broker sent the writes, not from when this node read them (5.11).
+        sent_at = m["sentAt"]
+        sent_here = self.broker_clock.local_time_of(sent_at, wall_ms())
         for i, w in enumerate(m["writes"]):
             seq = m["firstSeq"] + i
             if seq <= self.position:
                 continue
-            # Onto this node's clock now, on receipt, so a buffered write's time left runs from here too (5.11).
+            # Onto this node's clock now, so a buffered write's time left runs on it too (5.11).
             if w["expiresAt"] != 0:
-                w["expiresAt"] = expiry_on_local_clock(w["expiresAt"], sent_at, now)
+                w["expiresAt"] = expiry_on_local_clock(w["expiresAt"], sent_at, sent_here)
             self.position = seq
             removed = False
             if join and not join.loaded:

@@ -8,6 +8,7 @@ import struct
 import unittest
 
 import wire
+from broker_clock import BrokerClock
 from digest import EMPTY, murmur3
 from glob_pattern import BadPattern, compile_glob
 from replica import Replica
@@ -183,6 +184,33 @@ class Expiry(unittest.TestCase):
         self.assertEqual((value, seq), (b"v", 1))
         self.assertTrue(before + 5000 <= expires_at <= after + 5000, expires_at - before)
         self.assertEqual(replica.store.get("k"), b"v")
+
+    def test_writes_run_from_when_the_broker_sent_them(self):
+        # A heartbeat answer the broker stamped 10_000 arrived when this node's clock read `here`
+        # + 1: a write with 10 s to live that the broker sent at its 3_000, 7 s before (read late by
+        # a paused node), keeps 3 s (at most that answer's transit more), not 10.
+        replica = Replica(Effects())
+        replica.on_welcome(welcome("ready"))
+        here = wall_ms()
+        replica.broker_clock.add_sample(10_000, here + 1)
+        frame = wire.decode(WRITES)[1]
+        frame["sentAt"], frame["writes"][0]["expiresAt"] = 3_000, 13_000
+        replica.on_writes(frame)
+        self.assertAlmostEqual(replica.store.entries["k"][2], here + 3001, delta=0.001)
+
+    def test_a_broker_clock_takes_the_quickest_answer_and_never_dates_a_message_after_its_receipt(self):
+        clock = BrokerClock(window=3)
+        self.assertEqual(clock.local_time_of(5, 100), 100)  # no answer yet: the receipt
+        clock.add_sample(1000, 900)  # waited in a paused process's socket
+        clock.add_sample(1300, 801)  # the tightest bound: broker - local >= 499
+        clock.add_sample(1600, 1200)
+        self.assertEqual(clock.local_time_of(1400, 10_000), 901)
+        self.assertEqual(clock.local_time_of(99_000, 10_000), 10_000)
+        for _ in range(3):
+            clock.add_sample(0, -25)  # the quick answer leaves the window
+        self.assertEqual(clock.local_time_of(1400, 10_000), 1375)
+        clock.reset()
+        self.assertEqual(clock.local_time_of(1400, 10_000), 10_000)
 
     def test_a_joiner_moves_a_write_before_it_buffers_it(self):
         replica = Replica(Effects())

@@ -201,7 +201,7 @@ def _read_welcome(r):
 
 
 def _read_heartbeat_ack(r):
-    return {"sentAt": r.f64(), "epoch": r.count(), "leaseMs": r.u32()}
+    return {"sentAt": r.f64(), "epoch": r.count(), "leaseMs": r.u32(), "brokerAt": r.finite("brokerAt")}
 
 
 def _read_writes(r):

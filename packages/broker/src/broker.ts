@@ -850,6 +850,7 @@ export class Broker {
       sentAt: message.sentAt,
       epoch: this.sequencer.epoch,
       leaseMs: node.state === 'ready' ? this.options.leaseMs : 0,
+      brokerAt: this.now(),
     });
   }
 

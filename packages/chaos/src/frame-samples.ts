@@ -177,7 +177,7 @@ export function sampleMessage(prng: Prng, type: MessageType = prng.pick(MESSAGE_
         leaseMs: prng.int(0, 2000),
       };
     case 'heartbeat-ack':
-      return { type, sentAt: prng.next() * 1e6, epoch: smallCount(prng), leaseMs: prng.below(5000) };
+      return { type, sentAt: prng.next() * 1e6, epoch: smallCount(prng), leaseMs: prng.below(5000), brokerAt: prng.next() * 1e6 };
     case 'writes':
       return { type, epoch: smallCount(prng), firstSeq: smallCount(prng), sentAt: prng.next() * 1e6, writes: list(prng, 6, sampleWrite) };
     case 'ack':

@@ -231,6 +231,7 @@ export class CacheNode {
         return;
       }
       case 'heartbeat-ack':
+        this.replica.brokerClock.addSample(message.brokerAt, this.replica.wallClock());
         // A lease comes only from a broker that holds this node ready (leaseMs 0 otherwise).
         if (message.epoch === this.replica.epoch && this.replica.state === 'ready' && message.leaseMs > 0) {
           this.leaseUntil = Math.max(this.leaseUntil, message.sentAt + message.leaseMs);
@@ -239,6 +240,8 @@ export class CacheNode {
       case 'welcome':
       case 'catch-up':
         this.heartbeatMs = message.heartbeatMs;
+        // The broker answering this registration may be a new process, on a clock of its own.
+        this.replica.brokerClock.reset();
         this.loggedPercent = -1;
         if (message.type === 'welcome') this.replica.onWelcome(message);
         else this.replica.onCatchUp(message);

@@ -1,4 +1,5 @@
 import { expiryOnLocalClock, readSnapshotChunk, type JoinProgress, type Message, type MessageOf, type Write } from '@brainer/protocol';
+import { BrokerClock } from './broker-clock.js';
 import type { CacheNodeEvent } from './events.js';
 import { RecentWrites } from './recent-writes.js';
 import type { StorageEngine } from './storage-engine.js';
@@ -62,6 +63,8 @@ export class Replica {
   private storageFailed = false;
   /** The client writes applied most recently, for a new broker's retry deduplication; the engine's, when it persists them. */
   readonly recent: RecentWrites;
+  /** The broker's clock as learnt from heartbeat round trips: writes' expiries run from when it sent them. */
+  readonly brokerClock = new BrokerClock();
 
   constructor(
     readonly engine: StorageEngine,
@@ -218,12 +221,14 @@ export class Replica {
       return this.gap(`write stream jumped from seq ${this.position} to ${message.firstSeq}`);
     }
     const now = this.wallClock();
+    // A write read late (this node was paused, or behind) has had part of its time to live already.
+    const sentHere = this.brokerClock.localTimeOf(message.sentAt, now);
     const join = this.join;
     for (let i = 0; i < message.writes.length; i++) {
       const seq = message.firstSeq + i;
       if (seq <= this.position) continue;
-      // Moved onto this node's clock now, on receipt, so a buffered write's time left runs from here too.
-      const write = onLocalClock(message.writes[i]!, message.sentAt, now);
+      // Moved onto this node's clock now, so a buffered write's time left runs on it too.
+      const write = onLocalClock(message.writes[i]!, message.sentAt, sentHere);
       this.position = seq;
       let removed = false;
       if (join && !join.loaded) {
@@ -403,8 +408,8 @@ export class Replica {
   }
 }
 
-/** A write from the stream, its expiry moved from the sender's clock (read at `sentAt`) onto this node's (reading `now`). */
-function onLocalClock(write: Write, sentAt: number, now: number): Write {
+/** A write from the stream, its expiry moved from the broker's clock (read at `sentAt`) onto this node's (reading `sentHere` then). */
+function onLocalClock(write: Write, sentAt: number, sentHere: number): Write {
   if (write.kind !== 'set' || write.expiresAt === 0) return write;
-  return { ...write, expiresAt: expiryOnLocalClock(write.expiresAt, sentAt, now) };
+  return { ...write, expiresAt: expiryOnLocalClock(write.expiresAt, sentAt, sentHere) };
 }

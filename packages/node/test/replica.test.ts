@@ -180,7 +180,12 @@ test('a welcome to join with no source keeps the data and position, serves nothi
   const replica = new Replica(new MemoryEngine(), limits, effects);
   replica.onWelcome(welcome('joining', 10, 1));
   replica.onSnapshotBegin({ type: 'snapshot-begin', joinId: 1, seq: 10, totalKeys: 2 });
-  replica.onSnapshotChunk({ type: 'snapshot-chunk', joinId: 1, sentAt: 0, entries: [{ key: 'a', value: Buffer.from('1'), seq: 3, expiresAt: 0 }] });
+  replica.onSnapshotChunk({
+    type: 'snapshot-chunk',
+    joinId: 1,
+    sentAt: 0,
+    entries: [{ key: 'a', value: Buffer.from('1'), seq: 3, expiresAt: 0 }],
+  });
   replica.onWelcome({ ...welcome('joining', 50, 2), reset: false, sourceId: '', sourceEndpoint: '' });
   t.is(snapshots.length, 1, 'no snapshot is asked of anyone');
   t.is(replica.state, 'joining');
@@ -492,4 +497,26 @@ test("a snapshot moves each TTL from the source's clock to the joiner's, whateve
   t.truthy(joiner.engine.get('short', joinerClock.now()), '3 s were left when the source sent it');
   joinerClock.advance(200);
   t.is(joiner.engine.get('short', joinerClock.now()), undefined);
+});
+
+test("a write read late runs its TTL from the broker's send, by the clock learnt from heartbeats", (t) => {
+  let wall = 1_000_000;
+  const { effects } = recorder();
+  const replica = new Replica(new MemoryEngine(), limits, effects, () => wall);
+  replica.onWelcome(welcome('ready', 0));
+  // A heartbeat answer stamped 50_000 by the broker arrived when this node's clock read 1_000_001.
+  replica.brokerClock.addSample(50_000, wall + 1);
+  // The broker sent a set with 10 s to live at its 50_000; this node was paused and reads it 7 s later.
+  wall += 7000;
+  const set: Write = { kind: 'set', key: 'a', value: Buffer.from('1'), expiresAt: 60_000 };
+  replica.onWrites({ type: 'writes', epoch: 1, firstSeq: 1, sentAt: 50_000, writes: [set] });
+  t.is(
+    replica.engine.get('a', wall)?.expiresAt,
+    1_010_001,
+    "expires 10 s after the send (at most that answer's transit later), not after the read",
+  );
+  // Before any round trip, the receipt is all there is to go by.
+  replica.brokerClock.reset();
+  replica.onWrites({ type: 'writes', epoch: 1, firstSeq: 2, sentAt: 50_000, writes: [{ ...set, key: 'b' }] });
+  t.is(replica.engine.get('b', wall)?.expiresAt, 1_017_000);
 });

@@ -72,7 +72,7 @@ export function encode(message: Message): Buffer {
       w.f64(message.progress.received).f64(message.progress.total);
       break;
     case 'heartbeat-ack':
-      w.f64(message.sentAt).f64(message.epoch).u32(message.leaseMs);
+      w.f64(message.sentAt).f64(message.epoch).u32(message.leaseMs).f64(message.brokerAt);
       break;
     case 'writes':
       w.f64(message.epoch).f64(message.firstSeq).f64(message.sentAt).u32(message.writes.length);
@@ -204,7 +204,7 @@ function readBody(r: FrameReader, type: MessageType, opIds: number[]): Message {
         progress: { received: r.count('received'), total: r.count('total') },
       };
     case 'heartbeat-ack':
-      return { type, sentAt: r.f64(), epoch: r.count('epoch'), leaseMs: r.u32() };
+      return { type, sentAt: r.f64(), epoch: r.count('epoch'), leaseMs: r.u32(), brokerAt: r.finite('brokerAt') };
     case 'writes': {
       const epoch = r.count('epoch');
       const firstSeq = r.count('firstSeq');

@@ -123,8 +123,11 @@ export type Message =
       state: NodeState;
       progress: JoinProgress;
     }
-  /** Broker to node. Echoes `sentAt`, from which the node's read lease runs for `leaseMs`. */
-  | { type: 'heartbeat-ack'; sentAt: number; epoch: number; leaseMs: number }
+  /**
+   * Broker to node. Echoes `sentAt`, from which the node's read lease runs for `leaseMs`.
+   * `brokerAt` is the broker's clock as it answers: the node estimates that clock from it.
+   */
+  | { type: 'heartbeat-ack'; sentAt: number; epoch: number; leaseMs: number; brokerAt: number }
   /**
    * Broker to node: writes `firstSeq`, `firstSeq + 1`, ... in order. `sentAt` is the broker's clock
    * when it sent this, the clock its writes' `expiresAt` are on.

@@ -158,7 +158,7 @@ const MESSAGES: [name: string, message: Message][] = [
       progress: { received: 25, total: 50 },
     },
   ],
-  ['heartbeat-ack', { type: 'heartbeat-ack', sentAt: 1_700_000_000_123, epoch: 2, leaseMs: 3000 }],
+  ['heartbeat-ack', { type: 'heartbeat-ack', sentAt: 1_700_000_000_123, epoch: 2, leaseMs: 3000, brokerAt: 81_234.5 }],
   [
     'writes: set and del',
     {
