@@ -12,7 +12,7 @@
  * the history. Prints a summary, saves it as JSON under bench/results, and exits 1 on any
  * violation (a lost write, a stale or phantom read, a drop of live keys, a crash, a failed verify).
  */
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { formatSummary, summarize } from './chaos-report.js';
 import { BIG_VALUES_BURST, FAULT_KINDS, MEMORY_FAULT_KINDS, PERSIST_FAULT_KINDS, type FaultKind } from './fault-injector.js';
 import { runChaos } from './chaos-run.js';
@@ -20,7 +20,12 @@ import { randomSeed } from './prng.js';
 import { saveResults } from './results.js';
 import { count } from './cli-args.js';
 
-const { values: args } = parseArgs({
+const USAGE = `usage: npm run chaos -- --duration S --writers N [--readers N] [--direct-readers N] [--direct-any] [--seed N]
+       [--keys N] [--filler-keys N] [--think-ms N] [--faults ${FAULT_KINDS.join(',')}]
+       [--gap-ms MIN,MAX] [--pause-ms MIN,MAX] [--timeout-ms N] [--persist] [--big-values N] [--no-census] [--quiet]
+(docs/RELIABILITY.md describes each fault; --persist adds ${PERSIST_FAULT_KINDS.join(', ')})`;
+
+const { values: args } = parseOptions({
   options: {
     duration: { type: 'string', default: '60' },
     writers: { type: 'string', default: '8' },
@@ -39,8 +44,23 @@ const { values: args } = parseArgs({
     'big-values': { type: 'string', default: String(BIG_VALUES_BURST) },
     'no-census': { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
   },
 });
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+/** The arguments, or the usage and exit 2 for an unknown option or a missing value. */
+function parseOptions<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
 
 function range(name: string, text: string): [number, number] {
   const [min, max] = text.split(',').map((part) => count(name, part));
