@@ -36,6 +36,7 @@ import { ReadRouter, type ReadCandidates } from './read-router.js';
 import type { ReplyTarget } from './reply-target.js';
 import { chooseSeed, isBlank } from './seed-policy.js';
 import { Sequencer } from './sequencer.js';
+import { WritesFanout } from './writes-fanout.js';
 import { StallDetector } from './stall-detector.js';
 
 type Registration = { peer: Buffer; message: MessageOf<'register' | 'resume'> };
@@ -60,6 +61,7 @@ export class Broker {
   private readonly membership: Membership;
   private readonly watchers: MembershipWatchers;
   private readonly sequencer = new Sequencer();
+  private readonly fanout = new WritesFanout((batch) => this.fanOut(batch));
   private readonly expiries = new ExpiryQueue();
   private readonly dedup = new DedupTable();
   private readonly backlog: Backlog;
@@ -427,16 +429,30 @@ export class Broker {
     this.outbox.reply(target.peer, target.peerKey, { ...reply, id: target.opId });
   }
 
-  /** Sends the writes stamped this tick to every node, ready or joining, as one frame. */
+  /**
+   * Queues the writes stamped this tick for every node, ready or joining, as frames of bounded size,
+   * and sends a turn's worth of them; the rest go out in the next turns, in seq order.
+   */
   private flushWrites(): void {
-    const batch = this.sequencer.take(this.now());
-    if (!batch) return;
+    this.fanout.add(this.sequencer.take(this.now()));
+    if (this.fanout.sendTurn()) this.outbox.schedule();
+  }
+
+  /** Sends every write stamped so far now, so that the backlog and a snapshot source have them all. */
+  private flushAllWrites(): void {
+    this.fanout.add(this.sequencer.take(this.now()));
+    this.fanout.sendAll();
+  }
+
+  /** Encodes one `writes` message once and sends that frame to every node; returns its size. */
+  private fanOut(batch: MessageOf<'writes'>): number {
     const frame = encode(batch);
     this.outbox.broadcast(
       [...this.membership.all()].map((node) => node.peer),
       frame,
     );
     this.backlog.add(batch.firstSeq, batch.writes.length, frame);
+    return frame.length;
   }
 
   // ---- membership -----------------------------------------------------------------------------
@@ -484,7 +500,7 @@ export class Broker {
   private resumeOrJoin(registration: Registration): void {
     const message = registration.message;
     // Writes stamped before this point go out first, so the backlog holds them.
-    this.flushWrites();
+    this.flushAllWrites();
     const point = this.backlog.resumePoint(message, this.sequencer.epoch, this.sequencer.lastSeq);
     if ('reason' in point) {
       // After an epoch started from data that was not whole, any whole node knows better than the cluster.
@@ -747,7 +763,7 @@ export class Broker {
     // A node that is not whole never seeds an epoch: with no ready source, the joiner waits for one.
     if (!source) return this.awaitSource(node, 'no ready node to join from');
     // Writes stamped before this point go out first, so the snapshot source has them all.
-    this.flushWrites();
+    this.flushAllWrites();
     if (node.state !== 'joining') this.membership.setState(node, 'joining');
     node.joinId = ++this.lastJoinId;
     node.sourceId = source.id;

@@ -10,8 +10,10 @@ const MIB = 1024 * 1024;
 const rssMiB = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) >> 10;
 const digest = (value: Buffer | null): string => (value === null ? 'nil' : createHash('sha1').update(value).digest('hex'));
 
-// Skipped until the broker processes big frames without stalling: it still stalls 0.6-4 s on them
-// (issue 14, row 3), and in 4 of 5 runs a node was dropped and the epoch moved on.
+// Skipped until nodes keep heartbeating through a burst of big values (issue 14, row 3). The broker
+// now sends such a burst as frames of at most 4 MiB of writes, 8 MiB per event-loop turn, but on a
+// loaded 2-core machine a node still spends over 1.5 s (three heartbeats) applying one 16 MiB value
+// (decode, two murmur3 digest lanes over the value, the copy into its arena), so the broker drops it.
 test.serial.skip('twelve 16 MiB sets in one tick, three times, are all acknowledged and drop no node', async (t) => {
   const cluster = await startCluster({ nodes: 3 });
   t.teardown(() => cluster.stop());
@@ -30,8 +32,7 @@ test.serial.skip('twelve 16 MiB sets in one tick, three times, are all acknowled
     t.log(`round ${round}: ${Math.round(performance.now() - start)} ms`);
   }
   t.log(`broker RSS ${rssBefore} MiB before, ${rssMiB(cluster.broker.pid)} MiB after`);
-  // Not asserted yet: the broker still stalls on these frames, and only its stall grace keeps the nodes.
-  t.log(`broker stalls logged: ${cluster.broker.stderr.match(/broker stalled/g)?.length ?? 0}`);
+  for (const line of cluster.broker.stderr.split('\n').filter((l) => /stalled|node lost|silent/.test(l))) t.log(line);
   const after = await client.stats();
   t.is(after.epoch, before.epoch, 'the epoch is unchanged');
   t.is(after.seq, (before.seq as number) + 36);
