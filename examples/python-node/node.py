@@ -25,7 +25,8 @@ from replica import Replica
 from snapshot_source import SnapshotSource
 
 DEFAULT_HEARTBEAT_MS = 500
-LIVENESS = 3
+LIVENESS = 3  # heartbeat intervals of broker silence before the node logs it (it goes on heartbeating)
+BROKER_SILENCE_MS = 10_000  # broker silence before the node opens a new connection and registers again
 SNAPSHOT_CREDIT = 8
 SNAPSHOT_TIMEOUT_MS = 5000
 HIGH_WATER_MARK = 100_000
@@ -56,6 +57,7 @@ class Node:
         self.heartbeat_ms = DEFAULT_HEARTBEAT_MS
         self.lease_until = float("-inf")
         self.last_broker_contact = 0.0
+        self.broker_silent = False
         self.register_sent_at = float("-inf")
         self.last_source_activity = 0.0
         self.next_tick = monotonic_ms() + self.heartbeat_ms
@@ -95,6 +97,7 @@ class Node:
 
     def tick(self):
         now = monotonic_ms()
+        silence = now - self.last_broker_contact
         limit = self.heartbeat_ms * LIVENESS
         state = self.replica.state
         if state == "registering":
@@ -102,12 +105,16 @@ class Node:
             if now - self.register_sent_at > 2 * limit:
                 self._connect_broker()
                 self.register("no welcome from the broker")
-        elif now - self.last_broker_contact > limit:
-            self.log(f"broker silent for {round(now - self.last_broker_contact)} ms; reconnecting", "warn")
+        elif silence > BROKER_SILENCE_MS:
+            self.log(f"broker silent for {round(silence)} ms; reconnecting", "warn")
             self._connect_broker()
             self.register("broker silent")
             return
         else:
+            # A shorter silence (a broker paused by GC, VM steal or SIGSTOP) keeps the node in the cluster: it
+            # goes on heartbeating on the same connection, and its lease runs out meanwhile. A broker that
+            # restarted answers those heartbeats with ERR_UNKNOWN_NODE, and the node registers at once (5.4).
+            self._note_broker_silence(silence > limit, silence)
             self.send_heartbeat()
         if self.replica.state == "joining" and now - self.last_source_activity > SNAPSHOT_TIMEOUT_MS:
             self.replica.fail_join("snapshot source did not answer in time")
@@ -130,12 +137,23 @@ class Node:
         self.lease_until = float("-inf")
         self.register_sent_at = monotonic_ms()
         self.last_broker_contact = self.register_sent_at
+        self.broker_silent = False
         if reason != "start":
             self.log(f"registering again: {reason}")
         epoch, seq = self.replica.registration()
         store = self.replica.store
         resume = self.replica.whole and epoch > 0
         self.to_broker(wire.register(self.id, self.endpoint, epoch, seq, len(store), store.digest, resume))
+
+    def _note_broker_silence(self, silent, silence):
+        """Logs once when the broker falls silent, and once when it speaks again."""
+        if silent == self.broker_silent:
+            return
+        self.broker_silent = silent
+        if silent:
+            self.log(f"broker silent for {round(silence)} ms; still heartbeating", "warn")
+        else:
+            self.log("broker heard again")
 
     def send_heartbeat(self):
         r = self.replica

@@ -4,7 +4,7 @@ import collections
 import time
 
 import wire
-from store import Store
+from store import Store, expiry_on_local_clock, wall_ms
 
 JOIN_BUFFER_WRITES = 1_000_000
 JOIN_BUFFER_BYTES = 256 * 1024 * 1024
@@ -82,10 +82,14 @@ class Replica:
         if m["firstSeq"] > self.position + 1:
             return self._gap(f"write stream jumped from seq {self.position} to {m['firstSeq']}")
         join = self.join
+        sent_at, now = m["sentAt"], wall_ms()
         for i, w in enumerate(m["writes"]):
             seq = m["firstSeq"] + i
             if seq <= self.position:
                 continue
+            # Onto this node's clock now, on receipt, so a buffered write's time left runs from here too (5.11).
+            if w["expiresAt"] != 0:
+                w["expiresAt"] = expiry_on_local_clock(w["expiresAt"], sent_at, now)
             self.position = seq
             removed = False
             if join and not join.loaded:
@@ -117,8 +121,9 @@ class Replica:
         join = self._current(m["joinId"])
         if not join or join.snapshot_seq is None:
             return False
+        sent_at, now = m["sentAt"], wall_ms()
         for key, value, seq, expires_at in m["entries"]:
-            self.store.set(key, value, seq, expires_at)
+            self.store.set(key, value, seq, expiry_on_local_clock(expires_at, sent_at, now))
         join.received += len(m["entries"])
         join.total = max(join.total, join.received)
         return True

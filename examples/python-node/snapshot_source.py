@@ -4,6 +4,7 @@ its data to a joiner, under credit-based flow control."""
 import time
 
 import wire
+from store import wall_ms
 
 CHUNK_ENTRIES = 2000
 CHUNK_BYTES = 1024 * 1024
@@ -78,6 +79,8 @@ class SnapshotSource:
             key, value = stream.entries[end][0], stream.entries[end][1]
             size += len(key) + len(value)
             end += 1
-        self.send(stream.peer, wire.snapshot_chunk(stream.join_id, stream.entries[stream.next : end]))
+        # The stored expiries go as they are, beside this node's clock reading: the joiner moves them onto its clock (5.11).
+        chunk = wire.snapshot_chunk(stream.join_id, wall_ms(), stream.entries[stream.next : end])
+        self.send(stream.peer, chunk)
         stream.credit -= 1
         stream.next = end

@@ -1,6 +1,8 @@
 """The node's data: key -> (value, seq, expiresAt), the per-key seq rule (PROTOCOL.md 5.5), and a
-running digest (6.3)."""
+running digest (6.3). Expiries are stored on this node's wall clock; those from other processes are
+moved onto it on receipt (5.11)."""
 
+import math
 import time
 
 from digest import MASK64, digest_hex, entry_hash
@@ -8,6 +10,19 @@ from digest import MASK64, digest_hex, entry_hash
 
 def wall_ms():
     return time.time() * 1000
+
+
+# The least positive double (JavaScript's Number.MIN_VALUE): a past expiry stays past, and never 0, which means none.
+TINY = math.ulp(0.0)
+
+
+def expiry_on_local_clock(expires_at, sent_at, now):
+    """An expiry on the sender's clock, which read `sent_at` when it sent it, moved onto this node's clock,
+    which reads `now` on receipt: as much time left as the sender saw. No other process's clock is
+    ever compared with this one, so the hosts' clocks need not agree (5.11)."""
+    if expires_at == 0:
+        return 0
+    return max(now + (expires_at - sent_at), TINY)
 
 
 def live(expires_at, now):
@@ -61,7 +76,9 @@ class Store:
         return [key for key, entry in self.entries.items() if live(entry[2], now) and matches(key)]
 
     def expiries(self):
-        return [[key, entry[2]] for key, entry in self.entries.items() if entry[2] != 0]
+        """The `expiries` answer: every key with a TTL, its expiry on this node's clock as of `sentAt` (5.11)."""
+        sent_at = wall_ms()
+        return {"sentAt": sent_at, "keys": [[key, entry[2]] for key, entry in self.entries.items() if entry[2] != 0]}
 
     def snapshot(self):
         """A point-in-time copy: (key, value, seq, expiresAt) for every entry, expired ones included."""

@@ -3,12 +3,16 @@
     cd examples/python-node && /usr/bin/python3 -m unittest -v test_parts
 """
 
+import json
+import struct
 import unittest
 
 import wire
 from digest import EMPTY, murmur3
 from glob_pattern import BadPattern, compile_glob
-from store import Store
+from replica import Replica
+from snapshot_source import SnapshotSource
+from store import TINY, Store, expiry_on_local_clock, wall_ms
 
 
 class Murmur3(unittest.TestCase):
@@ -46,6 +50,14 @@ class Digest(unittest.TestCase):
         self.assertTrue(store.delete("k", 6))
 
 
+# PROTOCOL.md 3.5: a `writes` {epoch 1, firstSeq 1, sentAt 1000, one set of k = v with expiresAt 6000, no origin},
+# and a `snapshot-chunk` {joinId 1, sentAt 1000, one entry k = v, seq 1, expiresAt 6000}.
+WRITES = bytes.fromhex(
+    "0115 000000000000f03f 000000000000f03f 0000000000408f40 01000000 01 010000006b 0100000076 000000000070b740 00".replace(" ", ""))
+SNAPSHOT_CHUNK = bytes.fromhex(
+    "0116 01000000 0000000000408f40 01000000 010000006b 0100000076 000000000000f03f 000000000070b740".replace(" ", ""))
+
+
 class Wire(unittest.TestCase):
     SET_REQUEST = bytes.fromhex("0101010000000100000003010000006b0100000076000000000000000000")
 
@@ -74,10 +86,155 @@ class Wire(unittest.TestCase):
                     wire.decode(frame)
                 self.assertEqual(caught.exception.code, code)
 
+    def test_writes_reference_frame(self):
+        kind, body = wire.decode(WRITES)
+        self.assertEqual(kind, wire.WRITES)
+        self.assertEqual(kind, 21)
+        self.assertEqual(body, {"epoch": 1, "firstSeq": 1, "sentAt": 1000.0, "writes": [
+            {"kind": wire.KIND_SET, "key": "k", "value": b"v", "expiresAt": 6000.0, "origin": None}]})
+
+    def test_snapshot_chunk_reference_frame(self):
+        self.assertEqual(wire.snapshot_chunk(1, 1000, [("k", b"v", 1, 6000)]), SNAPSHOT_CHUNK)
+        kind, body = wire.decode(SNAPSHOT_CHUNK)
+        self.assertEqual(kind, wire.SNAPSHOT_CHUNK)
+        self.assertEqual(kind, 22)
+        self.assertEqual(body, {"joinId": 1, "sentAt": 1000.0, "entries": [("k", b"v", 1, 6000.0)]})
+
+    def test_retired_codes_are_unknown_types(self):
+        self.assertNotIn(7, wire.KNOWN_TYPES)
+        self.assertNotIn(15, wire.KNOWN_TYPES)
+        self.assertEqual(set(wire.KNOWN_TYPES), set(range(1, 23)) - {7, 15})
+        # The old layouts under the old codes: refused by type, never misread.
+        old_writes = bytes.fromhex("0107" + "000000000000f03f" * 2 + "01000000" + "01010000006b0100000076" + "000000000070b740" + "00")
+        old_chunk = bytes.fromhex("010f" + "01000000" + "01000000" + "010000006b0100000076" + "000000000000f03f" + "000000000070b740")
+        for frame in (old_writes, old_chunk, b"\x01\x07", b"\x01\x0f", b"\x01\x17"):
+            with self.subTest(frame=frame.hex()):
+                with self.assertRaises(wire.DecodeError) as caught:
+                    wire.decode(frame)
+                self.assertEqual(caught.exception.code, "ERR_UNKNOWN_MESSAGE")
+
+    def test_sent_at_and_expires_at_must_be_finite(self):
+        # Byte offsets in the reference frames: writes' sentAt at 18 and expiresAt at 42; the chunk's sentAt at 6 and expiresAt at 38.
+        for frame, offset in ((WRITES, 18), (WRITES, 42), (SNAPSHOT_CHUNK, 6), (SNAPSHOT_CHUNK, 38)):
+            for bad in (float("nan"), float("inf"), float("-inf")):
+                with self.subTest(type=frame[1], offset=offset, value=bad):
+                    broken = frame[:offset] + struct.pack("<d", bad) + frame[offset + 8 :]
+                    with self.assertRaises(wire.DecodeError) as caught:
+                        wire.decode(broken)
+                    self.assertEqual(caught.exception.code, "ERR_MALFORMED")
+        # Negative and fractional values are finite, so they are read (only the time left matters).
+        kind, body = wire.decode(WRITES[:18] + struct.pack("<d", -1.5) + WRITES[26:])
+        self.assertEqual(body["sentAt"], -1.5)
+
     def test_op_ids_read_before_a_failure(self):
         with self.assertRaises(wire.DecodeError) as caught:
             wire.decode(bytes.fromhex("01010200000001000000010200000063"))
         self.assertEqual(caught.exception.op_ids, [1, 2])
+
+
+class Effects:
+    """The node around a Replica, recording what it sends."""
+
+    def __init__(self):
+        self.sent = []
+
+    def to_broker(self, frame):
+        self.sent.append(wire.decode(frame) if frame[1] != wire.ACK else ("ack", frame))
+
+    def start_snapshot(self, join_id, endpoint, min_seq):
+        pass
+
+    def stop_snapshot(self):
+        pass
+
+    def resync(self, reason):
+        raise AssertionError(f"unexpected resync: {reason}")
+
+    def caught_up(self):
+        pass
+
+    def log(self, message, level="info"):
+        pass
+
+
+def welcome(state, seq=0, source=""):
+    return {"epoch": 1, "state": state, "seq": seq, "reset": True, "joinId": 9, "sourceId": "src" if source else "",
+            "sourceEndpoint": source, "heartbeatMs": 500, "leaseMs": 1000}
+
+
+class Expiry(unittest.TestCase):
+    """PROTOCOL.md 5.11: an expiry crosses processes as the time left, never as a time compared between clocks."""
+
+    def test_onto_the_local_clock(self):
+        self.assertEqual(expiry_on_local_clock(0, 1000, 50_000), 0)
+        self.assertEqual(expiry_on_local_clock(6000, 1000, 50_000), 55_000)
+        self.assertEqual(expiry_on_local_clock(6000, 1000, -50_000), TINY)  # a clock near its origin
+        self.assertEqual(expiry_on_local_clock(500, 1000, 0.25), TINY)  # already past: stays past, never 0
+        self.assertGreater(TINY, 0)
+
+    def test_writes_are_moved_on_receipt(self):
+        # The broker's clock (1000) is nowhere near this node's wall clock: only the 5 s left count.
+        replica = Replica(Effects())
+        replica.on_welcome(welcome("ready"))
+        before = wall_ms()
+        replica.on_writes(wire.decode(WRITES)[1])
+        after = wall_ms()
+        value, seq, expires_at, _ = replica.store.entries["k"]
+        self.assertEqual((value, seq), (b"v", 1))
+        self.assertTrue(before + 5000 <= expires_at <= after + 5000, expires_at - before)
+        self.assertEqual(replica.store.get("k"), b"v")
+
+    def test_a_joiner_moves_a_write_before_it_buffers_it(self):
+        replica = Replica(Effects())
+        replica.on_welcome(welcome("joining", 0, "tcp://127.0.0.1:1"))
+        before = wall_ms()
+        replica.on_writes(wire.decode(WRITES)[1])
+        after = wall_ms()
+        [(seq, write)] = replica.join.buffer
+        self.assertEqual(seq, 1)
+        self.assertTrue(before + 5000 <= write["expiresAt"] <= after + 5000)
+
+    def test_a_joiner_moves_snapshot_entries(self):
+        replica = Replica(Effects())
+        replica.on_welcome(welcome("joining", 0, "tcp://127.0.0.1:1"))
+        replica.on_snapshot_begin({"joinId": 9, "seq": 3, "totalKeys": 3})
+        entries = [("k", b"v", 1, 6000), ("gone", b"x", 2, 999), ("forever", b"y", 3, 0)]
+        before = wall_ms()
+        self.assertTrue(replica.on_snapshot_chunk(wire.decode(wire.snapshot_chunk(9, 1000, entries))[1]))
+        after = wall_ms()
+        store = replica.store
+        self.assertTrue(before + 5000 <= store.entries["k"][2] <= after + 5000)
+        self.assertTrue(before - 1 <= store.entries["gone"][2] <= after - 1)  # past on the source: hidden at once, still stored
+        self.assertIsNone(store.get("gone"))
+        self.assertEqual(len(store), 3)
+        self.assertEqual(store.entries["forever"][2], 0)
+
+    def test_the_source_sends_stored_expiries_beside_its_clock(self):
+        replica = Replica(Effects())
+        replica.on_welcome(welcome("ready"))
+        expires_at = wall_ms() + 60_000
+        replica.store.set("k", b"v", 1, expires_at)
+        replica.store.set("n", b"w", 1, 0)
+        sent = []
+        source = SnapshotSource(replica, lambda peer, frame: sent.append(wire.decode(frame)), lambda *a: None)
+        before = wall_ms()
+        source.on_request(b"peer", {"joinId": 4, "minSeq": 0, "credit": 8})
+        after = wall_ms()
+        kinds = [kind for kind, _ in sent]
+        self.assertEqual(kinds, [wire.SNAPSHOT_BEGIN, wire.SNAPSHOT_CHUNK, wire.SNAPSHOT_END])
+        chunk = sent[1][1]
+        self.assertTrue(before <= chunk["sentAt"] <= after)
+        self.assertEqual(sorted(chunk["entries"]), [("k", b"v", 1, expires_at), ("n", b"w", 1, 0.0)])
+
+    def test_expiries_answer(self):
+        store = Store()
+        store.set("a", b"1", 1, 12_345.5)
+        store.set("b", b"2", 2, 0)
+        before = wall_ms()
+        answer = json.loads(json.dumps(store.expiries()))
+        self.assertEqual(set(answer), {"sentAt", "keys"})
+        self.assertTrue(before <= answer["sentAt"] <= wall_ms())
+        self.assertEqual(answer["keys"], [["a", 12_345.5]])
 
 
 class Glob(unittest.TestCase):

@@ -2,17 +2,22 @@
 one ZeroMQ frame, little-endian, no padding. Only the messages a node sends or receives are here."""
 
 import json
+import math
 import struct
 
 VERSION = 1
 
 # Message types (PROTOCOL.md 3.1).
-REQUEST, REPLY, REGISTER, WELCOME, HEARTBEAT, HEARTBEAT_ACK, WRITES, ACK, ERROR = range(1, 10)
-UNREGISTER, CAUGHT_UP, JOIN_FAILED = 10, 11, 12
-SNAPSHOT_REQUEST, SNAPSHOT_BEGIN, SNAPSHOT_CHUNK, SNAPSHOT_END, SNAPSHOT_CREDIT = 13, 14, 15, 16, 17
+REQUEST, REPLY, REGISTER, WELCOME, HEARTBEAT, HEARTBEAT_ACK = range(1, 7)
+ACK, ERROR, UNREGISTER, CAUGHT_UP, JOIN_FAILED = 8, 9, 10, 11, 12
+SNAPSHOT_REQUEST, SNAPSHOT_BEGIN, SNAPSHOT_END, SNAPSHOT_CREDIT = 13, 14, 16, 17
 MEMBERSHIP = 18  # broker -> client only
 RESUME, CATCH_UP = 19, 20
-KNOWN_TYPES = range(1, 21)
+# `writes` and `snapshot-chunk` carry the sender's clock reading (`sentAt`) beside their expiries (5.11).
+WRITES, SNAPSHOT_CHUNK = 21, 22
+# 7 and 15, their retired codes from when an expiry travelled as a wall-clock time, are unknown types.
+RETIRED_TYPES = frozenset((7, 15))
+KNOWN_TYPES = frozenset(range(1, 23)) - RETIRED_TYPES
 
 # Ops inside a request (3.3).
 OP_NAMES = {1: "ping", 2: "get", 3: "set", 4: "del", 5: "keys", 6: "nodes", 7: "stats", 8: "recent", 9: "expiries", 10: "watch"}
@@ -59,6 +64,13 @@ class Reader:
 
     def f64(self):
         return _F64.unpack_from(self.buf, self._take(8))[0]
+
+    def finite(self, name):
+        """A plain f64 that must be finite: `sentAt` and `expiresAt` of `writes` and `snapshot-chunk` (2)."""
+        value = self.f64()
+        if not math.isfinite(value):
+            raise DecodeError("ERR_MALFORMED", f"{name} must be finite, not {value}")
+        return value
 
     def count(self):
         value = self.f64()
@@ -193,7 +205,8 @@ def _read_heartbeat_ack(r):
 
 
 def _read_writes(r):
-    epoch, first_seq = r.count(), r.count()
+    """The expiries stay on the broker's clock here: the replica moves them onto the node's own on receipt (5.11)."""
+    epoch, first_seq, sent_at = r.count(), r.count(), r.finite("sentAt")
     writes = []
     for _ in range(r.array_count(5)):
         kind = r.u8()
@@ -202,14 +215,14 @@ def _read_writes(r):
         write = {"kind": kind, "key": r.string(), "value": None, "expiresAt": 0.0, "origin": None}
         if kind == KIND_SET:
             write["value"] = r.bytes()
-            write["expiresAt"] = r.f64()
+            write["expiresAt"] = r.finite("expiresAt")
         has_origin = r.u8()
         if has_origin == 1:
             write["origin"] = (r.string(), r.u32())
         elif has_origin != 0:
             raise DecodeError("ERR_MALFORMED", f"bad origin flag {has_origin}")
         writes.append(write)
-    return {"epoch": epoch, "firstSeq": first_seq, "writes": writes}
+    return {"epoch": epoch, "firstSeq": first_seq, "sentAt": sent_at, "writes": writes}
 
 
 def _read_error(r):
@@ -225,9 +238,10 @@ def _read_snapshot_begin(r):
 
 
 def _read_snapshot_chunk(r):
-    join_id = r.u32()
-    entries = [(r.string(), r.bytes(), r.count(), r.f64()) for _ in range(r.array_count(24))]
-    return {"joinId": join_id, "entries": entries}
+    """The expiries stay on the source's clock here, read at `sentAt`: the joiner moves them onto its own (5.11)."""
+    join_id, sent_at = r.u32(), r.finite("sentAt")
+    entries = [(r.string(), r.bytes(), r.count(), r.finite("expiresAt")) for _ in range(r.array_count(24))]
+    return {"joinId": join_id, "sentAt": sent_at, "entries": entries}
 
 
 def _read_snapshot_end(r):
@@ -334,9 +348,9 @@ def snapshot_begin(join_id, seq, total_keys):
     return Writer(SNAPSHOT_BEGIN).u32(join_id).f64(seq).f64(total_keys).frame()
 
 
-def snapshot_chunk(join_id, entries):
-    """`entries`: (key, value, seq, expiresAt) tuples."""
-    w = Writer(SNAPSHOT_CHUNK).u32(join_id).u32(len(entries))
+def snapshot_chunk(join_id, sent_at, entries):
+    """`entries`: (key, value, seq, expiresAt) tuples, their expiries on the clock that read `sent_at` now."""
+    w = Writer(SNAPSHOT_CHUNK).u32(join_id).f64(sent_at).u32(len(entries))
     for key, value, seq, expires_at in entries:
         w.string(key).bytes(value).f64(seq).f64(expires_at)
     return w.frame()

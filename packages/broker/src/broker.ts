@@ -957,7 +957,8 @@ export class Broker {
     this.eviction?.sweep();
     this.watchers.expire();
     if (this.startupFetch && this.startupFetch.until <= this.now()) this.askForStartupState();
-    if (this.recovering) return;
+    // With no ready node a delete could not be sequenced, and a key taken from the queue would never be deleted.
+    if (this.recovering || this.membership.ready.length === 0) return;
     for (const key of this.expiries.takeExpired(this.now())) this.submitWrite(undefined, { kind: 'del', key }, 'all');
   }
 

@@ -55,6 +55,8 @@ export class ChaosCluster {
   private readonly expectedExits = new Set<number>();
   /** Processes whose error lines a fault provoked on purpose (a full disk, a damaged log). */
   private readonly expectedErrors = new Set<number>();
+  /** Error lines a fault makes a process log on purpose, by pid: the rest of its errors still count. */
+  private readonly expectedLines = new Map<number, RegExp[]>();
   /** Data directories moved elsewhere (onto a small disk), by node id. */
   private readonly dataDirs = new Map<string, string>();
   /** tmpfs mounts to unmount at the end. */
@@ -239,6 +241,11 @@ export class ChaosCluster {
     this.expectedErrors.add(process.pid);
   }
 
+  /** `process` logging an error line that matches `line` is the fault's outcome, not a failure. */
+  expectErrorLine(process: ManagedProcess, line: RegExp): void {
+    this.expectedLines.set(process.pid, [...(this.expectedLines.get(process.pid) ?? []), line]);
+  }
+
   /** SIGSTOP the broker. */
   pauseBroker(): void {
     this.brokerPaused = true;
@@ -340,13 +347,16 @@ export class ChaosCluster {
    * those of the processes a fault meant to trouble (`expectTrouble`), otherwise the others.
    */
   errorLogLines(expected = false): string[] {
-    const chosen = this.started.filter((process) => this.expectedErrors.has(process.pid) === expected);
-    return chosen.flatMap((process) =>
+    return this.started.flatMap((process) =>
       process.stderr
         .split('\n')
-        .filter((line) => /^\S+ ERROR\b/.test(line))
+        .filter((line) => /^\S+ ERROR\b/.test(line) && this.isExpectedError(process, line) === expected)
         .map((line) => `${process.id} (pid ${process.pid}): ${line}`),
     );
+  }
+
+  private isExpectedError(process: ManagedProcess, line: string): boolean {
+    return this.expectedErrors.has(process.pid) || (this.expectedLines.get(process.pid) ?? []).some((pattern) => pattern.test(line));
   }
 
   private watch(process: ManagedProcess): ManagedProcess {

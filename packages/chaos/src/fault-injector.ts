@@ -249,6 +249,8 @@ export class FaultInjector {
     const fault: Fault = { kind: 'source-pause', at: this.now(), target: targets.join(','), joiner, pauseMs: SOURCE_PAUSE_MS };
     this.faults.push(fault);
     const processes = targets.map((id) => this.cluster.node(id));
+    // With no whole node present the broker holds writes and reads, and says so as an error: that is the fault's outcome.
+    this.cluster.expectErrorLine(this.cluster.broker, /holding writes and reads: no node whose data is whole/);
     for (const id of targets) this.cluster.pauseNode(id);
     fault.midJoin = !becameReady(this.cluster.broker.stderr.slice(0, cutoff), joiner, join.offset);
     this.log(

@@ -37,6 +37,10 @@ export const nodeTuningFlags = {
   'snapshot-chunk-entries': integer('Entries in one snapshot chunk this node sends. Default 2000.'),
   'snapshot-credit': integer('Snapshot chunks this node lets its source send ahead while it joins. Default 8.'),
   'snapshot-timeout-ms': integer('How long a joining node waits for the next snapshot message, in ms. Default 5000.', 10),
+  'broker-silence-ms': integer(
+    'How long the broker may stay silent before this node reconnects and registers again, in ms; a shorter silence (a paused broker) keeps it in the cluster. Default 10000.',
+    10,
+  ),
   'join-buffer-writes': integer('Most writes a joining node buffers; past it the join restarts. Default 1000000.'),
   'join-buffer-bytes': integer('Most bytes of buffered writes while joining. Default 268435456 (256 MiB).'),
   'max-reply-bytes': integer(

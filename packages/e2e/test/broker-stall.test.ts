@@ -34,3 +34,16 @@ for (const pauseMs of [1500, 3000, 5000]) {
     t.true((await client.verify()).ok);
   });
 }
+
+test.serial('run-node --broker-silence-ms sets how long a silent broker is waited for before the node reconnects', async (t) => {
+  const cluster = await startCluster({ nodes: 1, nodeArgs: ['--broker-silence-ms', '1000'] });
+  t.teardown(() => cluster.stop());
+  const client = await cluster.client({ timeoutMs: 20_000 });
+  const [node] = cluster.nodes;
+  cluster.broker.kill('SIGSTOP');
+  t.teardown(() => cluster.broker.kill('SIGCONT'));
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  cluster.broker.kill('SIGCONT');
+  await client.set('after', 'v');
+  t.regex(node!.stderr, /broker silent; reconnecting/, 'past 1 s of silence the node registered again');
+});

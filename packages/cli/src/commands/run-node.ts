@@ -104,6 +104,7 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
           snapshotChunkEntries: flags['snapshot-chunk-entries'],
           snapshotCredit: flags['snapshot-credit'],
           snapshotTimeoutMs: flags['snapshot-timeout-ms'],
+          brokerSilenceMs: flags['broker-silence-ms'],
           joinBufferWrites: flags['join-buffer-writes'],
           joinBufferBytes: flags['join-buffer-bytes'],
           maxReplyBytes: flags['max-reply-bytes'],
