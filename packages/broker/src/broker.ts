@@ -196,6 +196,7 @@ export class Broker {
       acknowledgedSeq: this.acknowledgedSeq,
       partitioner: this.options.partitioner,
       backlog: this.backlog.stats,
+      maxStallMs: this.stalls.maxLateMs,
       ...this.eviction?.stats(),
     };
   }
@@ -689,6 +690,8 @@ export class Broker {
   private seed(from: NodeRecord, loss: string | undefined): void {
     const nodes = [...this.membership.all()];
     const epoch = Math.max(this.sequencer.epoch, ...nodes.map((node) => node.registered.epoch)) + 1;
+    // Writes stamped in the old epoch go out as its frames now, not later under the new one.
+    this.flushAllWrites();
     this.sequencer.startEpoch(epoch, this.heardSeq);
     const seq = this.sequencer.lastSeq;
     const origin = from.registered;
@@ -874,10 +877,17 @@ export class Broker {
     const now = this.now();
     const stalledMs = this.stalls.tick(now);
     if (stalledMs > 0) return this.forgiveStall(stalledMs, now);
+    // Time the broker itself was busy (a burst of big frames) is not counted as the nodes' silence.
+    const busyMs = this.stalls.lateMs;
+    if (busyMs > 0) for (const node of this.membership.all()) node.lastHeartbeatAt = Math.min(now, node.lastHeartbeatAt + busyMs);
     const lastSeq = this.sequencer.lastSeq;
+    // Silence counts only up to the last time the socket's input was all read: a heartbeat still
+    // waiting in the queue behind a burst of big frames is not silence. Input that never runs dry
+    // delays a dead node's drop by one window at most.
+    const heardUpTo = Math.max(this.transport.inputDrainedAt, now - limit);
     for (const node of [...this.membership.all()]) {
       const leaseEndsAt = node.leaseGrantedAt + this.options.leaseMs;
-      if (now - node.lastHeartbeatAt > limit) this.dropNode(node, `missed ${this.options.heartbeatLiveness} heartbeats`, leaseEndsAt);
+      if (heardUpTo - node.lastHeartbeatAt > limit) this.dropNode(node, `missed ${this.options.heartbeatLiveness} heartbeats`, leaseEndsAt);
       // A node that cannot keep up is dropped rather than waited on, which also bounds what the
       // broker holds for it; it joins again once it catches its breath.
       else if (node.state === 'ready' && lastSeq - node.acked > this.options.maxOutstandingWrites) {
