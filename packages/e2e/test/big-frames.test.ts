@@ -10,10 +10,11 @@ const MIB = 1024 * 1024;
 const rssMiB = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) >> 10;
 const digest = (value: Buffer | null): string => (value === null ? 'nil' : createHash('sha1').update(value).digest('hex'));
 
-// Skipped until nodes keep heartbeating through a burst of big values (issue 14, row 3). The broker
-// now sends such a burst as frames of at most 4 MiB of writes, 8 MiB per event-loop turn, but on a
-// loaded 2-core machine a node still spends over 1.5 s (three heartbeats) applying one 16 MiB value
-// (decode, two murmur3 digest lanes over the value, the copy into its arena), so the broker drops it.
+// Issue 14, row 3: a burst of big legal values must not stall the broker past a heartbeat, and no
+// node may be dropped. Timing is only logged (the machine is shared); the outcome is asserted.
+// Still skipped: the broker copies each 16 MiB value into its writes frame, and on a loaded 2-core
+// machine (load average 18) one such copy took 0.2-0.9 s, its timers ran up to 2.3 s late, and a
+// node was still dropped now and then (RELIABILITY.md, bursts of big values).
 test.serial.skip('twelve 16 MiB sets in one tick, three times, are all acknowledged and drop no node', async (t) => {
   const cluster = await startCluster({ nodes: 3 });
   t.teardown(() => cluster.stop());
@@ -31,9 +32,13 @@ test.serial.skip('twelve 16 MiB sets in one tick, three times, are all acknowled
     await Promise.all(writes);
     t.log(`round ${round}: ${Math.round(performance.now() - start)} ms`);
   }
-  t.log(`broker RSS ${rssBefore} MiB before, ${rssMiB(cluster.broker.pid)} MiB after`);
-  for (const line of cluster.broker.stderr.split('\n').filter((l) => /stalled|node lost|silent/.test(l))) t.log(line);
+  const rssAfter = rssMiB(cluster.broker.pid);
   const after = await client.stats();
+  t.log(`broker RSS ${rssBefore} MiB before, ${rssAfter} MiB after; its timers ran at most ${String(after.maxStallMs)} ms late`);
+  for (const proc of [cluster.broker, ...cluster.nodes]) {
+    for (const line of proc.stderr.split('\n').filter((l) => /stalled|node lost|silent/.test(l))) t.log(line);
+  }
+  t.true(rssAfter < 1536, `broker RSS ${rssAfter} MiB stays under 1.5 GiB`);
   t.is(after.epoch, before.epoch, 'the epoch is unchanged');
   t.is(after.seq, (before.seq as number) + 36);
   t.notRegex(cluster.broker.stderr, /node lost/, 'no node was dropped');
