@@ -163,12 +163,13 @@ export class Backlog {
 }
 
 /**
- * The frame in a memory block of its own size. An encoded frame is often a view into a larger block
- * (the encoder's spare room, or a slab shared with other small buffers) that holding it would keep
- * alive.
+ * The frame in a memory block of about its own size. An encoded frame is often a view into a larger
+ * block (the encoder's spare room, or a slab shared with other small buffers) that holding it would
+ * keep alive. A frame that fills most of its block is kept as it is: copying a frame of big values
+ * would cost more than the few spare bytes it keeps.
  */
 function ownBytes(frame: Buffer): Buffer {
-  if (frame.byteOffset === 0 && frame.buffer.byteLength === frame.length) return frame;
+  if (frame.buffer.byteLength - frame.length <= frame.length / 16) return frame;
   const copy = Buffer.allocUnsafeSlow(frame.length);
   frame.copy(copy);
   return copy;

@@ -30,6 +30,7 @@ export class BrokerTransport {
   private readonly server: ServerRouter;
   private readonly router: Router;
   private closed = false;
+  private drainedAt: number;
 
   constructor(
     private readonly onFrames: FrameHandler,
@@ -53,6 +54,17 @@ export class BrokerTransport {
         : { secretKey: curveSecretKey, allowedKeys: allowedClientKeys, logger, now, serverKeyName: 'broker key' },
     );
     this.router = this.server.socket;
+    this.drainedAt = now();
+  }
+
+  /**
+   * The last time no input was waiting in the socket: every message that reached the broker before
+   * it has been handled. A peer heard from before that time and not since was silent; one whose
+   * message still waits in the queue was not.
+   */
+  get inputDrainedAt(): number {
+    if (!this.router.readable) this.drainedAt = this.options.now();
+    return this.drainedAt;
   }
 
   /** Binds and starts receiving. Resolves with the bound endpoint (the real port for `tcp://...:*`). */
@@ -82,6 +94,7 @@ export class BrokerTransport {
         } catch (error) {
           this.onHandlerError(error);
         }
+        if (!this.router.readable) this.drainedAt = this.options.now();
         await yieldNow();
       }
     } catch (error) {

@@ -36,6 +36,7 @@ import { ReadRouter, type ReadCandidates } from './read-router.js';
 import type { ReplyTarget } from './reply-target.js';
 import { chooseSeed, isBlank } from './seed-policy.js';
 import { Sequencer } from './sequencer.js';
+import { WritesFanout } from './writes-fanout.js';
 import { StallDetector } from './stall-detector.js';
 
 type Registration = { peer: Buffer; message: MessageOf<'register' | 'resume'> };
@@ -60,6 +61,7 @@ export class Broker {
   private readonly membership: Membership;
   private readonly watchers: MembershipWatchers;
   private readonly sequencer = new Sequencer();
+  private readonly fanout = new WritesFanout((batch) => this.fanOut(batch));
   private readonly expiries = new ExpiryQueue();
   private readonly dedup = new DedupTable();
   private readonly backlog: Backlog;
@@ -194,6 +196,7 @@ export class Broker {
       acknowledgedSeq: this.acknowledgedSeq,
       partitioner: this.options.partitioner,
       backlog: this.backlog.stats,
+      maxStallMs: this.stalls.maxLateMs,
       ...this.eviction?.stats(),
     };
   }
@@ -427,16 +430,30 @@ export class Broker {
     this.outbox.reply(target.peer, target.peerKey, { ...reply, id: target.opId });
   }
 
-  /** Sends the writes stamped this tick to every node, ready or joining, as one frame. */
+  /**
+   * Queues the writes stamped this tick for every node, ready or joining, as frames of bounded size,
+   * and sends a turn's worth of them; the rest go out in the next turns, in seq order.
+   */
   private flushWrites(): void {
-    const batch = this.sequencer.take(this.now());
-    if (!batch) return;
+    this.fanout.add(this.sequencer.take(this.now()));
+    if (this.fanout.sendTurn()) this.outbox.schedule();
+  }
+
+  /** Sends every write stamped so far now, so that the backlog and a snapshot source have them all. */
+  private flushAllWrites(): void {
+    this.fanout.add(this.sequencer.take(this.now()));
+    this.fanout.sendAll();
+  }
+
+  /** Encodes one `writes` message once and sends that frame to every node; returns its size. */
+  private fanOut(batch: MessageOf<'writes'>): number {
     const frame = encode(batch);
     this.outbox.broadcast(
       [...this.membership.all()].map((node) => node.peer),
       frame,
     );
     this.backlog.add(batch.firstSeq, batch.writes.length, frame);
+    return frame.length;
   }
 
   // ---- membership -----------------------------------------------------------------------------
@@ -484,7 +501,7 @@ export class Broker {
   private resumeOrJoin(registration: Registration): void {
     const message = registration.message;
     // Writes stamped before this point go out first, so the backlog holds them.
-    this.flushWrites();
+    this.flushAllWrites();
     const point = this.backlog.resumePoint(message, this.sequencer.epoch, this.sequencer.lastSeq);
     if ('reason' in point) {
       // After an epoch started from data that was not whole, any whole node knows better than the cluster.
@@ -673,6 +690,8 @@ export class Broker {
   private seed(from: NodeRecord, loss: string | undefined): void {
     const nodes = [...this.membership.all()];
     const epoch = Math.max(this.sequencer.epoch, ...nodes.map((node) => node.registered.epoch)) + 1;
+    // Writes stamped in the old epoch go out as its frames now, not later under the new one.
+    this.flushAllWrites();
     this.sequencer.startEpoch(epoch, this.heardSeq);
     const seq = this.sequencer.lastSeq;
     const origin = from.registered;
@@ -747,7 +766,7 @@ export class Broker {
     // A node that is not whole never seeds an epoch: with no ready source, the joiner waits for one.
     if (!source) return this.awaitSource(node, 'no ready node to join from');
     // Writes stamped before this point go out first, so the snapshot source has them all.
-    this.flushWrites();
+    this.flushAllWrites();
     if (node.state !== 'joining') this.membership.setState(node, 'joining');
     node.joinId = ++this.lastJoinId;
     node.sourceId = source.id;
@@ -859,10 +878,17 @@ export class Broker {
     const now = this.now();
     const stalledMs = this.stalls.tick(now);
     if (stalledMs > 0) return this.forgiveStall(stalledMs, now);
+    // Time the broker itself was busy (a burst of big frames) is not counted as the nodes' silence.
+    const busyMs = this.stalls.lateMs;
+    if (busyMs > 0) for (const node of this.membership.all()) node.lastHeartbeatAt = Math.min(now, node.lastHeartbeatAt + busyMs);
     const lastSeq = this.sequencer.lastSeq;
+    // Silence counts only up to the last time the socket's input was all read: a heartbeat still
+    // waiting in the queue behind a burst of big frames is not silence. Input that never runs dry
+    // delays a dead node's drop by one window at most.
+    const heardUpTo = Math.max(this.transport.inputDrainedAt, now - limit);
     for (const node of [...this.membership.all()]) {
       const leaseEndsAt = node.leaseGrantedAt + this.options.leaseMs;
-      if (now - node.lastHeartbeatAt > limit) this.dropNode(node, `missed ${this.options.heartbeatLiveness} heartbeats`, leaseEndsAt);
+      if (heardUpTo - node.lastHeartbeatAt > limit) this.dropNode(node, `missed ${this.options.heartbeatLiveness} heartbeats`, leaseEndsAt);
       // A node that cannot keep up is dropped rather than waited on, which also bounds what the
       // broker holds for it; it joins again once it catches its breath.
       else if (node.state === 'ready' && lastSeq - node.acked > this.options.maxOutstandingWrites) {

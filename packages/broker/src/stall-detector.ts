@@ -4,6 +4,10 @@
  */
 export class StallDetector {
   private lastTickAt: number;
+  /** How late the last tick ran, in ms: how long the broker was busy or stopped before it. */
+  lateMs = 0;
+  /** The most a tick has run late so far, in ms. */
+  maxLateMs = 0;
 
   constructor(
     private readonly intervalMs: number,
@@ -18,6 +22,8 @@ export class StallDetector {
   tick(now: number): number {
     const gap = now - this.lastTickAt;
     this.lastTickAt = now;
+    this.lateMs = Math.max(0, Math.round(gap - this.intervalMs));
+    this.maxLateMs = Math.max(this.maxLateMs, this.lateMs);
     return gap > this.intervalMs + this.marginMs ? Math.round(gap - this.intervalMs) : 0;
   }
 }

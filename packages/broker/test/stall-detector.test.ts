@@ -13,3 +13,12 @@ test('a tick later than the interval plus the margin reports how long the broker
   t.is(stalls.tick(3500), 2500);
   t.is(stalls.tick(4000), 0, 'the next tick on time is no stall');
 });
+
+test('every tick tells how late it ran, under the margin too, and the most so far', (t) => {
+  const stalls = new StallDetector(500, 500, 0);
+  stalls.tick(900);
+  t.is(stalls.lateMs, 400);
+  stalls.tick(1400);
+  t.is(stalls.lateMs, 0);
+  t.is(stalls.maxLateMs, 400);
+});

@@ -10,9 +10,9 @@ const MIB = 1024 * 1024;
 const rssMiB = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) >> 10;
 const digest = (value: Buffer | null): string => (value === null ? 'nil' : createHash('sha1').update(value).digest('hex'));
 
-// Skipped until the broker processes big frames without stalling: it still stalls 0.6-4 s on them
-// (issue 14, row 3), and in 4 of 5 runs a node was dropped and the epoch moved on.
-test.serial.skip('twelve 16 MiB sets in one tick, three times, are all acknowledged and drop no node', async (t) => {
+// Issue 14, row 3: a burst of big legal values must not stall the broker past a heartbeat, and no
+// node may be dropped. Timing is only logged (the machine is shared); the outcome is asserted.
+test.serial('twelve 16 MiB sets in one tick, three times, are all acknowledged and drop no node', async (t) => {
   const cluster = await startCluster({ nodes: 3 });
   t.teardown(() => cluster.stop());
   const client = await cluster.client({ timeoutMs: 60_000 });
@@ -29,10 +29,13 @@ test.serial.skip('twelve 16 MiB sets in one tick, three times, are all acknowled
     await Promise.all(writes);
     t.log(`round ${round}: ${Math.round(performance.now() - start)} ms`);
   }
-  t.log(`broker RSS ${rssBefore} MiB before, ${rssMiB(cluster.broker.pid)} MiB after`);
-  // Not asserted yet: the broker still stalls on these frames, and only its stall grace keeps the nodes.
-  t.log(`broker stalls logged: ${cluster.broker.stderr.match(/broker stalled/g)?.length ?? 0}`);
+  const rssAfter = rssMiB(cluster.broker.pid);
   const after = await client.stats();
+  t.log(`broker RSS ${rssBefore} MiB before, ${rssAfter} MiB after; its timers ran at most ${String(after.maxStallMs)} ms late`);
+  for (const proc of [cluster.broker, ...cluster.nodes]) {
+    for (const line of proc.stderr.split('\n').filter((l) => /stalled|node lost|silent/.test(l))) t.log(line);
+  }
+  t.true(rssAfter < 1536, `broker RSS ${rssAfter} MiB stays under 1.5 GiB`);
   t.is(after.epoch, before.epoch, 'the epoch is unchanged');
   t.is(after.seq, (before.seq as number) + 36);
   t.notRegex(cluster.broker.stderr, /node lost/, 'no node was dropped');

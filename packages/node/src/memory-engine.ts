@@ -5,6 +5,7 @@ import {
   ENTRY_OVERHEAD_BYTES,
   entryBytes,
   murmur3,
+  murmur3Lanes,
   type EvictionSample,
   type SnapshotEntryVisitor,
   type Write,
@@ -219,8 +220,7 @@ export class MemoryEngine implements StorageEngine {
       this.contentDigest.removeHash(store.digestLow(slot), store.digestHigh(slot));
       this.used -= this.storedBytes(slot);
     }
-    const low = murmur3(value, this.keyHash, start, end);
-    const high = murmur3(value, (this.keyHash ^ HIGH_LANE_SALT) >>> 0, start, end);
+    const [low, high] = murmur3Lanes(value, this.keyHash, (this.keyHash ^ HIGH_LANE_SALT) >>> 0, start, end);
     this.contentDigest.addHash(low, high);
     store.write(slot, this.encoder.bytes, this.keyLength, this.keyHash, value, start, end, seq, expiresAt, low, high);
     this.used += entryBytes(this.keyLength, end - start);

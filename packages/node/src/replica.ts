@@ -216,6 +216,8 @@ export class Replica {
 
   onWrites(message: MessageOf<'writes'>): void {
     if (this.state === 'registering' || this.storageFailed) return;
+    // A frame of an older epoch, sent before the new one started (or by a deposed broker), is refused, not a gap.
+    if (message.epoch < this.epoch) return;
     if (message.epoch !== this.epoch) return this.gap(`write stream of epoch ${message.epoch} while in epoch ${this.epoch}`);
     if (message.firstSeq > this.position + 1) {
       return this.gap(`write stream jumped from seq ${this.position} to ${message.firstSeq}`);

@@ -125,12 +125,30 @@ test('a gap in the stream triggers a resync instead of being skipped', (t) => {
   t.is(replica.position, 1, 'nothing past the gap was applied');
 });
 
-test('writes from another epoch trigger a resync', (t) => {
+test('writes from a newer epoch trigger a resync', (t) => {
   const { resyncs, effects } = recorder();
   const replica = new Replica(new MemoryEngine(), limits, effects);
   replica.onWelcome(welcome('ready', 0));
   replica.onWrites({ type: 'writes', epoch: 2, firstSeq: 1, sentAt: 0, writes: [{ kind: 'del', key: 'a' }] });
   t.is(resyncs.length, 1);
+});
+
+test('writes from an older epoch, sent before the new one started, are refused without a resync', (t) => {
+  const { resyncs, effects, toBroker } = recorder();
+  const replica = new Replica(new MemoryEngine(), limits, effects);
+  replica.onWelcome({ ...welcome('ready', 5), epoch: 2 });
+  replica.onWrites({
+    type: 'writes',
+    epoch: 1,
+    firstSeq: 6,
+    sentAt: 0,
+    writes: [{ kind: 'set', key: 'a', value: Buffer.from('v'), expiresAt: 0 }],
+  });
+  t.is(resyncs.length, 0);
+  t.is(replica.state, 'ready');
+  t.is(replica.position, 5);
+  t.is(replica.engine.size, 0, 'nothing of the old epoch was applied');
+  t.false(toBroker.some((message) => message.type === 'ack'));
 });
 
 test('duplicate writes already applied are skipped', (t) => {

@@ -429,9 +429,24 @@ function readWait(r: FrameReader): WaitMode {
 }
 
 /** A starting size that avoids regrowth for the common small messages. */
+/** The bytes of a `writes` frame before its writes: version, type, epoch, firstSeq, sentAt, count. */
+const WRITES_HEADER_BYTES = 30;
+
+/**
+ * At most how many bytes `write` takes in a `writes` frame (strings counted at 3 bytes a UTF-16 unit,
+ * as the writer reserves them), so that encoding a batch of big values allocates once and never
+ * copies a value again to grow.
+ */
+export function writeBytesBound(write: Write): number {
+  const key = 5 + write.key.length * 3;
+  const value = write.kind === 'set' ? 12 + write.value.length : 0;
+  const origin = write.origin ? 1 + 4 + write.origin.client.length * 3 + 4 : 1;
+  return key + value + origin;
+}
+
 function initialSize(message: Message): number {
   if (message.type === 'request') return 16 + message.ops.length * 48;
-  if (message.type === 'writes') return 32 + message.writes.length * 160;
+  if (message.type === 'writes') return WRITES_HEADER_BYTES + message.writes.reduce((sum, write) => sum + writeBytesBound(write), 0);
   if (message.type === 'reply') return 16 + message.replies.length * 128;
   return 128;
 }

@@ -1,4 +1,4 @@
-import { murmur3, murmur3String } from './murmur3.js';
+import { murmur3Lanes, murmur3String } from './murmur3.js';
 
 /** The seed of an entry's key hash; exported for engines that hash a key once for several uses. */
 export const ENTRY_KEY_SEED = 0x9747b28c;
@@ -13,7 +13,7 @@ const HIGH_LANE_SALT = ENTRY_HIGH_LANE_SALT;
  */
 export function entryHash(key: string, value: Uint8Array, start = 0, end = value.length): [low: number, high: number] {
   const keyHash = murmur3String(key, KEY_SEED);
-  return [murmur3(value, keyHash, start, end), murmur3(value, (keyHash ^ HIGH_LANE_SALT) >>> 0, start, end)];
+  return murmur3Lanes(value, keyHash, (keyHash ^ HIGH_LANE_SALT) >>> 0, start, end);
 }
 
 /**

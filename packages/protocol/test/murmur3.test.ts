@@ -1,5 +1,5 @@
 import test from 'ava';
-import { murmur3, murmur3String } from '../src/index.js';
+import { murmur3, murmur3Lanes, murmur3String } from '../src/index.js';
 
 // Expected values come from libmurmurhash (Debian's libmurmurhash-dev, lmmh_x86_32, the
 // reference MurmurHash3_x86_32), and agree with the published vectors for '', 'hello' and the fox.
@@ -67,5 +67,18 @@ test('results are unsigned 32-bit integers', (t) => {
   for (let i = 0; i < 1000; i++) {
     const hash = murmur3String(`key:${i}`);
     t.true(Number.isInteger(hash) && hash >= 0 && hash <= 0xffffffff, `${hash}`);
+  }
+});
+
+test('murmur3Lanes equals two murmur3 passes, for every tail length and a part of the bytes', (t) => {
+  const bytes = Buffer.from(Array.from({ length: 41 }, (_, i) => (i * 37 + 11) & 0xff));
+  for (let end = 0; end <= bytes.length; end++) {
+    for (const start of [0, 1, 2, 3]) {
+      if (start > end) continue;
+      t.deepEqual(murmur3Lanes(bytes, 0x9747b28c, 0x5bd1e995, start, end), [
+        murmur3(bytes, 0x9747b28c, start, end),
+        murmur3(bytes, 0x5bd1e995, start, end),
+      ]);
+    }
   }
 });
