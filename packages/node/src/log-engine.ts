@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fdatasync, fdatasyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fdatasyncSync, openSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BrainerError,
@@ -17,6 +17,7 @@ import { MemoryEngine, type MemoryEngineOptions } from './memory-engine.js';
 import { RecentWrites } from './recent-writes.js';
 import type { SnapshotCursor, StorageEngine, StoredEntry, StreamPosition } from './storage-engine.js';
 import { isBefore, SyncedPositionFile } from './synced-position.js';
+import { makePrivateDir, PRIVATE_FILE_MODE } from './private-dir.js';
 
 /**
  * When the log is synced to disk: before each acknowledgement (`always`), once a second
@@ -126,7 +127,7 @@ export class LogEngine implements StorageEngine {
     this.options = options;
     this.logger = options.logger;
     this.memory = new MemoryEngine(options.memory);
-    mkdirSync(options.dir, { recursive: true });
+    makePrivateDir(options.dir, 'dir', this.logger);
     this.releaseLock = lockDataDir(options.dir);
     this.synced = new SyncedPositionFile(options.dir);
     try {
@@ -158,7 +159,7 @@ export class LogEngine implements StorageEngine {
         this.markSynced();
         if (!lost) this.logger.info('data log: rewritten in the current format', { fromVersion: version, toVersion: LOG_VERSION });
       } else {
-        this.fd = openSync(path, 'a');
+        this.fd = openSync(path, 'a', PRIVATE_FILE_MODE);
         this.logBytes = bytes;
       }
       this.damage = damage;
