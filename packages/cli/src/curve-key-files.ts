@@ -96,9 +96,9 @@ export function parseKeyPairFile(text: string, field: string, source: string): C
 
 /** Reads a key pair file. One that another user owns, or that others than its owner may read, is refused (ERR_UNSAFE_FILE). */
 export async function readKeyPairFile(path: string, field: string): Promise<CurveKeyPair> {
-  const text = await readFile(path, 'utf8');
+  const pair = parseKeyPairFile(await readFile(path, 'utf8'), field, path);
   await requirePrivateFile(path, field, 'read');
-  return parseKeyPairFile(text, field, path);
+  return pair;
 }
 
 /**
@@ -107,9 +107,9 @@ export async function readKeyPairFile(path: string, field: string): Promise<Curv
  * can change it decides who gets in.
  */
 export async function readKeyListFile(path: string, field: string): Promise<string[]> {
-  const text = await readFile(path, 'utf8');
+  const keys = parseKeyList(await readFile(path, 'utf8'), field, path);
   await requirePrivateFile(path, field, 'write');
-  return parseKeyList(text, field, path);
+  return keys;
 }
 
 /** Reads a file that holds exactly one public key, such as a `.pub` file from keygen. */
