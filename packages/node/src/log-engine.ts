@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fdatasync, fdatasyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fdatasyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BrainerError,
@@ -17,7 +17,7 @@ import { MemoryEngine, type MemoryEngineOptions } from './memory-engine.js';
 import { RecentWrites } from './recent-writes.js';
 import type { SnapshotCursor, StorageEngine, StoredEntry, StreamPosition } from './storage-engine.js';
 import { isBefore, SyncedPositionFile } from './synced-position.js';
-import { makePrivateDir, PRIVATE_FILE_MODE } from './private-dir.js';
+import { makePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-dir.js';
 
 /**
  * When the log is synced to disk: before each acknowledgement (`always`), once a second
@@ -127,8 +127,15 @@ export class LogEngine implements StorageEngine {
     this.options = options;
     this.logger = options.logger;
     this.memory = new MemoryEngine(options.memory);
-    makePrivateDir(options.dir, 'dir', this.logger);
+    mkdirSync(options.dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    // Locked first: a directory that another node holds is refused before anything in it is touched.
     this.releaseLock = lockDataDir(options.dir);
+    try {
+      makePrivateDir(options.dir, 'dir', this.logger);
+    } catch (error) {
+      this.releaseLock();
+      throw error;
+    }
     this.synced = new SyncedPositionFile(options.dir);
     try {
       // A replacement log left by a crash during compaction: the live log is still whole.

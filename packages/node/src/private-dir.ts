@@ -4,7 +4,8 @@ import { InvalidOptionError, type Logger } from '@brainer/protocol';
 
 /** The mode of every file in a data directory: its owner's only, whatever the umask. */
 export const PRIVATE_FILE_MODE = 0o600;
-const PRIVATE_DIR_MODE = 0o700;
+/** The mode of a data directory. */
+export const PRIVATE_DIR_MODE = 0o700;
 
 /**
  * Makes `dir` a directory that only its owner may enter (mode 0700), creating it if needed. An
