@@ -3,7 +3,7 @@
 joins through a peer's snapshot, applies the write stream, heartbeats, answers reads (forwarded by
 the broker, or direct under a lease) and serves snapshots to later joiners.
 
-    /usr/bin/python3 examples/python-node/node.py --broker ipc:///tmp/broker.sock --id py1
+    /usr/bin/python3 examples/python-node/node.py --id py1
 
 Needs pyzmq (Debian: apt-get install python3-zmq). Prints one JSON ready line on stdout once it
 serves, logs to stderr, and unregisters on SIGINT or SIGTERM."""
@@ -344,9 +344,21 @@ class Node:
         print(f"{stamp} {level} [{self.id}] {message}", file=sys.stderr, flush=True)
 
 
+def default_broker_endpoint():
+    """The TypeScript default: broker.sock in $XDG_RUNTIME_DIR/brainer, /run/brainer (root), else /tmp/brainer-UID."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+    if runtime.startswith("/"):
+        directory = os.path.join(runtime, "brainer")
+    elif os.getuid() == 0:
+        directory = "/run/brainer"
+    else:
+        directory = os.path.join(os.environ.get("TMPDIR") or "/tmp", f"brainer-{os.getuid()}")
+    return f"ipc://{directory}/broker.sock"
+
+
 def main():
     parser = argparse.ArgumentParser(description="A Brainer cache node in Python.")
-    parser.add_argument("--broker", default=os.environ.get("BRAINER_BROKER", "ipc:///tmp/broker.sock"))
+    parser.add_argument("--broker", default=os.environ.get("BRAINER_BROKER") or default_broker_endpoint())
     parser.add_argument("--node-endpoint", default="tcp://127.0.0.1:*")
     parser.add_argument("--id", default=f"py-{secrets.token_hex(4)}")
     parser.add_argument("--log-level", default="info", choices=["error", "warn", "info", "debug"])

@@ -74,6 +74,11 @@ export class BrokerTransport {
     return bound;
   }
 
+  /** Replaces the CURVE allowlist; peers already connected stay. */
+  setAllowedKeys(keys: ReadonlySet<string>): void {
+    this.server.setAllowedKeys(keys);
+  }
+
   send(peer: Buffer, frame: Buffer): void {
     if (this.closed) return;
     this.router.send([peer, frame]).catch((error: unknown) => this.onSendError(peer, error));

@@ -169,6 +169,14 @@ export class Broker {
     this.logger.info('broker listening', { endpoint: this.boundEndpoint, heartbeatMs, leaseMs, partitioner: this.options.partitioner });
   }
 
+  /**
+   * Replaces the public keys that may connect under CURVE (a reloaded `allowedClientKeys`). Clients
+   * and nodes already connected stay; a key taken off the list is refused from its next connection.
+   */
+  setAllowedClientKeys(keys: ReadonlySet<string>): void {
+    this.transport.setAllowedKeys(new Set(keys));
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

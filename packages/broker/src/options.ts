@@ -1,4 +1,5 @@
 import {
+  DEFAULT_BROKER_ENDPOINT,
   DEFAULT_LIMITS,
   InvalidOptionError,
   MAXMEMORY_POLICIES,
@@ -16,7 +17,11 @@ import {
 } from '@brainer/protocol';
 
 export interface BrokerOptions {
-  /** The ROUTER endpoint clients and nodes connect to. Default `ipc:///tmp/broker.sock`. */
+  /**
+   * The ROUTER endpoint clients and nodes connect to. Default `broker.sock` in the private ipc
+   * directory (`DEFAULT_IPC_DIR`: `$XDG_RUNTIME_DIR/brainer`, `/run/brainer` for root, else
+   * `/tmp/brainer-UID`), created mode 0700 at bind.
+   */
   endpoint: string;
   /** Interval between heartbeats, in ms. Default 500. */
   heartbeatMs: number;
@@ -95,7 +100,7 @@ export interface BrokerOptions {
 }
 
 export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
-  endpoint: 'ipc:///tmp/broker.sock',
+  endpoint: DEFAULT_BROKER_ENDPOINT,
   heartbeatMs: 500,
   heartbeatLiveness: 3,
   leaseMs: 1000,

@@ -14,6 +14,9 @@ export type BinName = 'brainer-cli' | 'run-broker' | 'run-node';
 export async function runBin(bin: BinName, dir: string, argv: readonly string[]): Promise<never> {
   settings.enableAutoTranspile = false;
   ignoreClosedPipes();
+  // A server must outlive a closed terminal or a reload request even while it loads; once serving,
+  // its SIGHUP handler (serveUntilShutdown) reloads.
+  if (bin !== 'brainer-cli') process.on('SIGHUP', () => undefined);
   const code = await runCommand(bin, dir, argv);
   await Promise.all([drained(process.stdout), drained(process.stderr)]);
   // A command that has finished must not leave the process hanging on a handle a library forgot to close.

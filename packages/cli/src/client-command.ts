@@ -2,7 +2,7 @@ import type { Brainer, BrainerOptions } from '@brainer/client';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from './base-command.js';
 import { curveClientFlags, curveClientKeys, type CurveClientFlagValues } from './curve-flags.js';
-import { DEFAULT_BROKER_ENDPOINT, endpointFlag } from './endpoint-flag.js';
+import { allowForeignSocketFlags, DEFAULT_BROKER_ENDPOINT, endpointFlag } from './endpoint-flag.js';
 import { errorInContext } from './errors.js';
 
 /** The flags of every command that talks to a broker. */
@@ -22,6 +22,7 @@ export const clientFlags = {
     helpGroup: 'CONNECTION',
   }),
   ...curveClientFlags,
+  ...allowForeignSocketFlags,
 };
 
 /**
@@ -38,13 +39,13 @@ export const directFlags = {
 
 const CURVE_HINT = "; with CURVE, a broker that refuses this client's key, or a wrong --broker-key, also looks like this";
 
-type ClientOptions = Pick<BrainerOptions, 'timeoutMs'> & Partial<Pick<BrainerOptions, 'curve'>>;
+type ClientOptions = Pick<BrainerOptions, 'timeoutMs' | 'allowForeignSocket'> & Partial<Pick<BrainerOptions, 'curve'>>;
 
 /** A command that connects clients to the broker, runs, and always closes them. */
 export abstract class ClientCommand extends BaseCommand {
   /** Connects one client (to the broker, or with `--node` straight to that node), runs `use`, and closes it. */
   protected async withClient<T>(
-    flags: { broker: string; timeout: number; node?: string | undefined } & CurveClientFlagValues,
+    flags: { broker: string; timeout: number; node?: string | undefined; 'allow-foreign-socket': boolean } & CurveClientFlagValues,
     use: (client: Brainer) => Promise<T>,
   ): Promise<T> {
     const target = flags.node === undefined ? `the broker at ${flags.broker}` : `the node at ${flags.node}`;
@@ -65,7 +66,7 @@ export abstract class ClientCommand extends BaseCommand {
    * all. Under CURVE, direct reads need `nodeServerKey`, the nodes' public key.
    */
   protected async withClients<T>(
-    flags: { broker: string; timeout: number } & CurveClientFlagValues,
+    flags: { broker: string; timeout: number; 'allow-foreign-socket': boolean } & CurveClientFlagValues,
     count: number,
     reads: { reads: BrainerOptions['reads']; nodeServerKey?: string | undefined },
     use: (clients: Brainer[]) => Promise<T>,
@@ -93,7 +94,7 @@ export abstract class ClientCommand extends BaseCommand {
    * message naming `target`.
    */
   private async withConnected<T>(
-    flags: { timeout: number } & CurveClientFlagValues,
+    flags: { timeout: number; 'allow-foreign-socket': boolean } & CurveClientFlagValues,
     target: string,
     make: (Client: typeof Brainer, options: ClientOptions) => Brainer[],
     use: (clients: Brainer[]) => Promise<T>,
@@ -101,7 +102,11 @@ export abstract class ClientCommand extends BaseCommand {
     const curve = await curveClientKeys(flags);
     // Loaded here, not at the top, so that `--help` and the other commands never load zeromq.
     const { Brainer } = await import('@brainer/client');
-    const clients = make(Brainer, { timeoutMs: flags.timeout, ...(curve === undefined ? {} : { curve }) });
+    const clients = make(Brainer, {
+      timeoutMs: flags.timeout,
+      allowForeignSocket: flags['allow-foreign-socket'],
+      ...(curve === undefined ? {} : { curve }),
+    });
     try {
       await Promise.all(
         clients.map((client) =>

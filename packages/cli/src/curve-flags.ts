@@ -47,10 +47,7 @@ export interface CurveClientFlagValues {
 }
 
 /** The broker key and the key pair the flags name, or undefined when none is given. Both or neither. */
-export async function curveClientKeys(
-  flags: CurveClientFlagValues,
-  warn?: (message: string) => void,
-): Promise<(CurveKeyPair & { serverKey: string }) | undefined> {
+export async function curveClientKeys(flags: CurveClientFlagValues): Promise<(CurveKeyPair & { serverKey: string }) | undefined> {
   const keyFile = flags['curve-key-file'];
   const brokerKeyFile = flags['broker-key-file'];
   const brokerFlag = flags['broker-key'] !== undefined ? '--broker-key' : brokerKeyFile !== undefined ? '--broker-key-file' : undefined;
@@ -58,7 +55,7 @@ export async function curveClientKeys(
   if (keyFile === undefined) throw new UsageError(`${brokerFlag} needs --curve-key-file: a CURVE client needs a key pair of its own`);
   if (brokerFlag === undefined) throw new UsageError("--curve-key-file needs --broker-key or --broker-key-file: the broker's public key");
   const serverKey = flags['broker-key'] ?? (await readPublicKeyFile(brokerKeyFile!, '--broker-key-file'));
-  return { serverKey, ...(await readKeyPairFile(keyFile, '--curve-key-file', warn)) };
+  return { serverKey, ...(await readKeyPairFile(keyFile, '--curve-key-file')) };
 }
 
 /** The nodes' public key, for a CURVE client that reads straight from the nodes (`bench --reads direct`). */

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { chmod, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { requirePrivateFile } from './file-permissions.js';
 import {
   CURVE_KEY_LENGTH,
   InvalidOptionError,
@@ -93,19 +94,22 @@ export function parseKeyPairFile(text: string, field: string, source: string): C
   }
 }
 
-/** Reads a key pair file. `warn` hears about a file that others than its owner may read. */
-export async function readKeyPairFile(path: string, field: string, warn?: (message: string) => void): Promise<CurveKeyPair> {
+/** Reads a key pair file. One that another user owns, or that others than its owner may read, is refused (ERR_UNSAFE_FILE). */
+export async function readKeyPairFile(path: string, field: string): Promise<CurveKeyPair> {
   const pair = parseKeyPairFile(await readFile(path, 'utf8'), field, path);
-  const { mode } = await stat(path);
-  if ((mode & 0o077) !== 0 && warn !== undefined) {
-    warn(`the key pair file ${path} is readable by others than its owner (mode ${(mode & 0o777).toString(8)}); chmod 600 it`);
-  }
+  await requirePrivateFile(path, field, 'read');
   return pair;
 }
 
-/** Reads a list of public keys (an allowlist), which may be empty. */
+/**
+ * Reads a list of public keys (an allowlist, or a public key file), which may be empty. One that
+ * another user owns, or that others than its owner may write, is refused (ERR_UNSAFE_FILE): whoever
+ * can change it decides who gets in.
+ */
 export async function readKeyListFile(path: string, field: string): Promise<string[]> {
-  return parseKeyList(await readFile(path, 'utf8'), field, path);
+  const keys = parseKeyList(await readFile(path, 'utf8'), field, path);
+  await requirePrivateFile(path, field, 'write');
+  return keys;
 }
 
 /** Reads a file that holds exactly one public key, such as a `.pub` file from keygen. */

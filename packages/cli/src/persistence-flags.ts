@@ -66,5 +66,5 @@ export function storedNodeId(dir: string | undefined): string | undefined {
 }
 
 export function storeNodeId(dir: string | undefined, id: string): void {
-  if (dir !== undefined) writeFileSync(join(dir, ID_FILE), `${id}\n`);
+  if (dir !== undefined) writeFileSync(join(dir, ID_FILE), `${id}\n`, { mode: 0o600 });
 }

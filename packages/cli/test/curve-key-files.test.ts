@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
@@ -88,15 +88,20 @@ test('writeKeyFiles writes NAME.key with mode 0600 and NAME.pub, refuses to repl
   t.is(curvePublicKeyOf(SERVER.secretKey), (await readFile(files.publicKeyFile, 'utf8')).split('\n')[2]);
 });
 
-test('readKeyPairFile warns about a key pair file that others may read', async (t) => {
+test('readKeyPairFile refuses a key pair file that others may read, and says how to fix it', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'brainer-keys-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const path = join(dir, 'loose.key');
-  await writeFile(path, formatKeyPairFile('loose', CLIENT), { mode: 0o644 });
-  const warnings: string[] = [];
-  await readKeyPairFile(path, '--curve-key-file', (message) => warnings.push(message));
-  t.is(warnings.length, 1);
-  t.regex(warnings[0]!, /readable by others.*chmod 600/);
+  await writeFile(path, formatKeyPairFile('loose', CLIENT));
+  for (const mode of [0o644, 0o640, 0o666]) {
+    await chmod(path, mode);
+    await t.throwsAsync(readKeyPairFile(path, '--curve-key-file'), {
+      code: 'ERR_UNSAFE_FILE',
+      message: new RegExp(`readable by others.*mode ${mode.toString(8)}.*chmod 600 ${path}`),
+    });
+  }
+  await chmod(path, 0o600);
+  t.deepEqual(await readKeyPairFile(path, '--curve-key-file'), CLIENT);
 });
 
 test('readPublicKeyFile wants exactly one key', async (t) => {

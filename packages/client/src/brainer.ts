@@ -1,5 +1,6 @@
 import {
   BrainerError,
+  DEFAULT_BROKER_ENDPOINT,
   bucketPrefix,
   encode,
   requireEndpoint,
@@ -9,6 +10,7 @@ import {
   type WaitMode,
   jsonOf,
 } from '@brainer/protocol';
+import { requireSafeIpcPeer } from '@brainer/transport';
 import { Bucket } from './bucket.js';
 import { ClientTransport } from './client-transport.js';
 import { DirectReads, type DirectReadOp } from './direct-reads.js';
@@ -77,8 +79,9 @@ export class Brainer {
   private watchInFlight = false;
   private closed = false;
 
+  /** `endpoint`: the broker's. Default `broker.sock` in the private ipc directory, as the broker's own default. */
   constructor(
-    readonly endpoint: string,
+    readonly endpoint: string = DEFAULT_BROKER_ENDPOINT,
     options: Partial<BrainerOptions> = {},
   ) {
     requireEndpoint('endpoint', endpoint);
@@ -235,12 +238,18 @@ export class Brainer {
 
   private call(op: OpInput): Promise<ReplyValue> {
     if (this.closed) return Promise.reject(new BrainerError('ERR_CLOSED', 'the client is closed'));
-    this.open();
+    try {
+      this.open();
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     return this.requests.call(op);
   }
 
+  /** Connects, unless the endpoint is an ipc socket another user could be listening on (the check throws). */
   private open(): void {
     if (this.transport || this.closed) return;
+    requireSafeIpcPeer(this.endpoint, this.options);
     this.transport = new ClientTransport(
       this.endpoint,
       (frames) => this.onFrames(frames),

@@ -2,4 +2,4 @@ export * from './brainer.js';
 export * from './bucket.js';
 export * from './curve-options.js';
 export * from './options.js';
-export { BrainerError, RemoteError, TimeoutError, type ErrorCode, type WaitMode } from '@brainer/protocol';
+export { DEFAULT_BROKER_ENDPOINT, BrainerError, RemoteError, TimeoutError, type ErrorCode, type WaitMode } from '@brainer/protocol';

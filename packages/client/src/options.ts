@@ -26,6 +26,12 @@ export interface BrainerOptions {
    * go in several frames. Keep it at or under the broker's `maxFrameBytes`. Default 64 MiB.
    */
   maxFrameBytes: number;
+  /**
+   * Connect to an ipc socket, or a socket in a directory, that belongs to another local user (not
+   * root). Default false: the call fails with ERR_UNSAFE_ENDPOINT, since that user's process would
+   * receive every key and value sent.
+   */
+  allowForeignSocket: boolean;
   /** Where the client logs. Default: silent. */
   logger: Logger;
   /** A monotonic clock in ms. Default `performance.now`. */
@@ -40,6 +46,7 @@ export const DEFAULT_BRAINER_OPTIONS: BrainerOptions = {
   directReadTimeoutMs: 1000,
   curve: undefined,
   maxFrameBytes: 64 * 1024 * 1024,
+  allowForeignSocket: false,
   logger: silentLogger,
   now: () => performance.now(),
 };

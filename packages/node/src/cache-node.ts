@@ -1,4 +1,5 @@
 import { RateLimitedLog, encode, isSnapshotChunk, type Logger, type Message, type Reply } from '@brainer/protocol';
+import { requireSafeIpcPeer } from '@brainer/transport';
 import { decodeFrame } from './decode-frame.js';
 import { Observable, Subject } from 'rxjs';
 import type { CacheNodeEvent } from './events.js';
@@ -91,11 +92,20 @@ export class CacheNode {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    requireSafeIpcPeer(this.options.brokerEndpoint, this.options);
     this.boundEndpoint = await this.transport.bind(this.options.nodeEndpoint);
     this.transport.connectBroker(this.options.brokerEndpoint);
     this.register('start');
     this.schedule();
     this.logger.info('node started', { id: this.id, endpoint: this.boundEndpoint, broker: this.options.brokerEndpoint });
+  }
+
+  /**
+   * Replaces the public keys, besides the node key, that may connect to the node's endpoint under
+   * CURVE (a reloaded `allowedClientKeys`). Peers already connected stay.
+   */
+  setAllowedClientKeys(keys: ReadonlySet<string>): void {
+    this.transport.setAllowedClientKeys(keys);
   }
 
   /** Unregisters from the broker, then closes every socket. */

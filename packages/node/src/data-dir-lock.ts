@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidOptionError } from '@brainer/protocol';
+import { PRIVATE_FILE_MODE } from './private-dir.js';
 
 const LOCK_FILE = 'LOCK';
 
@@ -13,7 +14,7 @@ export function lockDataDir(dir: string): () => void {
   const path = join(dir, LOCK_FILE);
   const mine = String(process.pid);
   try {
-    const fd = openSync(path, 'wx');
+    const fd = openSync(path, 'wx', PRIVATE_FILE_MODE);
     writeSync(fd, mine);
     closeSync(fd);
   } catch (error) {

@@ -1,11 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InvalidOptionError } from '@brainer/protocol';
+import { InvalidOptionError, silentLogger } from '@brainer/protocol';
 import { header, HEADER_BYTES, LOG_FILE, readHeader } from './log-file.js';
 import { RecordWriter, type LogRecord } from './log-records.js';
 import { walkRecords, type DamagedRange } from './log-walk.js';
 import type { StreamPosition } from './storage-engine.js';
 import { isBefore, SyncedPositionFile } from './synced-position.js';
+import { makePrivateDir, PRIVATE_FILE_MODE } from './private-dir.js';
 
 /**
  * What a node would make of a data directory's log: `clean`; `torn-tail` (a crash in the middle of
@@ -112,8 +113,8 @@ export function salvageLog(dir: string, outDir: string): number {
   const notWhole = new RecordWriter(64);
   notWhole.position({ ...position, whole: false });
   parts.push(notWhole.bytes);
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(out, Buffer.concat(parts), { flag: 'wx' });
+  makePrivateDir(outDir, 'salvage', silentLogger);
+  writeFileSync(out, Buffer.concat(parts), { flag: 'wx', mode: PRIVATE_FILE_MODE });
   return records;
 }
 

@@ -17,6 +17,7 @@ import { MemoryEngine, type MemoryEngineOptions } from './memory-engine.js';
 import { RecentWrites } from './recent-writes.js';
 import type { SnapshotCursor, StorageEngine, StoredEntry, StreamPosition } from './storage-engine.js';
 import { isBefore, SyncedPositionFile } from './synced-position.js';
+import { makePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-dir.js';
 
 /**
  * When the log is synced to disk: before each acknowledgement (`always`), once a second
@@ -126,8 +127,15 @@ export class LogEngine implements StorageEngine {
     this.options = options;
     this.logger = options.logger;
     this.memory = new MemoryEngine(options.memory);
-    mkdirSync(options.dir, { recursive: true });
+    mkdirSync(options.dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    // Locked first: a directory that another node holds is refused before anything in it is touched.
     this.releaseLock = lockDataDir(options.dir);
+    try {
+      makePrivateDir(options.dir, 'dir', this.logger);
+    } catch (error) {
+      this.releaseLock();
+      throw error;
+    }
     this.synced = new SyncedPositionFile(options.dir);
     try {
       // A replacement log left by a crash during compaction: the live log is still whole.
@@ -158,7 +166,7 @@ export class LogEngine implements StorageEngine {
         this.markSynced();
         if (!lost) this.logger.info('data log: rewritten in the current format', { fromVersion: version, toVersion: LOG_VERSION });
       } else {
-        this.fd = openSync(path, 'a');
+        this.fd = openSync(path, 'a', PRIVATE_FILE_MODE);
         this.logBytes = bytes;
       }
       this.damage = damage;

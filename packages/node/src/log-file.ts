@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { InvalidOptionError } from '@brainer/protocol';
 import { readRecord, type LogRecord } from './log-records.js';
 import { findNextRecord, walkRecords } from './log-walk.js';
+import { PRIVATE_FILE_MODE } from './private-dir.js';
 
 /** The log's file name in the data directory, and the name a replacement is written under first. */
 export const LOG_FILE = 'brainer.log';
@@ -182,7 +183,7 @@ export class NextLog {
   constructor(private readonly dir: string) {
     this.path = join(dir, NEXT_LOG_FILE);
     this.target = join(dir, LOG_FILE);
-    this.fd = openSync(this.path, 'w');
+    this.fd = openSync(this.path, 'w', PRIVATE_FILE_MODE);
     this.write(header());
   }
 

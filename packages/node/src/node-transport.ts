@@ -87,6 +87,11 @@ export class NodeTransport {
     return bound;
   }
 
+  /** Replaces the keys, besides the node key, that may connect to the node's endpoint (a reloaded allowlist). */
+  setAllowedClientKeys(keys: ReadonlySet<string>): void {
+    if (this.curve !== undefined) this.bound.setAllowedKeys(new Set([this.curve.publicKey, ...keys]));
+  }
+
   /** (Re)connects to the broker on a fresh socket, dropping anything queued on the old one. */
   connectBroker(endpoint: string): void {
     this.broker?.socket.close();

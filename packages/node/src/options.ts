@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
+  DEFAULT_BROKER_ENDPOINT,
   DEFAULT_LIMITS,
+  defaultNodeEndpoint,
   InvalidOptionError,
   requireCurveKey,
   requireCurveKeyPair,
@@ -17,9 +17,12 @@ import { MemoryEngine } from './memory-engine.js';
 import type { StorageEngine } from './storage-engine.js';
 
 export interface CacheNodeOptions {
-  /** The broker to register with. Default `ipc:///tmp/broker.sock`. */
+  /** The broker to register with. Default `broker.sock` in the private ipc directory (`DEFAULT_IPC_DIR`). */
   brokerEndpoint: string;
-  /** The node's own endpoint, for snapshot streaming and direct reads. Default: an ipc path under the OS temp dir. */
+  /**
+   * The node's own endpoint, for snapshot streaming and direct reads. Default `node-ID.sock` in the
+   * private ipc directory (`DEFAULT_IPC_DIR`), created mode 0700 at bind.
+   */
   nodeEndpoint: string;
   /** The node's id, unique in the cluster. Default `node-` and 8 random hex digits. */
   id: string;
@@ -73,6 +76,12 @@ export interface CacheNodeOptions {
   allowedClientKeys: ReadonlySet<string>;
   /** File mode given to the socket file of an `ipc://` node endpoint right after bind. Default 0o600 (owner only). */
   ipcSocketMode: number;
+  /**
+   * Register with an ipc broker socket (or one in a directory) that belongs to another user, not
+   * root. Default false: that is refused with ERR_UNSAFE_ENDPOINT, since the socket's owner would
+   * receive every write.
+   */
+  allowForeignSocket: boolean;
   /** The storage engine. Default: a new MemoryEngine. */
   engine: StorageEngine;
   logger: Logger;
@@ -81,7 +90,7 @@ export interface CacheNodeOptions {
 }
 
 export const DEFAULT_CACHE_NODE_OPTIONS: Omit<CacheNodeOptions, 'id' | 'nodeEndpoint' | 'engine'> = {
-  brokerEndpoint: 'ipc:///tmp/broker.sock',
+  brokerEndpoint: DEFAULT_BROKER_ENDPOINT,
   heartbeatMs: 500,
   heartbeatLiveness: 3,
   brokerSilenceMs: 10_000,
@@ -97,6 +106,7 @@ export const DEFAULT_CACHE_NODE_OPTIONS: Omit<CacheNodeOptions, 'id' | 'nodeEndp
   curveSecretKey: undefined,
   allowedClientKeys: new Set(),
   ipcSocketMode: 0o600,
+  allowForeignSocket: false,
   logger: silentLogger,
   now: () => performance.now(),
 };
@@ -106,7 +116,7 @@ export function resolveCacheNodeOptions(options: Partial<CacheNodeOptions>): Cac
   if (!/^[\w.:-]{1,128}$/.test(id)) throw new InvalidOptionError('id', 'must be 1 to 128 letters, digits, or . _ : -');
   const resolved: CacheNodeOptions = {
     ...DEFAULT_CACHE_NODE_OPTIONS,
-    nodeEndpoint: `ipc://${join(tmpdir(), `brainer-${id}.sock`)}`,
+    nodeEndpoint: defaultNodeEndpoint(id),
     engine: new MemoryEngine(),
     ...options,
     id,

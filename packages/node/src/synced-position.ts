@@ -2,6 +2,7 @@ import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:f
 import { join } from 'node:path';
 import { readRecord, RecordWriter } from './log-records.js';
 import type { StreamPosition } from './storage-engine.js';
+import { PRIVATE_FILE_MODE } from './private-dir.js';
 
 /** The file beside the log that holds the last position known to be synced in it. */
 export const SYNCED_POSITION_FILE = 'synced-position';
@@ -29,7 +30,7 @@ export class SyncedPositionFile {
   }
 
   write(position: StreamPosition): void {
-    this.fd ??= openSync(join(this.dir, SYNCED_POSITION_FILE), 'w');
+    this.fd ??= openSync(join(this.dir, SYNCED_POSITION_FILE), 'w', PRIVATE_FILE_MODE);
     this.records.reset();
     this.records.position(position);
     const bytes = this.records.bytes;

@@ -29,6 +29,9 @@ export const ERROR_CODES = [
   'ERR_DATA_AHEAD',
   'ERR_DATA_LOST',
   'ERR_STORAGE',
+  'ERR_UNSAFE_ENDPOINT',
+  'ERR_ENDPOINT_ACCESS',
+  'ERR_ENDPOINT_DIR_MISSING',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

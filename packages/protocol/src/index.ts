@@ -3,6 +3,7 @@ export * from './bounded-map.js';
 export * from './codec.js';
 export * from './consistent-hash-ring.js';
 export * from './create-partitioner.js';
+export * from './default-ipc-dir.js';
 export * from './digest.js';
 export * from './errors.js';
 export * from './frame-reader.js';

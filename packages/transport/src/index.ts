@@ -1,1 +1,2 @@
 export * from './server-router.js';
+export * from './ipc-safety.js';

@@ -1,4 +1,6 @@
+import { lstatSync, unlinkSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
+import { bindError, prepareIpcBind } from './ipc-safety.js';
 import { RateLimitedLog, ZAP_DOMAIN, ZAP_ENDPOINT, ipcSocketPath, serveZap, type Logger } from '@brainer/protocol';
 import { Context, Router, type SocketOptions } from 'zeromq';
 
@@ -26,6 +28,8 @@ export interface CurveServerOptions {
 export class ServerRouter {
   readonly socket: Router;
   private readonly zap: { socket: Router; allowed: ReadonlySet<string>; log: RateLimitedLog; to: string } | undefined;
+  /** The ipc socket file this router bound, to remove on close (ZeroMQ leaves it behind). */
+  private socketFile: { path: string; identity: string } | undefined;
 
   constructor(options: SocketOptions<Router>, curve: CurveServerOptions | undefined = undefined) {
     if (curve === undefined) {
@@ -72,15 +76,43 @@ export class ServerRouter {
           }),
       );
     }
-    await this.socket.bind(endpoint);
+    await prepareIpcBind(endpoint);
+    await this.socket.bind(endpoint).catch((error: unknown) => {
+      throw bindError(endpoint, error);
+    });
     const bound = this.socket.lastEndpoint ?? endpoint;
     const path = ipcSocketPath(bound);
-    if (path !== undefined) await chmod(path, ipcSocketMode);
+    if (path !== undefined) {
+      await chmod(path, ipcSocketMode);
+      const identity = socketIdentity(path);
+      if (identity !== undefined) this.socketFile = { path, identity };
+    }
     return bound;
   }
 
+  /** Replaces the public keys that may connect (a reloaded allowlist); connections already in stay. */
+  setAllowedKeys(keys: ReadonlySet<string>): void {
+    if (this.zap !== undefined) this.zap.allowed = keys;
+  }
+
+  /** Closes the sockets and removes the ipc socket file bound, unless another process has bound its own there since. */
   close(): void {
     this.socket.close();
     this.zap?.socket.close();
+    const file = this.socketFile;
+    this.socketFile = undefined;
+    if (file !== undefined && socketIdentity(file.path) === file.identity) {
+      try {
+        unlinkSync(file.path);
+      } catch {
+        // Gone already: nothing to clean.
+      }
+    }
   }
+}
+
+/** Which socket file is at `path`. Inode numbers get reused; with the change time in ns a new file cannot pass for the old one. */
+function socketIdentity(path: string): string | undefined {
+  const stats = lstatSync(path, { bigint: true, throwIfNoEntry: false });
+  return stats?.isSocket() === true ? `${stats.dev}:${stats.ino}:${stats.ctimeNs}` : undefined;
 }

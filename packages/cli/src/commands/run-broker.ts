@@ -3,7 +3,7 @@ import { BaseCommand } from '../base-command.js';
 import { allowedKeys, ipcModeFlags } from '../curve-flags.js';
 import { readKeyPairFile } from '../curve-key-files.js';
 import { DEFAULT_BROKER_ENDPOINT, endpointFlag } from '../endpoint-flag.js';
-import { claimIpcEndpoint, rememberIpcSocket } from '../ipc-socket.js';
+import { claimIpcEndpoint } from '../ipc-socket.js';
 import { memoryFlags, memoryOptionsFromFlags } from '../memory-flags.js';
 import { DEFAULT_PARTITIONER, formatReadyLine, PARTITIONER_NAMES } from '@brainer/protocol';
 import { UsageError } from '../errors.js';
@@ -13,9 +13,9 @@ import { brokerTuningFlags, definedOnly, limitsFromFlags } from '../server-flags
 
 export default class RunBrokerCommand extends BaseCommand {
   static override summary = 'Run a broker in the foreground.';
-  static override description = `The broker is the cluster's one entry point for clients and nodes. Once it is serving, it prints one JSON line holding "event":"ready" on stdout; logs go to stderr. SIGINT or SIGTERM closes it and exits 0.
+  static override description = `The broker is the cluster's one entry point for clients and nodes. Once it is serving, it prints one JSON line holding "event":"ready" on stdout; logs go to stderr. SIGINT or SIGTERM closes it and exits 0. SIGHUP never stops it: it reloads the --allowed-keys file (a file that fails to load, or is unsafe, is logged and the old list kept).
 
-An ipc endpoint whose socket file is left over from an earlier run is reused; one on which a live process still answers is refused with EADDRINUSE. The socket file gets mode 600 (owner only) unless --ipc-mode says otherwise.
+The default endpoint is broker.sock in a private directory: $XDG_RUNTIME_DIR/brainer when that is set, else /run/brainer for root, else /tmp/brainer-UID; the broker creates it with mode 700 and refuses one that another user owns or others may enter (ERR_UNSAFE_ENDPOINT). An ipc endpoint whose socket file is left over from an earlier run is reused; one on which a live process still answers is refused with EADDRINUSE. The socket file gets mode 600 (owner only) unless --ipc-mode says otherwise, and is removed when the broker stops.
 
 With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every connection is encrypted, and only clients and nodes whose public key is on the list get in; each refusal is logged. See brainer-cli keygen.`;
   static override examples = [
@@ -45,12 +45,14 @@ With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every
     })(),
     ...brokerTuningFlags,
     'curve-secret-file': Flags.string({
-      description: "The broker's key pair file, from keygen. Turns CURVE on: connections are encrypted, and only --allowed-keys get in.",
+      description:
+        "The broker's key pair file, from keygen. Turns CURVE on: connections are encrypted, and only --allowed-keys get in. Refused if another user owns it or others may read it (chmod 600).",
       helpValue: '<file>',
       helpGroup: 'SECURITY',
     }),
     'allowed-keys': Flags.string({
-      description: 'With --curve-secret-file: the public keys of the nodes and clients allowed in, one Z85 key a line, # comments allowed.',
+      description:
+        'With --curve-secret-file: the public keys of the nodes and clients allowed in, one Z85 key a line, # comments allowed. Reloaded on SIGHUP. Refused if another user owns it or others may write it.',
       helpValue: '<file>',
       helpGroup: 'SECURITY',
     }),
@@ -63,7 +65,7 @@ With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every
     const { flags } = await this.parse(RunBrokerCommand);
     const logger = this.createLogger(flags, 'broker');
     try {
-      const curve = await brokerCurveOptions(flags, (message) => logger.warn(message));
+      const curve = await brokerCurveOptions(flags);
       if (curve !== undefined) {
         logger.info('CURVE on: only allowed keys get in', { publicKey: curve.publicKey, allowedKeys: curve.allowedClientKeys.size });
       }
@@ -97,18 +99,20 @@ With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every
         ipcSocketMode: flags['ipc-mode'],
         curve,
       });
-      let removeSocket = async (): Promise<void> => undefined;
       await serveUntilShutdown(service, {
         logger,
-        onStarted: async () => {
-          removeSocket = await rememberIpcSocket(broker.endpoint);
-        },
         onReady: () =>
           this.writeLine(
             formatReadyLine({ event: 'ready', role: 'broker', endpoint: broker.endpoint, pid: process.pid, ...service.readyFields }),
           ),
+        onReload: async () => {
+          const listFile = flags['allowed-keys'];
+          if (curve === undefined || listFile === undefined) return undefined;
+          const allowedClientKeys = await readAllowlist(listFile);
+          broker.setAllowedClientKeys(allowlistWithGateways({ ...curve, allowedClientKeys }, flags) ?? allowedClientKeys);
+          return { allowedKeys: allowedClientKeys.size, file: listFile };
+        },
       });
-      await removeSocket();
     } finally {
       logger.close();
     }
@@ -116,18 +120,23 @@ With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every
 }
 
 /** The key pair and allowlist from --curve-secret-file and --allowed-keys, which go together; undefined without them. */
-async function brokerCurveOptions(
-  flags: { 'curve-secret-file'?: string; 'allowed-keys'?: string },
-  warn: (message: string) => void,
-): Promise<{ publicKey: string; secretKey: string; allowedClientKeys: Set<string> } | undefined> {
+async function brokerCurveOptions(flags: {
+  'curve-secret-file'?: string;
+  'allowed-keys'?: string;
+}): Promise<{ publicKey: string; secretKey: string; allowedClientKeys: Set<string> } | undefined> {
   const keyFile = flags['curve-secret-file'];
   const listFile = flags['allowed-keys'];
   if (keyFile === undefined && listFile === undefined) return undefined;
   if (keyFile === undefined) throw new UsageError('--allowed-keys needs --curve-secret-file: the allowlist is enforced through CURVE');
   if (listFile === undefined)
     throw new UsageError('--curve-secret-file needs --allowed-keys: the public keys of the nodes and clients allowed in');
-  const pair = await readKeyPairFile(keyFile, '--curve-secret-file', warn);
-  const allowedClientKeys = await allowedKeys(listFile);
-  if (allowedClientKeys.size === 0) throw new UsageError(`--allowed-keys: ${listFile} lists no key, so no node or client could connect`);
-  return { ...pair, allowedClientKeys };
+  const pair = await readKeyPairFile(keyFile, '--curve-secret-file');
+  return { ...pair, allowedClientKeys: await readAllowlist(listFile) };
+}
+
+/** The broker's --allowed-keys, at start and on SIGHUP. */
+async function readAllowlist(listFile: string): Promise<Set<string>> {
+  const keys = await allowedKeys(listFile);
+  if (keys.size === 0) throw new UsageError(`--allowed-keys: ${listFile} lists no key, so no node or client could connect`);
+  return keys;
 }

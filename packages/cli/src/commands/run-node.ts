@@ -2,8 +2,8 @@ import type { LogEngine } from '@brainer/node';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { allowedKeys, curveClientFlags, curveClientKeys, ipcModeFlags } from '../curve-flags.js';
-import { DEFAULT_BROKER_ENDPOINT, endpointFlag } from '../endpoint-flag.js';
-import { claimIpcEndpoint, rememberIpcSocket } from '../ipc-socket.js';
+import { allowForeignSocketFlags, DEFAULT_BROKER_ENDPOINT, endpointFlag } from '../endpoint-flag.js';
+import { claimIpcEndpoint } from '../ipc-socket.js';
 import { formatReadyLine } from '@brainer/protocol';
 import { UsageError } from '../errors.js';
 import { serveUntilShutdown } from '../serve-until-shutdown.js';
@@ -12,7 +12,7 @@ import { logEngineOptions, persistenceFlags, storedNodeId, storeNodeId } from '.
 
 export default class RunNodeCommand extends BaseCommand {
   static override summary = 'Run a cache node in the foreground.';
-  static override description = `The node binds its own endpoint, registers with the broker and heartbeats. Once it is serving, it prints one JSON line holding "event":"ready" on stdout; logs go to stderr. SIGINT or SIGTERM unregisters it and exits 0. An ipc socket file gets mode 600 (owner only) unless --ipc-mode says otherwise.
+  static override description = `The node binds its own endpoint, registers with the broker and heartbeats. Once it is serving, it prints one JSON line holding "event":"ready" on stdout; logs go to stderr. SIGINT or SIGTERM unregisters it and exits 0; SIGHUP never stops it: it reloads the --allowed-keys file. An ipc socket file gets mode 600 (owner only) unless --ipc-mode says otherwise, and is removed when the node stops. A broker socket that belongs to another user (not root) is refused with ERR_UNSAFE_ENDPOINT unless --allow-foreign-socket is given.
 
 With --standalone the node serves clients by itself, with no broker: it takes writes (set, del, TTLs) as well as reads at its own endpoint, sequences them itself, and replicates nothing. Clients talk to it with \`brainer-cli --node ENDPOINT ...\` or \`Brainer.direct(endpoint)\`.
 
@@ -33,7 +33,7 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
       default: DEFAULT_BROKER_ENDPOINT,
     }),
     'node-endpoint': endpointFlag({
-      description: "The node's own endpoint to bind. Default: an ipc path under the OS temp dir, unique to the id.",
+      description: "The node's own endpoint to bind. Default: node-ID.sock in the private ipc directory, beside the broker's default.",
     }),
     standalone: Flags.boolean({
       description: 'Serve clients alone, with no broker: reads and writes at the node endpoint, sequenced by the node itself.',
@@ -53,11 +53,13 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
       helpGroup: 'SECURITY',
     }),
     'allowed-keys': Flags.string({
-      description: "With CURVE: public keys, besides the node key, allowed to connect to this node's endpoint (direct reads). One a line.",
+      description:
+        "With CURVE: public keys, besides the node key, allowed to connect to this node's endpoint (direct reads). One a line. Reloaded on SIGHUP.",
       helpValue: '<file>',
       helpGroup: 'SECURITY',
     }),
     ...ipcModeFlags,
+    ...allowForeignSocketFlags,
   };
 
   async run(): Promise<void> {
@@ -67,7 +69,7 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
     try {
       const nodeEndpoint = flags['node-endpoint'];
       if (flags.standalone) refuseCurveFlags(flags);
-      const curve = await curveClientKeys(flags, (message) => logger.warn(message));
+      const curve = await curveClientKeys(flags);
       if (flags['allowed-keys'] !== undefined && curve === undefined) {
         throw new UsageError('--allowed-keys needs --curve-key-file and --broker-key (or --broker-key-file)');
       }
@@ -110,6 +112,7 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
           maxReplyBytes: flags['max-reply-bytes'],
           limits: limitsFromFlags(flags),
           ipcSocketMode: flags['ipc-mode'],
+          allowForeignSocket: flags['allow-foreign-socket'],
           curveServerKey: curve?.serverKey,
           curvePublicKey: curve?.publicKey,
           curveSecretKey: curve?.secretKey,
@@ -118,11 +121,14 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
       };
       const node = flags.standalone ? new StandaloneNode(options) : new CacheNode({ brokerEndpoint: flags.broker, ...options });
       storeNodeId(persistence?.dir, node.id);
-      let removeSocket = async (): Promise<void> => undefined;
       await serveUntilShutdown(node, {
         logger,
-        onStarted: async () => {
-          removeSocket = await rememberIpcSocket(node.endpoint);
+        onReload: async () => {
+          const listFile = flags['allowed-keys'];
+          if (listFile === undefined || !(node instanceof CacheNode)) return undefined;
+          const keys = await allowedKeys(listFile);
+          node.setAllowedClientKeys(keys);
+          return { allowedKeys: keys.size, file: listFile };
         },
         onReady: () =>
           this.writeLine(
@@ -136,7 +142,6 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
             }),
           ),
       });
-      await removeSocket();
     } finally {
       await engine?.close();
       logger.close();
