@@ -10,6 +10,7 @@ import {
   type Op,
   type Reply,
 } from '@brainer/protocol';
+import { KeyPage } from './key-page.js';
 import type { Replica } from './replica.js';
 
 /** Most entries one `evict-sample` answer holds, whatever it asks for. */
@@ -71,6 +72,11 @@ export class RequestHandler {
         if (refusal) return { ...refusal, id: op.id };
         return this.bucket(op.id, op.bucket);
       }
+      case 'scan': {
+        const refusal = this.check(canServe);
+        if (refusal) return { ...refusal, id: op.id };
+        return this.scan(op);
+      }
       case 'evict-sample':
         return this.evictSample(op);
       case 'watch':
@@ -115,6 +121,25 @@ export class RequestHandler {
     return { id, ok: true, value: { entries } };
   }
 
+  /**
+   * One page of a listing, in key order. Only the keys that start with the pattern's literal head
+   * are made into strings, and no more than `count` are kept at once.
+   */
+  private scan(op: Extract<Op, { op: 'scan' }>): Reply {
+    let matches: (key: string) => boolean;
+    try {
+      matches = compileGlob(op.pattern);
+    } catch (error) {
+      return { id: op.id, ok: false, code: 'ERR_BAD_PATTERN', message: (error as Error).message };
+    }
+    const page = new KeyPage(op.after, op.count);
+    this.replica.engine.scanPrefix(literalHead(op.pattern), this.replica.wallClock(), (key) => {
+      if (matches(key)) page.offer(key);
+      return true;
+    });
+    return { id: op.id, ok: true, value: page.keys() };
+  }
+
   /** The node's used memory as of its stream position, and eviction candidates with their access figures. */
   private evictSample(op: Extract<Op, { op: 'evict-sample' }>): Reply {
     const engine = this.replica.engine;
@@ -134,4 +159,15 @@ export class RequestHandler {
     while (!cursor.next((key, _bytes, _start, _end, _seq, expiresAt) => expiresAt !== 0 && keys.push([key, expiresAt]), 10_000, Infinity));
     return { sentAt, keys };
   }
+}
+
+/** The start of a glob up to its first wildcard, escapes resolved: every key it matches starts with it. */
+function literalHead(pattern: string): string {
+  let head = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i]!;
+    if (char === '*' || char === '?' || char === '[') break;
+    head += char === '\\' && i + 1 < pattern.length ? pattern[++i]! : char;
+  }
+  return head;
 }
