@@ -38,12 +38,17 @@ export function buildHttpApp(options: HttpGatewayOptions): FastifyInstance {
       maxHeaderSize: 3 * limits.maxKeyBytes + 16 * 1024,
       headersTimeout: options.headersTimeoutMs,
       // How often Node looks for requests past their timeouts (30 s by default).
-      connectionsCheckingInterval: Math.max(100, Math.min(1000, options.headersTimeoutMs / 4)),
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(options.headersTimeoutMs / 4))),
     },
     clientErrorHandler: answerClientError,
     frameworkErrors: (error, request, reply) => answerError(error, request, reply, logger),
   });
   app.server.maxConnections = options.maxConnections;
+  // Node times out headers only once their first byte has come: close a connection that sends nothing.
+  app.server.on('connection', (socket: Socket) => {
+    const timer = setTimeout(() => socket.bytesRead === 0 && socket.destroy(), options.headersTimeoutMs).unref();
+    socket.once('close', () => clearTimeout(timer));
+  });
 
   const lister = new KeyLister(client);
   const inFlight = new InFlightBytes(options.maxInFlightBytes);
@@ -141,11 +146,12 @@ function allowedMethods(path: string): string | undefined {
 
 /**
  * The body bytes a request will hold: its Content-Length, or, for a chunked body, the most it may
- * grow to. Node's parser has checked that a Content-Length is one plain number.
+ * grow to. A body over the limit holds nothing: it is refused with 413 unread. Node's parser has
+ * checked that a Content-Length is one plain number.
  */
 function bodyBytes(request: FastifyRequest, maxBody: number): number {
   const length = request.headers['content-length'];
-  if (length !== undefined) return Math.min(Number(length), maxBody + 1);
+  if (length !== undefined) return Number(length) > maxBody ? 0 : Number(length);
   return request.headers['transfer-encoding'] === undefined ? 0 : maxBody;
 }
 

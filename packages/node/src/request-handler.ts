@@ -13,6 +13,9 @@ import {
 import { KeyPage } from './key-page.js';
 import type { Replica } from './replica.js';
 
+/** Entries a `scan` visits in one turn of the event loop (a few ms). */
+const SCAN_STEP_ENTRIES = 20_000;
+
 /** Most entries one `evict-sample` answer holds, whatever it asks for. */
 const MAX_EVICT_SAMPLE = 10_000;
 
@@ -122,22 +125,57 @@ export class RequestHandler {
   }
 
   /**
-   * One page of a listing, in key order. Only the keys that start with the pattern's literal head
-   * are made into strings, and no more than `count` are kept at once.
+   * Answers a `scan` over several turns of the event loop, `SCAN_STEP_ENTRIES` entries a turn, so
+   * that writes, acks and heartbeats go on while a large store is walked. The node must still serve
+   * reads when the walk ends, or the answer is the refusal (the broker then asks another node).
    */
+  async answerScanInSteps(op: Extract<Op, { op: 'scan' }>, canServe: () => Reply | undefined): Promise<Reply> {
+    const refusal = this.check(canServe);
+    if (refusal) return { ...refusal, id: op.id };
+    const walk = this.scanWalk(op);
+    if (walk.ok === false) return walk.reply;
+    while (!walk.step()) await new Promise((resolve) => setImmediate(resolve));
+    const late = canServe();
+    return late ? { ...late, id: op.id } : walk.reply();
+  }
+
+  /** A `scan` in one go, for a direct request, whose answer is due in the same turn. */
   private scan(op: Extract<Op, { op: 'scan' }>): Reply {
+    const walk = this.scanWalk(op);
+    if (walk.ok === false) return walk.reply;
+    while (!walk.step());
+    return walk.reply();
+  }
+
+  /**
+   * A walk over the store for one page of a listing, in key order: `step` visits the next entries
+   * and answers true once every one has been; no more than `count` keys are kept at once. It goes
+   * by the store's cursor, which survives the writes applied between steps.
+   */
+  private scanWalk(op: Extract<Op, { op: 'scan' }>): { ok: true; step(): boolean; reply(): Reply } | { ok: false; reply: Reply } {
     let matches: (key: string) => boolean;
     try {
       matches = compileGlob(op.pattern);
     } catch (error) {
-      return { id: op.id, ok: false, code: 'ERR_BAD_PATTERN', message: (error as Error).message };
+      return { ok: false, reply: { id: op.id, ok: false, code: 'ERR_BAD_PATTERN', message: (error as Error).message } };
     }
+    const head = literalHead(op.pattern);
     const page = new KeyPage(op.after, op.count);
-    this.replica.engine.scanPrefix(literalHead(op.pattern), this.replica.wallClock(), (key) => {
-      if (matches(key)) page.offer(key);
-      return true;
-    });
-    return { id: op.id, ok: true, value: page.keys() };
+    const cursor = this.replica.engine.cursor();
+    return {
+      ok: true,
+      step: () => {
+        const now = this.replica.wallClock();
+        return cursor.next(
+          (key, _bytes, _start, _end, _seq, expiresAt) => {
+            if ((expiresAt === 0 || expiresAt > now) && key.startsWith(head) && matches(key)) page.offer(key);
+          },
+          SCAN_STEP_ENTRIES,
+          Number.POSITIVE_INFINITY,
+        );
+      },
+      reply: () => ({ id: op.id, ok: true, value: page.keys() }),
+    };
   }
 
   /** The node's used memory as of its stream position, and eviction candidates with their access figures. */

@@ -1,5 +1,6 @@
 export * from './bin-path.js';
 export * from './fake-clock.js';
+export * from './gateway-abuse.js';
 export * from './is-alive.js';
 export * from './key-files.js';
 export * from './log-args.js';
