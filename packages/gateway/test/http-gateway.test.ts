@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import anyTest, { type TestFn } from 'ava';
 import type { Brainer } from '@brainer/client';
-import { startCluster, waitFor, type TestCluster } from '@brainer/test-utils';
+import { rawHttp, startCluster, waitFor, type TestCluster } from '@brainer/test-utils';
+import { HttpGateway } from '../src/index.js';
 import { curl, hasCurl, keyPath, request } from './http-helpers.js';
 
 const MAX_VALUE = 4096;
@@ -307,4 +308,22 @@ curlTest('curl: the README commands store, read, list and delete', async (t) => 
   const missing = await curl([`${base}/db/curl%2Fk%3D1`]);
   t.is(missing.status, 404);
   t.like(JSON.parse(missing.body) as object, { code: 'ERR_NOT_FOUND' });
+});
+
+test('past its cap of bytes in flight, a gateway answers 503 ERR_BACKPRESSURE before reading the body', async (t) => {
+  const gateway = new HttpGateway({ client: t.context.client, maxInFlightBytes: 1000 });
+  t.teardown(() => gateway.close());
+  await gateway.start();
+  // A body of 800 bytes announced, and only its first bytes sent: it holds 800 bytes until it times out.
+  const held = rawHttp(gateway.url, `PUT /db/held HTTP/1.1\r\nHost: x\r\nContent-Length: 800\r\n\r\nabc`, { waitMs: 2000 });
+  // Once the held request has reached the gateway, a second one over what is left of the cap is refused.
+  const refused = await waitFor(async () => {
+    const answer = await request(`${gateway.url}${keyPath('over-the-cap')}`, { method: 'PUT', body: 'x'.repeat(300) });
+    return answer.status === 503 ? answer : undefined;
+  });
+  t.is(refused.status, 503);
+  t.is(refused.headers.get('retry-after'), '1');
+  t.like(refused.json() as object, { code: 'ERR_BACKPRESSURE' });
+  t.is((await request(`${gateway.url}${keyPath('under-the-cap')}`, { method: 'PUT', body: 'x'.repeat(100) })).status, 200);
+  t.is(await held, 'timeout', 'the held request is still waiting for its body');
 });
