@@ -1,6 +1,8 @@
 """Answers the ops of a `request` (PROTOCOL.md 3.3, 5.6, 5.10): reads forwarded by the broker, and
 direct reads from clients on the node's own endpoint."""
 
+import heapq
+
 import wire
 from glob_pattern import BadPattern, compile_glob
 
@@ -61,4 +63,8 @@ class Answers:
             matches = compile_glob(op["pattern"])
         except BadPattern as error:
             return (op_id, wire.TAG_ERROR, ("ERR_BAD_REQUEST", f"invalid pattern {op['pattern']!r}: {error}"))
+        if name == "scan":
+            # Python orders str by code point, which is the UTF-8 byte order that scan asks for.
+            after = op["after"]
+            return (op_id, wire.TAG_STRINGS, heapq.nsmallest(op["count"], (key for key in store.keys(matches) if key > after)))
         return (op_id, wire.TAG_STRINGS, store.keys(matches))

@@ -8,6 +8,7 @@ import struct
 import unittest
 
 import wire
+from answers import Answers
 from broker_clock import BrokerClock
 from digest import EMPTY, murmur3
 from glob_pattern import BadPattern, compile_glob
@@ -263,6 +264,25 @@ class Expiry(unittest.TestCase):
         self.assertEqual(set(answer), {"sentAt", "keys"})
         self.assertTrue(before <= answer["sentAt"] <= wall_ms())
         self.assertEqual(answer["keys"], [["a", 12_345.5]])
+
+
+class Scan(unittest.TestCase):
+    # encode({type:'request',ops:[{op:'scan',id:5,pattern:'k*',after:'k1',count:2}]}) from packages/protocol
+    SCAN_REQUEST = bytes.fromhex("010101000000050000000d020000006b2a020000006b3102000000")
+
+    def test_a_scan_decodes_and_answers_a_page_in_utf8_order(self):
+        kind, body = wire.decode(self.SCAN_REQUEST)
+        self.assertEqual(kind, wire.REQUEST)
+        self.assertEqual(body["ops"], [{"id": 5, "op": "scan", "pattern": "k*", "after": "k1", "count": 2}])
+        store = Store()
+        for seq, key in enumerate(["k3", "k1", "k2", "x", "k\ue000", "k\U0001f600", "k0"], start=1):
+            store.set(key, b"v", seq, 0)
+        replica = type("FakeReplica", (), {"store": store})()
+        answers = Answers(replica, lambda: {})
+        self.assertEqual(answers.answer(body["ops"][0], lambda: None), (5, wire.TAG_STRINGS, ["k2", "k3"]))
+        tail = dict(body["ops"][0], after="k3", count=5)
+        # U+E000 sorts before U+1F600 by code point (and UTF-8 bytes), though not by UTF-16 units.
+        self.assertEqual(answers.answer(tail, lambda: None), (5, wire.TAG_STRINGS, ["k\ue000", "k\U0001f600"]))
 
 
 class Glob(unittest.TestCase):

@@ -20,7 +20,7 @@ RETIRED_TYPES = frozenset((7, 15))
 KNOWN_TYPES = frozenset(range(1, 23)) - RETIRED_TYPES
 
 # Ops inside a request (3.3).
-OP_NAMES = {1: "ping", 2: "get", 3: "set", 4: "del", 5: "keys", 6: "nodes", 7: "stats", 8: "recent", 9: "expiries", 10: "watch"}
+OP_NAMES = {1: "ping", 2: "get", 3: "set", 4: "del", 5: "keys", 6: "nodes", 7: "stats", 8: "recent", 9: "expiries", 10: "watch", 13: "scan"}
 
 # Reply tags (3.4).
 TAG_NONE, TAG_NIL, TAG_BYTES, TAG_NUMBER, TAG_STRINGS, TAG_JSON, TAG_ERROR = range(7)
@@ -176,8 +176,11 @@ def _read_request(r):
                 if wait not in (0, 1):
                     raise DecodeError("ERR_BAD_REQUEST", f"unknown wait mode {wait}")
                 op["wait"] = "all" if wait == 0 else "primary"
-            if name == "keys":
+            if name in ("keys", "scan"):
                 op["pattern"] = r.string()
+            if name == "scan":
+                op["after"] = r.string()
+                op["count"] = r.u32()
             ops.append(op)
         r.done()
     except DecodeError as error:

@@ -341,7 +341,7 @@ export class Broker {
 
   private onOp(target: ReplyTarget, op: Op): void {
     const isWrite = op.op === 'set' || op.op === 'del';
-    const isRead = op.op === 'get' || op.op === 'keys' || op.op === 'bucket';
+    const isRead = op.op === 'get' || op.op === 'keys' || op.op === 'scan' || op.op === 'bucket';
     if ((this.recovering && (isWrite || isRead)) || (this.startupFetch && isWrite)) {
       // Retryable: the nodes are re-registering with a new broker, and serve again within a second.
       return this.replyTo(target, fail(op.id, 'ERR_NOT_READY', "the broker is starting and still learning the nodes' state"));
@@ -362,7 +362,9 @@ export class Broker {
         return this.reads.route(target, op, this.keyCandidates(op.key));
       case 'bucket':
         return this.reads.route(target, op, this.keyCandidates(bucketPrefix(op.bucket)));
-      case 'keys': {
+      case 'keys':
+      case 'scan': {
+        // Every ready node holds every key, and orders a scan alike: spread listings over them.
         const ready = this.membership.ready.map((node) => node.id);
         const start = this.keysCursor++ % Math.max(1, ready.length);
         const order = [...ready.slice(start), ...ready.slice(0, start)];

@@ -143,7 +143,7 @@ export function formatSummary(summary: ChaosSummary): string {
     `faults: ${summary.faults.list.length}; source kills mid-join ${summary.faults.sourceKillsMidJoin}, ` +
       `that made the broker restart the join ${summary.faults.sourceKillsThatRestartedAJoin}`,
   );
-  lines.push(`  ${'kind'.padEnd(12)} ${'count'.padStart(5)}  recovery (writes served again)    node ready again`);
+  lines.push(`  ${'kind'.padEnd(13)} ${'count'.padStart(5)}  recovery (writes served again)    node ready again`);
   for (const kind of FAULT_KINDS) {
     const injected = summary.faults.byKind[kind];
     const skipped = summary.faults.skipped.filter((s) => s.kind === kind);
@@ -151,11 +151,17 @@ export function formatSummary(summary: ChaosSummary): string {
     const recovery = summary.recoveryMs[kind];
     const rejoin = summary.rejoinMs[kind];
     lines.push(
-      `  ${kind.padEnd(12)} ${String(injected).padStart(5)}  ${(recovery ? ms(recovery) : 'n/a').padEnd(32)} ${rejoin ? ms(rejoin) : 'n/a'}`,
+      `  ${kind.padEnd(13)} ${String(injected).padStart(5)}  ${(recovery ? ms(recovery) : 'n/a').padEnd(32)} ${rejoin ? ms(rejoin) : 'n/a'}`,
     );
-    for (const reason of new Set(skipped.map((s) => s.reason))) lines.push(`  ${''.padEnd(12)} skipped: ${reason}`);
+    for (const reason of new Set(skipped.map((s) => s.reason))) lines.push(`  ${''.padEnd(13)} skipped: ${reason}`);
   }
   if (summary.brokerRestartMs) lines.push(`  broker kill -9 to new broker listening: ${ms(summary.brokerRestartMs)}`);
+  for (const fault of summary.faults.list.filter((f) => f.gatewayAbuse !== undefined)) {
+    const abuse = fault.gatewayAbuse!;
+    lines.push(
+      `  gateway abuse: ${abuse.burstMs} ms, answers ${JSON.stringify(abuse.answers)}, ${abuse.idleClosedByServer}/${abuse.idleConnections} idle connections closed, nodes lost ${fault.nodesLost ?? 0}`,
+    );
+  }
   lines.push(`acknowledged writes lost: ${summary.acknowledgedWritesLost}`);
   lines.push(`stale reads: ${summary.staleReads}`);
   lines.push(`phantom reads: ${summary.phantomReads}`);

@@ -1,6 +1,6 @@
 /**
  * npm run chaos -- --duration 60 --writers 8 [--readers 4] [--direct-readers 1] [--direct-any] [--seed N] [--keys 200] [--filler-keys 20000] [--think-ms 0]
- *                  [--faults node-kill,source-kill,broker-kill,node-pause,source-pause,broker-pause,big-values,clock-skew[,cluster-kill,disk-full,log-damage]]
+ *                  [--faults node-kill,source-kill,broker-kill,node-pause,source-pause,broker-pause,big-values,clock-skew,gateway-abuse[,cluster-kill,disk-full,log-damage]]
  *                  [--gap-ms 500,2000] [--pause-ms 800,4000] [--timeout-ms 5000] [--persist] [--big-values 8] [--no-census]
  *
  * With --persist the nodes keep their data in data directories (a killed node comes back with it)

@@ -4,6 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { DEFAULT_LIMITS } from '@brainer/protocol';
 import { waitFor } from '@brainer/test-utils';
 import { sendBigValues, type BigValueBurst } from './big-values.js';
+import { abuseGateway, type GatewayAbuse } from './gateway-abuse.js';
 import { becameReady, findJoins, joinRestartedForLostSource, type JoinStart } from './broker-log.js';
 import type { ChaosCluster } from './chaos-cluster.js';
 import { damageLog, LOG_DAMAGE_KINDS, type LogDamageKind } from './log-damage.js';
@@ -23,6 +24,7 @@ export const FAULT_KINDS = [
   'disk-full',
   'log-damage',
   'clock-skew',
+  'gateway-abuse',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 /** The kinds that need nodes with data directories: killing every process at once, a full disk, a damaged log. */
@@ -62,6 +64,9 @@ export interface Fault {
   pauseMs?: number;
   /** big-values: the burst and its answers. */
   bigValues?: BigValueBurst;
+  /** gateway-abuse: what the gateway got and answered, and the nodes the broker lost meanwhile (must be 0). */
+  gatewayAbuse?: GatewayAbuse;
+  nodesLost?: number;
   /** disk-full: the small disk's size, in bytes, and whether the node reported it full (ENOSPC) in time. */
   diskBytes?: number;
   diskFilled?: boolean;
@@ -182,6 +187,8 @@ export class FaultInjector {
         return this.logDamage();
       case 'clock-skew':
         return this.clockSkew();
+      case 'gateway-abuse':
+        return this.gatewayAbuse();
     }
   }
 
@@ -332,6 +339,31 @@ export class FaultInjector {
     this.log(
       `big values: ${fault.bigValues.acknowledged} of ${count} acknowledged in ${fault.bigValues.burstMs} ms${failed.length > 0 ? `; failed: ${failed.join(', ')}` : ''}`,
     );
+    return true;
+  }
+
+  /**
+   * An abusive client of a gateway, beside the writers: the gateway is a process of its own, so
+   * the broker must lose no node over it, and the writers must not notice.
+   */
+  private async gatewayAbuse(): Promise<boolean> {
+    if (!(await this.readySurvivors('gateway-abuse', 1))) return false;
+    const broker = this.cluster.broker;
+    const from = broker.stderr.length;
+    const fault: Fault = { kind: 'gateway-abuse', at: this.now(), target: 'gateway' };
+    this.faults.push(fault);
+    this.log('fault: an abusive client at a gateway: idle connections, listings, huge bodies and frames, slow bodies');
+    fault.gatewayAbuse = await abuseGateway(this.cluster.endpoint);
+    fault.nodesLost = (broker.stderr.slice(from).match(/node lost/g) ?? []).length;
+    const { answers, idleClosedByServer, idleConnections, gatewayAnswered, burstMs } = fault.gatewayAbuse;
+    this.log(
+      `gateway abuse: ${burstMs} ms; answers ${JSON.stringify(answers)}; ${idleClosedByServer} of ${idleConnections} idle connections closed; nodes lost ${fault.nodesLost}`,
+    );
+    if (fault.nodesLost > 0) this.problems.push(`the broker lost ${fault.nodesLost} nodes while a gateway was abused`);
+    if (!gatewayAnswered) this.problems.push('the abused gateway did not answer GET /status afterwards');
+    if ((answers.timeout ?? 0) + (answers.unanswered ?? 0) + (answers.failed ?? 0) > 0) {
+      this.problems.push(`the abused gateway left requests unanswered: ${JSON.stringify(answers)}`);
+    }
     return true;
   }
 

@@ -62,6 +62,14 @@ export function sampleOp(prng: Prng, op: OpName = prng.pick(OP_NAMES)): Op {
       return { op, id, key: sampleKey(prng), wait: prng.chance(0.5) ? 'all' : 'primary' };
     case 'keys':
       return { op, id, pattern: prng.pick(PATTERNS) };
+    case 'scan':
+      return {
+        op,
+        id,
+        pattern: prng.pick(PATTERNS),
+        after: prng.chance(0.5) ? '' : sampleKey(prng),
+        count: prng.pick([0, 1, 100, 100_001]),
+      };
     case 'bucket':
       return { op, id, bucket: prng.chance(0.9) ? sampleKey(prng) : prng.pick(['', 'a}b', '{', '}']) };
     case 'evict-sample':

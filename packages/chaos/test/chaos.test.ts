@@ -104,3 +104,8 @@ test.serial('a short chaos run of stalls during joins and a damaged log: nothing
 test.serial('a short chaos run with a skewed clock and the only whole nodes paused: nothing hidden', (t) =>
   shortRun(t, ['clock-skew', 'source-pause'], false),
 );
+
+// Issue 15: an abusive client at a gateway, beside the writers, must cost the broker no node.
+test.serial('a short chaos run with an abusive gateway client and a node kill: no node lost to the abuse, nothing acknowledged lost', (t) =>
+  shortRun(t, ['gateway-abuse', 'node-kill'], false),
+);

@@ -4,7 +4,7 @@ import { formatError } from './format-error.js';
 import { aliasArgv, normalizeArgv } from './normalize-argv.js';
 import { topicWithoutCommand } from './topic-without-command.js';
 
-export type BinName = 'brainer-cli' | 'run-broker' | 'run-node';
+export type BinName = 'brainer-cli' | 'run-broker' | 'run-node' | 'run-gateway';
 
 /**
  * What each bin runs: the command its arguments name, then exit with the command's code once

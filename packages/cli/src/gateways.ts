@@ -1,42 +1,9 @@
-import type { Brainer } from '@brainer/client';
-import type { HttpGateway, JsonGateway } from '@brainer/gateway';
-import { DEFAULT_LIMITS, type Limits, type Logger } from '@brainer/protocol';
-import { Flags } from '@oclif/core';
-import { endpointFlag } from './endpoint-flag.js';
-import { claimIpcEndpoint, rememberIpcSocket } from './ipc-socket.js';
+import type { Logger } from '@brainer/protocol';
+import { GatewayChild } from './gateway-child.js';
+import { gatewayArgs, wantsGateways, type GatewayFlags } from './gateway-flags.js';
 import type { Service } from './serve-until-shutdown.js';
 
-/** run-broker's flags for the HTTP gateway and the JSON endpoint. */
-export const gatewayFlags = {
-  http: Flags.integer({
-    description: 'Also serve the HTTP REST gateway on this TCP port (0 picks a free one; the ready line gives the URL).',
-    min: 0,
-    max: 65_535,
-    helpValue: '<port>',
-    helpGroup: 'GATEWAYS',
-  }),
-  'http-host': Flags.string({
-    description:
-      'Address the HTTP gateway binds. Default 127.0.0.1: this host only. It asks for no key: anyone who reaches it reads and writes.',
-    dependsOn: ['http'],
-    helpValue: '<host>',
-    helpGroup: 'GATEWAYS',
-  }),
-  'json-endpoint': endpointFlag({
-    description: 'Also serve JSON ops (PUT, GET_ONE, GET_ALL, DELETE) to plain ZeroMQ REQ sockets on this endpoint. It asks for no key.',
-    helpGroup: 'GATEWAYS',
-  }),
-};
-
-export interface GatewayFlags {
-  http?: number;
-  'http-host'?: string;
-  'json-endpoint'?: string;
-}
-
-export function wantsGateways(flags: GatewayFlags): boolean {
-  return flags.http !== undefined || flags['json-endpoint'] !== undefined;
-}
+export { gatewayFlags } from './gateway-flags.js';
 
 /**
  * The allowlist the broker needs when it runs gateways under CURVE: the gateways' client connects
@@ -52,22 +19,16 @@ export function allowlistWithGateways(
 
 export interface GatewaySettings {
   logger: Logger;
-  /** The broker's size limits; undefined for the defaults. */
-  limits: Limits | undefined;
-  ipcSocketMode: number | undefined;
-  /** The broker's key pair under CURVE, for the gateways' client. */
-  curve: { publicKey: string; secretKey: string } | undefined;
+  /** run-gateway's arguments beyond the gateway flags and --broker: limits, --ipc-mode, logging, CURVE keys. */
+  args: readonly string[];
 }
 
 /**
- * The broker plus the gateways its flags ask for. They start once the broker serves, talking to it
- * through one client of its own endpoint, and close before it does.
+ * The broker plus the gateways its flags ask for, in a `run-gateway` child process that is a client
+ * of the broker's endpoint. It starts once the broker serves and stops before it does.
  */
 export class BrokerWithGateways implements Service {
-  private client: Brainer | undefined;
-  private http: HttpGateway | undefined;
-  private json: JsonGateway | undefined;
-  private removeJsonSocket = async (): Promise<void> => undefined;
+  private gateway: GatewayChild | undefined;
 
   constructor(
     private readonly broker: Service & { readonly endpoint: string },
@@ -78,8 +39,12 @@ export class BrokerWithGateways implements Service {
   async start(): Promise<void> {
     await this.broker.start();
     if (!wantsGateways(this.flags)) return;
+    this.gateway = new GatewayChild(
+      ['--broker', this.broker.endpoint, ...gatewayArgs(this.flags), ...this.settings.args],
+      this.settings.logger,
+    );
     try {
-      await this.startGateways();
+      await this.gateway.start();
     } catch (error) {
       await this.close();
       throw error;
@@ -88,47 +53,11 @@ export class BrokerWithGateways implements Service {
 
   /** The ready line's fields for the gateways that run. */
   get readyFields(): { http?: string; json?: string } {
-    return { ...(this.http ? { http: this.http.url } : {}), ...(this.json ? { json: this.json.endpoint } : {}) };
+    return this.gateway?.readyFields ?? {};
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.http?.close(), this.json?.close()]);
-    await this.removeJsonSocket();
-    await this.client?.close();
+    await this.gateway?.close();
     await this.broker.close();
-  }
-
-  private async startGateways(): Promise<void> {
-    const { logger, ipcSocketMode, curve } = this.settings;
-    const limits = this.settings.limits ?? DEFAULT_LIMITS;
-    const [{ Brainer }, { HttpGateway, JsonGateway }] = await Promise.all([import('@brainer/client'), import('@brainer/gateway')]);
-    this.client = new Brainer(this.broker.endpoint, {
-      logger,
-      ...(curve ? { curve: { serverKey: curve.publicKey, publicKey: curve.publicKey, secretKey: curve.secretKey } } : {}),
-    });
-    if (curve) logger.warn('the HTTP gateway and the JSON endpoint ask for no key: whoever reaches them reads and writes');
-    if (this.flags.http !== undefined) {
-      this.http = new HttpGateway({
-        client: this.client,
-        port: this.flags.http,
-        host: this.flags['http-host'] ?? '127.0.0.1',
-        limits,
-        logger,
-      });
-      await this.http.start();
-    }
-    const endpoint = this.flags['json-endpoint'];
-    if (endpoint !== undefined) {
-      if ((await claimIpcEndpoint(endpoint)) === 'removed-stale') logger.info('removed a stale ipc socket file', { endpoint });
-      this.json = new JsonGateway({
-        client: this.client,
-        endpoint,
-        limits,
-        logger,
-        ...(ipcSocketMode === undefined ? {} : { ipcSocketMode }),
-      });
-      await this.json.start();
-      this.removeJsonSocket = await rememberIpcSocket(this.json.endpoint);
-    }
   }
 }

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { binPath, runCli, waitFor } from '@brainer/test-utils';
+import { binPath, isAlive, runCli, waitFor } from '@brainer/test-utils';
 
 interface RunningCluster {
   pid: number;
@@ -38,15 +38,6 @@ function startClusterCommand(args: string[]): Promise<RunningCluster> {
       reject(new Error(`cluster exited with ${String(code)}\n${output}`));
     });
   });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 test('cluster starts a broker and N nodes with prefixed output, serves, stops them all, and starts again on the same ipc endpoint', async (t) => {

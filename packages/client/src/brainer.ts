@@ -28,6 +28,13 @@ export interface SetOptions {
   ttlMs?: number;
 }
 
+export interface ScanOptions {
+  /** The page starts after this key (in UTF-8 byte order). Default '': from the first key. */
+  after?: string;
+  /** Most keys in the page, 1 to 100,000. Default 1,000. */
+  count?: number;
+}
+
 export interface DelOptions {
   wait?: WaitMode;
 }
@@ -167,6 +174,18 @@ export class Brainer {
     const value = await this.call({ op: 'keys', pattern });
     if (Array.isArray(value)) return value;
     throw unexpected('keys', value);
+  }
+
+  /**
+   * One page of the keys matching `pattern` (a glob as for `keys`), in the order of their UTF-8
+   * bytes: at most `count` (default 1,000; at most 100,000) keys that sort after `after` (default
+   * '', from the start). Pass a page's last key as `after` for the next; a page shorter than `count`
+   * is the last. Each page is answered by one node, without fetching every key.
+   */
+  async scan(pattern = '*', options: ScanOptions = {}): Promise<string[]> {
+    const value = await this.call({ op: 'scan', pattern, after: options.after ?? '', count: options.count ?? 1000 });
+    if (Array.isArray(value)) return value;
+    throw unexpected('scan', value);
   }
 
   /**

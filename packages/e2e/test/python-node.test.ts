@@ -91,6 +91,12 @@ pythonTest(`a Python node joins a cluster of TypeScript nodes under writes, veri
     'pre:198',
     'pre:199',
   ]);
+  // A scan answers the same page from the Python node as from a TypeScript one: key order is UTF-8 byte order.
+  const page = ['pre:1000', 'pre:1001', 'pre:1002', 'pre:1003'];
+  t.deepEqual(await direct.scan('pre:100*', { after: 'pre:100', count: 4 }), page);
+  const typescriptNode = Brainer.direct(cluster.nodes[0]!.endpoint, { timeoutMs: 5000 });
+  t.teardown(() => typescriptNode.close());
+  t.deepEqual(await typescriptNode.scan('pre:100*', { after: 'pre:100', count: 4 }), page);
   const refused = await t.throwsAsync(direct.set('k', 'v'));
   t.true(refused instanceof RemoteError);
   t.is((refused as RemoteError).code, 'ERR_WRONG_ROLE');

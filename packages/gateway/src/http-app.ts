@@ -1,12 +1,12 @@
-import { BrainerError, type Limits, type Logger } from '@brainer/protocol';
+import { BrainerError, type Logger } from '@brainer/protocol';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Socket } from 'node:net';
 import { errorBody, notFound, type ErrorBody } from './error-body.js';
-import { formValue } from './form-value.js';
-import type { GatewayClient } from './gateway-client.js';
+import { FORM_OVERHEAD_BYTES, formValue } from './form-value.js';
 import { httpStatusFor } from './http-status.js';
-import { listKeys } from './key-listing.js';
-import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './options.js';
+import { InFlightBytes } from './in-flight-bytes.js';
+import { KeyLister } from './key-listing.js';
+import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, type HttpGatewayOptions } from './options.js';
 import { parseLimit, parseTtl, parseWait } from './request-fields.js';
 
 type Query = Record<string, unknown>;
@@ -16,30 +16,71 @@ type KeyRoute = { Params: { '*': string }; Querystring: Query };
 /** Fastify's codes for a body over the limit and a URL that does not decode. */
 const FASTIFY_CODES: Record<string, string> = { FST_ERR_CTP_BODY_TOO_LARGE: 'ERR_VALUE_TOO_LARGE', FST_ERR_BAD_URL: 'ERR_BAD_KEY' };
 
+/** The bytes each request holds of the in-flight budget, released once with its response. */
+const HELD = Symbol('held bytes');
+type HoldingRequest = FastifyRequest & { [HELD]?: number };
+
 /**
  * The REST routes over a Brainer client. Every failure is answered as JSON `{code, message}` with the
  * status that fits the code (see http-status.ts).
  */
-export function buildHttpApp(client: GatewayClient, limits: Limits, logger: Logger): FastifyInstance {
+export function buildHttpApp(options: HttpGatewayOptions): FastifyInstance {
+  const { client, limits, logger } = options;
+  const formLimit = limits.maxValueBytes + FORM_OVERHEAD_BYTES;
   const app = Fastify({
     logger: false,
     bodyLimit: limits.maxValueBytes,
-    // A URL carries the key percent-encoded, up to 3 bytes a byte: let the broker's key limit be the one that applies.
-    http: { maxHeaderSize: 3 * limits.maxKeyBytes + 16 * 1024 },
+    connectionTimeout: options.requestTimeoutMs,
+    requestTimeout: options.requestTimeoutMs,
+    keepAliveTimeout: options.keepAliveTimeoutMs,
+    http: {
+      // A URL carries the key percent-encoded, up to 3 bytes a byte: let the broker's key limit be the one that applies.
+      maxHeaderSize: 3 * limits.maxKeyBytes + 16 * 1024,
+      headersTimeout: options.headersTimeoutMs,
+      // How often Node looks for requests past their timeouts (30 s by default).
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(options.headersTimeoutMs / 4))),
+    },
     clientErrorHandler: answerClientError,
     frameworkErrors: (error, request, reply) => answerError(error, request, reply, logger),
   });
+  app.server.maxConnections = options.maxConnections;
+  // Node times out headers only once their first byte has come: close a connection that sends nothing.
+  app.server.on('connection', (socket: Socket) => {
+    const timer = setTimeout(() => socket.bytesRead === 0 && socket.destroy(), options.headersTimeoutMs).unref();
+    socket.once('close', () => clearTimeout(timer));
+  });
+
+  const lister = new KeyLister(client);
+  const inFlight = new InFlightBytes(options.maxInFlightBytes);
+  app.addHook('onRequest', async (request: HoldingRequest, reply) => {
+    const bytes = bodyBytes(request, Math.max(limits.maxValueBytes, formLimit));
+    if (bytes === 0) return;
+    if (!inFlight.tryHold(bytes)) {
+      return sendError(reply, 503, {
+        code: 'ERR_BACKPRESSURE',
+        message: `the gateway holds ${inFlight.bytes} bytes of requests, near its ${inFlight.max}-byte cap: retry shortly`,
+      });
+    }
+    request[HELD] = bytes;
+  });
+  const release = async (request: HoldingRequest): Promise<void> => {
+    const bytes = request[HELD];
+    request[HELD] = undefined;
+    if (bytes !== undefined) inFlight.release(bytes);
+  };
+  app.addHook('onResponse', release);
+  app.addHook('onRequestAbort', release);
 
   // Values are bytes: store the body as it came, whatever its type, except for a form.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
-    // Percent-encoding triples a value at most; the broker checks the decoded size.
-    { parseAs: 'string', bodyLimit: 3 * limits.maxValueBytes + 1024 },
+    // Refused by size before it is read: a value that percent-encodes past this is sent raw instead.
+    { parseAs: 'buffer', bodyLimit: formLimit },
     (_request, body, done) => {
       try {
-        done(null, formValue(String(body)));
+        done(null, formValue(body as Buffer));
       } catch (error) {
         done(error as Error);
       }
@@ -72,21 +113,46 @@ export function buildHttpApp(client: GatewayClient, limits: Limits, logger: Logg
 
   app.get<{ Querystring: Query }>('/db', async (request, reply) => {
     const prefix = request.query.prefix ?? '';
-    if (typeof prefix !== 'string') throw new BrainerError('ERR_BAD_REQUEST', 'give prefix once');
+    const cursor = request.query.cursor ?? '';
+    if (typeof prefix !== 'string' || typeof cursor !== 'string')
+      throw new BrainerError('ERR_BAD_REQUEST', 'give prefix and cursor once each');
     const limit = parseLimit(request.query.limit, MAX_LIST_LIMIT) ?? DEFAULT_LIST_LIMIT;
-    const { keys, total } = await listKeys(client, prefix, limit);
-    return reply.header('x-total-count', total).send(keys);
+    const page = await lister.list(prefix, limit, cursor);
+    if (page.cursor !== undefined) reply.header('x-next-cursor', page.cursor);
+    return reply.send(page.keys);
   });
 
   app.get('/status', async (_request, reply) => reply.send({ nodes: await client.nodes() }));
 
-  app.setNotFoundHandler((request, reply) =>
-    sendError(reply, 404, { code: 'ERR_NOT_FOUND', message: `no route for ${request.method} ${request.url.split('?')[0]}` }),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allowed = allowedMethods(path);
+    if (allowed === undefined) return sendError(reply, 404, { code: 'ERR_NOT_FOUND', message: `no route for ${request.method} ${path}` });
+    reply.header('allow', allowed);
+    return sendError(reply, 405, { code: 'ERR_METHOD_NOT_ALLOWED', message: `${path} takes ${allowed}, not ${request.method}` });
+  });
 
   app.setErrorHandler((error: Error, request, reply) => answerError(error, request, reply, logger));
 
   return app;
+}
+
+/** The methods a path's route takes (HEAD with every GET), or undefined for a path no route serves. */
+function allowedMethods(path: string): string | undefined {
+  if (path === '/db' || path === '/status') return 'GET, HEAD';
+  if (path.startsWith('/db/')) return 'GET, HEAD, PUT, DELETE';
+  return undefined;
+}
+
+/**
+ * The body bytes a request will hold: its Content-Length, or, for a chunked body, the most it may
+ * grow to. A body over the limit holds nothing: it is refused with 413 unread. Node's parser has
+ * checked that a Content-Length is one plain number.
+ */
+function bodyBytes(request: FastifyRequest, maxBody: number): number {
+  const length = request.headers['content-length'];
+  if (length !== undefined) return Number(length) > maxBody ? 0 : Number(length);
+  return request.headers['transfer-encoding'] === undefined ? 0 : maxBody;
 }
 
 function answerError(

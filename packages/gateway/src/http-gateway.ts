@@ -15,7 +15,7 @@ export class HttpGateway {
 
   constructor(options: Partial<HttpGatewayOptions> & Pick<HttpGatewayOptions, 'client'>) {
     this.options = resolveHttpGatewayOptions(options);
-    this.app = buildHttpApp(this.options.client, this.options.limits, this.options.logger);
+    this.app = buildHttpApp(this.options);
   }
 
   /** Starts listening. Idempotent. */

@@ -1,6 +1,7 @@
-import { BrainerError, RateLimitedLog } from '@brainer/protocol';
+import { BrainerError, RateLimitedLog, socketMaxMessageSize } from '@brainer/protocol';
 import { answerJsonRequest } from './json-ops.js';
 import { JsonTransport } from './json-transport.js';
+import { KeyLister } from './key-listing.js';
 import { resolveJsonGatewayOptions, type JsonGatewayOptions } from './options.js';
 
 /** Requests answered at once; more wait in ZeroMQ's queue. */
@@ -21,15 +22,25 @@ export class JsonGateway {
     this.options = resolveJsonGatewayOptions(options);
     const { client, limits, logger, maxGetAll } = this.options;
     const log = new RateLimitedLog(logger, this.options.now);
+    const { maxFrameBytes } = limits;
+    const lister = new KeyLister(client);
     this.transport = new JsonTransport(
-      (body) =>
-        body.length === 1
-          ? answerJsonRequest(client, body[0]!, maxGetAll)
-          : Promise.resolve(JSON.stringify({ code: 'ERR_MALFORMED', message: `a request is one frame of JSON, got ${body.length}` })),
+      (body) => {
+        const bytes = body.reduce((sum, frame) => sum + frame.length, 0);
+        // Refused by its size alone, before a byte of it is parsed.
+        if (bytes > maxFrameBytes) {
+          const message = `a request of ${bytes} bytes is over the ${maxFrameBytes}-byte limit`;
+          return Promise.resolve(JSON.stringify({ code: 'ERR_FRAME_TOO_LARGE', message }));
+        }
+        return body.length === 1
+          ? answerJsonRequest(client, lister, body[0]!, maxGetAll)
+          : Promise.resolve(JSON.stringify({ code: 'ERR_MALFORMED', message: `a request is one frame of JSON, got ${body.length}` }));
+      },
       {
         maxInFlight: MAX_IN_FLIGHT,
-        // JSON may spell a byte as \u0000, six characters: room for the largest key and value so written.
-        maxMessageBytes: 6 * (limits.maxKeyBytes + limits.maxValueBytes) + 4096,
+        maxInFlightBytes: this.options.maxInFlightBytes,
+        // Room above the cap, so that a frame past it still arrives and gets its one reply.
+        maxMessageBytes: socketMaxMessageSize(maxFrameBytes),
         ipcSocketMode: this.options.ipcSocketMode,
         onSendError: (error) => log.warn('json-send', 'could not send a JSON reply', { error: String(error) }),
       },

@@ -5,7 +5,7 @@ import { parseLimit, parseTtl, parseWait } from './request-fields.js';
 export type JsonRequest =
   | { op: 'PUT'; key: string; value: string; ttlMs: number | undefined; wait: WaitMode | undefined }
   | { op: 'GET_ONE'; key: string }
-  | { op: 'GET_ALL'; prefix: string; limit: number | undefined }
+  | { op: 'GET_ALL'; prefix: string; limit: number | undefined; cursor: string }
   | { op: 'DELETE'; key: string; wait: WaitMode | undefined };
 
 export const JSON_OPS = ['PUT', 'GET_ONE', 'GET_ALL', 'DELETE'] as const;
@@ -24,7 +24,7 @@ export function parseJsonRequest(frame: Buffer, maxGetAll: number): JsonRequest 
         op: 'PUT',
         key: stringField(fields, 'key'),
         value: stringField(fields, 'value'),
-        ttlMs: parseTtl(fields.ttl),
+        ttlMs: parseTtl(numberField(fields, 'ttl')),
         wait: parseWait(fields.wait),
       };
     case 'GET_ONE':
@@ -33,7 +33,8 @@ export function parseJsonRequest(frame: Buffer, maxGetAll: number): JsonRequest 
       return {
         op: 'GET_ALL',
         prefix: fields.prefix === undefined ? '' : stringField(fields, 'prefix'),
-        limit: parseLimit(fields.limit, maxGetAll),
+        limit: parseLimit(numberField(fields, 'limit'), maxGetAll),
+        cursor: fields.cursor === undefined ? '' : stringField(fields, 'cursor'),
       };
     case 'DELETE':
       return { op: 'DELETE', key: stringField(fields, 'key'), wait: parseWait(fields.wait) };
@@ -56,6 +57,13 @@ function parseObject(frame: Buffer): Record<string, unknown> {
     throw new BrainerError('ERR_BAD_REQUEST', 'a request must be a JSON object, such as {"op":"GET_ONE","key":"k"}');
   }
   return value as Record<string, unknown>;
+}
+
+/** A number field as JSON gives it: `"5"`, a string, is refused rather than read as 5. */
+function numberField(fields: Record<string, unknown>, name: string): unknown {
+  const value = fields[name];
+  if (value === undefined || typeof value === 'number') return value;
+  throw new BrainerError('ERR_BAD_REQUEST', `"${name}" must be a JSON number, got ${JSON.stringify(value)}`);
 }
 
 function stringField(fields: Record<string, unknown>, name: string): string {

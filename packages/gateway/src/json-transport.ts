@@ -1,6 +1,10 @@
 import { eventLoopYielder } from '@brainer/protocol';
 import { ServerRouter } from '@brainer/transport';
 import type { Router } from 'zeromq';
+import { InFlightBytes } from './in-flight-bytes.js';
+
+/** Messages ZeroMQ queues from one peer before it stops reading that peer's connection. */
+const RECEIVE_QUEUE = 16;
 
 /** Answers one request body (the frames after the envelope); never rejects. */
 export type RequestHandler = (body: Buffer[]) => Promise<string>;
@@ -8,6 +12,8 @@ export type RequestHandler = (body: Buffer[]) => Promise<string>;
 export interface JsonTransportOptions {
   /** Most requests answered at once; past it, the socket is not read until one finishes. */
   maxInFlight: number;
+  /** Most bytes of requests being answered at once; past it, the socket is not read until some are answered. */
+  maxInFlightBytes: number;
   /** Largest message accepted, in bytes; a peer that sends a larger one is disconnected by ZeroMQ. */
   maxMessageBytes: number;
   ipcSocketMode: number;
@@ -23,6 +29,7 @@ export class JsonTransport {
   private readonly server: ServerRouter;
   private readonly router: Router;
   private inFlight = 0;
+  private readonly inFlightBytes: InFlightBytes;
   private wakeReceiver: (() => void) | undefined;
   private closed = false;
 
@@ -30,8 +37,14 @@ export class JsonTransport {
     private readonly handle: RequestHandler,
     private readonly options: JsonTransportOptions,
   ) {
-    this.server = new ServerRouter({ sendTimeout: 0, linger: 0, maxMessageSize: options.maxMessageBytes });
+    this.server = new ServerRouter({
+      sendTimeout: 0,
+      linger: 0,
+      maxMessageSize: options.maxMessageBytes,
+      receiveHighWaterMark: RECEIVE_QUEUE,
+    });
     this.router = this.server.socket;
+    this.inFlightBytes = new InFlightBytes(options.maxInFlightBytes);
   }
 
   /** Binds and starts serving. Resolves with the bound endpoint (the real port for `tcp://...:*`). */
@@ -54,9 +67,13 @@ export class JsonTransport {
       for await (const frames of this.router) {
         const delimiter = frames.findIndex((frame, i) => i > 0 && frame.length === 0);
         const split = delimiter === -1 ? 1 : delimiter + 1;
-        void this.answer(frames.slice(0, split), frames.slice(split));
-        if (this.inFlight >= this.options.maxInFlight) await new Promise<void>((resolve) => (this.wakeReceiver = resolve));
+        const body = frames.slice(split);
+        const bytes = body.reduce((sum, frame) => sum + frame.length, 0);
+        while (!this.closed && (this.inFlight >= this.options.maxInFlight || !this.inFlightBytes.tryHold(bytes))) {
+          await new Promise<void>((resolve) => (this.wakeReceiver = resolve));
+        }
         if (this.closed) return;
+        void this.answer(frames.slice(0, split), body, bytes);
         await yieldNow();
       }
     } catch (error) {
@@ -64,7 +81,7 @@ export class JsonTransport {
     }
   }
 
-  private async answer(envelope: Buffer[], body: Buffer[]): Promise<void> {
+  private async answer(envelope: Buffer[], body: Buffer[], bytes: number): Promise<void> {
     this.inFlight++;
     try {
       const reply = await this.handle(body);
@@ -74,6 +91,7 @@ export class JsonTransport {
       this.options.onSendError(error);
     } finally {
       this.inFlight--;
+      this.inFlightBytes.release(bytes);
       const wake = this.wakeReceiver;
       this.wakeReceiver = undefined;
       wake?.();

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import anyTest, { type TestFn } from 'ava';
 import type { Brainer } from '@brainer/client';
-import { startCluster, waitFor, type TestCluster } from '@brainer/test-utils';
+import { rawHttp, startCluster, waitFor, type TestCluster } from '@brainer/test-utils';
+import { HttpGateway } from '../src/index.js';
 import { curl, hasCurl, keyPath, request } from './http-helpers.js';
 
 const MAX_VALUE = 4096;
@@ -99,6 +100,35 @@ test('a form body value=... is decoded, = and / included; one without value is r
   t.is(await client.get('form3'), null);
 });
 
+test('a form value that is not UTF-8 once decoded is 400 with a code, and nothing is stored', async (t) => {
+  const { base, client } = t.context;
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
+  for (const body of ['value=%FF%FE', 'value=abc%C3']) {
+    const answer = await request(base + keyPath('form-utf8'), { method: 'PUT', body, headers: form });
+    t.is(answer.status, 400, body);
+    t.like(answer.json() as object, { code: 'ERR_BAD_REQUEST' }, body);
+    t.regex(String((answer.json() as { message: string }).message), /UTF-8/);
+  }
+  t.is(await client.get('form-utf8'), null);
+});
+
+test('a wrong method on a route is 405 with Allow; an unknown path is still 404', async (t) => {
+  const { base } = t.context;
+  for (const [method, path, allow] of [
+    ['POST', keyPath('k'), 'GET, HEAD, PUT, DELETE'],
+    ['PATCH', keyPath('a/b'), 'GET, HEAD, PUT, DELETE'],
+    ['DELETE', '/db', 'GET, HEAD'],
+    ['PUT', '/db?prefix=x', 'GET, HEAD'],
+    ['POST', '/status', 'GET, HEAD'],
+  ] as const) {
+    const answer = await request(base + path, { method });
+    t.is(answer.status, 405, `${method} ${path}`);
+    t.is(answer.headers.get('allow'), allow, `${method} ${path}`);
+    t.like(answer.json() as object, { code: 'ERR_METHOD_NOT_ALLOWED' }, `${method} ${path}`);
+  }
+  t.is((await request(`${base}/dbx`, { method: 'POST' })).status, 404);
+});
+
 test('GET and DELETE of a missing key are 404 with a JSON error; DELETE of a present one is 200', async (t) => {
   const { base, client } = t.context;
   const missing = await request(base + keyPath('never-set'));
@@ -140,23 +170,32 @@ test('bad query values are 400 with the code, and nothing is written', async (t)
   t.is((await request(`${base}/db?prefix=a&prefix=b`)).status, 400);
 });
 
-test('GET /db lists keys by prefix, sorted, up to the limit, with the total in x-total-count', async (t) => {
+test('GET /db lists keys by prefix in key order, a page at a time, each page giving the cursor of the next', async (t) => {
   const { base, client } = t.context;
-  const keys = ['list*/c', 'list*/a', 'list*/b=1', 'list*/[x]', 'list?/other', 'listing'];
+  const keys = ['list*/c', 'list*/a', 'list*/b=1', 'list*/[x]', 'list*/é', 'list?/other', 'listing'];
   await Promise.all(keys.map((key) => client.set(key, 'v')));
+  const prefix = `prefix=${encodeURIComponent('list*/')}`;
 
-  const all = await request(`${base}/db?prefix=${encodeURIComponent('list*/')}`);
+  const all = await request(`${base}/db?${prefix}`);
   t.is(all.status, 200);
-  t.deepEqual(all.json(), ['list*/[x]', 'list*/a', 'list*/b=1', 'list*/c']);
-  t.is(all.headers.get('x-total-count'), '4');
+  t.deepEqual(all.json(), ['list*/[x]', 'list*/a', 'list*/b=1', 'list*/c', 'list*/é']);
+  t.is(all.headers.get('x-next-cursor'), null, 'one page holds them all');
 
-  const two = await request(`${base}/db?prefix=${encodeURIComponent('list*/')}&limit=2`);
-  t.deepEqual(two.json(), ['list*/[x]', 'list*/a']);
-  t.is(two.headers.get('x-total-count'), '4');
+  const pages: string[][] = [];
+  let cursor = '';
+  do {
+    const page = await request(`${base}/db?${prefix}&limit=2&cursor=${cursor}`);
+    t.is(page.status, 200);
+    pages.push(page.json() as string[]);
+    cursor = page.headers.get('x-next-cursor') ?? '';
+  } while (cursor !== '');
+  t.deepEqual(pages, [['list*/[x]', 'list*/a'], ['list*/b=1', 'list*/c'], ['list*/é']]);
 
+  t.like((await request(`${base}/db?cursor=${encodeURIComponent('not a cursor!')}`)).json() as object, { code: 'ERR_BAD_REQUEST' });
+  t.is((await request(`${base}/db?limit=10001`)).status, 400);
   const none = await request(`${base}/db?prefix=no-such-prefix`);
   t.deepEqual(none.json(), []);
-  const everything = (await request(`${base}/db?limit=100000`)).json() as string[];
+  const everything = (await request(`${base}/db?limit=10000`)).json() as string[];
   t.true(keys.every((key) => everything.includes(key)));
 });
 
@@ -185,6 +224,14 @@ test('a value over the limit is 413 and a key over it 414, both as JSON; at the 
   });
   t.is(overByForm.status, 413);
   t.like(overByForm.json() as object, { code: 'ERR_VALUE_TOO_LARGE' });
+  // A form body is refused by its size before it is read: the value limit plus 1 KiB, however it decodes.
+  const formOverCap = await request(base + keyPath('too-big'), {
+    method: 'PUT',
+    body: `value=${'%41'.repeat(Math.ceil((MAX_VALUE + 1025) / 3))}`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  t.is(formOverCap.status, 413);
+  t.like(formOverCap.json() as object, { code: 'ERR_VALUE_TOO_LARGE' });
   t.is(await client.get('too-big'), null);
 
   t.is((await request(base + keyPath('k'.repeat(MAX_KEY)), { method: 'PUT', body: 'v' })).status, 200);
@@ -261,4 +308,22 @@ curlTest('curl: the README commands store, read, list and delete', async (t) => 
   const missing = await curl([`${base}/db/curl%2Fk%3D1`]);
   t.is(missing.status, 404);
   t.like(JSON.parse(missing.body) as object, { code: 'ERR_NOT_FOUND' });
+});
+
+test('past its cap of bytes in flight, a gateway answers 503 ERR_BACKPRESSURE before reading the body', async (t) => {
+  const gateway = new HttpGateway({ client: t.context.client, maxInFlightBytes: 1000 });
+  t.teardown(() => gateway.close());
+  await gateway.start();
+  // A body of 800 bytes announced, and only its first bytes sent: it holds 800 bytes until it times out.
+  const held = rawHttp(gateway.url, `PUT /db/held HTTP/1.1\r\nHost: x\r\nContent-Length: 800\r\n\r\nabc`, { waitMs: 2000 });
+  // Once the held request has reached the gateway, a second one over what is left of the cap is refused.
+  const refused = await waitFor(async () => {
+    const answer = await request(`${gateway.url}${keyPath('over-the-cap')}`, { method: 'PUT', body: 'x'.repeat(300) });
+    return answer.status === 503 ? answer : undefined;
+  });
+  t.is(refused.status, 503);
+  t.is(refused.headers.get('retry-after'), '1');
+  t.like(refused.json() as object, { code: 'ERR_BACKPRESSURE' });
+  t.is((await request(`${gateway.url}${keyPath('under-the-cap')}`, { method: 'PUT', body: 'x'.repeat(100) })).status, 200);
+  t.is(await held, 'timeout', 'the held request is still waiting for its body');
 });

@@ -22,6 +22,10 @@ test('every code a client can be answered with has a status; only internal fault
     'ERR_DATA_LOST',
     'ERR_STORAGE',
     'ERR_INVALID_OPTION',
+    // Start-up refusals of a server process, never an answer to a request.
+    'ERR_UNSAFE_ENDPOINT',
+    'ERR_ENDPOINT_ACCESS',
+    'ERR_ENDPOINT_DIR_MISSING',
   ]);
   const unmapped = ERROR_CODES.filter((code) => httpStatusFor(code) === 500 && !neverAReply.has(code));
   t.deepEqual(unmapped, []);

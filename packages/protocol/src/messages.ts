@@ -8,6 +8,11 @@ export type Op =
   | { op: 'set'; id: number; key: string; value: Buffer; ttlMs: number; wait: WaitMode }
   | { op: 'del'; id: number; key: string; wait: WaitMode }
   | { op: 'keys'; id: number; pattern: string }
+  /**
+   * One page of a listing: the first `count` keys matching `pattern` that sort after `after` (by
+   * UTF-8 bytes; '' starts at the beginning), in that order. The next page starts after the last key.
+   */
+  | { op: 'scan'; id: number; pattern: string; after: string; count: number }
   | { op: 'nodes'; id: number }
   | { op: 'stats'; id: number }
   /** Broker to node: the client writes this node applied most recently, to rebuild retry deduplication. */

@@ -45,6 +45,7 @@ export const OP_CODES = {
   watch: 10,
   bucket: 11,
   'evict-sample': 12,
+  scan: 13,
 } as const;
 
 export type OpName = keyof typeof OP_CODES;

@@ -4,19 +4,19 @@
  */
 export interface ReadyEvent {
   event: 'ready';
-  role: 'broker' | 'node';
+  role: 'broker' | 'node' | 'gateway';
   /** The bound endpoint, with a `tcp://...:*` wildcard resolved to the real port. */
   endpoint: string;
   pid: number;
   /** The node's id (nodes only). */
   id?: string;
-  /** The broker the node registered with (nodes of a cluster only). */
+  /** The broker the node registered with (nodes of a cluster only), or the gateway serves through. */
   broker?: string;
   /** True for a node that serves alone, with no broker (`run-node --standalone`). */
   standalone?: boolean;
-  /** The HTTP gateway's base URL, such as `http://127.0.0.1:8080` (a broker run with `--http` only). */
+  /** The HTTP gateway's base URL, such as `http://127.0.0.1:8080` (a gateway, or a broker run with `--http`). */
   http?: string;
-  /** The bound JSON ops endpoint (a broker run with `--json-endpoint` only). */
+  /** The bound JSON ops endpoint (a gateway, or a broker run with `--json-endpoint`). */
   json?: string;
 }
 

@@ -11,24 +11,45 @@ import type { Op, Reply } from './messages.js';
 export function validateOp(op: Op, limits: Limits): Reply | undefined {
   const { maxKeyBytes, maxValueBytes } = limits;
   if (op.op === 'bucket') return validateBucket(op.id, op.bucket, maxKeyBytes);
+  if (op.op === 'scan') return validateScan(op, maxKeyBytes);
   const key = op.op === 'get' || op.op === 'set' || op.op === 'del' ? op.key : op.op === 'keys' ? op.pattern : undefined;
   if (key !== undefined) {
     if (key.length === 0 && op.op !== 'keys') return fail(op.id, 'ERR_BAD_KEY', 'keys must not be empty');
-    if (key.length > maxKeyBytes / 3 && Buffer.byteLength(key) > maxKeyBytes) {
-      return fail(op.id, 'ERR_KEY_TOO_LARGE', `key is ${Buffer.byteLength(key)} bytes; the limit is ${maxKeyBytes}`);
-    }
+    const tooLarge = keyTooLarge(op.id, key, maxKeyBytes);
+    if (tooLarge) return tooLarge;
   }
   if (op.op === 'keys') {
-    try {
-      compileGlob(op.pattern);
-    } catch (error) {
-      return fail(op.id, 'ERR_BAD_PATTERN', (error as Error).message);
-    }
+    const bad = badPattern(op.id, op.pattern);
+    if (bad) return bad;
   }
   if (op.op === 'set' && op.value.length > maxValueBytes) {
     return fail(op.id, 'ERR_VALUE_TOO_LARGE', `value is ${op.value.length} bytes; the limit is ${maxValueBytes}`);
   }
   return undefined;
+}
+
+/** The most keys one `scan` answers. */
+export const MAX_SCAN_COUNT = 100_000;
+
+function validateScan(op: Extract<Op, { op: 'scan' }>, maxKeyBytes: number): Reply | undefined {
+  if (!Number.isInteger(op.count) || op.count < 1 || op.count > MAX_SCAN_COUNT) {
+    return fail(op.id, 'ERR_BAD_REQUEST', `a scan's count must be 1 to ${MAX_SCAN_COUNT}, got ${op.count}`);
+  }
+  return keyTooLarge(op.id, op.pattern, maxKeyBytes) ?? keyTooLarge(op.id, op.after, maxKeyBytes) ?? badPattern(op.id, op.pattern);
+}
+
+function keyTooLarge(id: number, key: string, maxKeyBytes: number): Reply | undefined {
+  if (key.length <= maxKeyBytes / 3 || Buffer.byteLength(key) <= maxKeyBytes) return undefined;
+  return fail(id, 'ERR_KEY_TOO_LARGE', `key is ${Buffer.byteLength(key)} bytes; the limit is ${maxKeyBytes}`);
+}
+
+function badPattern(id: number, pattern: string): Reply | undefined {
+  try {
+    compileGlob(pattern);
+    return undefined;
+  } catch (error) {
+    return fail(id, 'ERR_BAD_PATTERN', (error as Error).message);
+  }
 }
 
 function validateBucket(id: number, bucket: string, maxKeyBytes: number): Reply | undefined {
@@ -48,7 +69,7 @@ export function batchTooLarge(ops: readonly Op[], limits: Limits): Reply[] | und
 
 function fail(
   id: number,
-  code: 'ERR_BAD_KEY' | 'ERR_KEY_TOO_LARGE' | 'ERR_BAD_PATTERN' | 'ERR_VALUE_TOO_LARGE' | 'ERR_BATCH_TOO_LARGE',
+  code: 'ERR_BAD_KEY' | 'ERR_KEY_TOO_LARGE' | 'ERR_BAD_PATTERN' | 'ERR_VALUE_TOO_LARGE' | 'ERR_BATCH_TOO_LARGE' | 'ERR_BAD_REQUEST',
   message: string,
 ): Reply {
   return { id, ok: false, code, message };

@@ -38,6 +38,8 @@ const MESSAGES: [name: string, message: Message][] = [
         { op: 'watch', id: 12 },
         { op: 'evict-sample', id: 13, count: 0, volatile: false },
         { op: 'evict-sample', id: 14, count: 5000, volatile: true },
+        { op: 'scan', id: 15, pattern: 'user:*', after: '', count: 1000 },
+        { op: 'scan', id: 16, pattern: '*', after: 'ключ🔑', count: 1 },
       ],
     },
   ],

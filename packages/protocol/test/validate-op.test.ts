@@ -16,6 +16,12 @@ const cases: [name: string, op: Op, code: ErrorCode | undefined][] = [
   ['a pattern whose "[" is never closed', { op: 'keys', id: 1, pattern: '[' }, 'ERR_BAD_PATTERN'],
   ['a pattern with an escaped "["', { op: 'keys', id: 1, pattern: '\\[' }, undefined],
   ['ops without a key', { op: 'stats', id: 1 }, undefined],
+  ['a scan is fine', { op: 'scan', id: 1, pattern: 'k*', after: 'k1', count: 100_000 }, undefined],
+  ['a scan of no key', { op: 'scan', id: 1, pattern: '*', after: '', count: 0 }, 'ERR_BAD_REQUEST'],
+  ['a scan of too many keys', { op: 'scan', id: 1, pattern: '*', after: '', count: 100_001 }, 'ERR_BAD_REQUEST'],
+  ['a scan after a key over the limit', { op: 'scan', id: 1, pattern: '*', after: '123456789', count: 1 }, 'ERR_KEY_TOO_LARGE'],
+  ['a scan with a pattern over the limit', { op: 'scan', id: 1, pattern: '123456789*', after: '', count: 1 }, 'ERR_KEY_TOO_LARGE'],
+  ['a scan with a bad pattern', { op: 'scan', id: 1, pattern: '[z-a]', after: '', count: 1 }, 'ERR_BAD_PATTERN'],
 ];
 
 for (const [name, op, code] of cases) {

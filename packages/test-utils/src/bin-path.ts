@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-export type BinName = 'run-broker' | 'run-node' | 'brainer-cli';
+export type BinName = 'run-broker' | 'run-node' | 'run-gateway' | 'brainer-cli';
 
 const require = createRequire(import.meta.url);
 

@@ -9,7 +9,7 @@ import { DEFAULT_PARTITIONER, formatReadyLine, PARTITIONER_NAMES } from '@braine
 import { UsageError } from '../errors.js';
 import { allowlistWithGateways, BrokerWithGateways, gatewayFlags } from '../gateways.js';
 import { serveUntilShutdown } from '../serve-until-shutdown.js';
-import { brokerTuningFlags, definedOnly, limitsFromFlags } from '../server-flags.js';
+import { brokerTuningFlags, definedOnly, limitFlags, limitsFromFlags } from '../server-flags.js';
 
 export default class RunBrokerCommand extends BaseCommand {
   static override summary = 'Run a broker in the foreground.';
@@ -93,12 +93,7 @@ With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every
         }),
         ...memoryOptionsFromFlags(flags),
       });
-      const service = new BrokerWithGateways(broker, flags, {
-        logger,
-        limits: limitsFromFlags(flags),
-        ipcSocketMode: flags['ipc-mode'],
-        curve,
-      });
+      const service = new BrokerWithGateways(broker, flags, { logger, args: runGatewayArgs(flags, curve) });
       await serveUntilShutdown(service, {
         logger,
         onReady: () =>
@@ -117,6 +112,24 @@ With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every
       logger.close();
     }
   }
+}
+
+/** What run-broker passes on to its run-gateway beyond the gateway flags: the same limits, ipc mode and logging; under CURVE, its own key pair. */
+function runGatewayArgs(
+  flags: { 'curve-secret-file'?: string; 'ipc-mode'?: number; debug: boolean; 'log-level': string; 'log-format': string } & Record<
+    string,
+    unknown
+  >,
+  curve: { publicKey: string } | undefined,
+): string[] {
+  const limits = Object.keys(limitFlags).flatMap((name) => (flags[name] === undefined ? [] : [`--${name}`, String(flags[name])]));
+  return [
+    ...limits,
+    ...(flags['ipc-mode'] === undefined ? [] : ['--ipc-mode', flags['ipc-mode'].toString(8).padStart(3, '0')]),
+    ...(flags.debug ? ['--debug'] : []),
+    ...['--log-level', flags['log-level'], '--log-format', flags['log-format']],
+    ...(curve === undefined ? [] : ['--curve-key-file', flags['curve-secret-file']!, '--broker-key', curve.publicKey]),
+  ];
 }
 
 /** The key pair and allowlist from --curve-secret-file and --allowed-keys, which go together; undefined without them. */
