@@ -235,7 +235,7 @@ test('bench against a broker that cannot be reached fails with the usual one lin
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const endpoint = `ipc://${join(dir, 'nobody.sock')}`;
   const result = await runCli(['bench', '--broker', endpoint, '--timeout', '300', '--connections', '3', '--json']);
-  assertCliError(t, result, { code: 'ERR_TIMEOUT', exit: 1, includes: `cannot reach the broker at ${endpoint}` });
+  assertCliError(t, result, { code: 'ERR_UNREACHABLE', exit: 1, includes: `cannot reach the broker at ${endpoint}` });
 });
 
 test('bench refuses wrong usage with ERR_USAGE and exit 2, before it connects', async (t) => {

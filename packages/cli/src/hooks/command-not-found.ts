@@ -1,6 +1,6 @@
 import type { Hook } from '@oclif/core';
 import { EXIT_USAGE, ReportedError, UsageError } from '../errors.js';
-import { formatError } from '../format-error.js';
+import { formatError, formatFlags } from '../format-error.js';
 
 /** An unknown command gets one line on stderr and exit code 2, instead of oclif's boxed error. */
 const hook: Hook.CommandNotFound = async function (options) {
@@ -9,7 +9,7 @@ const hook: Hook.CommandNotFound = async function (options) {
   const command = id.split(':')[0] ?? id;
   const message = command.startsWith('-') ? `missing command before ${command}` : `unknown command "${command}"`;
   const err = new UsageError(message);
-  process.stderr.write(`${formatError(err, { debug: argv.includes('--debug'), helpHint: `${options.config.bin} --help` })}\n`);
+  process.stderr.write(`${formatError(err, { ...formatFlags(argv), helpHint: `${options.config.bin} --help` })}\n`);
   throw new ReportedError(EXIT_USAGE, { cause: err });
 };
 
