@@ -1,6 +1,8 @@
 import { Config, run, settings } from '@oclif/core';
 import { EXIT_FAILURE, ReportedError } from './errors.js';
 import { formatError, formatFlags } from './format-error.js';
+import { aliasBinAnswer } from './alias-bin.js';
+import { commandInLowerCase } from './command-words.js';
 import { aliasArgv, normalizeArgv } from './normalize-argv.js';
 import { topicWithoutCommand } from './topic-without-command.js';
 
@@ -23,7 +25,19 @@ export async function runBin(bin: BinName, dir: string, argv: readonly string[])
 async function runCommand(bin: BinName, dir: string, argv: readonly string[]): Promise<number> {
   try {
     const config = await Config.load(dir);
-    const args = bin === 'brainer-cli' ? normalizeArgv(argv, (id) => isTopic(config, id)) : aliasArgv(bin, argv);
+    if (bin !== 'brainer-cli') {
+      const answered = await aliasBinAnswer(config, bin, argv);
+      if (answered !== undefined) return answered;
+    }
+    const args =
+      bin === 'brainer-cli'
+        ? withPrompt(
+            commandInLowerCase(
+              normalizeArgv(argv, (id) => isTopic(config, id)),
+              (id) => config.findCommand(id) !== undefined || config.findTopic(id) !== undefined,
+            ),
+          )
+        : aliasArgv(bin, argv);
     const topicProblem = topicWithoutCommand(config, args);
     if (topicProblem !== undefined) {
       process.stderr.write(`${formatError(topicProblem.error, { ...formatFlags(args), helpHint: topicProblem.helpHint })}\n`);
@@ -34,6 +48,16 @@ async function runCommand(bin: BinName, dir: string, argv: readonly string[]): P
   } catch (error) {
     return exitCodeOf(error, formatFlags(argv));
   }
+}
+
+/**
+ * `brainer-cli` with no command, only flags (as `brainer-cli ipc:///tmp/broker.sock` becomes), opens
+ * the interactive prompt, as redis-cli does; `--help` and `--version` keep their meaning.
+ */
+function withPrompt(args: string[]): string[] {
+  if (args.length > 0 && !args[0]!.startsWith('-')) return args;
+  if (args.some((arg) => ['--help', '-h', '--version'].includes(arg))) return args;
+  return ['repl', ...args];
 }
 
 /** A topic that is not itself a command, such as `bucket`. */
