@@ -21,6 +21,12 @@ test('ping, exists, mset and mget, with command names in any case', async (t) =>
   t.is((await runCli(['Exists', 'missing', ...broker])).stdout, '0\n');
 
   assertCliError(t, await runCli(['mset', 'a', '1', 'b', ...broker]), { code: 'ERR_USAGE', exit: 2, includes: 'b has no value' });
+  // A server's answer names who gave it.
+  assertCliError(t, await runCli(['keys', '[', ...broker]), {
+    code: 'ERR_BAD_PATTERN',
+    exit: 1,
+    includes: `(from the broker at ${cluster.endpoint})`,
+  });
   // What mset wrote, every node holds.
   t.true((await (await cluster.client()).verify()).ok);
 });
