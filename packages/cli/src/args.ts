@@ -7,6 +7,9 @@ import { Args } from '@oclif/core';
 
 export const keyArg = Args.string({ description: 'The key.', required: true, ignoreStdin: true });
 
+/** The first of one or more keys, for a command with `strict = false` that reads them all from argv. */
+export const firstKeyArg = Args.string({ description: 'The keys: one or more.', required: true, ignoreStdin: true });
+
 export const bucketArg = Args.string({
   description: 'The bucket: not empty, no "}".',
   required: true,

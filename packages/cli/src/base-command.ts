@@ -58,7 +58,7 @@ export abstract class BaseCommand extends Command {
     if (!this.parsed && typeof err.code !== 'string') err = new UsageError(oneLineMessage(err), { cause: err });
     const debug = this.argv.includes('--debug');
     const helpHint = `${this.config.bin} ${this.id ?? ''} --help`.replace(/\s+/g, ' ');
-    process.stderr.write(`${formatError(err, { debug, helpHint })}\n`);
+    process.stderr.write(`${formatError(err, { debug, helpHint, json: this.argv.includes('--json') })}\n`);
     throw new ReportedError(exitCodeFor(err), { cause: err });
   }
 }

@@ -1,6 +1,8 @@
 import { Config, run, settings } from '@oclif/core';
 import { EXIT_FAILURE, ReportedError } from './errors.js';
-import { formatError } from './format-error.js';
+import { formatError, formatFlags } from './format-error.js';
+import { aliasBinAnswer } from './alias-bin.js';
+import { commandInLowerCase } from './command-words.js';
 import { aliasArgv, normalizeArgv } from './normalize-argv.js';
 import { topicWithoutCommand } from './topic-without-command.js';
 
@@ -26,17 +28,39 @@ export async function runBin(bin: BinName, dir: string, argv: readonly string[])
 async function runCommand(bin: BinName, dir: string, argv: readonly string[]): Promise<number> {
   try {
     const config = await Config.load(dir);
-    const args = bin === 'brainer-cli' ? normalizeArgv(argv, (id) => isTopic(config, id)) : aliasArgv(bin, argv);
+    if (bin !== 'brainer-cli') {
+      const answered = await aliasBinAnswer(config, bin, argv);
+      if (answered !== undefined) return answered;
+    }
+    const args =
+      bin === 'brainer-cli'
+        ? withPrompt(
+            commandInLowerCase(
+              normalizeArgv(argv, (id) => isTopic(config, id)),
+              (id) => config.findCommand(id) !== undefined || config.findTopic(id) !== undefined,
+            ),
+          )
+        : aliasArgv(bin, argv);
     const topicProblem = topicWithoutCommand(config, args);
     if (topicProblem !== undefined) {
-      process.stderr.write(`${formatError(topicProblem.error, { debug: args.includes('--debug'), helpHint: topicProblem.helpHint })}\n`);
+      process.stderr.write(`${formatError(topicProblem.error, { ...formatFlags(args), helpHint: topicProblem.helpHint })}\n`);
       return topicProblem.exitCode;
     }
     await run(args, config);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
-    return exitCodeOf(error, argv.includes('--debug'));
+    return exitCodeOf(error, formatFlags(argv));
   }
+}
+
+/**
+ * `brainer-cli` with no command, only flags (as `brainer-cli ipc:///tmp/broker.sock` becomes), opens
+ * the interactive prompt, as redis-cli does; `--help` and `--version` keep their meaning.
+ */
+function withPrompt(args: string[]): string[] {
+  if (args.length > 0 && !args[0]!.startsWith('-')) return args;
+  if (args.some((arg) => ['--help', '-h', '--version'].includes(arg))) return args;
+  return ['repl', ...args];
 }
 
 /** A topic that is not itself a command, such as `bucket`. */
@@ -45,12 +69,12 @@ function isTopic(config: Config, id: string): boolean {
 }
 
 /** The exit code of what a command threw; an error nobody printed yet is printed here, in one line. */
-function exitCodeOf(error: unknown, debug: boolean): number {
+function exitCodeOf(error: unknown, format: { debug: boolean; json: boolean }): number {
   const oclif = (error as { oclif?: { exit?: unknown } } | null)?.oclif;
   const code = typeof oclif?.exit === 'number' ? oclif.exit : EXIT_FAILURE;
   // `this.exit(n)` throws an ExitError (code EEXIT); a ReportedError has been printed already.
   if (error instanceof ReportedError || (error as { code?: unknown } | null)?.code === 'EEXIT') return code;
-  process.stderr.write(`${formatError(error, { debug })}\n`);
+  process.stderr.write(`${formatError(error, format)}\n`);
   return code;
 }
 

@@ -1,4 +1,5 @@
 import type { Brainer, BrainerOptions } from '@brainer/client';
+import { BrainerError } from '@brainer/protocol';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from './base-command.js';
 import { curveClientFlags, curveClientKeys, type CurveClientFlagValues } from './curve-flags.js';
@@ -51,6 +52,7 @@ export abstract class ClientCommand extends BaseCommand {
     const target = flags.node === undefined ? `the broker at ${flags.broker}` : `the node at ${flags.node}`;
     return this.withConnected(
       flags,
+      flags.node ?? flags.broker,
       target,
       // A one-shot command gains nothing from connecting to every node, and this way it works where
       // only the broker can be reached: its reads go through the broker.
@@ -73,6 +75,7 @@ export abstract class ClientCommand extends BaseCommand {
   ): Promise<T> {
     return this.withConnected(
       flags,
+      flags.broker,
       `the broker at ${flags.broker}`,
       (Client, options) =>
         Array.from(
@@ -91,10 +94,11 @@ export abstract class ClientCommand extends BaseCommand {
   /**
    * Makes the clients, connects them all, runs `use`, and always closes them. A client that cannot
    * connect fails the command with its error's code (ERR_NOT_CONNECTED when it has none) and a
-   * message naming `target`.
+   * message naming `target`; so does any BrainerError of `use` that does not name `endpoint`.
    */
   private async withConnected<T>(
     flags: { timeout: number; 'allow-foreign-socket': boolean } & CurveClientFlagValues,
+    endpoint: string,
     target: string,
     make: (Client: typeof Brainer, options: ClientOptions) => Brainer[],
     use: (clients: Brainer[]) => Promise<T>,
@@ -119,7 +123,11 @@ export abstract class ClientCommand extends BaseCommand {
           }),
         ),
       );
-      return await use(clients);
+      return await use(clients).catch((err: unknown) => {
+        // Every client error names the endpoint it concerns: a server's answer does not say who gave it.
+        if (!(err instanceof BrainerError) || err.message.includes(endpoint)) throw err;
+        throw errorInContext(err, (reason) => `${reason} (from ${target})`, err.code);
+      });
     } finally {
       await Promise.all(clients.map((client) => client.close().catch(() => undefined)));
     }

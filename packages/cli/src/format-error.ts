@@ -64,9 +64,21 @@ export function oneLineMessage(err: unknown, helpHint?: string): string {
   return message;
 }
 
-/** The one line printed for an error, such as `Error [ERR_TIMEOUT]: ...`, plus the stack when debugging. */
-export function formatError(err: unknown, options: { debug?: boolean; helpHint?: string } = {}): string {
+/** How an error is printed, from the flags the user typed: `--debug` adds the stack, `--json` makes it JSON. */
+export function formatFlags(argv: readonly string[]): { debug: boolean; json: boolean } {
+  return { debug: argv.includes('--debug'), json: argv.includes('--json') };
+}
+
+/**
+ * The one line printed for an error, such as `Error [ERR_TIMEOUT]: ...`, plus the stack when
+ * debugging; with `json`, one JSON object instead: `{"error":{"code":...,"message":...}}`.
+ */
+export function formatError(err: unknown, options: { debug?: boolean; helpHint?: string; json?: boolean } = {}): string {
   const code = errorCode(err);
+  if (options.json) {
+    const stack = options.debug ? { stack: stackChain(err).join('\n') } : {};
+    return JSON.stringify({ error: { code: code ?? 'ERR_INTERNAL', message: oneLineMessage(err, options.helpHint), ...stack } });
+  }
   const line = `Error${code === undefined ? '' : ` [${code}]`}: ${oneLineMessage(err, options.helpHint)}`;
   if (!options.debug) return line;
   return [line, ...stackChain(err)].join('\n');

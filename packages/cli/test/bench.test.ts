@@ -190,7 +190,11 @@ test('bench counts failed ops as errors, prints the first of each code, and exit
 
   // The preload fails at its first write, with the code of the failure.
   const preload = await runCli(['bench', '--broker', cluster.endpoint, '--json', ...QUICK, '--value-bytes', '200', '--workload', 'read']);
-  assertCliError(t, preload, { code: 'ERR_VALUE_TOO_LARGE', exit: 1, includes: 'preloading the keys failed: value is 200 bytes' });
+  t.is(preload.code, 1);
+  t.is(preload.stdout, '');
+  const { error } = JSON.parse(preload.stderr) as { error: { code: string; message: string } };
+  t.is(error.code, 'ERR_VALUE_TOO_LARGE');
+  t.true(error.message.startsWith('preloading the keys failed: value is 200 bytes'), error.message);
 });
 
 test('bench stops early on SIGINT, prints what it measured, and exits 130', async (t) => {
@@ -234,8 +238,13 @@ test('bench against a broker that cannot be reached fails with the usual one lin
   const dir = await mkdtemp(join(tmpdir(), 'brainer-bench-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const endpoint = `ipc://${join(dir, 'nobody.sock')}`;
-  const result = await runCli(['bench', '--broker', endpoint, '--timeout', '300', '--connections', '3', '--json']);
-  assertCliError(t, result, { code: 'ERR_TIMEOUT', exit: 1, includes: `cannot reach the broker at ${endpoint}` });
+  const result = await runCli(['bench', '--broker', endpoint, '--timeout', '300', '--connections', '3']);
+  assertCliError(t, result, { code: 'ERR_UNREACHABLE', exit: 1, includes: `cannot reach the broker at ${endpoint}` });
+  // With --json, the error is JSON too.
+  const json = await runCli(['bench', '--broker', endpoint, '--timeout', '300', '--connections', '3', '--json']);
+  t.is(json.code, 1);
+  t.is(json.stdout, '');
+  t.like(JSON.parse(json.stderr), { error: { code: 'ERR_UNREACHABLE' } });
 });
 
 test('bench refuses wrong usage with ERR_USAGE and exit 2, before it connects', async (t) => {

@@ -48,7 +48,7 @@ test('brainer-cli --node against a node of a cluster: reads are served, a write 
 
 test('brainer-cli --node: an unreachable node fails with a clear error', async (t) => {
   const result = await runCli(['--node', 'tcp://127.0.0.1:1', 'get', 'k', '--timeout', '300']);
-  assertCliError(t, result, { code: 'ERR_TIMEOUT', exit: 1, includes: 'cannot reach the node at tcp://127.0.0.1:1' });
+  assertCliError(t, result, { code: 'ERR_UNREACHABLE', exit: 1, includes: 'cannot reach the node at tcp://127.0.0.1:1' });
 });
 
 test('run-node --standalone refuses CURVE flags rather than serve in the clear', async (t) => {

@@ -12,6 +12,7 @@ import {
 } from '@brainer/protocol';
 import { requireSafeIpcPeer } from '@brainer/transport';
 import { Bucket } from './bucket.js';
+import { optionsObject, requireKey, valueBytes, waitMode, wholeMs, type Value } from './call-arguments.js';
 import { ClientTransport } from './client-transport.js';
 import { DirectReads, type DirectReadOp } from './direct-reads.js';
 import { resolveBrainerOptions, type BrainerOptions } from './options.js';
@@ -94,7 +95,7 @@ export class Brainer {
     requireEndpoint('endpoint', endpoint);
     this.options = resolveBrainerOptions(options);
     this.logger = this.options.logger;
-    this.requests = new PendingRequests((ops) => this.transport?.send(encode({ type: 'request', ops })), this.options);
+    this.requests = new PendingRequests((ops) => this.transport?.send(encode({ type: 'request', ops })), { ...this.options, endpoint });
     const { reads, curve } = this.options;
     if (reads === 'direct' && (curve === undefined || curve.nodeServerKey !== undefined)) {
       this.directReads = new DirectReads({
@@ -118,10 +119,17 @@ export class Brainer {
     return new Brainer(endpoint, { ...options, reads: 'broker' });
   }
 
-  /** Opens the connection and checks that the broker (or, direct, the node) answers. */
+  /**
+   * Opens the connection and checks that the broker (or, direct, the node) answers. Rejects with
+   * ERR_UNREACHABLE as soon as nothing listens at the endpoint (no socket file, or a refused TCP
+   * port), rather than waiting out the timeout.
+   */
   async connect(): Promise<void> {
-    this.open();
-    await this.ping();
+    const transport = this.open();
+    const refused = transport?.refused.then(() => {
+      throw new BrainerError('ERR_UNREACHABLE', `${this.endpoint} refused the connection: nothing listens there`);
+    });
+    await Promise.race([this.ping(), ...(refused === undefined ? [] : [refused])]);
   }
 
   async ping(): Promise<void> {
@@ -131,16 +139,20 @@ export class Brainer {
   // The calls on the hot path (set, getBuffer) chain their promises instead of awaiting: each await
   // costs a promise and a turn of the microtask queue, which shows at tens of thousands of calls a second.
 
-  set(key: string, value: string | Buffer, options: SetOptions = {}): Promise<void> {
+  /**
+   * Stores `value` under `key`. A string is stored as its UTF-8 bytes; a Buffer or Uint8Array as
+   * its bytes. A key that is not a non-empty string rejects with ERR_BAD_KEY, a value of any other
+   * type with ERR_BAD_VALUE, before anything is sent.
+   */
+  set(key: string, value: Value, options: SetOptions = {}): Promise<void> {
     try {
-      const ttlMs = options.ttlMs ?? 0;
-      if (!Number.isSafeInteger(ttlMs) || ttlMs < 0) throw new BrainerError('ERR_BAD_REQUEST', 'ttlMs must be a whole number of ms');
+      const { ttlMs, wait } = optionsObject<SetOptions>(options);
       const op = {
         op: 'set',
-        key,
-        value: typeof value === 'string' ? Buffer.from(value) : value,
-        ttlMs,
-        wait: options.wait ?? 'all',
+        key: requireKey(key),
+        value: valueBytes(value),
+        ttlMs: wholeMs('ttlMs', ttlMs, 0),
+        wait: waitMode(wait),
       } as const;
       return this.call(op).then(ignoreValue);
     } catch (error) {
@@ -149,28 +161,63 @@ export class Brainer {
     }
   }
 
+  /** The value as a string (its bytes read as UTF-8), or null when the key is missing. Use `getBuffer` for bytes. */
   async get(key: string): Promise<string | null> {
     const value = await this.getBuffer(key);
     return value === null ? null : value.toString('utf8');
   }
 
+  /** The value's bytes exactly as stored, or null when the key is missing. */
   getBuffer(key: string): Promise<Buffer | null> {
     try {
-      return this.read({ op: 'get', key }, key).then(getAnswer);
+      return this.read({ op: 'get', key: requireKey(key) }, key).then(getAnswer);
     } catch (error) {
       return Promise.reject(error as Error);
     }
   }
 
+  /** Resolves true when the key exists (and has not expired). */
+  async exists(key: string): Promise<boolean> {
+    return (await this.getBuffer(key)) !== null;
+  }
+
+  /**
+   * The values of several keys as strings (UTF-8), in order, null for each missing one. The reads
+   * travel together in one frame; each is its own read, so the answer is not one point in time.
+   */
+  async mget(keys: readonly string[]): Promise<(string | null)[]> {
+    const values = await this.mgetBuffers(keys);
+    return values.map((value) => (value === null ? null : value.toString('utf8')));
+  }
+
+  /** `mget`, with each value's bytes exactly as stored. */
+  async mgetBuffers(keys: readonly string[]): Promise<(Buffer | null)[]> {
+    if (!Array.isArray(keys)) throw new BrainerError('ERR_BAD_KEY', 'keys must be an array of keys');
+    keys.forEach((key, index) => requireKey(key, `keys[${index}]`));
+    return Promise.all(keys.map((key) => this.getBuffer(key)));
+  }
+
+  /**
+   * Stores several values: `entries` as pairs or as an object. The writes travel together in one
+   * frame but each is its own write, sequenced on its own: not one atomic step, as Redis's MSET is.
+   * Every key and value is checked before any is sent.
+   */
+  async mset(entries: Iterable<readonly [string, Value]> | Record<string, Value>, options: SetOptions = {}): Promise<void> {
+    const pairs = msetPairs(entries).map(([key, value], index) => [requireKey(key, `entries[${index}] key`), valueBytes(value)] as const);
+    await Promise.all(pairs.map(([key, value]) => this.set(key, value, options)));
+  }
+
   /** Resolves true when the key existed. */
   async del(key: string, options: DelOptions = {}): Promise<boolean> {
-    const value = await this.call({ op: 'del', key, wait: options.wait ?? 'all' });
+    const { wait } = optionsObject<DelOptions>(options);
+    const value = await this.call({ op: 'del', key: requireKey(key), wait: waitMode(wait) });
     if (typeof value === 'number') return value > 0;
     throw unexpected('del', value);
   }
 
   /** Keys matching a Redis-style glob (`*`, `?`, `[abc]`). Default `*`. */
   async keys(pattern = '*'): Promise<string[]> {
+    if (typeof pattern !== 'string') throw new BrainerError('ERR_BAD_PATTERN', 'pattern must be a string');
     const value = await this.call({ op: 'keys', pattern });
     if (Array.isArray(value)) return value;
     throw unexpected('keys', value);
@@ -210,6 +257,9 @@ export class Brainer {
    * digests.
    */
   async verify(attempts = 20, intervalMs = 100): Promise<VerifyResult> {
+    if (!Number.isSafeInteger(attempts) || attempts < 1)
+      throw new BrainerError('ERR_BAD_REQUEST', 'attempts must be a whole number, 1 or more');
+    wholeMs('intervalMs', intervalMs, 0);
     let ready: NodeInfo[] = [];
     for (let attempt = 1; attempt <= attempts; attempt++) {
       ready = (await this.nodes()).filter((node) => node.state === 'ready');
@@ -241,7 +291,7 @@ export class Brainer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.requests.failAll(new BrainerError('ERR_CLOSED', 'the client was closed'));
+    this.requests.failAll(new BrainerError('ERR_CLOSED', `the client of ${this.endpoint} was closed`));
     this.requests.close();
     clearInterval(this.watchTimer);
     this.directReads?.close();
@@ -256,7 +306,7 @@ export class Brainer {
   }
 
   private call(op: OpInput): Promise<ReplyValue> {
-    if (this.closed) return Promise.reject(new BrainerError('ERR_CLOSED', 'the client is closed'));
+    if (this.closed) return Promise.reject(new BrainerError('ERR_CLOSED', `the client of ${this.endpoint} is closed`));
     try {
       this.open();
     } catch (error) {
@@ -266,8 +316,8 @@ export class Brainer {
   }
 
   /** Connects, unless the endpoint is an ipc socket another user could be listening on (the check throws). */
-  private open(): void {
-    if (this.transport || this.closed) return;
+  private open(): ClientTransport | undefined {
+    if (this.transport || this.closed) return this.transport;
     requireSafeIpcPeer(this.endpoint, this.options);
     this.transport = new ClientTransport(
       this.endpoint,
@@ -280,6 +330,7 @@ export class Brainer {
       this.watchTimer = setInterval(() => this.watch(), WATCH_RENEW_MS);
       this.watchTimer.unref();
     }
+    return this.transport;
   }
 
   /** Asks the broker to push the ready nodes now and as they change; renewed every second. */
@@ -313,6 +364,16 @@ export class Brainer {
 }
 
 function ignoreValue(): void {}
+
+function msetPairs(entries: unknown): (readonly [unknown, unknown])[] {
+  if (entries === null || typeof entries !== 'object') throw new BrainerError('ERR_BAD_REQUEST', 'mset takes pairs or an object');
+  const pairs: unknown[] = Symbol.iterator in entries ? [...(entries as Iterable<unknown>)] : Object.entries(entries);
+  return pairs.map((pair, index) => {
+    if (!Array.isArray(pair) || pair.length !== 2)
+      throw new BrainerError('ERR_BAD_REQUEST', `entries[${index}] must be a [key, value] pair`);
+    return pair as unknown as readonly [unknown, unknown];
+  });
+}
 
 function getAnswer(value: ReplyValue): Buffer | null {
   if (value === null || Buffer.isBuffer(value)) return value;

@@ -1,5 +1,6 @@
 import { BrainerError, bucketItemKey, entriesOf, requireBucketName, type ReplyValue } from '@brainer/protocol';
 import type { Brainer, DelOptions, SetOptions } from './brainer.js';
+import type { Value } from './call-arguments.js';
 
 /**
  * A bucket of items (Grex's buckets): item `I` of bucket `B` is the key `{B}I`. The `{B}` hash tag
@@ -20,6 +21,8 @@ export class Bucket {
 
   /** The key that holds `item`: `{bucket}item`. */
   key(item: string): string {
+    if (typeof item !== 'string')
+      throw new BrainerError('ERR_BAD_KEY', `item must be a string, not ${item === null ? 'null' : typeof item}`);
     return bucketItemKey(this.name, item);
   }
 
@@ -38,16 +41,16 @@ export class Bucket {
   }
 
   /** One item's value, or null when the bucket does not hold it. */
-  get(item: string): Promise<string | null> {
+  async get(item: string): Promise<string | null> {
     return this.client.get(this.key(item));
   }
 
-  set(item: string, value: string | Buffer, options?: SetOptions): Promise<void> {
+  async set(item: string, value: Value, options?: SetOptions): Promise<void> {
     return this.client.set(this.key(item), value, options);
   }
 
   /** Resolves true when the item existed. */
-  del(item: string, options?: DelOptions): Promise<boolean> {
+  async del(item: string, options?: DelOptions): Promise<boolean> {
     return this.client.del(this.key(item), options);
   }
 }

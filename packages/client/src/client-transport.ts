@@ -13,6 +13,11 @@ export class ClientTransport {
     linger: 0,
   });
   private readonly sender: SerialSender<Buffer>;
+  /**
+   * Resolves when a connection attempt fails before any has succeeded: nothing listens at the
+   * endpoint (no socket file, a stale one, or a refused TCP port). ZeroMQ itself keeps retrying.
+   */
+  readonly refused: Promise<void>;
 
   constructor(
     endpoint: string,
@@ -27,7 +32,14 @@ export class ClientTransport {
       this.socket.curvePublicKey = curve.publicKey;
       this.socket.curveSecretKey = curve.secretKey;
     }
-    this.socket.connect(endpoint);
+    this.refused = this.watchFirstConnect();
+    try {
+      this.socket.connect(endpoint);
+    } catch (error) {
+      // A bad endpoint: the event observer started above would otherwise keep the process alive.
+      this.socket.close();
+      throw error;
+    }
     this.sender = new SerialSender((frame) => this.socket.send(frame), onSendError);
     void this.receive(onFrames);
   }
@@ -39,6 +51,25 @@ export class ClientTransport {
   close(): void {
     this.sender.clear();
     this.socket.close();
+  }
+
+  /** Resolves on a refused connection attempt before the first connection; never, once connected. */
+  private watchFirstConnect(): Promise<void> {
+    return new Promise((refused) => void this.readEvents(refused));
+  }
+
+  private async readEvents(refused: () => void): Promise<void> {
+    let connected = false;
+    try {
+      // Read to the socket's end: closing the observer early can leave the socket deaf to what it
+      // receives next.
+      for await (const event of this.socket.events) {
+        if (event.type === 'connect') connected = true;
+        else if (event.type === 'connect:retry' && !connected) refused();
+      }
+    } catch {
+      // The socket closed.
+    }
   }
 
   private async receive(onFrames: (frames: Buffer[]) => void): Promise<void> {

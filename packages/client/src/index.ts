@@ -1,5 +1,6 @@
 export * from './brainer.js';
 export * from './bucket.js';
+export type { Value } from './call-arguments.js';
 export * from './curve-options.js';
 export * from './options.js';
 export { DEFAULT_BROKER_ENDPOINT, BrainerError, RemoteError, TimeoutError, type ErrorCode, type WaitMode } from '@brainer/protocol';

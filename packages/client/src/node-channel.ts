@@ -24,6 +24,7 @@ export class NodeChannel {
       attemptTimeoutMs: timeoutMs,
       retry: false,
       now,
+      endpoint,
       oneFrameInFlight: true,
     });
     this.transport = new ClientTransport(

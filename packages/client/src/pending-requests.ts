@@ -26,6 +26,8 @@ export interface PendingRequestsOptions {
   attemptTimeoutMs: number;
   retry: boolean;
   now: () => number;
+  /** The endpoint the requests go to, named in the errors raised here. */
+  endpoint: string;
   /** Most bytes of ops packed into one request frame; more go in further frames. Default: no limit. */
   maxFrameBytes?: number;
   /**
@@ -153,7 +155,9 @@ export class PendingRequests {
         this.landed(id);
         pending.reject(
           pending.lastError ??
-            new TimeoutError(`${pending.op.op} got no answer within ${pending.timeoutMs} ms (${pending.attempts} attempts)`),
+            new TimeoutError(
+              `${pending.op.op} got no answer from ${this.options.endpoint} within ${pending.timeoutMs} ms (${attempts(pending.attempts)})`,
+            ),
         );
       } else if (this.options.retry && pending.resendAt <= now) {
         pending.attempts++;
@@ -168,6 +172,10 @@ export class PendingRequests {
     while (this.pending.has(this.lastId));
     return this.lastId;
   }
+}
+
+function attempts(count: number): string {
+  return count === 1 ? '1 attempt' : `${count} attempts`;
 }
 
 /** Room for a frame's header and each op's fixed fields. */

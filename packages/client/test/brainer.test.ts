@@ -1,4 +1,5 @@
 import test from 'ava';
+import type { BrainerError } from '@brainer/protocol';
 import { Brainer } from '../src/brainer.js';
 
 test('set reports bad calls as rejections, never as synchronous throws', async (t) => {
@@ -9,7 +10,7 @@ test('set reports bad calls as rejections, never as synchronous throws', async (
   const nullOptions = client.set('k', 'v', null as never);
   t.true(badTtl instanceof Promise);
   t.true(nullOptions instanceof Promise);
-  const error = await t.throwsAsync(badTtl);
+  const error = await t.throwsAsync<BrainerError>(badTtl);
   t.is((error as { code?: string }).code, 'ERR_BAD_REQUEST');
-  await t.throwsAsync(nullOptions, { instanceOf: TypeError });
+  t.is((await t.throwsAsync<BrainerError>(nullOptions))?.code, 'ERR_BAD_REQUEST');
 });

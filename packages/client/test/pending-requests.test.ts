@@ -5,6 +5,7 @@ import { PendingRequests } from '../src/pending-requests.js';
 function recorder(oneFrameInFlight: boolean): { frames: Op[][]; requests: PendingRequests } {
   const frames: Op[][] = [];
   const requests = new PendingRequests((ops) => frames.push(ops), {
+    endpoint: 'tcp://127.0.0.1:1',
     timeoutMs: 1000,
     attemptTimeoutMs: 1000,
     retry: false,
@@ -57,6 +58,7 @@ test('with one frame in flight, a frame that times out lets the waiting calls go
   const frames: Op[][] = [];
   let now = 0;
   const requests = new PendingRequests((ops) => frames.push(ops), {
+    endpoint: 'tcp://127.0.0.1:1',
     timeoutMs: 100,
     attemptTimeoutMs: 100,
     retry: false,

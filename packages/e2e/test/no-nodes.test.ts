@@ -35,9 +35,16 @@ test('a write made while no node is ready is retried, and applied once a node is
   t.like(await client.stats(), { seq: 1 }, 'the retries were sequenced once');
 });
 
-test('an unreachable broker makes calls time out with ERR_TIMEOUT', async (t) => {
-  const client = new Brainer('tcp://127.0.0.1:1', { timeoutMs: 300 });
+test('connect to an endpoint that refuses fails with ERR_UNREACHABLE naming it; other calls time out naming it', async (t) => {
+  const client = new Brainer('tcp://127.0.0.1:1', { timeoutMs: 60_000 });
   t.teardown(() => client.close());
   const error = await t.throwsAsync(client.connect(), { instanceOf: BrainerError });
-  t.is(error?.code, 'ERR_TIMEOUT');
+  t.is(error?.code, 'ERR_UNREACHABLE');
+  t.regex(error?.message ?? '', /tcp:\/\/127\.0\.0\.1:1\b/);
+
+  const later = new Brainer('tcp://127.0.0.1:1', { timeoutMs: 300 });
+  t.teardown(() => later.close());
+  const timeout = await t.throwsAsync(later.get('k'), { instanceOf: BrainerError });
+  t.is(timeout?.code, 'ERR_TIMEOUT');
+  t.regex(timeout?.message ?? '', /get got no answer from tcp:\/\/127\.0\.0\.1:1 within 300 ms/);
 });

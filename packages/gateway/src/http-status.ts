@@ -3,6 +3,7 @@ import type { ErrorCode } from '@brainer/protocol';
 const STATUS: Partial<Record<ErrorCode, number>> = {
   ERR_NOT_FOUND: 404,
   ERR_BAD_KEY: 400,
+  ERR_BAD_VALUE: 400,
   ERR_BAD_REQUEST: 400,
   ERR_MALFORMED: 400,
   ERR_UNKNOWN_OP: 400,
@@ -19,6 +20,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   ERR_BACKPRESSURE: 503,
   ERR_CLOSED: 503,
   ERR_NOT_CONNECTED: 503,
+  ERR_UNREACHABLE: 503,
   ERR_TIMEOUT: 504,
   ERR_OOM: 507,
 };

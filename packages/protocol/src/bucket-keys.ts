@@ -28,6 +28,8 @@ export function bucketNameProblem(bucket: string): string | undefined {
 
 /** Answers the bucket name, or throws ERR_BAD_KEY saying why it cannot be used. */
 export function requireBucketName(bucket: string): string {
+  if (typeof bucket !== 'string')
+    throw new BrainerError('ERR_BAD_KEY', `a bucket name must be a string, not ${bucket === null ? 'null' : typeof bucket}`);
   const problem = bucketNameProblem(bucket);
   if (problem !== undefined) throw new BrainerError('ERR_BAD_KEY', problem);
   return bucket;
