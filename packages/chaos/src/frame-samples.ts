@@ -13,6 +13,7 @@ import {
   type SnapshotEntry,
   type Write,
 } from '@brainer/protocol';
+import { DEFAULT_LIMITS } from '@brainer/protocol';
 import type { Prng } from './prng.js';
 
 /**
@@ -135,6 +136,7 @@ export function sampleMessage(prng: Prng, type: MessageType = prng.pick(MESSAGE_
       return {
         type,
         nodeId: nodeId(prng),
+        incarnation: digest(prng),
         endpoint: NOWHERE,
         epoch: smallCount(prng),
         seq: smallCount(prng),
@@ -153,6 +155,7 @@ export function sampleMessage(prng: Prng, type: MessageType = prng.pick(MESSAGE_
         sourceEndpoint: NOWHERE,
         heartbeatMs: prng.int(1, 1000),
         leaseMs: prng.int(0, 2000),
+        limits: DEFAULT_LIMITS,
       };
     case 'heartbeat':
       return {
@@ -175,6 +178,7 @@ export function sampleMessage(prng: Prng, type: MessageType = prng.pick(MESSAGE_
         joinId: prng.below(16),
         heartbeatMs: prng.int(1, 1000),
         leaseMs: prng.int(0, 2000),
+        limits: DEFAULT_LIMITS,
       };
     case 'heartbeat-ack':
       return { type, sentAt: prng.next() * 1e6, epoch: smallCount(prng), leaseMs: prng.below(5000) };

@@ -21,6 +21,7 @@ test('every code a client can be answered with has a status; only internal fault
     'ERR_DATA_AHEAD',
     'ERR_DATA_LOST',
     'ERR_STORAGE',
+    'ERR_NODE_ID_TAKEN',
     'ERR_INVALID_OPTION',
   ]);
   const unmapped = ERROR_CODES.filter((code) => httpStatusFor(code) === 500 && !neverAReply.has(code));

@@ -29,6 +29,7 @@ export const ERROR_CODES = [
   'ERR_DATA_AHEAD',
   'ERR_DATA_LOST',
   'ERR_STORAGE',
+  'ERR_NODE_ID_TAKEN',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
