@@ -6,8 +6,9 @@ import heapq
 import wire
 from glob_pattern import BadPattern, compile_glob
 
-MAX_BATCH_OPS = 100_000
-MAX_KEY_BYTES = 65_536
+# Until the broker's welcome gives the cluster's limits (5.16).
+DEFAULT_MAX_BATCH_OPS = 100_000
+DEFAULT_MAX_KEY_BYTES = 65_536
 
 
 class Answers:
@@ -18,20 +19,26 @@ class Answers:
         self.replica = replica
         self.stats = stats
         self.reads_served = 0
+        self.max_batch_ops = DEFAULT_MAX_BATCH_OPS
+        self.max_key_bytes = DEFAULT_MAX_KEY_BYTES
+
+    def take_limits(self, limits):
+        self.max_batch_ops = limits["maxBatchOps"]
+        self.max_key_bytes = limits["maxKeyBytes"]
 
     def answer_all(self, ops, refusal):
         return [self.answer(op, refusal) for op in ops]
 
     def answer_direct(self, ops, refusal):
         """The same for a client's request straight to this node, with the size limits the broker would check."""
-        if len(ops) > MAX_BATCH_OPS:
-            message = f"a request may hold at most {MAX_BATCH_OPS} ops"
+        if len(ops) > self.max_batch_ops:
+            message = f"a request may hold at most {self.max_batch_ops} ops"
             return [(op["id"], wire.TAG_ERROR, ("ERR_BATCH_TOO_LARGE", message)) for op in ops]
         replies = []
         for op in ops:
             key = op.get("key", op.get("pattern"))
-            if key is not None and len(key.encode("utf-8")) > MAX_KEY_BYTES:
-                replies.append((op["id"], wire.TAG_ERROR, ("ERR_KEY_TOO_LARGE", f"key is over {MAX_KEY_BYTES} bytes")))
+            if key is not None and len(key.encode("utf-8")) > self.max_key_bytes:
+                replies.append((op["id"], wire.TAG_ERROR, ("ERR_KEY_TOO_LARGE", f"key is over {self.max_key_bytes} bytes")))
             else:
                 replies.append(self.answer(op, refusal))
         return replies

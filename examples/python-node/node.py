@@ -63,6 +63,9 @@ class Node:
         self.last_source_activity = 0.0
         self.next_tick = monotonic_ms() + self.heartbeat_ms
         self.stopping = False
+        self.exit_code = 0
+        # Chosen once per process: a restart after a crash is told from a second process under this id (5.15).
+        self.incarnation = secrets.token_hex(8)
 
     # ---- the loop --------------------------------------------------------------------------------
 
@@ -144,7 +147,7 @@ class Node:
         epoch, seq = self.replica.registration()
         store = self.replica.store
         resume = self.replica.whole and epoch > 0
-        self.to_broker(wire.register(self.id, self.endpoint, epoch, seq, len(store), store.digest, resume))
+        self.to_broker(wire.register(self.id, self.incarnation, self.endpoint, epoch, seq, len(store), store.digest, resume))
 
     def _note_broker_silence(self, silent, silence):
         """Logs once when the broker falls silent, and once when it speaks again."""
@@ -183,6 +186,7 @@ class Node:
         elif kind == wire.WELCOME:
             self.heartbeat_ms = m["heartbeatMs"]
             self.replica.broker_clock.reset()
+            self.answers.take_limits(m["limits"])
             self.replica.on_welcome(m)
             self.send_heartbeat()
         elif kind == wire.CATCH_UP:
@@ -194,6 +198,11 @@ class Node:
             if m["code"] == "ERR_UNKNOWN_NODE":
                 if self.replica.state != "registering":
                     self.register("the broker does not know this node")
+            elif m["code"] == "ERR_NODE_ID_TAKEN" and self.replica.state == "registering":
+                # A live node holds this id: stop rather than steal it back (5.15).
+                self.log(f"the broker refused this node: {m['message']}", "error")
+                self.exit_code = 1
+                self.stopping = True
             else:
                 self.log(f"error from the broker: {m['code']} {m['message']}", "warn")
         else:
@@ -373,6 +382,7 @@ def main():
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     node.run()
+    sys.exit(node.exit_code)
 
 
 if __name__ == "__main__":

@@ -161,7 +161,8 @@ class Effects:
 
 def welcome(state, seq=0, source=""):
     return {"epoch": 1, "state": state, "seq": seq, "reset": True, "joinId": 9, "sourceId": "src" if source else "",
-            "sourceEndpoint": source, "heartbeatMs": 500, "leaseMs": 1000}
+            "sourceEndpoint": source, "heartbeatMs": 500, "leaseMs": 1000,
+            "limits": {"maxKeyBytes": 65_536, "maxValueBytes": 16 << 20, "maxBatchOps": 100_000, "maxFrameBytes": 64 << 20}}
 
 
 class Expiry(unittest.TestCase):

@@ -200,6 +200,7 @@ def _read_welcome(r):
         "sourceEndpoint": r.string(),
         "heartbeatMs": r.u32(),
         "leaseMs": r.u32(),
+        "limits": _read_limits(r),
     }
 
 
@@ -253,7 +254,12 @@ def _read_snapshot_end(r):
 
 def _read_catch_up(r):
     return {"epoch": r.count(), "fromSeq": r.count(), "seq": r.count(), "joinId": r.u32(),
-            "heartbeatMs": r.u32(), "leaseMs": r.u32()}
+            "heartbeatMs": r.u32(), "leaseMs": r.u32(), "limits": _read_limits(r)}
+
+
+def _read_limits(r):
+    """The cluster's size limits, the broker's (5.16): the node holds direct requests to them."""
+    return {"maxKeyBytes": r.u32(), "maxValueBytes": r.u32(), "maxBatchOps": r.u32(), "maxFrameBytes": r.u32()}
 
 
 def _read_snapshot_credit(r):
@@ -305,10 +311,12 @@ def reply(replies):
     return w.frame()
 
 
-def register(node_id, endpoint, epoch, seq, keys, digest, resume=False):
-    """`register`, or with `resume` its twin from a node whose store is whole (the broker lets only those seed an epoch)."""
+def register(node_id, incarnation, endpoint, epoch, seq, keys, digest, resume=False):
+    """`register`, or with `resume` its twin from a node whose store is whole (the broker lets only those seed an epoch).
+    `incarnation` is chosen once per process start: the broker tells a restart from a second process by it (5.15)."""
     kind = RESUME if resume else REGISTER
-    return Writer(kind).string(node_id).string(endpoint).f64(epoch).f64(seq).f64(keys).string(digest).frame()
+    w = Writer(kind).string(node_id).string(endpoint).f64(epoch).f64(seq).f64(keys).string(digest)
+    return w.string(incarnation).frame()
 
 
 def heartbeat(node_id, sent_at, epoch, seq, keys, digest, ready, received, total):

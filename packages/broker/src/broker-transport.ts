@@ -84,6 +84,19 @@ export class BrokerTransport {
     this.router.send([peer, frame]).catch((error: unknown) => this.onSendError(peer, error));
   }
 
+  /**
+   * Sends `frame` and resolves whether `peer` is still connected. With `mandatory`, a send to a
+   * peer whose connection is gone fails at once with EHOSTUNREACH; a peer that is only full (or a
+   * half-open connection the kernel has not yet closed) counts as there.
+   */
+  async reaches(peer: Buffer, frame: Buffer): Promise<boolean> {
+    if (this.closed) return false;
+    return this.router.send([peer, frame]).then(
+      () => true,
+      (error: unknown) => (error as { code?: string }).code !== 'EHOSTUNREACH',
+    );
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

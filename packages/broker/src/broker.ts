@@ -489,7 +489,46 @@ export class Broker {
     };
   }
 
+  /**
+   * A registration under a node id that another process holds (another connection and another
+   * incarnation) is refused while that holder is alive: two live nodes under one id would steal the
+   * registration from each other without end. A holder whose connection is gone (it crashed, and
+   * this is its restart) gives the id up at once. The probe is a heartbeat-ack granting no lease,
+   * which a node ignores.
+   */
   private onRegister(registration: Registration): void {
+    const holder = this.idHolder(registration);
+    if (holder === undefined) return this.admit(registration);
+    const probe = encode({ type: 'heartbeat-ack', sentAt: 0, epoch: this.sequencer.epoch, leaseMs: 0, brokerAt: this.now() });
+    void this.transport.reaches(holder.peer, probe).then((alive) => {
+      if (this.closed) return;
+      const { peer, message } = registration;
+      if (!alive || this.idHolder(registration) !== holder) {
+        this.logger.info('node id taken back from a holder that is gone', { node: message.nodeId, endpoint: message.endpoint });
+        return this.admit(registration);
+      }
+      const holderEndpoint = 'message' in holder ? holder.message.endpoint : holder.endpoint;
+      const reason =
+        `node id ${message.nodeId} is held by a live node at ${holderEndpoint}; ` +
+        `this registration from ${message.endpoint} is refused: give each node its own --id`;
+      this.alarms.error(`id:${message.nodeId}`, 'refused a second node under a node id a live node holds', {
+        node: message.nodeId,
+        holder: holderEndpoint,
+        refused: message.endpoint,
+      });
+      this.outbox.sendNow(peer, errorMessage('ERR_NODE_ID_TAKEN', reason));
+    });
+  }
+
+  /** Who holds `registration`'s node id, if it is another process: a registered node, or a registration held while recovering. */
+  private idHolder({ peer, message }: Registration): NodeRecord | Registration | undefined {
+    const holder = this.membership.byNodeId(message.nodeId) ?? this.recovering?.find((held) => held.message.nodeId === message.nodeId);
+    if (holder === undefined || holder.peer.equals(peer)) return undefined;
+    const incarnation = 'message' in holder ? holder.message.incarnation : holder.incarnation;
+    return incarnation === message.incarnation ? undefined : holder;
+  }
+
+  private admit(registration: Registration): void {
     const { peer, message } = registration;
     this.heardSeq = Math.max(this.heardSeq, message.seq);
     // The record with this node id and the one on this connection may be two: drop both, or the
@@ -535,6 +574,7 @@ export class Broker {
       joinId: node.joinId,
       heartbeatMs,
       leaseMs,
+      limits: this.options.limits,
     });
     for (const frame of this.backlog.framesAfter(point.from, this.now())) this.outbox.broadcast([node.peer], frame);
     this.logger.info('node resyncing from the backlog', {
@@ -748,6 +788,7 @@ export class Broker {
       peer,
       peerKey: peer.toString('hex'),
       id: message.nodeId,
+      incarnation: message.incarnation,
       endpoint: message.endpoint,
       state: 'joining',
       acked: 0,
@@ -833,6 +874,7 @@ export class Broker {
       sourceEndpoint: extra.source?.endpoint ?? '',
       heartbeatMs: this.options.heartbeatMs,
       leaseMs: this.options.leaseMs,
+      limits: this.options.limits,
     };
   }
 

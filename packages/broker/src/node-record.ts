@@ -6,6 +6,8 @@ export interface NodeRecord {
   readonly peer: Buffer;
   readonly peerKey: string;
   readonly id: string;
+  /** The node process's incarnation, from its registration: another under the same id is another process. */
+  readonly incarnation: string;
   readonly endpoint: string;
   state: NodeState;
   /** Every write up to this seq is applied on the node (meaningful once ready). */

@@ -6,6 +6,7 @@ export function readyNode(id: string): NodeRecord {
     peer: Buffer.from(id),
     peerKey: id,
     id,
+    incarnation: '1',
     endpoint: `inproc://${id}`,
     state: 'ready',
     acked: 0,

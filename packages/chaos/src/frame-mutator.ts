@@ -193,6 +193,7 @@ export function edgeCases(prng: Prng): FuzzMessage[] {
   const badNodeId = encode({
     type: 'register',
     nodeId: 'x',
+    incarnation: '0',
     endpoint: 'tcp://127.0.0.1:1',
     epoch: 0,
     seq: 0,

@@ -13,6 +13,7 @@ import {
   type SnapshotEntry,
   type Write,
 } from '@brainer/protocol';
+import { DEFAULT_LIMITS } from '@brainer/protocol';
 import type { Prng } from './prng.js';
 
 /**
@@ -143,6 +144,7 @@ export function sampleMessage(prng: Prng, type: MessageType = prng.pick(MESSAGE_
       return {
         type,
         nodeId: nodeId(prng),
+        incarnation: digest(prng),
         endpoint: NOWHERE,
         epoch: smallCount(prng),
         seq: smallCount(prng),
@@ -161,6 +163,7 @@ export function sampleMessage(prng: Prng, type: MessageType = prng.pick(MESSAGE_
         sourceEndpoint: NOWHERE,
         heartbeatMs: prng.int(1, 1000),
         leaseMs: prng.int(0, 2000),
+        limits: DEFAULT_LIMITS,
       };
     case 'heartbeat':
       return {
@@ -183,6 +186,7 @@ export function sampleMessage(prng: Prng, type: MessageType = prng.pick(MESSAGE_
         joinId: prng.below(16),
         heartbeatMs: prng.int(1, 1000),
         leaseMs: prng.int(0, 2000),
+        limits: DEFAULT_LIMITS,
       };
     case 'heartbeat-ack':
       return { type, sentAt: prng.next() * 1e6, epoch: smallCount(prng), leaseMs: prng.below(5000), brokerAt: prng.next() * 1e6 };

@@ -68,3 +68,53 @@ test('cluster starts a broker and N nodes with prefixed output, serves, stops th
     await waitFor(() => pids.every((pid) => !isAlive(pid)), { timeoutMs: 5000, description: 'children gone' });
   }
 });
+
+/** The pid of the latest ready line `name` printed through the cluster's output. */
+function readyPid(output: string, name: string): number | undefined {
+  const lines = [...output.matchAll(new RegExp(`^${name} *\\| (\\{"event":"ready".*\\})$`, 'gm'))];
+  const last = lines.at(-1)?.[1];
+  return last === undefined ? undefined : (JSON.parse(last) as { pid: number }).pid;
+}
+
+/** Kills the process `name` runs as now, and waits until the cluster has started it again. */
+async function killAndAwaitRestart(cluster: RunningCluster, name: string): Promise<number> {
+  const pid = readyPid(cluster.output(), name);
+  if (pid === undefined) throw new Error(`no ready line from ${name}`);
+  process.kill(pid, 'SIGKILL');
+  return waitFor(
+    () => {
+      const now = readyPid(cluster.output(), name);
+      return now !== pid ? now : undefined;
+    },
+    { timeoutMs: 20_000, description: `${name} restarted` },
+  );
+}
+
+test('cluster restarts a broker or node that dies, saying so, and stops everything with exit 1 when one keeps dying', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'brainer-cluster-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const endpoint = `ipc://${join(dir, 'broker.sock')}`;
+  const cluster = await startClusterCommand(['--nodes', '2', '--endpoint', endpoint]);
+  t.teardown(() => {
+    for (const pid of [cluster.pid, ...cluster.childPids()]) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  });
+  t.is((await runCli([endpoint, 'set', 'kept', 'value'])).stdout, 'OK\n');
+
+  await killAndAwaitRestart(cluster, 'node1');
+  t.regex(cluster.output(), /^node1 {2}\| exited \(SIGKILL\); restarting it/m);
+  await killAndAwaitRestart(cluster, 'broker');
+  t.regex(cluster.output(), /^broker \| exited \(SIGKILL\); restarting it/m);
+  // Each restarted process is back in the cluster: the value written before is read, and a new write is taken.
+  await waitFor(async () => (await runCli([endpoint, 'set', 'after', 'restarts'])).stdout === 'OK\n', {
+    timeoutMs: 20_000,
+    description: 'a write after the restarts',
+  });
+  t.is((await runCli([endpoint, 'get', 'kept'])).stdout, 'value\n');
+
+  for (let restart = 1; restart <= 3; restart++) await killAndAwaitRestart(cluster, 'node2');
+  const pids = cluster.childPids();
+  process.kill(readyPid(cluster.output(), 'node2') ?? 0, 'SIGKILL');
+  t.is(await cluster.exited, 1, cluster.output());
+  t.regex(cluster.output(), /node2 exited 4 times within 60 s; every process of the cluster is stopped/);
+  await waitFor(() => pids.every((pid) => !isAlive(pid)), { timeoutMs: 5000, description: 'children gone' });
+});

@@ -12,7 +12,16 @@ async function next<T extends Message['type']>(peer: RawPeer, type: T): Promise<
 }
 
 function register(nodeId: string): Message {
-  return { type: 'register', nodeId, endpoint: 'tcp://127.0.0.1:1', epoch: 0, seq: 0, keys: 0, digest: '0000000000000000' };
+  return {
+    type: 'register',
+    nodeId,
+    incarnation: 'raw-peer',
+    endpoint: 'tcp://127.0.0.1:1',
+    epoch: 0,
+    seq: 0,
+    keys: 0,
+    digest: '0000000000000000',
+  };
 }
 
 test("a register that names another node's id from the connection of a ready node drops both records: writes do not wait for the old one", async (t) => {

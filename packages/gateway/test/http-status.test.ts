@@ -21,6 +21,7 @@ test('every code a client can be answered with has a status; only internal fault
     'ERR_DATA_AHEAD',
     'ERR_DATA_LOST',
     'ERR_STORAGE',
+    'ERR_NODE_ID_TAKEN',
     'ERR_INVALID_OPTION',
     // Start-up refusals of a server process, never an answer to a request.
     'ERR_UNSAFE_ENDPOINT',

@@ -1,4 +1,5 @@
-import { RateLimitedLog, encode, isSnapshotChunk, type Logger, type Message, type Reply } from '@brainer/protocol';
+import { randomBytes } from 'node:crypto';
+import { RateLimitedLog, encode, isSnapshotChunk, type Limits, type Logger, type Message, type Reply } from '@brainer/protocol';
 import { requireSafeIpcPeer } from '@brainer/transport';
 import { decodeFrame } from './decode-frame.js';
 import { Observable, Subject } from 'rxjs';
@@ -34,6 +35,10 @@ export class CacheNode {
   private started = false;
   private closed = false;
   private boundEndpoint: string;
+  /** This process's registrations, told apart from another process's under the same id. */
+  private readonly incarnation = randomBytes(8).toString('hex');
+  /** The size limits direct requests are held to: the node's own until the broker's welcome gives the cluster's. */
+  private limits: Limits;
 
   /** State changes and join progress, as they happen. */
   readonly events$: Observable<CacheNodeEvent> = this.events.asObservable();
@@ -44,6 +49,7 @@ export class CacheNode {
     this.now = this.options.now;
     this.heartbeatMs = this.options.heartbeatMs;
     this.boundEndpoint = this.options.nodeEndpoint;
+    this.limits = this.options.limits;
     this.transport = new NodeTransport(this.options, {
       fromBroker: (frames) => this.fromBroker(frames),
       fromPeer: (peer, frames) => this.fromPeer(peer, frames),
@@ -161,7 +167,7 @@ export class CacheNode {
     this.registerSentAt = this.now();
     this.lastBrokerContact = this.registerSentAt;
     this.brokerSilent = false;
-    const registration = this.replica.registration(this.id, this.boundEndpoint);
+    const registration = this.replica.registration(this.id, this.incarnation, this.boundEndpoint);
     const whole = this.replica.whole;
     if (reason !== 'start') this.logger.info('registering again', { reason, whole });
     else if (!whole) this.logger.warn('registering with data that is not whole', { epoch: this.replica.epoch, seq: this.replica.position });
@@ -262,6 +268,7 @@ export class CacheNode {
         // The broker answering this registration may be a new process, on a clock of its own.
         this.replica.brokerClock.reset();
         this.loggedPercent = -1;
+        this.takeClusterLimits(message.limits);
         if (message.type === 'welcome') this.replica.onWelcome(message);
         else this.replica.onCatchUp(message);
         this.sendHeartbeat(this.now());
@@ -277,11 +284,29 @@ export class CacheNode {
             code: message.code,
             message: message.message,
           });
+        } else if (message.code === 'ERR_NODE_ID_TAKEN' && this.replica.state === 'registering') {
+          this.refused(message.message);
         } else this.logger.warn('error from the broker', { code: message.code, message: message.message });
         return;
       default:
         this.badInput.warn('broker-type', 'ignored an unexpected message from the broker', { type: message.type });
     }
+  }
+
+  /** The broker's limits are the cluster's: what the broker took, every node serves, direct reads included. */
+  private takeClusterLimits(limits: Limits): void {
+    const own = this.limits;
+    if (Object.entries(limits).every(([name, value]) => own[name as keyof Limits] === value)) return;
+    this.logger.info("taking the cluster's size limits from the broker", { limits, instead: own });
+    this.limits = limits;
+    this.transport.setMaxFrameBytes(limits.maxFrameBytes);
+  }
+
+  /** A live node holds this id: the broker keeps this one out, and it stops rather than steal the id back. */
+  private refused(reason: string): void {
+    if (this.closed) return;
+    this.emit({ type: 'node:failed', code: 'ERR_NODE_ID_TAKEN', reason });
+    void this.close();
   }
 
   /** Reads forwarded by the broker: the broker routes only to nodes it holds ready. */
@@ -358,7 +383,7 @@ export class CacheNode {
       case 'snapshot-credit':
         return this.snapshots.onCredit(peer, message);
       case 'request': {
-        const replies = this.handler.answerDirect(message.ops, this.options.limits, () => this.directReadRefusal());
+        const replies = this.handler.answerDirect(message.ops, this.limits, () => this.directReadRefusal());
         this.transport.toPeer(peer, encode({ type: 'reply', replies }));
         return;
       }
@@ -375,7 +400,7 @@ export class CacheNode {
 
   private decodeOne(frames: Buffer[], from: string, replyTo?: Buffer): Message | undefined {
     // Frames on the node's own endpoint (direct reads, snapshot requests) are held to the frame cap.
-    const maxFrameBytes = replyTo ? this.options.limits.maxFrameBytes : Infinity;
+    const maxFrameBytes = replyTo ? this.limits.maxFrameBytes : Infinity;
     return decodeFrame(frames, from, this.badInput, replyTo && ((frame) => this.transport.toPeer(replyTo, frame)), maxFrameBytes);
   }
 
@@ -421,13 +446,14 @@ export class CacheNode {
       case 'resync':
         this.logger.warn('resync', { reason: event.reason });
         break;
-      case 'node:failed':
-        this.logger.error('storage failed: the node acknowledges nothing more and leaves the cluster', {
-          id: this.id,
-          code: event.code,
-          reason: event.reason,
-        });
+      case 'node:failed': {
+        const why =
+          event.code === 'ERR_STORAGE'
+            ? 'storage failed: the node acknowledges nothing more and leaves the cluster'
+            : 'the broker refused this node: another live node holds its id';
+        this.logger.error(why, { id: this.id, code: event.code, reason: event.reason });
         break;
+      }
       case 'node:registering':
         break;
     }

@@ -13,5 +13,9 @@ export type CacheNodeEvent =
   | { type: 'join:completed'; joinId: number; sync: SyncKind; seq: number; keys: number; ms: number }
   | { type: 'join:failed'; joinId: number; reason: string }
   | { type: 'resync'; reason: string }
-  /** The storage engine could not persist what was applied: the node acknowledged none of it, and leaves the cluster. */
-  | { type: 'node:failed'; code: 'ERR_STORAGE'; reason: string };
+  /**
+   * The node leaves the cluster for good: its storage engine could not persist what was applied
+   * (`ERR_STORAGE`; it acknowledged none of it), or the broker refused it because a live node
+   * holds its id (`ERR_NODE_ID_TAKEN`).
+   */
+  | { type: 'node:failed'; code: 'ERR_STORAGE' | 'ERR_NODE_ID_TAKEN'; reason: string };

@@ -92,6 +92,11 @@ export class NodeTransport {
     if (this.curve !== undefined) this.bound.setAllowedKeys(new Set([this.curve.publicKey, ...keys]));
   }
 
+  /** Frames up to about this size reach the node's endpoint on connections made from now on (a cap `decode` enforces). */
+  setMaxFrameBytes(maxFrameBytes: number): void {
+    this.server.maxMessageSize = socketMaxMessageSize(maxFrameBytes);
+  }
+
   /** (Re)connects to the broker on a fresh socket, dropping anything queued on the old one. */
   connectBroker(endpoint: string): void {
     this.broker?.socket.close();

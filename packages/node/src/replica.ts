@@ -110,10 +110,11 @@ export class Replica {
    * applied up to, so the broker can tell a node that held data (which must never seed an epoch)
    * from a blank one (seq 0).
    */
-  registration(nodeId: string, endpoint: string): MessageOf<'register' | 'resume'> {
+  registration(nodeId: string, incarnation: string, endpoint: string): MessageOf<'register' | 'resume'> {
     return {
       type: this.consistent && this.epoch > 0 ? 'resume' : 'register',
       nodeId,
+      incarnation,
       endpoint,
       epoch: this.epoch,
       seq: this.position,

@@ -1,4 +1,4 @@
-import { ExpiryQueue, type Op, type Reply, type Write } from '@brainer/protocol';
+import { DEFAULT_LIMITS, ExpiryQueue, type Op, type Reply, type Write } from '@brainer/protocol';
 import { Replica } from './replica.js';
 import type { StorageEngine } from './storage-engine.js';
 import { WriteOutcomes } from './write-outcomes.js';
@@ -42,7 +42,7 @@ export class StandaloneWriter {
       wallClock,
     );
     const welcome = { type: 'welcome', epoch: 1, state: 'ready', seq: 0, reset: false } as const;
-    this.replica.onWelcome({ ...welcome, joinId: 0, sourceId: '', sourceEndpoint: '', heartbeatMs: 0, leaseMs: 0 });
+    this.replica.onWelcome({ ...welcome, joinId: 0, sourceId: '', sourceEndpoint: '', heartbeatMs: 0, leaseMs: 0, limits: DEFAULT_LIMITS });
   }
 
   /** Keys with a pending expiry. */

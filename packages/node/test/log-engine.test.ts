@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Logger, Write } from '@brainer/protocol';
+import { DEFAULT_LIMITS, type Logger, type Write } from '@brainer/protocol';
 import { LogEngine, MemoryEngine, Replica, type LogEngineOptions, type StorageEngine } from '../src/index.js';
 import { storageEngineContract } from './storage-engine-contract.js';
 
@@ -419,6 +419,7 @@ test('a replica restarted on its log asks to resume from the position its data i
     sourceEndpoint: '',
     heartbeatMs: 100,
     leaseMs: 200,
+    limits: DEFAULT_LIMITS,
   });
   const from = (write: Write, opId: number): Write => ({ ...write, origin: { client: 'c-1', opId } });
   replica.onWrites({
@@ -432,7 +433,16 @@ test('a replica restarted on its log asks to resume from the position its data i
   await engine.close();
 
   const restarted = new Replica(open(t, dir), limits, effects);
-  t.deepEqual(restarted.registration('n', 'e'), { type: 'resume', nodeId: 'n', endpoint: 'e', epoch: 4, seq: 13, keys: 1, digest });
+  t.deepEqual(restarted.registration('n', 'i', 'e'), {
+    type: 'resume',
+    nodeId: 'n',
+    incarnation: 'i',
+    endpoint: 'e',
+    epoch: 4,
+    seq: 13,
+    keys: 1,
+    digest,
+  });
   t.is(restarted.state, 'registering', 'it serves nothing until the broker says so');
   // The client writes it applied, with what the delete answered, for a new broker's retry deduplication.
   t.deepEqual(restarted.recent.list(), [

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { BrainerError, decode, silentLogger, type Message, type MessageOf, type Write } from '@brainer/protocol';
+import { BrainerError, DEFAULT_LIMITS, decode, silentLogger, type Message, type MessageOf, type Write } from '@brainer/protocol';
 import { MemoryEngine, Replica, type ReplicaEffects } from '../src/index.js';
 import { SnapshotServer } from '../src/snapshot-server.js';
 
@@ -17,6 +17,7 @@ function welcome(state: 'ready' | 'joining', seq: number, joinId = 0): MessageOf
     sourceEndpoint: 'inproc://src',
     heartbeatMs: 100,
     leaseMs: 200,
+    limits: DEFAULT_LIMITS,
   };
 }
 
@@ -190,7 +191,7 @@ test('a replica that is joining registers (not resume) with the epoch and seq it
   const replica = new Replica(new MemoryEngine(), limits, effects);
   replica.onWelcome(welcome('joining', 10, 1));
   t.true(replica.joiningFromSource);
-  t.like(replica.registration('n', 'e'), { type: 'register', epoch: 1, seq: 10 });
+  t.like(replica.registration('n', 'i', 'e'), { type: 'register', epoch: 1, seq: 10 });
 });
 
 test('a welcome to join with no source keeps the data and position, serves nothing, and waits', (t) => {
@@ -209,7 +210,7 @@ test('a welcome to join with no source keeps the data and position, serves nothi
   t.is(replica.state, 'joining');
   t.false(replica.joiningFromSource);
   t.is(replica.engine.size, 1, 'what it had loaded is kept');
-  t.like(replica.registration('n', 'e'), { type: 'register', epoch: 1, seq: 10 });
+  t.like(replica.registration('n', 'i', 'e'), { type: 'register', epoch: 1, seq: 10 });
 });
 
 /**
@@ -311,7 +312,7 @@ test('a source that is not ready refuses the snapshot', (t) => {
 });
 
 function catchUp(fromSeq: number, seq: number, joinId = 5, epoch = 1): MessageOf<'catch-up'> {
-  return { type: 'catch-up', epoch, fromSeq, seq, joinId, heartbeatMs: 100, leaseMs: 200 };
+  return { type: 'catch-up', epoch, fromSeq, seq, joinId, heartbeatMs: 100, leaseMs: 200, limits: DEFAULT_LIMITS };
 }
 
 /** A ready replica that has applied `batches`. */
@@ -336,12 +337,12 @@ function randomBatches(seed: number, count: number): Batch[] {
 
 test('a replica whose store is whole asks to resume; a fresh or partial one registers', (t) => {
   const fresh = new Replica(new MemoryEngine(), limits, recorder().effects);
-  t.like(fresh.registration('n', 'e'), { type: 'register', epoch: 0, seq: 0 });
+  t.like(fresh.registration('n', 'i', 'e'), { type: 'register', epoch: 0, seq: 0 });
   const ready = readyReplica(randomBatches(1, 10));
   ready.unregistered();
-  t.like(ready.registration('n', 'e'), { type: 'resume', epoch: 1, seq: ready.position, digest: ready.engine.digest });
+  t.like(ready.registration('n', 'i', 'e'), { type: 'resume', epoch: 1, seq: ready.position, digest: ready.engine.digest });
   ready.onWelcome(welcome('joining', 100, 3));
-  t.like(ready.registration('n', 'e'), { type: 'register', epoch: 1, seq: 100 });
+  t.like(ready.registration('n', 'i', 'e'), { type: 'register', epoch: 1, seq: 100 });
 });
 
 for (const seed of [7, 8, 9]) {
@@ -411,7 +412,7 @@ test('a gap while catching up keeps the store whole, so the node asks to resume 
   replica.onCatchUp(catchUp(at, at + 10));
   replica.onWrites({ type: 'writes', epoch: 1, firstSeq: at + 3, sentAt: 0, writes: [{ kind: 'del', key: 'x' }] });
   t.is(resyncs.length, 1);
-  t.like(replica.registration('n', 'e'), { type: 'resume', seq: at });
+  t.like(replica.registration('n', 'i', 'e'), { type: 'resume', seq: at });
 });
 
 test('a catch-up for a store that is not whole is refused, so the broker starts a full join', (t) => {

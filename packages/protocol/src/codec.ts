@@ -1,6 +1,7 @@
 import { BrainerError, isErrorCode } from './errors.js';
 import { FrameReader, malformed } from './frame-reader.js';
 import { FrameWriter } from './frame-writer.js';
+import type { Limits } from './limits.js';
 import type { MemberNode, Message, Op, Reply, ReplyValue, SnapshotEntry, Write } from './messages.js';
 import {
   invert,
@@ -52,7 +53,7 @@ export function encode(message: Message): Buffer {
     case 'register':
     case 'resume':
       w.string(message.nodeId).string(message.endpoint).f64(message.epoch).f64(message.seq);
-      w.f64(message.keys).string(message.digest);
+      w.f64(message.keys).string(message.digest).string(message.incarnation);
       break;
     case 'welcome':
       w.f64(message.epoch)
@@ -61,10 +62,12 @@ export function encode(message: Message): Buffer {
         .u8(message.reset ? 1 : 0);
       w.u32(message.joinId).string(message.sourceId).string(message.sourceEndpoint);
       w.u32(message.heartbeatMs).u32(message.leaseMs);
+      writeLimits(w, message.limits);
       break;
     case 'catch-up':
       w.f64(message.epoch).f64(message.fromSeq).f64(message.seq).u32(message.joinId);
       w.u32(message.heartbeatMs).u32(message.leaseMs);
+      writeLimits(w, message.limits);
       break;
     case 'heartbeat':
       w.string(message.nodeId).f64(message.sentAt).f64(message.epoch).f64(message.seq);
@@ -167,6 +170,7 @@ function readBody(r: FrameReader, type: MessageType, opIds: number[]): Message {
         seq: r.count('seq'),
         keys: r.count('keys'),
         digest: r.string(),
+        incarnation: r.string(),
       };
     case 'welcome':
       return {
@@ -180,6 +184,7 @@ function readBody(r: FrameReader, type: MessageType, opIds: number[]): Message {
         sourceEndpoint: r.string(),
         heartbeatMs: r.u32(),
         leaseMs: r.u32(),
+        limits: readLimits(r),
       };
     case 'catch-up':
       return {
@@ -190,6 +195,7 @@ function readBody(r: FrameReader, type: MessageType, opIds: number[]): Message {
         joinId: r.u32(),
         heartbeatMs: r.u32(),
         leaseMs: r.u32(),
+        limits: readLimits(r),
       };
     case 'heartbeat':
       return {
@@ -431,6 +437,15 @@ function readWait(r: FrameReader): WaitMode {
   const wait = WAIT_BY_CODE.get(code);
   if (wait === undefined) throw new BrainerError('ERR_BAD_REQUEST', `unknown wait mode ${code}`);
   return wait;
+}
+
+/** The cluster's limits, in `welcome` and `catch-up`: four u32, in the order of `Limits`. */
+function writeLimits(w: FrameWriter, limits: Limits): void {
+  w.u32(limits.maxKeyBytes).u32(limits.maxValueBytes).u32(limits.maxBatchOps).u32(limits.maxFrameBytes);
+}
+
+function readLimits(r: FrameReader): Limits {
+  return { maxKeyBytes: r.u32(), maxValueBytes: r.u32(), maxBatchOps: r.u32(), maxFrameBytes: r.u32() };
 }
 
 /** A starting size that avoids regrowth for the common small messages. */

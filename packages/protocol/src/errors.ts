@@ -34,6 +34,7 @@ export const ERROR_CODES = [
   'ERR_UNSAFE_ENDPOINT',
   'ERR_ENDPOINT_ACCESS',
   'ERR_ENDPOINT_DIR_MISSING',
+  'ERR_NODE_ID_TAKEN',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,4 +1,5 @@
 import type { ErrorCode } from './errors.js';
+import type { Limits } from './limits.js';
 import type { NodeState, WaitMode } from './op-codes.js';
 
 /** One operation of a request. `id` matches it to its reply. */
@@ -75,6 +76,12 @@ export interface JoinProgress {
 /** What a node says of itself when it registers (or asks to resume). */
 export interface NodeRegistration {
   nodeId: string;
+  /**
+   * Random, chosen once per process start. A registration under a held node id with the same
+   * incarnation is the holder coming back on a new connection; with another, it is a second
+   * process, refused while the holder is alive (ERR_NODE_ID_TAKEN).
+   */
+  incarnation: string;
   endpoint: string;
   epoch: number;
   seq: number;
@@ -98,7 +105,17 @@ export type Message =
    * `fromSeq` in `epoch`; the writes after it follow from the backlog, then the live stream. Once
    * the node has applied `seq`, it reports `caught-up` with `joinId`.
    */
-  | { type: 'catch-up'; epoch: number; fromSeq: number; seq: number; joinId: number; heartbeatMs: number; leaseMs: number }
+  | {
+      type: 'catch-up';
+      epoch: number;
+      fromSeq: number;
+      seq: number;
+      joinId: number;
+      heartbeatMs: number;
+      leaseMs: number;
+      /** The cluster's size limits, the broker's: the node holds direct requests to them. */
+      limits: Limits;
+    }
   /**
    * Broker to node, in answer to register (or to restart a join).
    * `ready`: serve at once; the node's content is the cluster's as of `seq` (with `reset`, empty it first).
@@ -116,6 +133,8 @@ export type Message =
       sourceEndpoint: string;
       heartbeatMs: number;
       leaseMs: number;
+      /** The cluster's size limits, the broker's: the node holds direct requests to them. */
+      limits: Limits;
     }
   | {
       type: 'heartbeat';

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import test, { type ExecutionContext } from 'ava';
 import {
+  DEFAULT_LIMITS,
   BrainerError,
   decode,
   DecodeError,
@@ -109,6 +110,7 @@ const MESSAGES: [name: string, message: Message][] = [
     {
       type: 'register',
       nodeId: 'node-1',
+      incarnation: '9f86d081884c7d65',
       endpoint: 'tcp://127.0.0.1:5555',
       epoch: 3,
       seq: 12345,
@@ -129,6 +131,7 @@ const MESSAGES: [name: string, message: Message][] = [
       sourceEndpoint: '',
       heartbeatMs: 1000,
       leaseMs: 3000,
+      limits: { maxKeyBytes: 200_000, maxValueBytes: 16 << 20, maxBatchOps: 100_000, maxFrameBytes: 64 << 20 },
     },
   ],
   [
@@ -144,6 +147,7 @@ const MESSAGES: [name: string, message: Message][] = [
       sourceEndpoint: 'tcp://127.0.0.1:6000',
       heartbeatMs: 500,
       leaseMs: 1500,
+      limits: DEFAULT_LIMITS,
     },
   ],
   [
@@ -221,9 +225,21 @@ const MESSAGES: [name: string, message: Message][] = [
   ['membership: no ready nodes', { type: 'membership', version: 0, epoch: 0, partitioner: 'consistent', nodes: [] }],
   [
     'resume',
-    { type: 'resume', nodeId: 'node-1', endpoint: 'tcp://127.0.0.1:5601', epoch: 3, seq: 1200, keys: 10, digest: '61b4e38f55eab05a' },
+    {
+      type: 'resume',
+      nodeId: 'node-1',
+      incarnation: 'a',
+      endpoint: 'tcp://127.0.0.1:5601',
+      epoch: 3,
+      seq: 1200,
+      keys: 10,
+      digest: '61b4e38f55eab05a',
+    },
   ],
-  ['catch-up', { type: 'catch-up', epoch: 4, fromSeq: 1200, seq: 1350, joinId: 9, heartbeatMs: 500, leaseMs: 1000 }],
+  [
+    'catch-up',
+    { type: 'catch-up', epoch: 4, fromSeq: 1200, seq: 1350, joinId: 9, heartbeatMs: 500, leaseMs: 1000, limits: DEFAULT_LIMITS },
+  ],
 ];
 
 for (const [name, message] of MESSAGES) {

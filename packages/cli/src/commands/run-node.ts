@@ -77,9 +77,6 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
       if (curve !== undefined) {
         logger.info('CURVE on', { publicKey: curve.publicKey, brokerKey: curve.serverKey, extraAllowedKeys: extraKeys?.size ?? 0 });
       }
-      if (nodeEndpoint !== undefined && (await claimIpcEndpoint(nodeEndpoint)) === 'removed-stale') {
-        logger.info('removed a stale ipc socket file', { endpoint: nodeEndpoint });
-      }
       const persistence = logEngineOptions(flags);
       if (flags.standalone && persistence !== undefined)
         throw new UsageError('--data-dir is for a node in a cluster; a standalone node keeps its data in memory only');
@@ -120,6 +117,18 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
         }),
       };
       const node = flags.standalone ? new StandaloneNode(options) : new CacheNode({ brokerEndpoint: flags.broker, ...options });
+      // The default endpoint (from the id) gets the same check as one given: a live node's socket is never taken over.
+      if ((await claimIpcEndpoint(node.endpoint)) === 'removed-stale') {
+        logger.info('removed a stale ipc socket file', { endpoint: node.endpoint });
+      }
+      if (node instanceof CacheNode) {
+        node.events$.subscribe((event) => {
+          // The node has left the cluster for good (the reason is logged): stop, and say so by the exit code.
+          if (event.type !== 'node:failed') return;
+          process.exitCode = 1;
+          process.kill(process.pid, 'SIGTERM');
+        });
+      }
       storeNodeId(persistence?.dir, node.id);
       await serveUntilShutdown(node, {
         logger,
