@@ -30,6 +30,8 @@ export class BrokerTransport {
   private readonly server: ServerRouter;
   private readonly router: Router;
   private closed = false;
+  /** Open connections to the endpoint (accepted, not yet disconnected), of clients and nodes. */
+  connections = 0;
 
   constructor(
     private readonly onFrames: FrameHandler,
@@ -53,6 +55,8 @@ export class BrokerTransport {
         : { secretKey: curveSecretKey, allowedKeys: allowedClientKeys, logger, now, serverKeyName: 'broker key' },
     );
     this.router = this.server.socket;
+    this.router.events.on('accept', () => this.connections++);
+    this.router.events.on('disconnect', () => this.connections--);
   }
 
   /** Binds and starts receiving. Resolves with the bound endpoint (the real port for `tcp://...:*`). */
