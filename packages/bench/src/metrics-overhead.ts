@@ -4,7 +4,10 @@
  * node, scraped once a second while it runs (Prometheus's default is every 15 s). The two alternate
  * which runs first each round; the ratios quoted are medians of per-round ratios.
  *
- *   npm run bench:metrics -- [--quick] [--rounds 5] [--duration-ms 3000] [--keys 100000]
+ *   npm run bench:metrics -- [--quick] [--rounds 5] [--duration-ms 3000] [--keys 100000] [--control]
+ *
+ * `--control` runs both clusters without metrics (an A/A run): what the two differ by then is the
+ * host's noise, against which the ratio means something.
  */
 import { parseArgs } from 'node:util';
 import { formatColumns, int, median, runClosedLoop, type LatencySummary, type LoopOptions } from '@brainer/loadgen';
@@ -14,7 +17,7 @@ import { brainerTarget } from './brainer-target.js';
 import { keyName, type Target } from './target.js';
 import { REPLICATED_WRITES } from './workloads.js';
 
-const { values: args } = parseArgs({ options: ROUND_OPTIONS });
+const { values: args } = parseArgs({ options: { ...ROUND_OPTIONS, control: { type: 'boolean', default: false } } });
 const quick = args.quick;
 const rounds = Number(args.rounds ?? (quick ? 1 : 5));
 const loop: LoopOptions = { durationMs: Number(args['duration-ms'] ?? (quick ? 800 : 3000)), warmupMs: quick ? 200 : 500 };
@@ -36,10 +39,10 @@ await runScript(async () => {
   log('starting: two Brainer clusters of a broker + 3 nodes, one with --metrics');
   const off = await startCluster({ nodes: 3, logLevel: 'warn', readyTimeoutMs: 60_000 });
   clusters.push(off);
-  const metricsArgs = ['--metrics', '0'];
+  const metricsArgs = args.control ? [] : ['--metrics', '0'];
   const on = await startCluster({ nodes: 3, logLevel: 'warn', readyTimeoutMs: 60_000, brokerArgs: metricsArgs, nodeArgs: metricsArgs });
   clusters.push(on);
-  const urls = [on.broker, ...on.nodes].map((process) => process.readyLine.metrics!);
+  const urls = args.control ? [] : [on.broker, ...on.nodes].map((process) => process.readyLine.metrics!);
   let scrapes = 0;
   scraper = setInterval(() => {
     for (const url of urls)

@@ -1,8 +1,9 @@
 import type { WaitMode } from '@brainer/protocol';
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Observable } from 'rxjs';
 import type { PendingWrite } from './ack-tracker.js';
 import type { BrokerEvent } from './events.js';
+import { LatencyHistogram } from './latency-histogram.js';
 import type { NodeRecord } from './node-record.js';
 
 /** What the metrics read from the broker, at scrape time only. */
@@ -29,14 +30,17 @@ const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.
 
 type Outcome = 'ok' | 'error';
 
+const WAIT_MODES: readonly WaitMode[] = ['all', 'primary'];
+
 /**
- * The broker's Prometheus families (`brainer_broker_*`). Gauges and the counters the broker already
- * keeps are read when scraped; the only per-write work is one counter increment and one histogram
- * observation on children bound here once, so a write allocates nothing and looks up no label.
+ * The broker's Prometheus families (`brainer_broker_*`), all read when scraped. The per-write work
+ * is adding 1 to a number and counting a histogram bucket, in series made here once, so a write
+ * allocates nothing and looks up no label. (prom-client's labelled children hash their labels on
+ * every call, so the two write families keep plain numbers that the scrape reads.)
  */
 export class BrokerMetrics {
-  private readonly writes: Record<WaitMode, Record<Outcome, Counter.Internal>>;
-  private readonly latency: Record<WaitMode, Histogram.Internal<'mode'>>;
+  private readonly writes: Record<WaitMode, Record<Outcome, number>> = { all: { ok: 0, error: 0 }, primary: { ok: 0, error: 0 } };
+  private readonly latency: LatencyHistogram<WaitMode>;
   private readonly joins: Record<'started' | 'finished' | 'aborted', Counter.Internal>;
   private readonly evicted: Counter;
   /** Nodes with a join or resync under way, so that a `node:ready` is counted as a finished join only for them. */
@@ -47,22 +51,27 @@ export class BrokerMetrics {
     private readonly source: BrokerMetricsSource,
   ) {
     const registers = [registry];
-    const writes = new Counter({
+    const writes = this.writes;
+    new Counter({
       name: 'brainer_broker_writes_total',
       help: 'Client writes (set, del) answered, by wait mode and outcome; a retry answered from the dedup table is not counted again.',
       labelNames: ['mode', 'outcome'],
       registers,
+      collect() {
+        this.reset();
+        for (const mode of WAIT_MODES) {
+          for (const outcome of ['ok', 'error'] as const) this.labels(mode, outcome).inc(writes[mode][outcome]);
+        }
+      },
     });
-    const bind = (mode: WaitMode) => ({ ok: writes.labels(mode, 'ok'), error: writes.labels(mode, 'error') });
-    this.writes = { all: bind('all'), primary: bind('primary') };
-    const latency = new Histogram({
-      name: 'brainer_broker_write_ack_seconds',
-      help: 'Time from a client write being sequenced to its acknowledgement, in seconds, by wait mode.',
-      labelNames: ['mode'],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
-    this.latency = { all: latency.labels('all'), primary: latency.labels('primary') };
+    this.latency = new LatencyHistogram(
+      registry,
+      'brainer_broker_write_ack_seconds',
+      'Time from a client write being sequenced to its acknowledgement, in seconds, by wait mode.',
+      'mode',
+      WAIT_MODES,
+      LATENCY_BUCKETS,
+    );
     const joins = new Counter({
       name: 'brainer_broker_joins_total',
       help: 'Node joins (snapshot joins and partial resyncs) started, finished (node ready), and aborted (restarted or node lost).',
@@ -71,11 +80,8 @@ export class BrokerMetrics {
     });
     this.joins = { started: joins.labels('started'), finished: joins.labels('finished'), aborted: joins.labels('aborted') };
     this.evicted = new Counter({ name: 'brainer_broker_evicted_keys_total', help: 'Keys evicted under --maxmemory.', registers });
-    // Every bound child is shown from the first scrape, at 0 until it moves.
-    for (const child of [...Object.values(this.writes.all), ...Object.values(this.writes.primary), ...Object.values(this.joins)])
-      child.inc(0);
-    latency.zero({ mode: 'all' });
-    latency.zero({ mode: 'primary' });
+    // Every child is shown from the first scrape, at 0 until it moves.
+    for (const child of Object.values(this.joins)) child.inc(0);
     this.registerScrapeFamilies(registers);
     source.events$.subscribe((event) => this.onEvent(event));
   }
@@ -83,8 +89,8 @@ export class BrokerMetrics {
   /** A client write's outcome. Called once per answered write. */
   writeDone(write: PendingWrite, outcome: Outcome): void {
     if (write.target === undefined) return;
-    this.writes[write.mode][outcome].inc();
-    if (outcome === 'ok') this.latency[write.mode].observe((this.source.now() - write.sequencedAt) / 1000);
+    this.writes[write.mode][outcome]++;
+    if (outcome === 'ok') this.latency.series[write.mode].observe((this.source.now() - write.sequencedAt) / 1000);
   }
 
   private onEvent(event: BrokerEvent): void {
