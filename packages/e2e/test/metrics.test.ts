@@ -1,7 +1,9 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startBroker, startCluster, startNode, type ManagedProcess } from '@brainer/test-utils';
-import { eventually } from '../src/index.js';
+import { eventually, tempDir } from '../src/index.js';
 
 // Issue 19, item 1: /metrics and /health on the broker and on each node.
 
@@ -124,4 +126,27 @@ test('/health: a joining node answers 503 while its snapshot source is paused, a
   await eventually(async () => (await health(joiner)).status === 200, 60_000, 200);
   t.like((await health(joiner)).body, { status: 'serving', state: 'ready' });
   t.is(await client.get('k'), 'v');
+});
+
+test('with --data-dir, a node counts its log bytes and fsyncs', async (t) => {
+  const cluster = await startCluster({ nodes: 1, dataDir: tempDir(t), nodeArgs: ['--metrics', '0', '--fsync', 'always'] });
+  t.teardown(() => cluster.stop());
+  const client = await cluster.client();
+  const node = cluster.nodes[0]!;
+  const before = sample(await scrape(node), 'brainer_node_log_fsyncs_total')!;
+  for (let i = 0; i < 5; i++) await client.set(`k${i}`, 'v');
+  const after = await scrape(node);
+  t.true(sample(after, 'brainer_node_log_fsyncs_total')! - before >= 5, 'each acknowledged write was synced first (--fsync always)');
+  t.true(sample(after, 'brainer_node_log_bytes')! > 0);
+  t.is(sample(after, 'brainer_node_keys'), 5);
+});
+
+test('a metrics port already taken fails the start with ERR_USAGE, naming the port', async (t) => {
+  const squatter = createServer();
+  await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => squatter.close(() => resolve())));
+  const port = (squatter.address() as AddressInfo).port;
+  const error = await t.throwsAsync(startBroker({ args: ['--metrics', String(port)] }));
+  t.regex(error!.message, new RegExp(`ERR_USAGE.*--metrics: cannot listen on 127\\.0\\.0\\.1:${port}: EADDRINUSE`));
+  t.regex(error!.message, /exited before it was ready \(code 2\)/);
 });
