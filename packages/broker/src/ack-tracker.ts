@@ -15,6 +15,8 @@ export interface PendingWrite {
   removed: boolean;
   /** The client write's key in the dedup table, if it came from a client. */
   readonly dedupKey: string | undefined;
+  /** When it was sequenced, on the broker's clock (ms): for the write-to-ack latency metric. */
+  readonly sequencedAt: number;
 }
 
 /** A node that left while it may still hold a read lease: `all` writes past `acked` wait until `until`. */

@@ -31,6 +31,8 @@ export class BrokerTransport {
   private readonly router: Router;
   private closed = false;
   private drainedAt: number;
+  /** Open connections to the endpoint (accepted, not yet disconnected), of clients and nodes. */
+  connections = 0;
 
   constructor(
     private readonly onFrames: FrameHandler,
@@ -55,6 +57,8 @@ export class BrokerTransport {
     );
     this.router = this.server.socket;
     this.drainedAt = now();
+    this.router.events.on('accept', () => this.connections++);
+    this.router.events.on('disconnect', () => this.connections--);
   }
 
   /**

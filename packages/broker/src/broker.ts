@@ -22,6 +22,7 @@ import {
 import { Observable, Subject } from 'rxjs';
 import { AckTracker, type PendingWrite } from './ack-tracker.js';
 import { Backlog } from './backlog.js';
+import { BrokerMetrics, type BrokerMetricsSource } from './broker-metrics.js';
 import { BrokerTransport } from './broker-transport.js';
 import type { BrokerEvent } from './events.js';
 import { DedupTable } from './dedup-table.js';
@@ -76,6 +77,10 @@ export class Broker {
   /** Bounded memory, when `maxmemory` is set. */
   private readonly eviction: Eviction | undefined;
   private readonly badInput: RateLimitedLog;
+  /** Prometheus families, when `metrics` is given. */
+  private readonly metrics: BrokerMetrics | undefined;
+  private expiredKeys = 0;
+  private dedupHits = 0;
   /** Errors that repeat while the cluster waits for a whole node, or keeps a node out. */
   private readonly alarms: RateLimitedLog;
   /** The highest seq any registration has reported, for the seed policy. */
@@ -135,6 +140,24 @@ export class Broker {
     this.backlog = new Backlog({ writes: this.options.backlogWrites, bytes: this.options.backlogBytes });
     this.eviction = this.createEviction();
     this.stalls = new StallDetector(this.options.heartbeatMs, this.options.heartbeatMs, this.now());
+    this.metrics = this.options.metrics && new BrokerMetrics(this.options.metrics, this.metricsSource());
+  }
+
+  private metricsSource(): BrokerMetricsSource {
+    return {
+      stats: () => ({
+        epoch: this.sequencer.epoch,
+        seq: this.sequencer.lastSeq,
+        readsRouted: this.reads.routed,
+        expiredKeys: this.expiredKeys,
+        dedupHits: this.dedupHits,
+        connections: this.transport.connections,
+        nodes: this.membership.size,
+      }),
+      nodes: () => this.membership.all(),
+      events$: this.events$,
+      now: this.now,
+    };
   }
 
   private createEviction(): Eviction | undefined {
@@ -200,8 +223,12 @@ export class Broker {
       ttlKeys: this.expiries.size,
       watchers: this.watchers.size,
       recovering: this.recovering !== undefined,
+      takingWrites: this.recovering === undefined && this.startupFetch === undefined && this.membership.ready.length > 0,
       waiting: [...this.membership.all()].filter((node) => node.waiting).length,
       acknowledgedSeq: this.acknowledgedSeq,
+      expiredKeys: this.expiredKeys,
+      dedupHits: this.dedupHits,
+      connections: this.transport.connections,
       partitioner: this.options.partitioner,
       backlog: this.backlog.stats,
       maxStallMs: this.stalls.maxLateMs,
@@ -407,6 +434,7 @@ export class Broker {
     const dedupKey = write.origin ? DedupTable.key(write.origin.client, write.origin.opId) : undefined;
     if (dedupKey !== undefined) {
       const seen = this.dedup.get(dedupKey);
+      if (seen) this.dedupHits++;
       if (seen?.done) return this.replyTo(target, writeReply(seen.kind, seen.removed));
       if (seen) return void seen.waiters.push(target!);
     }
@@ -417,7 +445,7 @@ export class Broker {
     else this.expiries.delete(write.key);
     const seq = this.sequencer.next(write);
     this.eviction?.onSequenced(seq, write);
-    this.acks.add({ seq, kind: write.kind, target, mode: wait, primaryId, removed: false, dedupKey });
+    this.acks.add({ seq, kind: write.kind, target, mode: wait, primaryId, removed: false, dedupKey, sequencedAt: this.now() });
     this.outbox.schedule();
   }
 
@@ -425,12 +453,14 @@ export class Broker {
     this.acknowledgedSeq = Math.max(this.acknowledgedSeq, write.seq);
     if (write.mode === 'all') this.acknowledgedAllSeq = Math.max(this.acknowledgedAllSeq, write.seq);
     const reply = writeReply(write.kind, write.removed);
+    this.metrics?.writeDone(write, 'ok');
     this.replyTo(write.target, reply);
     if (write.dedupKey !== undefined) for (const waiter of this.dedup.complete(write.dedupKey, write.removed)) this.replyTo(waiter, reply);
   }
 
   private onWriteFailed(write: PendingWrite, code: ErrorCode, message: string): void {
     const reply = fail(0, code, message);
+    this.metrics?.writeDone(write, 'error');
     this.replyTo(write.target, reply);
     if (write.dedupKey !== undefined) for (const waiter of this.dedup.forget(write.dedupKey)) this.replyTo(waiter, reply);
   }
@@ -1022,7 +1052,10 @@ export class Broker {
     if (this.startupFetch && this.startupFetch.until <= this.now()) this.askForStartupState();
     // With no ready node a delete could not be sequenced, and a key taken from the queue would never be deleted.
     if (this.recovering || this.membership.ready.length === 0) return;
-    for (const key of this.expiries.takeExpired(this.now())) this.submitWrite(undefined, { kind: 'del', key }, 'all');
+    for (const key of this.expiries.takeExpired(this.now())) {
+      this.expiredKeys++;
+      this.submitWrite(undefined, { kind: 'del', key }, 'all');
+    }
   }
 
   /** Re-checks pending writes when a lease fence or the start-up wait lifts. */

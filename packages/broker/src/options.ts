@@ -15,6 +15,7 @@ import {
   type PartitionerName,
   type MaxmemoryPolicy,
 } from '@brainer/protocol';
+import type { Registry } from 'prom-client';
 
 export interface BrokerOptions {
   /**
@@ -93,6 +94,11 @@ export interface BrokerOptions {
    * and `verify` flag the epoch. Default false.
    */
   acceptDataLoss: boolean;
+  /**
+   * A prom-client registry to put the broker's `brainer_broker_*` families in (see docs/METRICS.md).
+   * Default: none, no metrics.
+   */
+  metrics: Registry | undefined;
   /** Where the broker logs. Default: silent. */
   logger: Logger;
   /** A monotonic clock in ms. Default `performance.now`. */
@@ -119,6 +125,7 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
   allowedClientKeys: new Set(),
   ipcSocketMode: 0o600,
   acceptDataLoss: false,
+  metrics: undefined,
   logger: silentLogger,
   now: () => performance.now(),
 };

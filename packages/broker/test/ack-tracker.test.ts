@@ -27,6 +27,7 @@ function setup(startFenceUntil = 0) {
     primaryId,
     removed: false,
     dedupKey: undefined,
+    sequencedAt: 0,
   });
   return { membership, nodes, tracker, completed, failed, write, tick: (ms: number) => (clock += ms) };
 }

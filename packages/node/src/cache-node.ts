@@ -31,6 +31,8 @@ export class CacheNode {
   private registerSentAt = -Infinity;
   private lastSourceActivity = 0;
   private loggedPercent = -1;
+  /** Bytes of snapshot streamed to joiners. */
+  private snapshotBytesSent = 0;
   private timer: NodeJS.Timeout | undefined;
   private started = false;
   private closed = false;
@@ -72,7 +74,10 @@ export class CacheNode {
     });
     this.snapshots = new SnapshotServer(
       this.replica,
-      (peer, frame) => this.transport.toPeer(peer, frame),
+      (peer, frame) => {
+        this.snapshotBytesSent += frame.length;
+        this.transport.toPeer(peer, frame);
+      },
       this.options.snapshotChunkEntries,
       this.options.snapshotTimeoutMs * 6,
       this.now,
@@ -149,11 +154,15 @@ export class CacheNode {
       usedMemory: this.replica.engine.usedBytes ?? null,
       progress: this.replica.progress,
       lease: this.now() < this.leaseUntil,
+      leaseMsLeft: Math.max(0, this.leaseUntil - this.now()),
       snapshotsServing: this.snapshots.active,
+      snapshotBytesSent: this.snapshotBytesSent,
       readsServed: this.handler.counts.served,
       readsRefused: this.handler.counts.refused,
       readsWhileNotReady: this.handler.counts.servedWhileNotReady,
       directRequests: this.handler.counts.directRequests,
+      directReadsServed: this.handler.counts.directServed,
+      directReadsRefused: this.handler.counts.directRefused,
       ...(this.replica.engine.stats ? { storage: this.replica.engine.stats() } : {}),
     };
   }

@@ -8,3 +8,5 @@ export * from './standalone-node.js';
 export * from './log-engine.js';
 export * from './log-check.js';
 export type { DamagedRange } from './log-walk.js';
+export * from './node-metrics.js';
+export * from './node-health.js';

@@ -107,6 +107,8 @@ export class LogEngine implements StorageEngine {
   private syncing: Promise<void> | undefined;
   private compaction: LogCompaction | undefined;
   private compactions = 0;
+  /** Log syncs done (fdatasync of the log), for metrics. */
+  private fsyncs = 0;
   private readonly damage: LogDamage | undefined;
   private readonly synced: SyncedPositionFile;
   private failed = false;
@@ -281,6 +283,7 @@ export class LogEngine implements StorageEngine {
     if (this.options.fsync === 'always' && this.dirty && !this.failed) {
       try {
         fdatasyncSync(this.fd);
+        this.fsyncs++;
         this.dirty = false;
         this.markSynced();
       } catch (error) {
@@ -301,6 +304,7 @@ export class LogEngine implements StorageEngine {
       fsync: this.options.fsync,
       logBytes: this.logBytes + this.records.length,
       compactions: this.compactions,
+      fsyncs: this.fsyncs,
       compacting: this.compaction !== undefined,
       truncatedTails: this.damage ? 1 : 0,
       failed: this.failed,
@@ -451,6 +455,7 @@ export class LogEngine implements StorageEngine {
       this.syncing = new Promise<void>((resolve) =>
         fdatasync(fd, (error) => {
           this.syncing = undefined;
+          if (!error) this.fsyncs++;
           if (fd === this.fd && !this.failed && !this.closed) {
             try {
               if (error) throw error;

@@ -24,8 +24,8 @@ const MAX_EVICT_SAMPLE = 10_000;
  * node that is not ready serves no read (invariant 3); `canServe` adds the lease check for direct reads.
  */
 export class RequestHandler {
-  /** Reads answered, reads refused, and reads answered while not ready (which must stay 0). */
-  readonly counts = { served: 0, refused: 0, servedWhileNotReady: 0, directRequests: 0 };
+  /** Reads answered, reads refused, and reads answered while not ready (which must stay 0); then those of direct requests. */
+  readonly counts = { served: 0, refused: 0, servedWhileNotReady: 0, directRequests: 0, directServed: 0, directRefused: 0 };
 
   constructor(
     private readonly replica: Replica,
@@ -41,7 +41,11 @@ export class RequestHandler {
     this.counts.directRequests += ops.length;
     // A write is refused for what it is (ERR_WRONG_ROLE), whatever its size.
     const check = (op: Op): Reply | undefined => (op.op === 'set' || op.op === 'del' ? undefined : validateOp(op, limits));
-    return batchTooLarge(ops, limits) ?? ops.map((op) => check(op) ?? this.answer(op, canServe));
+    const { served, refused } = this.counts;
+    const replies = batchTooLarge(ops, limits) ?? ops.map((op) => check(op) ?? this.answer(op, canServe));
+    this.counts.directServed += this.counts.served - served;
+    this.counts.directRefused += this.counts.refused - refused;
+    return replies;
   }
 
   answer(op: Op, canServe: () => Reply | undefined): Reply {

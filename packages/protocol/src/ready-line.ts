@@ -18,6 +18,8 @@ export interface ReadyEvent {
   http?: string;
   /** The bound JSON ops endpoint (a gateway, or a broker run with `--json-endpoint`). */
   json?: string;
+  /** The Prometheus endpoint's URL, such as `http://127.0.0.1:9100/metrics`; `/health` is beside it (with `--metrics` only). */
+  metrics?: string;
 }
 
 export function formatReadyLine(event: ReadyEvent): string {

@@ -9,6 +9,8 @@ import { DEFAULT_PARTITIONER, formatReadyLine, PARTITIONER_NAMES } from '@braine
 import { UsageError } from '../errors.js';
 import { allowlistWithGateways, BrokerWithGateways, gatewayFlags } from '../gateways.js';
 import { serveUntilShutdown } from '../serve-until-shutdown.js';
+import { DEFAULT_METRICS_HOST, metricsFlags } from '../metrics-flags.js';
+import { createMetricsRegistry, startMetricsServer, type MetricsServer } from '../metrics-server.js';
 import { brokerTuningFlags, definedOnly, limitFlags, limitsFromFlags } from '../server-flags.js';
 
 export default class RunBrokerCommand extends BaseCommand {
@@ -26,6 +28,7 @@ With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every
     '<%= config.bin %> <%= command.id %> --endpoint tcp://0.0.0.0:5555 --curve-secret-file keys/broker.key --allowed-keys keys/allowed-keys',
     '<%= config.bin %> <%= command.id %> --http 8080 --json-endpoint tcp://127.0.0.1:5560',
     '<%= config.bin %> <%= command.id %> --maxmemory 64mb --maxmemory-policy allkeys-lru',
+    '<%= config.bin %> <%= command.id %> --metrics 9100',
   ];
   static override flags = {
     endpoint: endpointFlag({
@@ -59,11 +62,13 @@ With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every
     ...ipcModeFlags,
     ...gatewayFlags,
     ...memoryFlags,
+    ...metricsFlags,
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(RunBrokerCommand);
     const logger = this.createLogger(flags, 'broker');
+    let metricsServer: MetricsServer | undefined;
     try {
       const curve = await brokerCurveOptions(flags);
       if (curve !== undefined) {
@@ -72,7 +77,8 @@ With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every
       if ((await claimIpcEndpoint(flags.endpoint)) === 'removed-stale') {
         logger.info('removed a stale ipc socket file', { endpoint: flags.endpoint });
       }
-      const { Broker } = await import('@brainer/broker');
+      const { Broker, brokerHealth } = await import('@brainer/broker');
+      const metrics = flags.metrics === undefined ? undefined : createMetricsRegistry();
       const broker = new Broker({
         endpoint: flags.endpoint,
         partitioner: flags.partitioner,
@@ -90,15 +96,31 @@ With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every
           ipcSocketMode: flags['ipc-mode'],
           curveSecretKey: curve?.secretKey,
           allowedClientKeys: allowlistWithGateways(curve, flags),
+          metrics,
         }),
         ...memoryOptionsFromFlags(flags),
       });
       const service = new BrokerWithGateways(broker, flags, { logger, args: runGatewayArgs(flags, curve) });
+      if (metrics)
+        metricsServer = await startMetricsServer({
+          host: flags['metrics-host'] ?? DEFAULT_METRICS_HOST,
+          port: flags.metrics!,
+          registry: metrics,
+          health: () => brokerHealth(broker),
+          logger,
+        });
       await serveUntilShutdown(service, {
         logger,
         onReady: () =>
           this.writeLine(
-            formatReadyLine({ event: 'ready', role: 'broker', endpoint: broker.endpoint, pid: process.pid, ...service.readyFields }),
+            formatReadyLine({
+              event: 'ready',
+              role: 'broker',
+              endpoint: broker.endpoint,
+              pid: process.pid,
+              ...service.readyFields,
+              ...(metricsServer && { metrics: metricsServer.url }),
+            }),
           ),
         onReload: async () => {
           const listFile = flags['allowed-keys'];
@@ -109,6 +131,7 @@ With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every
         },
       });
     } finally {
+      await metricsServer?.close();
       logger.close();
     }
   }

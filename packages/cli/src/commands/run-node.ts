@@ -7,6 +7,8 @@ import { claimIpcEndpoint } from '../ipc-socket.js';
 import { formatReadyLine } from '@brainer/protocol';
 import { UsageError } from '../errors.js';
 import { serveUntilShutdown } from '../serve-until-shutdown.js';
+import { DEFAULT_METRICS_HOST, metricsFlags } from '../metrics-flags.js';
+import { createMetricsRegistry, startMetricsServer, type MetricsServer } from '../metrics-server.js';
 import { definedOnly, limitsFromFlags, nodeTuningFlags } from '../server-flags.js';
 import { logEngineOptions, persistenceFlags, storedNodeId, storeNodeId } from '../persistence-flags.js';
 
@@ -25,6 +27,7 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
     '<%= config.bin %> <%= command.id %> --id node1 --data-dir /var/lib/brainer/node1 --fsync always',
     '<%= config.bin %> <%= command.id %> --broker tcp://10.0.0.1:5555 --node-endpoint tcp://10.0.0.2:5556 --curve-key-file keys/node.key --broker-key-file keys/broker.pub',
     '<%= config.bin %> <%= command.id %> --standalone --node-endpoint tcp://127.0.0.1:5556',
+    '<%= config.bin %> <%= command.id %> --id node1 --metrics 9101',
   ];
   static override flags = {
     broker: endpointFlag({
@@ -60,15 +63,18 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
     }),
     ...ipcModeFlags,
     ...allowForeignSocketFlags,
+    ...metricsFlags,
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(RunNodeCommand);
     const logger = this.createLogger(flags, flags.id ?? 'node');
     let engine: LogEngine | undefined;
+    let metricsServer: MetricsServer | undefined;
     try {
       const nodeEndpoint = flags['node-endpoint'];
       if (flags.standalone) refuseCurveFlags(flags);
+      if (flags.standalone && flags.metrics !== undefined) throw new UsageError('--metrics is for a node in a cluster, not --standalone');
       const curve = await curveClientKeys(flags);
       if (flags['allowed-keys'] !== undefined && curve === undefined) {
         throw new UsageError('--allowed-keys needs --curve-key-file and --broker-key (or --broker-key-file)');
@@ -80,7 +86,7 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
       const persistence = logEngineOptions(flags);
       if (flags.standalone && persistence !== undefined)
         throw new UsageError('--data-dir is for a node in a cluster; a standalone node keeps its data in memory only');
-      const { CacheNode, LogEngine, StandaloneNode } = await import('@brainer/node');
+      const { CacheNode, LogEngine, StandaloneNode, nodeHealth, registerNodeMetrics } = await import('@brainer/node');
       engine =
         persistence &&
         LogEngine.open({
@@ -130,6 +136,17 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
         });
       }
       storeNodeId(persistence?.dir, node.id);
+      if (flags.metrics !== undefined && node instanceof CacheNode) {
+        const registry = createMetricsRegistry();
+        registerNodeMetrics(registry, node);
+        metricsServer = await startMetricsServer({
+          host: flags['metrics-host'] ?? DEFAULT_METRICS_HOST,
+          port: flags.metrics,
+          registry,
+          health: () => nodeHealth(node),
+          logger,
+        });
+      }
       await serveUntilShutdown(node, {
         logger,
         onReload: async () => {
@@ -148,10 +165,12 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
               endpoint: node.endpoint,
               ...(flags.standalone ? { standalone: true } : { broker: flags.broker }),
               pid: process.pid,
+              ...(metricsServer && { metrics: metricsServer.url }),
             }),
           ),
       });
     } finally {
+      await metricsServer?.close();
       await engine?.close();
       logger.close();
     }
