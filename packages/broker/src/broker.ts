@@ -541,7 +541,8 @@ export class Broker {
       const reason =
         `node id ${message.nodeId} is held by a live node at ${holderEndpoint}; ` +
         `this registration from ${message.endpoint} is refused: give each node its own --id`;
-      this.alarms.error(`id:${message.nodeId}`, 'refused a second node under a node id a live node holds', {
+      // A warning, not an error: the refusal is the broker doing its job; the refused node is the one that fails.
+      this.alarms.warn(`id:${message.nodeId}`, 'refused a second node under a node id a live node holds', {
         node: message.nodeId,
         holder: holderEndpoint,
         refused: message.endpoint,

@@ -1,7 +1,7 @@
 import test from 'ava';
-import { RemoteError } from '@brainer/client';
+import { BrainerError, RemoteError } from '@brainer/client';
 import { startCluster } from '@brainer/test-utils';
-import { assertBasicOps, eventually } from '../src/index.js';
+import { assertBasicOps, callRaw, eventually, RawPeer, setOp } from '../src/index.js';
 
 test('set, get, del and keys work against a broker and three real nodes, and every node ends equal', async (t) => {
   const cluster = await startCluster({ nodes: 3 });
@@ -79,8 +79,13 @@ test('bad requests get coded errors and touch nothing', async (t) => {
   t.is(keyError?.code, 'ERR_KEY_TOO_LARGE');
   const valueError = await t.throwsAsync(client.set('big', Buffer.alloc(16 * 1024 * 1024 + 1)), { instanceOf: RemoteError });
   t.is(valueError?.code, 'ERR_VALUE_TOO_LARGE');
-  const emptyKey = await t.throwsAsync(client.set('', 'v'), { instanceOf: RemoteError });
-  t.is(emptyKey?.code, 'ERR_BAD_KEY');
+  // The client refuses an empty key itself; the broker must refuse one sent past the client too.
+  const emptyKeyHere = await t.throwsAsync(client.set('', 'v'), { instanceOf: BrainerError });
+  t.is(emptyKeyHere?.code, 'ERR_BAD_KEY');
+  t.false(emptyKeyHere instanceof RemoteError, 'refused before it was sent');
+  const peer = new RawPeer(cluster.endpoint);
+  t.teardown(() => peer.close());
+  t.like(await callRaw(peer, setOp(7, '', 'v')), { type: 'reply', replies: [{ id: 7, ok: false, code: 'ERR_BAD_KEY' }] });
   const badPattern = await t.throwsAsync(client.keys('[z-a]'), { instanceOf: RemoteError });
   t.is(badPattern?.code, 'ERR_BAD_PATTERN');
   t.deepEqual(await client.keys('a-*'), []);
