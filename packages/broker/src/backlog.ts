@@ -48,11 +48,16 @@ export class Backlog {
   /** Every write after this seq is held. */
   private coveredFrom = 0;
   private epochStart = 0;
-  private origin: EpochOrigin | undefined;
+  private _origin: EpochOrigin | undefined;
   /** Nodes whose store has been the cluster's content in this epoch, so what they hold is this epoch's history. */
   private readonly vouched = new Set<string>();
 
   constructor(private readonly limits: BacklogLimits) {}
+
+  /** The registration this epoch's content started from, if it did not start empty. */
+  get origin(): EpochOrigin | undefined {
+    return this._origin;
+  }
 
   /** Figures for the broker's `stats`. */
   get stats(): { writes: number; bytes: number; fromSeq: number } {
@@ -70,7 +75,7 @@ export class Backlog {
     this.bytes = 0;
     this.coveredFrom = seq;
     this.epochStart = seq;
-    this.origin = origin;
+    this._origin = origin;
     this.vouched.clear();
   }
 
@@ -112,7 +117,7 @@ export class Backlog {
       if (request.seq < this.coveredFrom) return { reason: `the backlog holds the writes after seq ${this.coveredFrom} only` };
       return { from: request.seq };
     }
-    const origin = this.origin;
+    const origin = this._origin;
     if (origin && request.epoch === origin.epoch && request.seq === origin.seq && request.digest === origin.digest) {
       if (this.epochStart < this.coveredFrom) return { reason: `the backlog holds the writes after seq ${this.coveredFrom} only` };
       return { from: this.epochStart };

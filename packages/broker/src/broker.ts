@@ -35,6 +35,7 @@ import { resolveBrokerOptions, type BrokerOptions } from './options.js';
 import { Outbox } from './outbox.js';
 import { ReadRouter, type ReadCandidates } from './read-router.js';
 import type { ReplyTarget } from './reply-target.js';
+import { AcknowledgedHistory } from './acknowledged-history.js';
 import { chooseSeed, isBlank } from './seed-policy.js';
 import { Sequencer } from './sequencer.js';
 import { WritesFanout } from './writes-fanout.js';
@@ -89,6 +90,8 @@ export class Broker {
   private epochStartSeq = 0;
   /** The highest seq acknowledged so far, in any wait mode. */
   private acknowledgedSeq = 0;
+  /** What this process acknowledged in each epoch it sequenced. */
+  private readonly acknowledgedHistory = new AcknowledgedHistory();
   /** The highest seq acknowledged in `all` mode: every ready node must have applied it. */
   private acknowledgedAllSeq = 0;
   /** Set when the current epoch started from data that was not whole (`acceptDataLoss`): what may be lost. */
@@ -451,6 +454,7 @@ export class Broker {
 
   private onWriteCompleted(write: PendingWrite): void {
     this.acknowledgedSeq = Math.max(this.acknowledgedSeq, write.seq);
+    this.acknowledgedHistory.acknowledge(this.sequencer.epoch, write.seq);
     if (write.mode === 'all') this.acknowledgedAllSeq = Math.max(this.acknowledgedAllSeq, write.seq);
     const reply = writeReply(write.kind, write.removed);
     this.metrics?.writeDone(write, 'ok');
@@ -635,6 +639,18 @@ export class Broker {
       );
       return this.restartEpochFrom(registration);
     }
+    const origin = this.backlog.origin;
+    if (
+      !this.epochLoss &&
+      origin?.epoch === message.epoch &&
+      this.acknowledgedHistory.acknowledgedNothingAfter(message.epoch, origin.seq)
+    ) {
+      this.logger.info("node's data goes past where this epoch started only by writes that were never acknowledged: it joins in full", {
+        ...where,
+        originSeq: origin.seq,
+      });
+      return this.startJoin(this.addNode(registration));
+    }
     const start = this.epochLoss ? 'data that was not whole' : 'an earlier point';
     const reason =
       `node ${message.nodeId} holds whole data (epoch ${message.epoch}, seq ${message.seq}) that this epoch may lack (it started from ${start}), ` +
@@ -678,6 +694,7 @@ export class Broker {
     const decision = chooseSeed(candidates, {
       lastSeq: this.sequencer.lastSeq,
       heardSeq: this.heardSeq,
+      acknowledged: this.acknowledgedHistory.latest(),
       acceptDataLoss: this.options.acceptDataLoss,
     });
     if (decision.seed) return this.seed(decision.from.node, decision.loss);
@@ -773,8 +790,13 @@ export class Broker {
     const epoch = Math.max(this.sequencer.epoch, ...nodes.map((node) => node.registered.epoch)) + 1;
     // Writes stamped in the old epoch go out as its frames now, not later under the new one.
     this.flushAllWrites();
+    // The new epoch's content need not hold the old epoch's writes still waiting, and its nodes'
+    // acknowledgements count from its start: they must not complete them. A retry is answered
+    // from the nodes' recent writes if one applied it after all.
+    this.acks.failAll('ERR_NOT_READY', 'the cluster started a new epoch before this write was applied everywhere');
     this.sequencer.startEpoch(epoch, this.heardSeq);
     const seq = this.sequencer.lastSeq;
+    this.acknowledgedHistory.startEpoch(epoch, seq);
     const origin = from.registered;
     this.epochStartSeq = seq;
     this.epochLoss = loss;

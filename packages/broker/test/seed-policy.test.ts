@@ -55,3 +55,27 @@ test('blank means not whole and at seq 0', (t) => {
   t.false(isBlank(partial('a', 1, 1)));
   t.false(isBlank(whole('a', 1, 0)));
 });
+
+test('a whole node behind the last write this broker acknowledged never seeds; one that holds it does, even from an older epoch', (t) => {
+  const acknowledged = { epoch: 2, seq: 700 };
+  const held = chooseSeed([whole('restarted', 2, 650), whole('old-branch', 1, 900)], { ...fresh, heardSeq: 900, acknowledged });
+  t.false(held.seed);
+  t.regex(held.seed ? '' : held.reason, /stop before the last write this broker acknowledged \(epoch 2, seq 700\)/);
+
+  const decision = chooseSeed([whole('restarted', 2, 650), whole('holder', 2, 700)], { ...fresh, heardSeq: 700, acknowledged });
+  t.is(decision.seed && decision.from.nodeId, 'holder');
+  // Nothing acknowledged in epoch 2 yet: the last acknowledged write is epoch 1's, which its origin holds.
+  const origin = chooseSeed([whole('origin', 1, 500)], { ...fresh, heardSeq: 520, acknowledged: { epoch: 1, seq: 480 } });
+  t.is(origin.seed && origin.from.nodeId, 'origin');
+});
+
+test('with acceptDataLoss, a whole node behind the last acknowledged write seeds, and the loss is said', (t) => {
+  const decision = chooseSeed([whole('restarted', 2, 650)], {
+    ...fresh,
+    heardSeq: 700,
+    acknowledged: { epoch: 2, seq: 700 },
+    acceptDataLoss: true,
+  });
+  t.true(decision.seed);
+  t.regex(decision.seed ? (decision.loss ?? '') : '', /restarted \(epoch 2, seq 650\), which is not whole/);
+});
