@@ -21,6 +21,12 @@ test('ping, exists, mset and mget, with command names in any case', async (t) =>
   t.is((await runCli(['Exists', 'missing', ...broker])).stdout, '0\n');
 
   assertCliError(t, await runCli(['mset', 'a', '1', 'b', ...broker]), { code: 'ERR_USAGE', exit: 2, includes: 'b has no value' });
+  // Repeated words keep their places: equal values, a key asked twice, keys out of order.
+  t.is((await runCli(['mset', 'r1', 'same', 'r2', 'same', 'r3', 'same', ...broker])).stdout, 'OK\n');
+  t.is((await runCli(['mget', 'r3', 'r1', 'r2', 'r1', 'same', ...broker])).stdout, 'same\nsame\nsame\nsame\n(nil)\n');
+  t.is((await runCli(['exists', 'r1', 'r1', 'same', ...broker])).stdout, '2\n');
+  t.is((await runCli(['mset', ...broker, '--', '-dash', '-v'])).stdout, 'OK\n');
+  t.is((await runCli(['mget', ...broker, '--', '-dash'])).stdout, '-v\n');
   // A server's answer names who gave it.
   assertCliError(t, await runCli(['keys', '[', ...broker]), {
     code: 'ERR_BAD_PATTERN',

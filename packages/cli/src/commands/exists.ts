@@ -1,4 +1,4 @@
-import { firstKeyArg } from '../args.js';
+import { firstKeyArg, positionalWords } from '../args.js';
 import { ClientCommand, clientFlags, directFlags } from '../client-command.js';
 
 export default class ExistsCommand extends ClientCommand {
@@ -9,8 +9,9 @@ export default class ExistsCommand extends ClientCommand {
   static override flags = { ...clientFlags, ...directFlags };
 
   async run(): Promise<void> {
-    const { argv, flags } = await this.parse(ExistsCommand);
-    const keys = argv as string[];
+    const parsed = await this.parse(ExistsCommand);
+    const { flags } = parsed;
+    const keys = positionalWords(parsed);
     const found = await this.withClient(flags, (client) => Promise.all(keys.map((key) => client.exists(key))));
     const count = found.filter(Boolean).length;
     this.writeLine(

@@ -1,4 +1,4 @@
-import { firstKeyArg } from '../args.js';
+import { firstKeyArg, positionalWords } from '../args.js';
 import { ClientCommand, clientFlags, directFlags } from '../client-command.js';
 import { jsonValue, printableValue } from '../value-output.js';
 
@@ -12,8 +12,9 @@ export default class MgetCommand extends ClientCommand {
   static override flags = { ...clientFlags, ...directFlags };
 
   async run(): Promise<void> {
-    const { argv, flags } = await this.parse(MgetCommand);
-    const keys = argv as string[];
+    const parsed = await this.parse(MgetCommand);
+    const { flags } = parsed;
+    const keys = positionalWords(parsed);
     const values = await this.withClient(flags, (client) => client.mgetBuffers(keys));
     if (flags.json) {
       this.writeLine(JSON.stringify(Object.fromEntries(keys.map((key, i) => [key, values[i] ? jsonValue(values[i]) : null]))));

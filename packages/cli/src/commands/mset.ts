@@ -1,5 +1,6 @@
 import { Args } from '@oclif/core';
 import { ClientCommand, clientFlags, directFlags } from '../client-command.js';
+import { positionalWords } from '../args.js';
 import { UsageError } from '../errors.js';
 import { ttlFlag, ttlOption, waitFlag } from '../write-flags.js';
 
@@ -16,8 +17,9 @@ export default class MsetCommand extends ClientCommand {
   static override flags = { ...clientFlags, ...directFlags, wait: waitFlag(), ttl: ttlFlag };
 
   async run(): Promise<void> {
-    const { argv, flags } = await this.parse(MsetCommand);
-    const words = argv as string[];
+    const parsed = await this.parse(MsetCommand);
+    const { flags } = parsed;
+    const words = positionalWords(parsed);
     if (words.length % 2 !== 0) throw new UsageError(`mset takes KEY VALUE pairs: ${words.at(-1)!} has no value`);
     const pairs = Array.from({ length: words.length / 2 }, (_, i) => [words[2 * i]!, words[2 * i + 1]!] as const);
     await this.withClient(flags, (client) => client.mset(pairs, { wait: flags.wait, ...ttlOption(flags.ttl) }));
