@@ -17,7 +17,10 @@ export const firstKeyArg = Args.string({ description: 'The keys: one or more.', 
  * `a=x x=x b=?`). A word that looks like a flag no command has is refused, not taken as a key;
  * after `--`, every word is a key or value.
  */
-export function positionalWords(parsed: { raw: readonly { type: string; input: string }[]; nonExistentFlags: readonly string[] }): string[] {
+export function positionalWords(parsed: {
+  raw: readonly { type: string; input: string }[];
+  nonExistentFlags: readonly string[];
+}): string[] {
   const unknown = parsed.nonExistentFlags[0];
   if (unknown !== undefined) {
     throw new UsageError(`unknown flag ${unknown}; to give a key or value that starts with -, put -- before it`);

@@ -1,5 +1,5 @@
 import type { Brainer, BrainerOptions } from '@brainer/client';
-import { BrainerError } from '@brainer/protocol';
+import { RemoteError } from '@brainer/protocol';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from './base-command.js';
 import { curveClientFlags, curveClientKeys, type CurveClientFlagValues } from './curve-flags.js';
@@ -94,7 +94,7 @@ export abstract class ClientCommand extends BaseCommand {
   /**
    * Makes the clients, connects them all, runs `use`, and always closes them. A client that cannot
    * connect fails the command with its error's code (ERR_NOT_CONNECTED when it has none) and a
-   * message naming `target`; so does any BrainerError of `use` that does not name `endpoint`.
+   * message naming `target`; so does any server answer (RemoteError) of `use` that does not name `endpoint`.
    */
   private async withConnected<T>(
     flags: { timeout: number; 'allow-foreign-socket': boolean } & CurveClientFlagValues,
@@ -124,8 +124,8 @@ export abstract class ClientCommand extends BaseCommand {
         ),
       );
       return await use(clients).catch((err: unknown) => {
-        // Every client error names the endpoint it concerns: a server's answer does not say who gave it.
-        if (!(err instanceof BrainerError) || err.message.includes(endpoint)) throw err;
+        // A server's answer does not say who gave it; the client's own refusals (a bad key) come from no server.
+        if (!(err instanceof RemoteError) || err.message.includes(endpoint)) throw err;
         throw errorInContext(err, (reason) => `${reason} (from ${target})`, err.code);
       });
     } finally {

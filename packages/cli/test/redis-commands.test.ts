@@ -27,6 +27,10 @@ test('ping, exists, mset and mget, with command names in any case', async (t) =>
   t.is((await runCli(['exists', 'r1', 'r1', 'same', ...broker])).stdout, '2\n');
   t.is((await runCli(['mset', ...broker, '--', '-dash', '-v'])).stdout, 'OK\n');
   t.is((await runCli(['mget', ...broker, '--', '-dash'])).stdout, '-v\n');
+  // The client's own refusal names no server.
+  const emptyKey = await runCli(['exists', '', ...broker]);
+  assertCliError(t, emptyKey, { code: 'ERR_BAD_KEY', exit: 1, includes: 'key must not be empty' });
+  t.false(emptyKey.stderr.includes('(from '), emptyKey.stderr);
   // A server's answer names who gave it.
   assertCliError(t, await runCli(['keys', '[', ...broker]), {
     code: 'ERR_BAD_PATTERN',
