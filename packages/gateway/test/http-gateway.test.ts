@@ -148,10 +148,14 @@ test('GET and DELETE of a missing key are 404 with a JSON error; DELETE of a pre
 
 test('PUT takes ?wait=primary and ?ttl=MS; the key expires on the broker', async (t) => {
   const { base, client } = t.context;
-  const put = await request(`${base}${keyPath('short-lived')}?wait=primary&ttl=2000`, { method: 'PUT', body: 'soon gone' });
+  // Long enough to read it back on a loaded machine; the wait for its expiry allows for as much again.
+  const put = await request(`${base}${keyPath('short-lived')}?wait=primary&ttl=6000`, { method: 'PUT', body: 'soon gone' });
   t.is(put.status, 200);
   t.is((await request(base + keyPath('short-lived'))).body.toString(), 'soon gone');
-  await waitFor(async () => (await request(base + keyPath('short-lived'))).status === 404, { description: 'the key to expire' });
+  await waitFor(async () => (await request(base + keyPath('short-lived'))).status === 404, {
+    description: 'the key to expire',
+    timeoutMs: 20_000,
+  });
   t.is(await client.get('short-lived'), null);
 
   t.is((await request(`${base}${keyPath('kept')}?wait=all&ttl=0`, { method: 'PUT', body: 'v' })).status, 200);
