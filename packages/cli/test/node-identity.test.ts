@@ -7,7 +7,7 @@ import { runBin, spawnReady, startBroker, waitFor } from '@brainer/test-utils';
 const uniqueId = (): string => `ident-${randomBytes(4).toString('hex')}`;
 
 async function clientOf(t: { teardown(fn: () => unknown): void }, endpoint: string): Promise<Brainer> {
-  const client = new Brainer(endpoint, { timeoutMs: 5000 });
+  const client = new Brainer(endpoint, { timeoutMs: 15_000 });
   t.teardown(() => client.close());
   await client.connect();
   return client;
@@ -31,8 +31,9 @@ test('run-node --id X with no --node-endpoint refuses the default socket a live 
 });
 
 test('a second live node registering under a held id is refused with ERR_NODE_ID_TAKEN and exits 1; a node restarted after a crash under that id is taken back', async (t) => {
-  // Slow heartbeats: the crashed node is not yet dropped for missed beats when it comes back.
-  const broker = await startBroker({ heartbeatMs: 2000 });
+  // The crashed node must not be dropped for missed beats before it comes back, however long a
+  // loaded machine takes to restart it: a minute of beats may be missed.
+  const broker = await startBroker({ heartbeatMs: 2000, args: ['--heartbeat-liveness', '30'] });
   t.teardown(() => broker.stop());
   const id = uniqueId();
   const args = (endpoint: string): string[] => ['--broker', broker.endpoint, '--id', id, '--node-endpoint', endpoint];
