@@ -65,7 +65,10 @@ test('a second live node registering under a held id is refused with ERR_NODE_ID
     description: 'the restarted node ready',
   });
   t.false(restarted.hasExited);
-  t.true(broker.stderr.includes('node id taken back from a holder that is gone'), broker.stderr);
+  t.false(restarted.stderr.includes('ERR_NODE_ID_TAKEN'), restarted.stderr);
+  // Taken back from the gone holder's registration, or (on a loaded machine, slow to restart it)
+  // after the broker had already dropped the holder for a failed send.
+  t.regex(broker.stderr, new RegExp(`node id taken back from a holder that is gone|node lost \\{"node":"${id}"`));
   t.is(await client.get('kept'), 'v');
   await client.set('after', 'ok');
   t.is(await client.get('after'), 'ok');
