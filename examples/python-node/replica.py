@@ -79,6 +79,9 @@ class Replica:
     def on_writes(self, m):
         if self.state == "registering":
             return
+        # A frame of an older epoch, sent before the new one started (or by a deposed broker), is refused, not a gap.
+        if m["epoch"] < self.epoch:
+            return
         if m["epoch"] != self.epoch:
             return self._gap(f"write stream of epoch {m['epoch']} while in epoch {self.epoch}")
         if m["firstSeq"] > self.position + 1:
