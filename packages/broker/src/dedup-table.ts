@@ -1,10 +1,10 @@
-import { BoundedMap } from '@brainer/protocol';
+import { BoundedMap, type WriteKind } from '@brainer/protocol';
 import type { ReplyTarget } from './reply-target.js';
 
 /** What the broker remembers of one client write, by the client's id and the op's id. */
 export interface DedupEntry {
   done: boolean;
-  kind: 'set' | 'del';
+  kind: WriteKind;
   /** For a delete that is done: whether it removed a key. */
   removed: boolean;
   /** Retries that arrived while the write was pending: they get the same answer. */
@@ -35,7 +35,7 @@ export class DedupTable {
     return this.entries.get(key);
   }
 
-  pending(key: string, kind: 'set' | 'del'): void {
+  pending(key: string, kind: WriteKind): void {
     this.entries.set(key, { done: false, kind, removed: false, waiters: [] });
   }
 
@@ -58,7 +58,7 @@ export class DedupTable {
   }
 
   /** Records writes a predecessor broker completed, as a node remembers them. */
-  loadDone(entries: readonly (readonly [client: string, opId: number, kind: 'set' | 'del', removed: number])[]): void {
+  loadDone(entries: readonly (readonly [client: string, opId: number, kind: WriteKind, removed: number])[]): void {
     for (const [client, opId, kind, removed] of entries) {
       this.entries.set(DedupTable.key(client, opId), { done: true, kind, removed: removed === 1, waiters: [] });
     }
