@@ -115,6 +115,7 @@ class Gateways implements Service {
         limits,
         logger,
         metrics: createMetricsRegistry(),
+        ...definedOnly({ statusIntervalMs: this.flags['status-interval-ms'] }),
         maxConnections: this.settings.maxConnections,
         ...(requestTimeoutMs === undefined
           ? {}
