@@ -1,7 +1,9 @@
 import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from 'node:net';
 import anyTest, { type TestFn } from 'ava';
+import { Registry } from 'prom-client';
 import type { Brainer } from '@brainer/client';
 import { rawHttp, startCluster, waitFor, type TestCluster } from '@brainer/test-utils';
 import { HttpGateway, type StatusSnapshot } from '../src/index.js';
@@ -431,4 +433,25 @@ test('past its cap of bytes in flight, a gateway answers 503 ERR_BACKPRESSURE be
   t.like(refused.json() as object, { code: 'ERR_BACKPRESSURE' });
   t.is((await request(`${gateway.url}${keyPath('under-the-cap')}`, { method: 'PUT', body: 'x'.repeat(100) })).status, 200);
   t.is(await held, 'timeout', 'the held request is still waiting for its body');
+});
+
+test('with a registry, a gateway counts the bytes a held request holds, open connections, and connections refused at its cap', async (t) => {
+  const registry = new Registry();
+  const gateway = new HttpGateway({ client: t.context.client, maxConnections: 1, metrics: registry });
+  t.teardown(() => gateway.close());
+  await gateway.start();
+  const value = async (name: string): Promise<number> =>
+    (await registry.getMetricsAsJSON()).find((m) => m.name === name)?.values[0]?.value ?? 0;
+  // The one connection allowed holds a request whose 800-byte body has not come.
+  const held = rawHttp(gateway.url, `PUT /db/held HTTP/1.1\r\nHost: x\r\nContent-Length: 800\r\n\r\nabc`, { waitMs: 3000 });
+  await waitFor(async () => (await value('brainer_gateway_http_in_flight_bytes')) === 800, { description: '800 bytes held' });
+  t.is(await value('brainer_gateway_http_connections'), 1);
+  t.is(await value('brainer_gateway_http_requests_in_flight'), 1);
+  // A second connection is over the cap: Node closes it as soon as it is accepted.
+  const { port } = new URL(gateway.url);
+  const refused = connect(Number(port), '127.0.0.1');
+  refused.on('error', () => undefined);
+  await new Promise((resolve) => refused.once('close', resolve));
+  await waitFor(async () => (await value('brainer_gateway_http_connections_refused_total')) === 1, { description: 'one refused' });
+  t.is(await held, 'timeout');
 });
