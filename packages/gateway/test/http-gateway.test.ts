@@ -236,6 +236,9 @@ test('GET / is the status page, its script and style served by the gateway, unde
   const style = await request(`${base}/status.css`);
   t.is(style.headers.get('content-type'), 'text/css; charset=utf-8');
   t.is((await request(`${base}/`, { method: 'HEAD' })).status, 200);
+  const head = await request(`${base}/status/events`, { method: 'HEAD' });
+  t.is(head.status, 200, 'HEAD of the event stream answers at once, with no stream');
+  t.is(head.headers.get('content-type'), 'text/event-stream; charset=utf-8');
 });
 
 test('GET /status/events streams snapshots: each node with lag, lease and ring share, the ring, the broker and its rates', async (t) => {
