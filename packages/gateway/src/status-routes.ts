@@ -22,7 +22,12 @@ export const STREAMING = Symbol('streaming response');
 export function addStatusRoutes(app: FastifyInstance, feed: StatusFeed): void {
   for (const [url, file] of loadStaticFiles()) {
     app.get(url, async (_request, reply) =>
-      reply.type(file.type).header('cache-control', 'no-cache').header('content-security-policy', STATUS_PAGE_CSP).send(file.body),
+      reply
+        .type(file.type)
+        .header('cache-control', 'no-cache')
+        .header('content-security-policy', STATUS_PAGE_CSP)
+        .header('x-content-type-options', 'nosniff')
+        .send(file.body),
     );
   }
 
@@ -32,6 +37,9 @@ export function addStatusRoutes(app: FastifyInstance, feed: StatusFeed): void {
     const response = reply.raw;
     response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' });
     if (request.method === 'HEAD') return void response.end();
+    // The stream is written by the gateway, once an interval however long that is: the idle timeout
+    // that closes silent connections does not apply to it. A reader that stops reading is cut off below.
+    request.raw.socket.setTimeout(0);
     // EventSource reconnects by itself, after this many ms.
     response.write('retry: 2000\n\n');
     const stop = feed.watch({

@@ -458,3 +458,23 @@ test('with a registry, a gateway counts the bytes a held request holds, open con
   await waitFor(async () => (await value('brainer_gateway_http_connections_refused_total')) === 1, { description: 'one refused' });
   t.is(await held, 'timeout');
 });
+
+test('an event stream outlives the idle timeout between its events, and closing the gateway ends it', async (t) => {
+  // Events 1.5 s apart, and a 1 s idle timeout for the connections that are not streams.
+  const gateway = new HttpGateway({ client: t.context.client, statusIntervalMs: 1500, requestTimeoutMs: 1000, headersTimeoutMs: 500 });
+  t.teardown(() => gateway.close());
+  await gateway.start();
+  const response = await fetch(`${gateway.url}/status/events`);
+  const reader = response.body!.getReader();
+  let text = '';
+  while ((text.match(/^data: /gm) ?? []).length < 2) {
+    const { value, done } = await reader.read();
+    if (done) return t.fail(`the stream ended after ${JSON.stringify(text.slice(0, 40))}...`);
+    text += Buffer.from(value).toString();
+  }
+  const closing = Date.now();
+  await gateway.close();
+  t.true(Date.now() - closing < 2000, `closed in ${Date.now() - closing} ms`);
+  for (;;) if ((await reader.read()).done) break;
+  t.pass();
+});
