@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { errorBody, notFound, type ErrorBody } from './error-body.js';
 import { FORM_OVERHEAD_BYTES, formValue } from './form-value.js';
 import { GatewayMetrics } from './gateway-metrics.js';
+import { instrumentHttp } from './http-metrics.js';
 import { httpStatusFor } from './http-status.js';
 import { InFlightBytes } from './in-flight-bytes.js';
 import { KeyLister } from './key-listing.js';
@@ -11,7 +12,7 @@ import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, type HttpGatewayOptions } from './o
 import { parseLimit, parseTtl, parseWait } from './request-fields.js';
 import { STATUS_PAGE_FILES } from './static-files.js';
 import { StatusFeed } from './status-feed.js';
-import { addStatusRoutes, STREAMING } from './status-routes.js';
+import { addStatusRoutes } from './status-routes.js';
 
 type Query = Record<string, unknown>;
 /** `/db/*` rather than `/db/:key`: a key may hold `/`, encoded as %2F or not. */
@@ -23,10 +24,6 @@ const FASTIFY_CODES: Record<string, string> = { FST_ERR_CTP_BODY_TOO_LARGE: 'ERR
 /** The bytes each request holds of the in-flight budget, released once with its response. */
 const HELD = Symbol('held bytes');
 type HoldingRequest = FastifyRequest & { [HELD]?: number };
-
-/** What a request carries for the metrics: when it arrived, and whether its response is a stream. */
-const STARTED = Symbol('started at');
-type TimedRequest = FastifyRequest & { [STARTED]?: number; [STREAMING]?: boolean };
 
 /**
  * The REST routes over a Brainer client, the status page, and `/metrics` when given a registry.
@@ -67,28 +64,10 @@ export function buildHttpApp(options: HttpGatewayOptions): FastifyInstance {
   app.server.maxConnections = options.maxConnections;
   // Node times out headers only once their first byte has come: close a connection that sends nothing.
   app.server.on('connection', (socket: Socket) => {
-    metrics?.connectionOpened();
     const timer = setTimeout(() => socket.bytesRead === 0 && socket.destroy(), options.headersTimeoutMs).unref();
-    socket.once('close', () => {
-      clearTimeout(timer);
-      metrics?.connectionClosed();
-    });
+    socket.once('close', () => clearTimeout(timer));
   });
-  if (metrics) {
-    app.server.on('drop', () => metrics.connectionRefused());
-    // First of the hooks, so that a request refused by the next one is counted too. A response's
-    // 'close' comes whether it was sent or cut off, and for a hijacked stream as well.
-    app.addHook('onRequest', async (request: TimedRequest, reply) => {
-      const started = performance.now();
-      metrics.requestStarted();
-      reply.raw.once('close', () => {
-        const seconds = request[STREAMING] ? undefined : (performance.now() - started) / 1000;
-        metrics.requestFinished(request.method, reply.raw.statusCode, seconds);
-      });
-    });
-    const registry = options.metrics!;
-    app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
-  }
+  if (metrics) instrumentHttp(app, metrics, options.metrics!);
 
   const lister = new KeyLister(client);
   app.addHook('onRequest', async (request: HoldingRequest, reply) => {
