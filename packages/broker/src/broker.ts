@@ -136,6 +136,10 @@ export class Broker {
     this.nodesQuery = new NodesQuery(this.membership, this.outbox, this.now, this.options.readTimeoutMs, {
       acknowledgedSeq: () => this.acknowledgedAllSeq,
       errorOf: (node, acknowledged, fresh) => this.contentError(node, acknowledged, fresh),
+      standingOf: (node) => ({
+        lag: Math.max(0, this.sequencer.lastSeq - node.acked),
+        leaseMs: node.state === 'ready' ? Math.max(0, Math.round(node.leaseGrantedAt + this.options.leaseMs - this.now())) : 0,
+      }),
     });
     this.badInput = new RateLimitedLog(this.logger, this.now);
     this.alarms = new RateLimitedLog(this.logger, this.now);

@@ -58,11 +58,21 @@ export interface NodeInfo {
   digest: string;
   sync: SyncKind;
   progress?: { received: number; total: number; percent: number };
+  /** How many seqs the node is behind the broker's last seq, by its last acknowledgement (as `brainer_broker_node_lag_seqs`). */
+  lag: number;
+  /** Time left on the node's read lease by the broker's count, in ms; 0 when it holds none (a joining node never does). */
+  leaseMs: number;
   /** Set when the node is ready but its content may miss writes the broker acknowledged. */
   error?: NodeError;
 }
 
-export function toNodeInfo(node: NodeRecord, error?: NodeError): NodeInfo {
+/** What only the broker can tell of a node at the time of a `nodes` answer. */
+export interface NodeStanding {
+  lag: number;
+  leaseMs: number;
+}
+
+export function toNodeInfo(node: NodeRecord, standing: NodeStanding, error?: NodeError): NodeInfo {
   const info: NodeInfo = {
     id: node.id,
     endpoint: node.endpoint,
@@ -71,6 +81,8 @@ export function toNodeInfo(node: NodeRecord, error?: NodeError): NodeInfo {
     seq: node.seq,
     digest: node.digest,
     sync: node.sync,
+    lag: standing.lag,
+    leaseMs: standing.leaseMs,
   };
   if (node.state === 'joining') {
     const { received, total } = node.progress;

@@ -51,6 +51,10 @@ export interface NodeInfo {
   /** How the node last caught up: `full` (a snapshot from a peer), `partial` (the broker's backlog), `none` (ready with its own data). */
   sync?: 'full' | 'partial' | 'none';
   progress?: { received: number; total: number; percent: number };
+  /** Seqs the node is behind the broker's last seq, by its last acknowledgement. */
+  lag?: number;
+  /** Time left on the node's read lease by the broker's count, in ms; 0 without one. */
+  leaseMs?: number;
   /**
    * Set by the broker when the node is ready but its content may miss acknowledged writes: it is
    * behind a write acknowledged to every ready node, or its epoch started from data that was not whole.
