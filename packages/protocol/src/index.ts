@@ -10,6 +10,7 @@ export * from './frame-reader.js';
 export * from './frame-writer.js';
 export * from './limits.js';
 export * from './frame-limit.js';
+export * from './decode-frames.js';
 export * from './logger.js';
 export * from './messages.js';
 export * from './murmur3.js';
