@@ -15,6 +15,7 @@ import {
   type Logger,
   type Message,
   type MessageOf,
+  type NodeError,
   type Op,
   type Reply,
   type Write,
@@ -29,7 +30,7 @@ import { DedupTable } from './dedup-table.js';
 import { Eviction } from './eviction.js';
 import { Membership } from './membership.js';
 import { MembershipWatchers } from './membership-watchers.js';
-import type { NodeError, NodeRecord } from './node-record.js';
+import type { NodeRecord } from './node-record.js';
 import { EXPIRIES_FETCH_ID, NodesQuery, RECENT_FETCH_ID } from './nodes-query.js';
 import { resolveBrokerOptions, type BrokerOptions } from './options.js';
 import { Outbox } from './outbox.js';

@@ -1,4 +1,4 @@
-import type { JoinProgress, NodeState } from '@brainer/protocol';
+import type { JoinProgress, NodeError, NodeInfo, NodeState, SyncKind } from '@brainer/protocol';
 
 /** What the broker knows of one registered node. */
 export interface NodeRecord {
@@ -38,28 +38,6 @@ export interface RegisteredData {
   epoch: number;
   seq: number;
   digest: string;
-}
-
-/** Why a ready node cannot be trusted to hold every acknowledged write (`nodes` and `verify` show it). */
-export interface NodeError {
-  code: 'ERR_DATA_LOST';
-  message: string;
-}
-
-export type SyncKind = 'full' | 'partial' | 'none';
-
-/** The public view of a node, as `nodes` answers it. */
-export interface NodeInfo {
-  id: string;
-  endpoint: string;
-  state: NodeState;
-  keys: number;
-  seq: number;
-  digest: string;
-  sync: SyncKind;
-  progress?: { received: number; total: number; percent: number };
-  /** Set when the node is ready but its content may miss writes the broker acknowledged. */
-  error?: NodeError;
 }
 
 export function toNodeInfo(node: NodeRecord, error?: NodeError): NodeInfo {

@@ -6,6 +6,7 @@ import {
   requireEndpoint,
   type Logger,
   type Message,
+  type NodeInfo,
   type ReplyValue,
   type WaitMode,
   jsonOf,
@@ -38,24 +39,6 @@ export interface ScanOptions {
 
 export interface DelOptions {
   wait?: WaitMode;
-}
-
-/** One node as `nodes()` reports it. */
-export interface NodeInfo {
-  id: string;
-  endpoint: string;
-  state: 'joining' | 'ready';
-  keys: number;
-  seq: number;
-  digest: string;
-  /** How the node last caught up: `full` (a snapshot from a peer), `partial` (the broker's backlog), `none` (ready with its own data). */
-  sync?: 'full' | 'partial' | 'none';
-  progress?: { received: number; total: number; percent: number };
-  /**
-   * Set by the broker when the node is ready but its content may miss acknowledged writes: it is
-   * behind a write acknowledged to every ready node, or its epoch started from data that was not whole.
-   */
-  error?: { code: string; message: string };
 }
 
 /** What `verify()` found. */

@@ -3,4 +3,14 @@ export * from './bucket.js';
 export type { Value } from './call-arguments.js';
 export * from './curve-options.js';
 export * from './options.js';
-export { DEFAULT_BROKER_ENDPOINT, BrainerError, RemoteError, TimeoutError, type ErrorCode, type WaitMode } from '@brainer/protocol';
+export {
+  DEFAULT_BROKER_ENDPOINT,
+  BrainerError,
+  RemoteError,
+  TimeoutError,
+  type ErrorCode,
+  type NodeError,
+  type NodeInfo,
+  type SyncKind,
+  type WaitMode,
+} from '@brainer/protocol';

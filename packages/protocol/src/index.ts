@@ -33,3 +33,4 @@ export * from './validate-op.js';
 export * from './writes-frames.js';
 export * from './memory-usage.js';
 export * from './expiry-clock.js';
+export * from './node-info.js';
