@@ -5,6 +5,7 @@ import {
   decodeFrames,
   ExpiryQueue,
   expiryOnLocalClock,
+  isRecentWrite,
   readExpiriesAnswer,
   RateLimitedLog,
   refuseLargeFrame,
@@ -1086,16 +1087,6 @@ export class Broker {
       Math.max(1, at - this.now()),
     );
   }
-}
-
-function isRecentWrite(entry: unknown): entry is [string, number, 'set' | 'del', number] {
-  return (
-    Array.isArray(entry) &&
-    typeof entry[0] === 'string' &&
-    typeof entry[1] === 'number' &&
-    (entry[2] === 'set' || entry[2] === 'del') &&
-    typeof entry[3] === 'number'
-  );
 }
 
 function writeReply(kind: 'set' | 'del', removed: boolean): Reply {

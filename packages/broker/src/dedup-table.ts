@@ -1,4 +1,4 @@
-import { BoundedMap } from '@brainer/protocol';
+import { BoundedMap, type RecentWrite } from '@brainer/protocol';
 import type { ReplyTarget } from './reply-target.js';
 
 /** What the broker remembers of one client write, by the client's id and the op's id. */
@@ -58,7 +58,7 @@ export class DedupTable {
   }
 
   /** Records writes a predecessor broker completed, as a node remembers them. */
-  loadDone(entries: readonly (readonly [client: string, opId: number, kind: 'set' | 'del', removed: number])[]): void {
+  loadDone(entries: readonly RecentWrite[]): void {
     for (const [client, opId, kind, removed] of entries) {
       this.entries.set(DedupTable.key(client, opId), { done: true, kind, removed: removed === 1, waiters: [] });
     }

@@ -34,3 +34,4 @@ export * from './writes-frames.js';
 export * from './memory-usage.js';
 export * from './expiry-clock.js';
 export * from './node-info.js';
+export * from './recent-writes.js';
