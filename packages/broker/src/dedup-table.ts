@@ -63,8 +63,4 @@ export class DedupTable {
       this.entries.set(DedupTable.key(client, opId), { done: true, kind, removed: removed === 1, waiters: [] });
     }
   }
-
-  clear(): void {
-    this.entries.clear();
-  }
 }
