@@ -35,3 +35,4 @@ export * from './memory-usage.js';
 export * from './expiry-clock.js';
 export * from './node-info.js';
 export * from './recent-writes.js';
+export * from './write-outcomes.js';
