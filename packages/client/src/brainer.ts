@@ -8,11 +8,11 @@ import {
   type Message,
   type NodeInfo,
   type ReplyValue,
-  type WaitMode,
   jsonOf,
 } from '@brainer/protocol';
 import { requireSafeIpcPeer } from '@brainer/transport';
 import { Bucket } from './bucket.js';
+import type { DelOptions, ScanOptions, SetOptions } from './call-options.js';
 import { optionsObject, requireKey, valueBytes, waitMode, wholeMs, type Value } from './call-arguments.js';
 import { ClientTransport } from './client-transport.js';
 import { DirectReads, type DirectReadOp } from './direct-reads.js';
@@ -22,24 +22,6 @@ import { deliverReplies } from './reply-frames.js';
 
 /** How often a client with direct reads renews its membership watch; the broker forgets it after 5 s. */
 const WATCH_RENEW_MS = 1000;
-
-export interface SetOptions {
-  /** `all` (default): answered once every ready node applied the write. `primary`: once the key's primary did. */
-  wait?: WaitMode;
-  /** Time to live, in ms. The broker deletes the key on every node when it passes. Default: none. */
-  ttlMs?: number;
-}
-
-export interface ScanOptions {
-  /** The page starts after this key (in UTF-8 byte order). Default '': from the first key. */
-  after?: string;
-  /** Most keys in the page, 1 to 100,000. Default 1,000. */
-  count?: number;
-}
-
-export interface DelOptions {
-  wait?: WaitMode;
-}
 
 /** What `verify()` found. */
 export interface VerifyResult {

@@ -1,5 +1,6 @@
 export * from './brainer.js';
 export * from './bucket.js';
+export * from './call-options.js';
 export type { Value } from './call-arguments.js';
 export * from './curve-options.js';
 export * from './options.js';
