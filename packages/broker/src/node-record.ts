@@ -1,4 +1,4 @@
-import type { JoinProgress, NodeState } from '@brainer/protocol';
+import type { JoinProgress, NodeError, NodeInfo, NodeState, SyncKind } from '@brainer/protocol';
 
 /** What the broker knows of one registered node. */
 export interface NodeRecord {
@@ -38,32 +38,6 @@ export interface RegisteredData {
   epoch: number;
   seq: number;
   digest: string;
-}
-
-/** Why a ready node cannot be trusted to hold every acknowledged write (`nodes` and `verify` show it). */
-export interface NodeError {
-  code: 'ERR_DATA_LOST';
-  message: string;
-}
-
-export type SyncKind = 'full' | 'partial' | 'none';
-
-/** The public view of a node, as `nodes` answers it. */
-export interface NodeInfo {
-  id: string;
-  endpoint: string;
-  state: NodeState;
-  keys: number;
-  seq: number;
-  digest: string;
-  sync: SyncKind;
-  progress?: { received: number; total: number; percent: number };
-  /** How many seqs the node is behind the broker's last seq, by its last acknowledgement (as `brainer_broker_node_lag_seqs`). */
-  lag: number;
-  /** Time left on the node's read lease by the broker's count, in ms; 0 when it holds none (a joining node never does). */
-  leaseMs: number;
-  /** Set when the node is ready but its content may miss writes the broker acknowledged. */
-  error?: NodeError;
 }
 
 /** What only the broker can tell of a node at the time of a `nodes` answer. */

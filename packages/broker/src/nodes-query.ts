@@ -1,6 +1,6 @@
-import { jsonOf, type Reply } from '@brainer/protocol';
+import { jsonOf, type NodeError, type Reply } from '@brainer/protocol';
 import type { Membership } from './membership.js';
-import { toNodeInfo, type NodeError, type NodeRecord, type NodeStanding } from './node-record.js';
+import { toNodeInfo, type NodeRecord, type NodeStanding } from './node-record.js';
 import type { Outbox } from './outbox.js';
 import { READ_ID_LIMIT } from './read-router.js';
 

@@ -13,11 +13,22 @@ class ScriptedBroker {
   readsRouted = 0;
   failWith: BrainerError | undefined;
   listed: NodeInfo[] = [
-    { id: 'n1', endpoint: 'tcp://127.0.0.1:1', state: 'ready', keys: 3, seq: 0, digest: 'a'.repeat(16), lag: 0, leaseMs: 900 },
+    {
+      id: 'n1',
+      endpoint: 'tcp://127.0.0.1:1',
+      state: 'ready',
+      keys: 3,
+      seq: 0,
+      digest: 'a'.repeat(16),
+      sync: 'none',
+      lag: 0,
+      leaseMs: 900,
+    },
     {
       id: 'n2',
       endpoint: 'tcp://127.0.0.1:2',
       state: 'joining',
+      sync: 'full',
       keys: 1,
       seq: 0,
       digest: 'b'.repeat(16),

@@ -1,7 +1,4 @@
-import type { WriteOrigin } from '@brainer/protocol';
-
-/** One remembered client write: who sent it, and what it answered. */
-export type RecentWrite = [client: string, opId: number, kind: 'set' | 'del', removed: 0 | 1];
+import type { RecentWrite, WriteOrigin } from '@brainer/protocol';
 
 const SET = 1;
 const DEL = 2;

@@ -4,7 +4,7 @@ import { runCli, startCluster } from '@brainer/test-utils';
 import { assertCliError } from './assert-cli-error.js';
 import { postalCodes, postalCodesCsv, postalCodesJsonl } from './postal-codes.js';
 import { runCliBytes } from './run-cli-bytes.js';
-import { tempFile } from './temp-file.js';
+import { tempFile } from '../../src/index.js';
 
 const CODES = postalCodes();
 
@@ -13,7 +13,7 @@ const SAMPLE = CODES.filter((_, i) => i % 97 === 0);
 
 test('load streams the 44,175 postal codes of the zipcodes package from CSV, and every node holds them all', async (t) => {
   t.is(CODES.length, 44_175);
-  const file = await tempFile(t, 'postcodes.csv', postalCodesCsv(CODES));
+  const file = tempFile(t, 'postcodes.csv', postalCodesCsv(CODES));
   const cluster = await startCluster({ nodes: 3 });
   t.teardown(() => cluster.stop());
 
@@ -39,7 +39,7 @@ test('load streams the 44,175 postal codes of the zipcodes package from CSV, and
 });
 
 test('load --json reads JSON Lines and stores whole records when no value field is given', async (t) => {
-  const file = await tempFile(t, 'postcodes.jsonl', postalCodesJsonl(CODES));
+  const file = tempFile(t, 'postcodes.jsonl', postalCodesJsonl(CODES));
   const cluster = await startCluster({ nodes: 2 });
   t.teardown(() => cluster.stop());
 
@@ -74,7 +74,7 @@ test('load reports every bad line with its number, stores the rest, and exits 1'
     'lines",NY', // 8
     '10005,Last,NY', // 9
   ];
-  const file = await tempFile(t, 'bad.csv', lines.join('\n'));
+  const file = tempFile(t, 'bad.csv', lines.join('\n'));
   const cluster = await startCluster({ nodes: 2, brokerArgs: ['--max-value-bytes', '100'] });
   t.teardown(() => cluster.stop());
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { binPath, runCli, startCluster, waitFor } from '@brainer/test-utils';
-import type { BenchReport as Report } from '../src/bench/bench-report.js';
+import type { BenchReport as Report } from '@brainer/cli';
 import { assertCliError } from './assert-cli-error.js';
 
 const QUICK = ['--duration', '0.4', '--warmup', '0.1'];

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { runBin, runCli } from '@brainer/test-utils';
-import { writeKeyFiles } from '../src/index.js';
+import { writeKeyFiles } from '@brainer/cli';
 import { assertCliError } from './assert-cli-error.js';
 
 const PAIR = { publicKey: 'Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID', secretKey: 'D:)Q[IlAW!ahhC2ac:9*A}h:p?([4%wOTJ%JR%cs' };

@@ -4,7 +4,7 @@ import { runCli } from '@brainer/test-utils';
 import { assertCliError } from './assert-cli-error.js';
 import { runCliBytes } from './run-cli-bytes.js';
 import { standaloneWithClient } from './standalone-with-client.js';
-import { tempFile } from './temp-file.js';
+import { tempFile } from '../../src/index.js';
 
 const AWKWARD = Buffer.from('  leading and trailing blanks \r\nCRLF line\r\n\tand a final newline\n\n');
 
@@ -23,7 +23,7 @@ test('set stores standard input byte for byte: redirected, with -x, and from --v
   t.is(withStdin.code, 0, withStdin.stderr);
   t.deepEqual(await client.getBuffer('stdin'), Buffer.alloc(0));
 
-  const file = await tempFile(t, 'value.bin', AWKWARD);
+  const file = tempFile(t, 'value.bin', AWKWARD);
   const fromFile = await runCliBytes([...direct, 'set', 'file', '--value-file', file]);
   t.is(fromFile.code, 0, fromFile.stderr);
   t.deepEqual(await client.getBuffer('file'), AWKWARD);

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { claimIpcEndpoint, ipcPath, probeIpcPath, rememberIpcSocket } from '../src/ipc-socket.js';
+import { claimIpcEndpoint, ipcPath, probeIpcPath, rememberIpcSocket } from '@brainer/cli';
 import { makeStaleSocket } from './stale-socket.js';
 
 async function tempDir(t: { teardown(fn: () => Promise<void>): void }): Promise<string> {
