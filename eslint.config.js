@@ -13,4 +13,9 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  {
+    // The status page's script: plain browser JavaScript, served as it is.
+    files: ['packages/gateway/public/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { document: 'readonly', EventSource: 'readonly' } },
+  },
 );

@@ -1,5 +1,5 @@
-import { eventLoopYielder, socketMaxMessageSize, type Limits, type Logger } from '@brainer/protocol';
-import { ServerRouter } from '@brainer/transport';
+import { socketMaxMessageSize, type Limits, type Logger } from '@brainer/protocol';
+import { receiveLoop, ServerRouter } from '@brainer/transport';
 import type { Router } from 'zeromq';
 
 export type FrameHandler = (peer: Buffer, frames: Buffer[]) => void;
@@ -107,20 +107,11 @@ export class BrokerTransport {
     this.server.close();
   }
 
-  private async receive(): Promise<void> {
-    const yieldNow = eventLoopYielder();
-    try {
-      for await (const [peer, ...frames] of this.router) {
-        try {
-          this.onFrames(peer!, frames);
-        } catch (error) {
-          this.onHandlerError(error);
-        }
-        if (!this.router.readable) this.drainedAt = this.options.now();
-        await yieldNow();
-      }
-    } catch (error) {
-      if (!this.closed) throw error;
-    }
+  private receive(): Promise<void> {
+    return receiveLoop(this.router, ([peer, ...frames]) => this.onFrames(peer!, frames), {
+      onHandlerError: (error) => this.onHandlerError(error),
+      onDrained: () => (this.drainedAt = this.options.now()),
+      closing: () => this.closed,
+    });
   }
 }

@@ -1,20 +1,22 @@
 import {
-  BrainerError,
+  badFrameAnswer,
   bucketPrefix,
   DecodeError,
+  decodeFrames,
   ExpiryQueue,
   expiryOnLocalClock,
+  isRecentWrite,
   readExpiriesAnswer,
   RateLimitedLog,
   refuseLargeFrame,
   jsonOf,
-  decode,
   encode,
   validateOp,
   type ErrorCode,
   type Logger,
   type Message,
   type MessageOf,
+  type NodeError,
   type Op,
   type Reply,
   type Write,
@@ -30,7 +32,7 @@ import { DedupTable } from './dedup-table.js';
 import { Eviction } from './eviction.js';
 import { Membership } from './membership.js';
 import { MembershipWatchers } from './membership-watchers.js';
-import type { NodeError, NodeRecord } from './node-record.js';
+import type { NodeRecord } from './node-record.js';
 import { EXPIRIES_FETCH_ID, NodesQuery, RECENT_FETCH_ID } from './nodes-query.js';
 import { resolveBrokerOptions, type BrokerOptions } from './options.js';
 import { Outbox } from './outbox.js';
@@ -137,6 +139,10 @@ export class Broker {
     this.nodesQuery = new NodesQuery(this.membership, this.outbox, this.now, this.options.readTimeoutMs, {
       acknowledgedSeq: () => this.acknowledgedAllSeq,
       errorOf: (node, acknowledged, fresh) => this.contentError(node, acknowledged, fresh),
+      standingOf: (node) => ({
+        lag: Math.max(0, this.sequencer.lastSeq - node.acked),
+        leaseMs: node.state === 'ready' ? Math.max(0, Math.round(node.leaseGrantedAt + this.options.leaseMs - this.now())) : 0,
+      }),
     });
     this.badInput = new RateLimitedLog(this.logger, this.now);
     this.alarms = new RateLimitedLog(this.logger, this.now);
@@ -243,17 +249,12 @@ export class Broker {
   // ---- input ----------------------------------------------------------------------------------
 
   private onFrames(peer: Buffer, frames: Buffer[]): void {
-    if (frames.length !== 1) {
-      this.badInput.warn('frames', 'dropped a message with the wrong number of frames', { frames: frames.length });
-      this.outbox.sendNow(peer, errorMessage('ERR_MALFORMED', `expected 1 frame, got ${frames.length}`));
-      return;
-    }
-    if (this.refusedAsTooLarge(peer, frames[0]!)) return;
+    if (frames.length === 1 && this.refusedAsTooLarge(peer, frames[0]!)) return;
     let message: Message;
     try {
-      message = decode(frames[0]!);
+      message = decodeFrames(frames);
     } catch (error) {
-      this.onDecodeError(peer, error);
+      this.onDecodeError(peer, error as DecodeError);
       return;
     }
     this.dispatch(peer, message);
@@ -274,17 +275,13 @@ export class Broker {
     return true;
   }
 
-  private onDecodeError(peer: Buffer, error: unknown): void {
-    const decodeError = error instanceof DecodeError ? error : new DecodeError(new BrainerError('ERR_MALFORMED', String(error)));
-    this.badInput.warn(decodeError.code, 'rejected a frame', { code: decodeError.code, reason: decodeError.message });
-    if (decodeError.opIds.length === 0) {
-      this.outbox.sendNow(peer, errorMessage(decodeError.code, decodeError.message));
-      return;
-    }
+  /** PROTOCOL.md 4.2: the refusals of the ops read before the failure go out with the tick's replies. */
+  private onDecodeError(peer: Buffer, error: DecodeError): void {
+    this.badInput.warn(error.code, 'rejected a frame', { code: error.code, reason: error.message });
+    const answer = badFrameAnswer(error);
+    if (answer.type !== 'reply') return this.outbox.sendNow(peer, answer);
     const peerKey = peer.toString('hex');
-    for (const opId of decodeError.opIds) {
-      this.outbox.reply(peer, peerKey, { id: opId, ok: false, code: decodeError.code, message: decodeError.message });
-    }
+    for (const reply of answer.replies) this.outbox.reply(peer, peerKey, reply);
   }
 
   private dispatch(peer: Buffer, message: Message): void {
@@ -1109,16 +1106,6 @@ export class Broker {
       Math.max(1, at - this.now()),
     );
   }
-}
-
-function isRecentWrite(entry: unknown): entry is [string, number, 'set' | 'del', number] {
-  return (
-    Array.isArray(entry) &&
-    typeof entry[0] === 'string' &&
-    typeof entry[1] === 'number' &&
-    (entry[2] === 'set' || entry[2] === 'del') &&
-    typeof entry[3] === 'number'
-  );
 }
 
 function writeReply(kind: WriteKind, found: boolean): Reply {

@@ -1,4 +1,4 @@
-import { BoundedMap, type WriteKind } from '@brainer/protocol';
+import { WriteOutcomes, type RecentWrite, type WriteKind } from '@brainer/protocol';
 import type { ReplyTarget } from './reply-target.js';
 
 /** What the broker remembers of one client write, by the client's id and the op's id. */
@@ -14,13 +14,15 @@ export interface DedupEntry {
 /**
  * Makes client writes idempotent: a client retries a write with the same op id on the same
  * connection identity, and the broker answers a retry of a write it has seen with that write's
- * outcome instead of applying it again. Bounded: the oldest entries are forgotten first.
+ * outcome instead of applying it again. Bounded: the oldest entries are forgotten first. The table
+ * is protocol's `WriteOutcomes`, the one a standalone node keeps too; what the broker adds is a
+ * write still in flight (its retries wait for its outcome) and the writes a predecessor completed.
  */
 export class DedupTable {
-  private readonly entries: BoundedMap<DedupEntry>;
+  private readonly entries: WriteOutcomes<DedupEntry>;
 
   constructor(capacity = 200_000) {
-    this.entries = new BoundedMap(capacity);
+    this.entries = new WriteOutcomes(capacity);
   }
 
   get size(): number {
@@ -28,7 +30,7 @@ export class DedupTable {
   }
 
   static key(peerKey: string, opId: number): string {
-    return `${peerKey}:${opId}`;
+    return WriteOutcomes.key(peerKey, opId);
   }
 
   get(key: string): DedupEntry | undefined {
@@ -58,13 +60,9 @@ export class DedupTable {
   }
 
   /** Records writes a predecessor broker completed, as a node remembers them. */
-  loadDone(entries: readonly (readonly [client: string, opId: number, kind: WriteKind, removed: number])[]): void {
+  loadDone(entries: readonly RecentWrite[]): void {
     for (const [client, opId, kind, removed] of entries) {
       this.entries.set(DedupTable.key(client, opId), { done: true, kind, removed: removed === 1, waiters: [] });
     }
-  }
-
-  clear(): void {
-    this.entries.clear();
   }
 }

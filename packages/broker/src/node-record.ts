@@ -1,4 +1,4 @@
-import type { JoinProgress, NodeState } from '@brainer/protocol';
+import type { JoinProgress, NodeError, NodeInfo, NodeState, SyncKind } from '@brainer/protocol';
 
 /** What the broker knows of one registered node. */
 export interface NodeRecord {
@@ -40,29 +40,13 @@ export interface RegisteredData {
   digest: string;
 }
 
-/** Why a ready node cannot be trusted to hold every acknowledged write (`nodes` and `verify` show it). */
-export interface NodeError {
-  code: 'ERR_DATA_LOST';
-  message: string;
+/** What only the broker can tell of a node at the time of a `nodes` answer. */
+export interface NodeStanding {
+  lag: number;
+  leaseMs: number;
 }
 
-export type SyncKind = 'full' | 'partial' | 'none';
-
-/** The public view of a node, as `nodes` answers it. */
-export interface NodeInfo {
-  id: string;
-  endpoint: string;
-  state: NodeState;
-  keys: number;
-  seq: number;
-  digest: string;
-  sync: SyncKind;
-  progress?: { received: number; total: number; percent: number };
-  /** Set when the node is ready but its content may miss writes the broker acknowledged. */
-  error?: NodeError;
-}
-
-export function toNodeInfo(node: NodeRecord, error?: NodeError): NodeInfo {
+export function toNodeInfo(node: NodeRecord, standing: NodeStanding, error?: NodeError): NodeInfo {
   const info: NodeInfo = {
     id: node.id,
     endpoint: node.endpoint,
@@ -71,6 +55,8 @@ export function toNodeInfo(node: NodeRecord, error?: NodeError): NodeInfo {
     seq: node.seq,
     digest: node.digest,
     sync: node.sync,
+    lag: standing.lag,
+    leaseMs: standing.leaseMs,
   };
   if (node.state === 'joining') {
     const { received, total } = node.progress;

@@ -1,6 +1,6 @@
-import { jsonOf, type Reply } from '@brainer/protocol';
+import { jsonOf, type NodeError, type Reply } from '@brainer/protocol';
 import type { Membership } from './membership.js';
-import { toNodeInfo, type NodeError, type NodeRecord } from './node-record.js';
+import { toNodeInfo, type NodeRecord, type NodeStanding } from './node-record.js';
 import type { Outbox } from './outbox.js';
 import { READ_ID_LIMIT } from './read-router.js';
 
@@ -22,12 +22,14 @@ interface Query {
   readonly answered: Set<string>;
 }
 
-/** How the broker judges whether a ready node can hold every acknowledged write. */
+/** How the broker judges the nodes it lists: whether a ready node can hold every acknowledged write, and its lag and lease. */
 export interface ContentJudge {
   /** The highest seq every ready node must have applied. */
   acknowledgedSeq(): number;
   /** Why the node may miss acknowledged writes, given that position and whether its figures are fresh. */
   errorOf(node: NodeRecord, acknowledged: number, fresh: boolean): NodeError | undefined;
+  /** The node's lag and lease as the broker sees them now. */
+  standingOf(node: NodeRecord): NodeStanding;
 }
 
 /** What a node answers to `stats`. */
@@ -100,7 +102,9 @@ export class NodesQuery {
     for (const id of query.waiting) this.owners.delete(id);
     query.waiting.clear();
     const nodes = [...this.membership.all()]
-      .map((node) => toNodeInfo(node, this.judge.errorOf(node, query.acknowledged, query.answered.has(node.id))))
+      .map((node) =>
+        toNodeInfo(node, this.judge.standingOf(node), this.judge.errorOf(node, query.acknowledged, query.answered.has(node.id))),
+      )
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const reply: Reply = { id: query.target.opId, ok: true, value: { json: nodes } };
     this.outbox.reply(query.target.peer, query.target.peerKey, reply);

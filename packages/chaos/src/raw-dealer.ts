@@ -1,4 +1,5 @@
 import { decode, encode } from '@brainer/protocol';
+import { receiveLoop } from '@brainer/transport';
 import { Dealer } from 'zeromq';
 
 /**
@@ -51,37 +52,36 @@ export class RawDealer {
     this.received.set(what, (this.received.get(what) ?? 0) + n);
   }
 
-  private async receive(): Promise<void> {
+  private receive(): Promise<void> {
+    // A hostile peer's tally: no handler error is expected, and there are no timers to make room for.
+    return receiveLoop(this.socket, (frames) => this.tally(frames), { yieldEveryMs: 0 });
+  }
+
+  private tally(frames: Buffer[]): void {
+    if (frames.length !== 1) {
+      this.count('multi-frame message');
+      return;
+    }
+    let message;
     try {
-      for await (const frames of this.socket) {
-        if (frames.length !== 1) {
-          this.count('multi-frame message');
+      message = decode(frames[0]!);
+    } catch {
+      this.count('undecodable');
+      return;
+    }
+    if (message.type === 'reply') {
+      for (const reply of message.replies) {
+        const barrier = this.waiting.get(reply.id);
+        if (barrier && reply.ok) {
+          barrier();
           continue;
         }
-        let message;
-        try {
-          message = decode(frames[0]!);
-        } catch {
-          this.count('undecodable');
-          continue;
-        }
-        if (message.type === 'reply') {
-          for (const reply of message.replies) {
-            const barrier = this.waiting.get(reply.id);
-            if (barrier && reply.ok) {
-              barrier();
-              continue;
-            }
-            this.count(reply.ok ? 'ok' : reply.code);
-          }
-        } else if (message.type === 'error') {
-          this.count(message.code);
-        } else {
-          this.count(`message:${message.type}`);
-        }
+        this.count(reply.ok ? 'ok' : reply.code);
       }
-    } catch (error) {
-      if (!this.socket.closed) throw error;
+    } else if (message.type === 'error') {
+      this.count(message.code);
+    } else {
+      this.count(`message:${message.type}`);
     }
   }
 }

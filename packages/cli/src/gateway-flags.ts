@@ -33,6 +33,14 @@ export const gatewayFlags = {
     min: 100,
     ...gatewayGroup,
   }),
+  'status-interval-ms': Flags.integer({
+    description:
+      'How often the status page at / is refreshed, in ms: the gateway asks the broker for its nodes and figures once an interval while a page is open. Default 1000.',
+    dependsOn: ['http'],
+    min: 100,
+    max: 3_600_000,
+    ...gatewayGroup,
+  }),
   'json-endpoint': endpointFlag({
     description: 'Serve JSON ops (PUT, GET_ONE, GET_ALL, DELETE) to plain ZeroMQ REQ sockets on this endpoint. It asks for no key.',
     ...gatewayGroup,
@@ -44,6 +52,7 @@ export interface GatewayFlags {
   'http-host'?: string;
   'http-max-connections'?: number;
   'http-request-timeout-ms'?: number;
+  'status-interval-ms'?: number;
   'json-endpoint'?: string;
 }
 

@@ -12,3 +12,4 @@ export * from './node-endpoint.js';
 export * from './node-view.js';
 export * from './normalize-argv.js';
 export * from './server-flags.js';
+export type { BenchReport } from './bench/bench-report.js';

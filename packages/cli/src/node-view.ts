@@ -1,4 +1,7 @@
-/** The fields of one node as `nodes` shows them; the client's NodeInfo has at least these. */
+/**
+ * The fields of one node as `nodes` shows them: protocol's `NodeInfo` (which the client returns),
+ * read leniently (numbers may be bigints; sync, progress and error may be missing).
+ */
 export interface NodeView {
   id: string;
   endpoint: string;

@@ -6,12 +6,13 @@ import {
   requireEndpoint,
   type Logger,
   type Message,
+  type NodeInfo,
   type ReplyValue,
-  type WaitMode,
   jsonOf,
 } from '@brainer/protocol';
 import { requireSafeIpcPeer } from '@brainer/transport';
 import { Bucket } from './bucket.js';
+import type { DelOptions, ScanOptions, SetOptions } from './call-options.js';
 import { optionsObject, requireKey, signedWholeMs, valueBytes, waitMode, wholeMs, type Value } from './call-arguments.js';
 import { ClientTransport } from './client-transport.js';
 import { DirectReads, type DirectReadOp } from './direct-reads.js';
@@ -21,42 +22,6 @@ import { deliverReplies } from './reply-frames.js';
 
 /** How often a client with direct reads renews its membership watch; the broker forgets it after 5 s. */
 const WATCH_RENEW_MS = 1000;
-
-export interface SetOptions {
-  /** `all` (default): answered once every ready node applied the write. `primary`: once the key's primary did. */
-  wait?: WaitMode;
-  /** Time to live, in ms. The broker deletes the key on every node when it passes. Default: none. */
-  ttlMs?: number;
-}
-
-export interface ScanOptions {
-  /** The page starts after this key (in UTF-8 byte order). Default '': from the first key. */
-  after?: string;
-  /** Most keys in the page, 1 to 100,000. Default 1,000. */
-  count?: number;
-}
-
-export interface DelOptions {
-  wait?: WaitMode;
-}
-
-/** One node as `nodes()` reports it. */
-export interface NodeInfo {
-  id: string;
-  endpoint: string;
-  state: 'joining' | 'ready';
-  keys: number;
-  seq: number;
-  digest: string;
-  /** How the node last caught up: `full` (a snapshot from a peer), `partial` (the broker's backlog), `none` (ready with its own data). */
-  sync?: 'full' | 'partial' | 'none';
-  progress?: { received: number; total: number; percent: number };
-  /**
-   * Set by the broker when the node is ready but its content may miss acknowledged writes: it is
-   * behind a write acknowledged to every ready node, or its epoch started from data that was not whole.
-   */
-  error?: { code: string; message: string };
-}
 
 /** What `verify()` found. */
 export interface VerifyResult {

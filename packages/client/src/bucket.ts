@@ -1,6 +1,13 @@
 import { BrainerError, bucketItemKey, entriesOf, requireBucketName, type ReplyValue } from '@brainer/protocol';
-import type { Brainer, DelOptions, SetOptions } from './brainer.js';
 import type { Value } from './call-arguments.js';
+import type { DelOptions, SetOptions } from './call-options.js';
+
+/** The single-key calls a bucket makes on its client (a `Brainer`). */
+export interface KeyCalls {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: Value, options?: SetOptions): Promise<void>;
+  del(key: string, options?: DelOptions): Promise<boolean>;
+}
 
 /**
  * A bucket of items (Grex's buckets): item `I` of bucket `B` is the key `{B}I`. The `{B}` hash tag
@@ -12,7 +19,7 @@ export class Bucket {
 
   /** Throws ERR_BAD_KEY for a name that cannot be a bucket's: empty, or holding a `}`. */
   constructor(
-    private readonly client: Brainer,
+    private readonly client: KeyCalls,
     name: string,
     private readonly fetchItems: (bucket: string) => Promise<ReplyValue>,
   ) {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Dealer } from 'zeromq';
-import { SerialSender, eventLoopYielder } from '@brainer/protocol';
+import { SerialSender } from '@brainer/protocol';
+import { receiveLoop } from '@brainer/transport';
 import type { CurveClientOptions } from './curve-options.js';
 
 /** The client's only contact with ZeroMQ: one DEALER connected to a broker (or a node). */
@@ -72,19 +73,10 @@ export class ClientTransport {
     }
   }
 
-  private async receive(onFrames: (frames: Buffer[]) => void): Promise<void> {
-    const yieldNow = eventLoopYielder();
-    try {
-      for await (const frames of this.socket) {
-        try {
-          onFrames(frames);
-        } catch {
-          // onFrames handles its own errors; nothing a reply does may end the loop.
-        }
-        await yieldNow();
-      }
-    } catch (error) {
-      if (!this.socket.closed) throw error;
-    }
+  private receive(onFrames: (frames: Buffer[]) => void): Promise<void> {
+    return receiveLoop(this.socket, onFrames, {
+      // onFrames handles its own errors; nothing a reply does may end the loop.
+      onHandlerError: () => {},
+    });
   }
 }

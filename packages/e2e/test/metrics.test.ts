@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { startBroker, startCluster, startNode, type ManagedProcess } from '@brainer/test-utils';
 import { eventually, tempDir } from '../src/index.js';
 
-// Issue 19, item 1: /metrics and /health on the broker and on each node.
+// Issue 19, item 1: /metrics and /health on the broker and on each node, and /metrics on the HTTP gateway.
 
 /**
  * prom-client's default metrics name three gauges `*_total`, which promtool reports (exit 3). Those
@@ -22,8 +22,8 @@ function metricsUrl(process: ManagedProcess): string {
   return url;
 }
 
-async function scrape(process: ManagedProcess): Promise<string> {
-  const response = await fetch(metricsUrl(process));
+async function scrape(process: ManagedProcess | string): Promise<string> {
+  const response = await fetch(typeof process === 'string' ? process : metricsUrl(process));
   if (response.status !== 200) throw new Error(`GET /metrics answered ${response.status}`);
   return response.text();
 }
@@ -46,19 +46,36 @@ function promtoolComplaints(text: string): string[] {
   return lines.filter((line) => !TOLERATED.some((name) => line.startsWith(`${name} `)));
 }
 
-(hasPromtool ? test : test.skip)('promtool finds nothing wrong with the brainer_* families of a broker and a node', async (t) => {
-  const cluster = await startCluster({ nodes: 1, brokerArgs: ['--metrics', '0'], nodeArgs: ['--metrics', '0'] });
-  t.teardown(() => cluster.stop());
-  const client = await cluster.client();
-  await client.set('k', 'v');
-  t.is(await client.get('k'), 'v');
-  for (const proc of [cluster.broker, cluster.nodes[0]!]) {
-    const text = await scrape(proc);
-    t.true(text.includes(`brainer_${proc === cluster.broker ? 'broker' : 'node'}_`), `${proc.bin} serves its brainer_* families`);
-    t.true(text.includes('process_cpu_seconds_total'), `${proc.bin} serves the default process metrics`);
-    t.deepEqual(promtoolComplaints(text), [], `${proc.bin}: promtool complains only about prom-client's defaults`);
-  }
-});
+(hasPromtool ? test : test.skip)(
+  'promtool finds nothing wrong with the brainer_* families of a broker, a node and the HTTP gateway run-broker --http starts',
+  async (t) => {
+    const cluster = await startCluster({ nodes: 1, brokerArgs: ['--metrics', '0', '--http', '0'], nodeArgs: ['--metrics', '0'] });
+    t.teardown(() => cluster.stop());
+    const client = await cluster.client();
+    await client.set('k', 'v');
+    t.is(await client.get('k'), 'v');
+    // Give every gateway family samples: a write, a read, a refusal, the page, a second of its event stream.
+    const http = cluster.broker.readyLine.http!;
+    t.is((await fetch(`${http}/db/k`, { method: 'PUT', body: 'w' })).status, 200);
+    t.is((await fetch(`${http}/db/k`)).status, 200);
+    t.is((await fetch(`${http}/db/missing`)).status, 404);
+    t.is((await fetch(`${http}/`)).status, 200);
+    const stream = new AbortController();
+    t.is((await fetch(`${http}/status/events`, { signal: stream.signal })).status, 200);
+    const families = { broker: metricsUrl(cluster.broker), node: metricsUrl(cluster.nodes[0]!), gateway: `${http}/metrics` };
+    for (const [role, url] of Object.entries(families)) {
+      const text = await scrape(url);
+      t.true(text.includes(`brainer_${role}_`), `the ${role} serves its brainer_* families`);
+      t.true(text.includes('process_cpu_seconds_total'), `the ${role} serves the default process metrics`);
+      t.deepEqual(promtoolComplaints(text), [], `${role}: promtool complains only about prom-client's defaults`);
+      if (role === 'gateway') {
+        t.is(sample(text, 'brainer_gateway_http_refusals_total{code="ERR_NOT_FOUND"}'), 1);
+        t.is(sample(text, 'brainer_gateway_http_requests_in_flight'), 2, 'the scrape and the event stream');
+      }
+    }
+    stream.abort();
+  },
+);
 
 test('the broker counts exactly the writes made, by wait mode, and times each', async (t) => {
   const cluster = await startCluster({ nodes: 2, brokerArgs: ['--metrics', '0'], nodeArgs: ['--metrics', '0'] });

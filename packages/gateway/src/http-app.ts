@@ -3,11 +3,16 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Socket } from 'node:net';
 import { errorBody, notFound, type ErrorBody } from './error-body.js';
 import { FORM_OVERHEAD_BYTES, formValue } from './form-value.js';
+import { GatewayMetrics } from './gateway-metrics.js';
+import { instrumentHttp } from './http-metrics.js';
 import { httpStatusFor } from './http-status.js';
 import { InFlightBytes } from './in-flight-bytes.js';
 import { KeyLister } from './key-listing.js';
 import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, type HttpGatewayOptions } from './options.js';
 import { parseLimit, parseTtl, parseWait } from './request-fields.js';
+import { STATUS_PAGE_FILES } from './static-files.js';
+import { StatusFeed } from './status-feed.js';
+import { addStatusRoutes } from './status-routes.js';
 
 type Query = Record<string, unknown>;
 /** `/db/*` rather than `/db/:key`: a key may hold `/`, encoded as %2F or not. */
@@ -21,12 +26,22 @@ const HELD = Symbol('held bytes');
 type HoldingRequest = FastifyRequest & { [HELD]?: number };
 
 /**
- * The REST routes over a Brainer client. Every failure is answered as JSON `{code, message}` with the
- * status that fits the code (see http-status.ts).
+ * The REST routes over a Brainer client, the status page, and `/metrics` when given a registry.
+ * Every failure is answered as JSON `{code, message}` with the status that fits the code (see
+ * http-status.ts).
  */
 export function buildHttpApp(options: HttpGatewayOptions): FastifyInstance {
   const { client, limits, logger } = options;
   const formLimit = limits.maxValueBytes + FORM_OVERHEAD_BYTES;
+  const inFlight = new InFlightBytes(options.maxInFlightBytes);
+  const metrics = options.metrics && new GatewayMetrics(options.metrics, { inFlightBytes: () => inFlight.bytes });
+  const sendError = (reply: FastifyReply, status: number, body: ErrorBody): FastifyReply => {
+    metrics?.refused(body.code);
+    if (status === 503) reply.header('retry-after', '1');
+    return reply.code(status).type('application/json; charset=utf-8').send(body);
+  };
+  const answerError = (error: Error & { code?: string; statusCode?: number }, request: FastifyRequest, reply: FastifyReply) =>
+    answerErrorWith(sendError, error, request, reply, logger);
   const app = Fastify({
     logger: false,
     bodyLimit: limits.maxValueBytes,
@@ -40,8 +55,11 @@ export function buildHttpApp(options: HttpGatewayOptions): FastifyInstance {
       // How often Node looks for requests past their timeouts (30 s by default).
       connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(options.headersTimeoutMs / 4))),
     },
-    clientErrorHandler: answerClientError,
-    frameworkErrors: (error, request, reply) => answerError(error, request, reply, logger),
+    clientErrorHandler: (error, socket) => {
+      const code = answerClientError(error, socket);
+      if (code !== undefined) metrics?.refused(code);
+    },
+    frameworkErrors: (error, request, reply) => answerError(error, request, reply),
   });
   app.server.maxConnections = options.maxConnections;
   // Node times out headers only once their first byte has come: close a connection that sends nothing.
@@ -49,9 +67,9 @@ export function buildHttpApp(options: HttpGatewayOptions): FastifyInstance {
     const timer = setTimeout(() => socket.bytesRead === 0 && socket.destroy(), options.headersTimeoutMs).unref();
     socket.once('close', () => clearTimeout(timer));
   });
+  if (metrics) instrumentHttp(app, metrics, options.metrics!);
 
   const lister = new KeyLister(client);
-  const inFlight = new InFlightBytes(options.maxInFlightBytes);
   app.addHook('onRequest', async (request: HoldingRequest, reply) => {
     const bytes = bodyBytes(request, Math.max(limits.maxValueBytes, formLimit));
     if (bytes === 0) return;
@@ -123,23 +141,27 @@ export function buildHttpApp(options: HttpGatewayOptions): FastifyInstance {
   });
 
   app.get('/status', async (_request, reply) => reply.send({ nodes: await client.nodes() }));
+  addStatusRoutes(app, new StatusFeed({ client, intervalMs: options.statusIntervalMs, logger, now: () => Date.now() }));
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
-    const allowed = allowedMethods(path);
+    const allowed = allowedMethods(path, metrics !== undefined);
     if (allowed === undefined) return sendError(reply, 404, { code: 'ERR_NOT_FOUND', message: `no route for ${request.method} ${path}` });
     reply.header('allow', allowed);
     return sendError(reply, 405, { code: 'ERR_METHOD_NOT_ALLOWED', message: `${path} takes ${allowed}, not ${request.method}` });
   });
 
-  app.setErrorHandler((error: Error, request, reply) => answerError(error, request, reply, logger));
+  app.setErrorHandler((error: Error, request, reply) => answerError(error, request, reply));
 
   return app;
 }
 
+/** The paths that answer GET and HEAD only. */
+const READ_ONLY_PATHS = new Set(['/db', '/status', '/status/events', ...Object.keys(STATUS_PAGE_FILES)]);
+
 /** The methods a path's route takes (HEAD with every GET), or undefined for a path no route serves. */
-function allowedMethods(path: string): string | undefined {
-  if (path === '/db' || path === '/status') return 'GET, HEAD';
+function allowedMethods(path: string, withMetrics: boolean): string | undefined {
+  if (READ_ONLY_PATHS.has(path) || (withMetrics && path === '/metrics')) return 'GET, HEAD';
   if (path.startsWith('/db/')) return 'GET, HEAD, PUT, DELETE';
   return undefined;
 }
@@ -155,7 +177,8 @@ function bodyBytes(request: FastifyRequest, maxBody: number): number {
   return request.headers['transfer-encoding'] === undefined ? 0 : maxBody;
 }
 
-function answerError(
+function answerErrorWith(
+  sendError: (reply: FastifyReply, status: number, body: ErrorBody) => FastifyReply,
   error: Error & { code?: string; statusCode?: number },
   request: FastifyRequest,
   reply: FastifyReply,
@@ -168,14 +191,12 @@ function answerError(
   return sendError(reply, status, { code, message: error.message });
 }
 
-function sendError(reply: FastifyReply, status: number, body: ErrorBody): FastifyReply {
-  if (status === 503) reply.header('retry-after', '1');
-  return reply.code(status).type('application/json; charset=utf-8').send(body);
-}
-
-/** Errors before a request is parsed (a header block too large, a timeout, bad HTTP) also get `{code, message}`. */
-function answerClientError(error: Error & { code?: string }, socket: Socket): void {
-  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+/**
+ * Errors before a request is parsed (a header block too large, a timeout, bad HTTP) also get
+ * `{code, message}`. Returns the code answered, or undefined when the connection was gone.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Socket): string | undefined {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return undefined;
   const [status, reason, body] =
     error.code === 'HPE_HEADER_OVERFLOW'
       ? [431, 'Request Header Fields Too Large', { code: 'ERR_BAD_REQUEST', message: 'the request line and headers are too large' }]
@@ -189,4 +210,5 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
     );
   }
   socket.destroy(error);
+  return body.code;
 }

@@ -1,5 +1,4 @@
-import { eventLoopYielder } from '@brainer/protocol';
-import { ServerRouter } from '@brainer/transport';
+import { receiveLoop, ServerRouter } from '@brainer/transport';
 import type { Router } from 'zeromq';
 import { InFlightBytes } from './in-flight-bytes.js';
 
@@ -61,24 +60,21 @@ export class JsonTransport {
     this.wakeReceiver?.();
   }
 
-  private async receive(): Promise<void> {
-    const yieldNow = eventLoopYielder();
-    try {
-      for await (const frames of this.router) {
-        const delimiter = frames.findIndex((frame, i) => i > 0 && frame.length === 0);
-        const split = delimiter === -1 ? 1 : delimiter + 1;
-        const body = frames.slice(split);
-        const bytes = body.reduce((sum, frame) => sum + frame.length, 0);
-        while (!this.closed && (this.inFlight >= this.options.maxInFlight || !this.inFlightBytes.tryHold(bytes))) {
-          await new Promise<void>((resolve) => (this.wakeReceiver = resolve));
-        }
-        if (this.closed) return;
-        void this.answer(frames.slice(0, split), body, bytes);
-        await yieldNow();
-      }
-    } catch (error) {
-      if (!this.closed) throw error;
+  private receive(): Promise<void> {
+    return receiveLoop(this.router, (frames) => this.admit(frames), { closing: () => this.closed });
+  }
+
+  /** Starts answering one message once the caps allow: until then, the socket is not read. */
+  private async admit(frames: Buffer[]): Promise<void> {
+    const delimiter = frames.findIndex((frame, i) => i > 0 && frame.length === 0);
+    const split = delimiter === -1 ? 1 : delimiter + 1;
+    const body = frames.slice(split);
+    const bytes = body.reduce((sum, frame) => sum + frame.length, 0);
+    while (!this.closed && (this.inFlight >= this.options.maxInFlight || !this.inFlightBytes.tryHold(bytes))) {
+      await new Promise<void>((resolve) => (this.wakeReceiver = resolve));
     }
+    if (this.closed) return;
+    void this.answer(frames.slice(0, split), body, bytes);
   }
 
   private async answer(envelope: Buffer[], body: Buffer[], bytes: number): Promise<void> {

@@ -8,6 +8,7 @@ import {
   type Limits,
   type Logger,
 } from '@brainer/protocol';
+import type { Registry } from 'prom-client';
 import type { GatewayClient } from './gateway-client.js';
 
 /** `GET /db` and `GET_ALL` answer at most this many keys when no limit is given. */
@@ -45,6 +46,13 @@ export interface HttpGatewayOptions {
    * largest allowed); a request past it gets 503 ERR_BACKPRESSURE before its body is read. Default 128 MiB.
    */
   maxInFlightBytes: number;
+  /**
+   * A prom-client registry for the `brainer_gateway_*` families, which `GET /metrics` then serves
+   * (with whatever else the registry holds). Default: none, and no `/metrics`.
+   */
+  metrics: Registry | undefined;
+  /** How often the status page's feed asks the broker for `nodes` and `stats` while a page is open, in ms. Default 1,000. */
+  statusIntervalMs: number;
   /** Where it logs. Default: silent. */
   logger: Logger;
 }
@@ -90,10 +98,13 @@ export function resolveHttpGatewayOptions(options: WithRequired<HttpGatewayOptio
     maxConnections: 1000,
     ...DEFAULT_HTTP_TIMEOUTS,
     maxInFlightBytes: DEFAULT_MAX_IN_FLIGHT_BYTES,
+    metrics: undefined,
+    statusIntervalMs: 1000,
     logger: silentLogger,
     ...options,
   };
   requireInteger('port', resolved.port, 0, 65_535);
+  requireInteger('statusIntervalMs', resolved.statusIntervalMs, 10, 3_600_000);
   requireInteger('maxConnections', resolved.maxConnections, 1, 1_000_000);
   requireInteger('headersTimeoutMs', resolved.headersTimeoutMs, 1, 3_600_000);
   requireInteger('requestTimeoutMs', resolved.requestTimeoutMs, resolved.headersTimeoutMs, 3_600_000);

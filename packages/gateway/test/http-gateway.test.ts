@@ -1,10 +1,12 @@
 import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from 'node:net';
 import anyTest, { type TestFn } from 'ava';
+import { Registry } from 'prom-client';
 import type { Brainer } from '@brainer/client';
 import { rawHttp, startCluster, waitFor, type TestCluster } from '@brainer/test-utils';
-import { HttpGateway } from '../src/index.js';
+import { HttpGateway, type StatusSnapshot } from '../src/index.js';
 import { curl, hasCurl, keyPath, request } from './http-helpers.js';
 
 const MAX_VALUE = 4096;
@@ -120,6 +122,11 @@ test('a wrong method on a route is 405 with Allow; an unknown path is still 404'
     ['DELETE', '/db', 'GET, HEAD'],
     ['PUT', '/db?prefix=x', 'GET, HEAD'],
     ['POST', '/status', 'GET, HEAD'],
+    ['POST', '/', 'GET, HEAD'],
+    ['PUT', '/status.js', 'GET, HEAD'],
+    ['DELETE', '/status.css', 'GET, HEAD'],
+    ['POST', '/status/events', 'GET, HEAD'],
+    ['PUT', '/metrics', 'GET, HEAD'],
   ] as const) {
     const answer = await request(base + path, { method });
     t.is(answer.status, 405, `${method} ${path}`);
@@ -211,6 +218,109 @@ test('GET /status answers the nodes as the client sees them', async (t) => {
   t.deepEqual(nodes.map((n) => n.id).sort(), ['node1', 'node2']);
   t.true(nodes.every((n) => n.state === 'ready' && /^[0-9a-f]{16}$/.test(n.digest) && typeof n.seq === 'number'));
   t.deepEqual((await client.nodes()).map((n) => n.id).sort(), nodes.map((n) => n.id).sort());
+});
+
+test('GET / is the status page, its script and style served by the gateway, under a policy that allows nothing else', async (t) => {
+  const { base } = t.context;
+  const page = await request(`${base}/`);
+  t.is(page.status, 200);
+  t.is(page.headers.get('content-type'), 'text/html; charset=utf-8');
+  const csp = page.headers.get('content-security-policy') ?? '';
+  t.regex(csp, /default-src 'none'/);
+  t.regex(csp, /connect-src 'self'/);
+  const html = page.body.toString();
+  t.regex(html, /<script src="\/status\.js" defer><\/script>/);
+  // Nothing the page names lives off this gateway: every src and href is a path of its own, or data:.
+  for (const [, url] of html.matchAll(/(?:src|href)="([^"]*)"/g)) t.regex(url!, /^(\/[^/]|data:)/, url);
+  const script = await request(`${base}/status.js`);
+  t.is(script.status, 200);
+  t.is(script.headers.get('content-type'), 'text/javascript; charset=utf-8');
+  t.regex(script.body.toString(), /new EventSource\('\/status\/events'\)/);
+  t.notRegex(script.body.toString(), /https?:\/\/(?!www\.w3\.org\/2000\/svg')/, 'the script names no other origin than the SVG namespace');
+  const style = await request(`${base}/status.css`);
+  t.is(style.headers.get('content-type'), 'text/css; charset=utf-8');
+  t.is((await request(`${base}/`, { method: 'HEAD' })).status, 200);
+  const head = await request(`${base}/status/events`, { method: 'HEAD' });
+  t.is(head.status, 200, 'HEAD of the event stream answers at once, with no stream');
+  t.is(head.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+});
+
+test('GET /status/events streams snapshots: each node with lag, lease and ring share, the ring, the broker and its rates', async (t) => {
+  const { base, client } = t.context;
+  await client.set('events:k', 'v');
+  const controller = new AbortController();
+  const response = await fetch(`${base}/status/events`, { signal: controller.signal });
+  t.teardown(() => controller.abort());
+  t.is(response.status, 200);
+  t.is(response.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+  const reader = response.body!.getReader();
+  let text = '';
+  const events: StatusSnapshot[] = [];
+  while (events.length < 2) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += Buffer.from(value).toString();
+    for (let cut = text.indexOf('\n\n'); cut >= 0; cut = text.indexOf('\n\n')) {
+      const block = text.slice(0, cut);
+      text = text.slice(cut + 2);
+      if (block.startsWith('data: ')) events.push(JSON.parse(block.slice(6)) as StatusSnapshot);
+    }
+  }
+  const [first, second] = events;
+  t.deepEqual(
+    first!.nodes.map((n) => n.id),
+    ['node1', 'node2'],
+  );
+  for (const node of first!.nodes) {
+    // Other tests write meanwhile: a node may be a write or two behind, and a lease a beat late.
+    t.is(node.state, 'ready');
+    t.true(node.lag! >= 0 && node.lag! < 1000, `lag ${node.lag}`);
+    t.regex(node.endpoint, /^tcp:\/\/127\.0\.0\.1:\d+$/);
+    t.true(node.leaseMs! >= 0 && node.leaseMs! <= 1000, `lease ${node.leaseMs}`);
+    t.true(node.share > 0.3 && node.share < 0.7, `share ${node.share}`);
+  }
+  t.true(first!.broker!.epoch >= 1 && first!.broker!.seq >= 1);
+  t.is(first!.broker!.partitioner, 'consistent');
+  t.is(first!.ring[0]!.start, 0);
+  t.is(first!.ring.at(-1)!.end, 1);
+  t.is(second!.rates.writes.length, first!.rates.writes.length + (first!.rates.writes.length < 60 ? 1 : 0));
+  t.true(second!.at > first!.at);
+  const statusNodes = ((await request(`${base}/status`)).json() as { nodes: { id: string }[] }).nodes;
+  t.deepEqual(
+    statusNodes.map((n) => n.id),
+    first!.nodes.map((n) => n.id),
+  );
+});
+
+test('GET /metrics: brainer_gateway_* families, and requests counted by method and status class, refusals by code', async (t) => {
+  const { base } = t.context;
+  const scrape = async (): Promise<string> => (await request(`${base}/metrics`)).body.toString();
+  const value = (text: string, series: string): number => {
+    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+    return line === undefined ? 0 : Number(line.slice(series.length + 1));
+  };
+  const before = await scrape();
+  for (const family of [
+    'brainer_gateway_http_requests_total counter',
+    'brainer_gateway_http_request_duration_seconds histogram',
+    'brainer_gateway_http_refusals_total counter',
+    'brainer_gateway_http_connections_refused_total counter',
+    'brainer_gateway_http_requests_in_flight gauge',
+    'brainer_gateway_http_in_flight_bytes gauge',
+    'brainer_gateway_http_connections gauge',
+    'process_cpu_seconds_total counter',
+  ])
+    t.true(before.includes(`# TYPE ${family}`), family);
+  // OPTIONS is used by no other test here, so its count rises by exactly these three.
+  for (let i = 0; i < 3; i++) t.is((await request(`${base}/db`, { method: 'OPTIONS' })).status, 405);
+  const after = await scrape();
+  const options4xx = 'brainer_gateway_http_requests_total{method="OPTIONS",status="4xx"}';
+  t.is(value(after, options4xx) - value(before, options4xx), 3);
+  const refusals = 'brainer_gateway_http_refusals_total{code="ERR_METHOD_NOT_ALLOWED"}';
+  t.true(value(after, refusals) - value(before, refusals) >= 3);
+  t.true(value(after, 'brainer_gateway_http_request_duration_seconds_count{method="OPTIONS"}') >= 3);
+  t.true(value(after, 'brainer_gateway_http_requests_in_flight') >= 1, 'the scrape itself is in flight');
+  t.true(value(after, 'brainer_gateway_http_connections') >= 1);
 });
 
 test('a value over the limit is 413 and a key over it 414, both as JSON; at the limit both are stored', async (t) => {
@@ -330,4 +440,45 @@ test('past its cap of bytes in flight, a gateway answers 503 ERR_BACKPRESSURE be
   t.like(refused.json() as object, { code: 'ERR_BACKPRESSURE' });
   t.is((await request(`${gateway.url}${keyPath('under-the-cap')}`, { method: 'PUT', body: 'x'.repeat(100) })).status, 200);
   t.is(await held, 'timeout', 'the held request is still waiting for its body');
+});
+
+test('with a registry, a gateway counts the bytes a held request holds, open connections, and connections refused at its cap', async (t) => {
+  const registry = new Registry();
+  const gateway = new HttpGateway({ client: t.context.client, maxConnections: 1, metrics: registry });
+  t.teardown(() => gateway.close());
+  await gateway.start();
+  const value = async (name: string): Promise<number> =>
+    (await registry.getMetricsAsJSON()).find((m) => m.name === name)?.values[0]?.value ?? 0;
+  // The one connection allowed holds a request whose 800-byte body has not come.
+  const held = rawHttp(gateway.url, `PUT /db/held HTTP/1.1\r\nHost: x\r\nContent-Length: 800\r\n\r\nabc`, { waitMs: 3000 });
+  await waitFor(async () => (await value('brainer_gateway_http_in_flight_bytes')) === 800, { description: '800 bytes held' });
+  t.is(await value('brainer_gateway_http_connections'), 1);
+  t.is(await value('brainer_gateway_http_requests_in_flight'), 1);
+  // A second connection is over the cap: Node closes it as soon as it is accepted.
+  const { port } = new URL(gateway.url);
+  const refused = connect(Number(port), '127.0.0.1');
+  refused.on('error', () => undefined);
+  await new Promise((resolve) => refused.once('close', resolve));
+  await waitFor(async () => (await value('brainer_gateway_http_connections_refused_total')) === 1, { description: 'one refused' });
+  t.is(await held, 'timeout');
+});
+
+test('an event stream outlives the idle timeout between its events, and closing the gateway ends it', async (t) => {
+  // Events 1.5 s apart, and a 1 s idle timeout for the connections that are not streams.
+  const gateway = new HttpGateway({ client: t.context.client, statusIntervalMs: 1500, requestTimeoutMs: 1000, headersTimeoutMs: 500 });
+  t.teardown(() => gateway.close());
+  await gateway.start();
+  const response = await fetch(`${gateway.url}/status/events`);
+  const reader = response.body!.getReader();
+  let text = '';
+  while ((text.match(/^data: /gm) ?? []).length < 2) {
+    const { value, done } = await reader.read();
+    if (done) return t.fail(`the stream ended after ${JSON.stringify(text.slice(0, 40))}...`);
+    text += Buffer.from(value).toString();
+  }
+  const closing = Date.now();
+  await gateway.close();
+  t.true(Date.now() - closing < 2000, `closed in ${Date.now() - closing} ms`);
+  for (;;) if ((await reader.read()).done) break;
+  t.pass();
 });

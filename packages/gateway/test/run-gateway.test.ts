@@ -12,6 +12,12 @@ test('run-gateway serves HTTP and JSON ops from its own process as a client of t
   t.not(gateway.pid, cluster.broker.pid);
 
   const base = gateway.readyLine.http!;
+  t.is(gateway.readyLine.metrics, `${base}/metrics`, 'its own metrics are on its HTTP port');
+  t.regex((await request(`${base}/`)).body.toString(), /<title>Brainer status<\/title>/, 'the status page is found from dist/');
+  t.regex(
+    (await request(gateway.readyLine.metrics!)).body.toString(),
+    /^brainer_gateway_http_requests_total\{method="GET",status="2xx"\} 1$/m,
+  );
   t.is((await request(base + keyPath('own/k'), { method: 'PUT', body: 'v' })).status, 200);
   const client = await cluster.client();
   t.is(await client.get('own/k'), 'v');

@@ -1,16 +1,15 @@
-import type { NodeState } from '@brainer/protocol';
-import type { SyncKind } from './replica.js';
+import type { CatchUpKind, NodeState } from '@brainer/protocol';
 
 /** What a node reports on `events$`. */
 export type CacheNodeEvent =
   | { type: 'node:registering'; reason: string }
   | { type: 'node:state'; state: NodeState; epoch: number; seq: number }
   /** A sync began: `full` from a snapshot of `sourceId`, or `partial` from the broker's backlog after `minSeq`. */
-  | { type: 'join:started'; joinId: number; sync: SyncKind; sourceId: string; minSeq: number }
+  | { type: 'join:started'; joinId: number; sync: CatchUpKind; sourceId: string; minSeq: number }
   /** Told to join with no source ready: it keeps its data at (epoch, seq) and waits for a whole node. */
   | { type: 'join:waiting'; epoch: number; seq: number }
   | { type: 'join:progress'; joinId: number; received: number; total: number }
-  | { type: 'join:completed'; joinId: number; sync: SyncKind; seq: number; keys: number; ms: number }
+  | { type: 'join:completed'; joinId: number; sync: CatchUpKind; seq: number; keys: number; ms: number }
   | { type: 'join:failed'; joinId: number; reason: string }
   | { type: 'resync'; reason: string }
   /**

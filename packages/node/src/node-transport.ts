@@ -1,6 +1,6 @@
 import { Dealer, type Router } from 'zeromq';
-import { SerialSender, eventLoopYielder, socketMaxMessageSize, type Limits, type Logger } from '@brainer/protocol';
-import { ServerRouter } from '@brainer/transport';
+import { SerialSender, socketMaxMessageSize, type Limits, type Logger } from '@brainer/protocol';
+import { receiveLoop, ServerRouter } from '@brainer/transport';
 
 export interface NodeTransportHandlers {
   fromBroker(frames: Buffer[]): void;
@@ -151,19 +151,7 @@ export class NodeTransport {
     return { socket, sender };
   }
 
-  private async receive(socket: Dealer | Router, onFrames: (frames: Buffer[]) => void): Promise<void> {
-    const yieldNow = eventLoopYielder();
-    try {
-      for await (const frames of socket) {
-        try {
-          onFrames(frames);
-        } catch (error) {
-          this.handlers.handlerFailed(error);
-        }
-        await yieldNow();
-      }
-    } catch (error) {
-      if (!socket.closed) throw error;
-    }
+  private receive(socket: Dealer | Router, onFrames: (frames: Buffer[]) => void): Promise<void> {
+    return receiveLoop(socket, onFrames, { onHandlerError: (error) => this.handlers.handlerFailed(error) });
   }
 }

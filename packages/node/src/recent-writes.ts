@@ -1,7 +1,4 @@
-import type { WriteKind, WriteOrigin } from '@brainer/protocol';
-
-/** One remembered client write: who sent it, and what it answered. */
-export type RecentWrite = [client: string, opId: number, kind: WriteKind, removed: 0 | 1];
+import type { RecentWrite, WriteKind, WriteOrigin } from '@brainer/protocol';
 
 // A write's flags: its kind's code (never 0, which marks an empty slot), and whether it found its key.
 const KIND_CODES: Record<WriteKind, number> = { set: 1, del: 2, expire: 3, flush: 4 };

@@ -1,4 +1,12 @@
-import { expiryOnLocalClock, readSnapshotChunk, type JoinProgress, type Message, type MessageOf, type Write } from '@brainer/protocol';
+import {
+  expiryOnLocalClock,
+  readSnapshotChunk,
+  type CatchUpKind,
+  type JoinProgress,
+  type Message,
+  type MessageOf,
+  type Write,
+} from '@brainer/protocol';
 import { BrokerClock } from './broker-clock.js';
 import type { CacheNodeEvent } from './events.js';
 import { RecentWrites } from './recent-writes.js';
@@ -23,12 +31,10 @@ export interface ReplicaLimits {
   joinBufferBytes: number;
 }
 
-/** How a node catches up: a snapshot from a peer, or the broker's backlog of the writes it missed. */
-export type SyncKind = 'full' | 'partial';
-
 interface Join {
   id: number;
-  kind: SyncKind;
+  /** A snapshot from a peer (`full`), or the broker's backlog of the writes it missed (`partial`). */
+  kind: CatchUpKind;
   sourceId: string;
   startedAt: number;
   /** The snapshot's seq, once the source has said it: stream writes up to it are in the snapshot. For a partial resync, where the store already is. */

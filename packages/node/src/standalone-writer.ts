@@ -1,7 +1,6 @@
-import { DEFAULT_LIMITS, ExpiryQueue, type Op, type Reply, type Write } from '@brainer/protocol';
+import { DEFAULT_LIMITS, ExpiryQueue, WriteOutcomes, type Op, type Reply, type Write } from '@brainer/protocol';
 import { Replica } from './replica.js';
 import type { StorageEngine } from './storage-engine.js';
-import { WriteOutcomes } from './write-outcomes.js';
 
 type WriteOp = Extract<Op, { op: 'set' | 'del' | 'expire' | 'flushall' }>;
 
@@ -14,7 +13,8 @@ type WriteOp = Extract<Op, { op: 'set' | 'del' | 'expire' | 'flushall' }>;
 export class StandaloneWriter {
   readonly replica: Replica;
   private readonly expiries = new ExpiryQueue();
-  private readonly outcomes = new WriteOutcomes();
+  /** Whether each recent client write removed a key. */
+  private readonly outcomes = new WriteOutcomes<boolean>(100_000);
   /** The seqs of the deletes that removed a live key, from the replica's last ack. */
   private removed: readonly number[] = [];
 
@@ -52,9 +52,10 @@ export class StandaloneWriter {
 
   /** A client's `set`, `del`, `expire` or `flushall`; `client` is its routing id in hex. */
   write(op: WriteOp, client: string): Reply {
-    const seen = this.outcomes.get(client, op.id);
+    const key = WriteOutcomes.key(client, op.id);
+    const seen = this.outcomes.get(key);
     const removed = seen ?? this.apply(this.toWrite(op, client));
-    if (seen === undefined) this.outcomes.remember(client, op.id, removed);
+    if (seen === undefined) this.outcomes.set(key, removed);
     return { id: op.id, ok: true, value: op.op === 'del' || op.op === 'expire' ? (removed ? 1 : 0) : undefined };
   }
 

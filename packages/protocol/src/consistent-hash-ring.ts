@@ -27,8 +27,12 @@ export class ConsistentHashRing implements Partitioner {
   }
 
   primary(key: string): string | undefined {
+    return this.ownerOfHash(placementHash(key));
+  }
+
+  ownerOfHash(hash: number): string | undefined {
     if (this.owners.length === 0) return undefined;
-    return this.owners[this.indexFor(placementHash(key))];
+    return this.owners[this.indexFor(hash)];
   }
 
   preference(key: string): string[] {

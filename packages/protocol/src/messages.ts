@@ -107,6 +107,14 @@ export interface NodeRegistration {
   digest: string;
 }
 
+/** What `welcome` and `catch-up` tell a node of the cluster it serves in. */
+export interface ClusterTerms {
+  heartbeatMs: number;
+  leaseMs: number;
+  /** The cluster's size limits, the broker's: the node holds direct requests to them. */
+  limits: Limits;
+}
+
 export type Message =
   /** Client to broker, broker to node (reads), or client to node (direct reads). */
   | { type: 'request'; ops: Op[] }
@@ -123,24 +131,14 @@ export type Message =
    * `fromSeq` in `epoch`; the writes after it follow from the backlog, then the live stream. Once
    * the node has applied `seq`, it reports `caught-up` with `joinId`.
    */
-  | {
-      type: 'catch-up';
-      epoch: number;
-      fromSeq: number;
-      seq: number;
-      joinId: number;
-      heartbeatMs: number;
-      leaseMs: number;
-      /** The cluster's size limits, the broker's: the node holds direct requests to them. */
-      limits: Limits;
-    }
+  | ({ type: 'catch-up'; epoch: number; fromSeq: number; seq: number; joinId: number } & ClusterTerms)
   /**
    * Broker to node, in answer to register (or to restart a join).
    * `ready`: serve at once; the node's content is the cluster's as of `seq` (with `reset`, empty it first).
    * `joining`: empty the store, buffer the write stream, and load a snapshot taken at `seq` or later
    * from `source`.
    */
-  | {
+  | ({
       type: 'welcome';
       epoch: number;
       state: NodeState;
@@ -149,11 +147,7 @@ export type Message =
       joinId: number;
       sourceId: string;
       sourceEndpoint: string;
-      heartbeatMs: number;
-      leaseMs: number;
-      /** The cluster's size limits, the broker's: the node holds direct requests to them. */
-      limits: Limits;
-    }
+    } & ClusterTerms)
   | {
       type: 'heartbeat';
       nodeId: string;

@@ -20,6 +20,8 @@ export interface Partitioner {
   readonly nodeIds: readonly string[];
   /** The key's primary node, or undefined when there are no nodes. */
   primary(key: string): string | undefined;
+  /** The primary of any key whose `placementHash` is `hash` (a u32): what the status page draws the ring from. */
+  ownerOfHash(hash: number): string | undefined;
   /** Every node, in the order the key should try them: primary first, then fallbacks. */
   preference(key: string): string[];
 }

@@ -27,9 +27,12 @@ export class RendezvousHash implements Partitioner {
   }
 
   primary(key: string): string | undefined {
+    return this.ownerOfHash(placementHash(key));
+  }
+
+  ownerOfHash(keyHash: number): string | undefined {
     const hashes = this.nodeHashes;
     if (hashes.length === 0) return undefined;
-    const keyHash = placementHash(key);
     let best = 0;
     let bestScore = murmur3Pair(keyHash, hashes[0]!);
     for (let i = 1; i < hashes.length; i++) {

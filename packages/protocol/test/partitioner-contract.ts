@@ -1,5 +1,5 @@
 import type { TestFn } from 'ava';
-import type { Partitioner } from '../src/index.js';
+import { placementHash, type Partitioner } from '../src/index.js';
 
 export const KEYS = Array.from({ length: 100_000 }, (_, i) => `key:${i}`);
 export const TEN = Array.from({ length: 10 }, (_, i) => `node-${i}`);
@@ -28,6 +28,15 @@ export function partitionerContract(
     for (const [id, count] of counts) {
       t.true(Math.abs(count - mean) <= mean * options.balanceTolerance, `${id} holds ${count} keys, mean ${mean}`);
     }
+  });
+
+  test(`${name}: ownerOfHash(placementHash(key)) is the key's primary, for plain and tagged keys; undefined with no nodes`, (t) => {
+    const partitioner = create(TEN);
+    for (const key of [...KEYS.slice(0, 5000), '{user:1}name', '{user:1}mail', '']) {
+      if (partitioner.ownerOfHash(placementHash(key)) !== partitioner.primary(key)) return t.fail(key);
+    }
+    t.is(create([]).ownerOfHash(12345), undefined);
+    t.pass();
   });
 
   test(`${name}: the same ids in any order, with duplicates, give the same placement`, (t) => {

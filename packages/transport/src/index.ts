@@ -1,2 +1,3 @@
 export * from './server-router.js';
 export * from './ipc-safety.js';
+export * from './receive-loop.js';

@@ -7,6 +7,7 @@ import { curveClientKeys, ipcModeFlags } from '../curve-flags.js';
 import { UsageError } from '../errors.js';
 import { gatewayFlags, wantsGateways, type GatewayFlags } from '../gateway-flags.js';
 import { claimIpcEndpoint, rememberIpcSocket } from '../ipc-socket.js';
+import { createMetricsRegistry } from '../metrics-server.js';
 import { openFilesLimit } from '../open-files-limit.js';
 import { serveUntilShutdown, type Service } from '../serve-until-shutdown.js';
 import { definedOnly, limitFlags, limitsFromFlags } from '../server-flags.js';
@@ -14,6 +15,8 @@ import { definedOnly, limitFlags, limitsFromFlags } from '../server-flags.js';
 export default class RunGatewayCommand extends BaseCommand {
   static override summary = 'Run the HTTP gateway and the JSON ops endpoint in front of a broker.';
   static override description = `The gateways are a client of the broker in a process of their own, so that no HTTP or JSON load can stall or kill the broker. Give --http, --json-endpoint or both. Once they serve, it prints one JSON line holding "event":"ready" (with "http" and "json") on stdout; logs go to stderr. SIGINT or SIGTERM closes them and exits 0; SIGHUP is logged and ignored.
+
+The HTTP gateway also serves the live status page at / and its own Prometheus metrics at /metrics (brainer_gateway_* and the process's), on the same port; the ready line's "metrics" gives that URL.
 
 Give the broker the same size limits (--max-value-bytes, ...) as the broker itself: bodies and frames are refused by them before they are read whole. run-broker --http and --json-endpoint start one of these for you.`;
   static override examples = [
@@ -57,6 +60,7 @@ Give the broker the same size limits (--max-value-bytes, ...) as the broker itse
               pid: process.pid,
               broker: flags.broker,
               ...gateways.readyFields,
+              ...(gateways.readyFields.http === undefined ? {} : { metrics: `${gateways.readyFields.http}/metrics` }),
             }),
           ),
       });
@@ -110,6 +114,8 @@ class Gateways implements Service {
         host: this.flags['http-host'] ?? '127.0.0.1',
         limits,
         logger,
+        metrics: createMetricsRegistry(),
+        ...definedOnly({ statusIntervalMs: this.flags['status-interval-ms'] }),
         maxConnections: this.settings.maxConnections,
         ...(requestTimeoutMs === undefined
           ? {}
