@@ -53,7 +53,8 @@ export class RecentWrites {
     for (let i = 0; i < this.capacity; i++) {
       const at = (this.next + i) % this.capacity;
       const flags = this.flags[at]!;
-      if (flags !== 0) visit(this.clientIds[this.clients[at]!]!, this.opIds[at]!, KIND_BY_CODE[flags & KIND_BITS]!, (flags & REMOVED) !== 0);
+      if (flags !== 0)
+        visit(this.clientIds[this.clients[at]!]!, this.opIds[at]!, KIND_BY_CODE[flags & KIND_BITS]!, (flags & REMOVED) !== 0);
     }
   }
 }

@@ -72,7 +72,9 @@ export class StandaloneWriter {
     if (op.op === 'flushall') return { kind: 'flush', origin };
     // A TTL already over removes the key, as in a cluster.
     if (op.op === 'expire') {
-      return op.ttlMs <= 0 ? { kind: 'del', key: op.key, origin } : { kind: 'expire', key: op.key, expiresAt: this.wallClock() + op.ttlMs, origin };
+      return op.ttlMs <= 0
+        ? { kind: 'del', key: op.key, origin }
+        : { kind: 'expire', key: op.key, expiresAt: this.wallClock() + op.ttlMs, origin };
     }
     return { kind: 'set', key: op.key, value: op.value, expiresAt: op.ttlMs > 0 ? this.wallClock() + op.ttlMs : 0, origin };
   }

@@ -470,3 +470,27 @@ test('a replica restarted on its log asks to resume from the position its data i
     ['c-1', 2, 'del', 1],
   ]);
 });
+
+test('the origins of expires and flushes survive a restart with their kinds', async (t) => {
+  const dir = tempDir(t);
+  const engine = LogEngine.open({ dir });
+  engine.markPosition({ epoch: 1, seq: 0, whole: true });
+  engine.apply(1, set('a', '1'), 0);
+  engine.recent.record(
+    { client: 'c-1', opId: 1 },
+    'expire',
+    engine.apply(2, { kind: 'expire', key: 'a', expiresAt: 9_999_999_999_999 }, 0),
+  );
+  engine.recent.record(
+    { client: 'c-1', opId: 2 },
+    'expire',
+    engine.apply(3, { kind: 'expire', key: 'nope', expiresAt: 9_999_999_999_999 }, 0),
+  );
+  engine.recent.record({ client: 'c-2', opId: 3 }, 'flush', engine.apply(4, { kind: 'flush' }, 0));
+  await engine.close();
+  t.deepEqual(open(t, dir).recent.list(), [
+    ['c-1', 1, 'expire', 1],
+    ['c-1', 2, 'expire', 0],
+    ['c-2', 3, 'flush', 0],
+  ]);
+});

@@ -45,11 +45,14 @@ export function storageEngineContract(test: TestFn, name: string, create: (t: Ex
     engine.apply(3, set('c', 'z'), 0);
     const digest = engine.digest;
     t.true(engine.apply(4, expire('a', 5000), 0));
-    t.deepEqual({ value: engine.get('a', 0)?.value.toString(), seq: engine.get('a', 0)?.seq, expiresAt: engine.get('a', 0)?.expiresAt }, {
-      value: 'x',
-      seq: 4,
-      expiresAt: 5000,
-    });
+    t.deepEqual(
+      { value: engine.get('a', 0)?.value.toString(), seq: engine.get('a', 0)?.seq, expiresAt: engine.get('a', 0)?.expiresAt },
+      {
+        value: 'x',
+        seq: 4,
+        expiresAt: 5000,
+      },
+    );
     t.is(engine.digest, digest, 'the content is the same');
     t.is(engine.get('a', 5000), undefined, 'it expires then');
     t.false(engine.apply(5, expire('missing', 5000), 0));

@@ -106,7 +106,8 @@ function emptyListOr(lines: string[]): string[] {
 
 function wholeNumber(command: string, word: string): number {
   const value = Number(word);
-  if (word.trim() === '' || !Number.isSafeInteger(value)) throw new BrainerError('ERR_BAD_REQUEST', `${command} takes a whole number, not ${word}`);
+  if (word.trim() === '' || !Number.isSafeInteger(value))
+    throw new BrainerError('ERR_BAD_REQUEST', `${command} takes a whole number, not ${word}`);
   return value;
 }
 
