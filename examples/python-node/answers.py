@@ -54,7 +54,7 @@ class Answers:
             return (op_id, wire.TAG_JSON, list(self.replica.recent))
         if name == "expiries":
             return (op_id, wire.TAG_JSON, store.expiries())
-        if name in ("set", "del", "nodes"):
+        if name in ("set", "del", "expire", "flushall", "nodes"):
             message = f"a node in a cluster does not take {name}; send it to the broker, which sequences writes"
             return (op_id, wire.TAG_ERROR, ("ERR_WRONG_ROLE", message))
         if name == "watch":
@@ -63,6 +63,8 @@ class Answers:
         if refused is not None:
             return (op_id, wire.TAG_ERROR, refused)
         self.reads_served += 1
+        if name == "ttl":
+            return (op_id, wire.TAG_NUMBER, store.time_left(op["key"]))
         if name == "get":
             value = store.get(op["key"])
             return (op_id, wire.TAG_NIL, None) if value is None else (op_id, wire.TAG_BYTES, value)

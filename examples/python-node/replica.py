@@ -109,7 +109,7 @@ class Replica:
                 removed = True
                 self.removed_since_ack.append(seq)
             if w["origin"] is not None:
-                kind = "set" if w["kind"] == wire.KIND_SET else "del"
+                kind = wire.KIND_NAMES[w["kind"]]
                 self.recent.append([w["origin"][0], w["origin"][1], kind, 1 if removed else 0])
         if self.state == "ready":
             self.effects.to_broker(wire.ack(self.epoch, self.position, self.removed_since_ack))
@@ -160,9 +160,16 @@ class Replica:
     # ---- internals -----------------------------------------------------------------------------
 
     def _apply(self, seq, w):
-        if w["kind"] == wire.KIND_SET:
+        """Applies a write; True for a delete that removed a live key, or an expire that found one."""
+        kind = w["kind"]
+        if kind == wire.KIND_SET:
             self.store.set(w["key"], w["value"], seq, w["expiresAt"])
             return False
+        if kind == wire.KIND_FLUSH:
+            self.store.clear()
+            return False
+        if kind == wire.KIND_EXPIRE:
+            return self.store.expire(w["key"], seq, w["expiresAt"])
         return self.store.delete(w["key"], seq)
 
     def _buffer(self, join, seq, w):

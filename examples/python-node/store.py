@@ -65,6 +65,22 @@ class Store:
         self.total = (self.total - old[3]) & MASK64
         return live(old[2], wall_ms())
 
+    def expire(self, key, seq, expires_at):
+        """A new expiry for a live key unless it holds a newer write; True when the key was there."""
+        old = self.entries.get(key)
+        if old is None or old[1] >= seq or not live(old[2], wall_ms()):
+            return False
+        self.entries[key] = (old[0], seq, expires_at, old[3])
+        return True
+
+    def time_left(self, key):
+        """The `ttl` answer, as Redis's PTTL: ms left, -1 for a key with no TTL, -2 for a missing one."""
+        now = wall_ms()
+        entry = self.entries.get(key)
+        if entry is None or not live(entry[2], now):
+            return -2
+        return -1 if entry[2] == 0 else max(1, math.ceil(entry[2] - now))
+
     def get(self, key):
         entry = self.entries.get(key)
         if entry is None or not live(entry[2], wall_ms()):

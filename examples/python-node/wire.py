@@ -20,13 +20,15 @@ RETIRED_TYPES = frozenset((7, 15))
 KNOWN_TYPES = frozenset(range(1, 23)) - RETIRED_TYPES
 
 # Ops inside a request (3.3).
-OP_NAMES = {1: "ping", 2: "get", 3: "set", 4: "del", 5: "keys", 6: "nodes", 7: "stats", 8: "recent", 9: "expiries", 10: "watch", 13: "scan"}
+OP_NAMES = {1: "ping", 2: "get", 3: "set", 4: "del", 5: "keys", 6: "nodes", 7: "stats", 8: "recent", 9: "expiries", 10: "watch", 13: "scan",
+            14: "ttl", 15: "expire", 16: "flushall"}
 
 # Reply tags (3.4).
 TAG_NONE, TAG_NIL, TAG_BYTES, TAG_NUMBER, TAG_STRINGS, TAG_JSON, TAG_ERROR = range(7)
 
 # Write kinds and node states (2).
-KIND_SET, KIND_DEL = 1, 2
+KIND_SET, KIND_DEL, KIND_EXPIRE, KIND_FLUSH = 1, 2, 3, 4
+KIND_NAMES = {KIND_SET: "set", KIND_DEL: "del", KIND_EXPIRE: "expire", KIND_FLUSH: "flush"}
 STATE_JOINING, STATE_READY = 0, 1
 
 MAX_SAFE_INTEGER = 2**53 - 1
@@ -163,7 +165,7 @@ def _read_request(r):
             if name is None:
                 raise DecodeError("ERR_UNKNOWN_OP", f"unknown op code {code}")
             op = {"id": op_id, "op": name}
-            if name in ("get", "set", "del"):
+            if name in ("get", "set", "del", "ttl", "expire"):
                 op["key"] = r.string()
             if name == "set":
                 op["value"] = r.bytes()
@@ -171,7 +173,12 @@ def _read_request(r):
                 if not (ttl == ttl and 0 <= ttl <= MAX_SAFE_INTEGER and ttl == int(ttl)):
                     raise DecodeError("ERR_BAD_REQUEST", "ttlMs must be a non-negative safe integer")
                 op["ttlMs"] = int(ttl)
-            if name in ("set", "del"):
+            if name == "expire":
+                ttl = r.f64()
+                if not (ttl == ttl and abs(ttl) <= MAX_SAFE_INTEGER and ttl == int(ttl)):
+                    raise DecodeError("ERR_BAD_REQUEST", "ttl must be a whole number of ms")
+                op["ttlMs"] = int(ttl)
+            if name in ("set", "del", "expire", "flushall"):
                 wait = r.u8()
                 if wait not in (0, 1):
                     raise DecodeError("ERR_BAD_REQUEST", f"unknown wait mode {wait}")
@@ -214,11 +221,12 @@ def _read_writes(r):
     writes = []
     for _ in range(r.array_count(5)):
         kind = r.u8()
-        if kind not in (KIND_SET, KIND_DEL):
+        if kind not in KIND_NAMES:
             raise DecodeError("ERR_MALFORMED", f"unknown write kind {kind}")
-        write = {"kind": kind, "key": r.string(), "value": None, "expiresAt": 0.0, "origin": None}
+        write = {"kind": kind, "key": "" if kind == KIND_FLUSH else r.string(), "value": None, "expiresAt": 0.0, "origin": None}
         if kind == KIND_SET:
             write["value"] = r.bytes()
+        if kind in (KIND_SET, KIND_EXPIRE):
             write["expiresAt"] = r.finite("expiresAt")
         has_origin = r.u8()
         if has_origin == 1:

@@ -1,4 +1,4 @@
-import type { ErrorCode, WaitMode } from '@brainer/protocol';
+import type { ErrorCode, WaitMode, WriteKind } from '@brainer/protocol';
 import type { Membership } from './membership.js';
 import type { NodeRecord } from './node-record.js';
 import type { ReplyTarget } from './reply-target.js';
@@ -6,15 +6,17 @@ import type { ReplyTarget } from './reply-target.js';
 /** A sequenced write waiting for the acknowledgements its wait mode needs. */
 export interface PendingWrite {
   readonly seq: number;
-  readonly kind: 'set' | 'del';
+  readonly kind: WriteKind;
   /** Absent for writes the broker makes itself, such as expiry deletes. */
   readonly target: ReplyTarget | undefined;
   mode: WaitMode;
   readonly primaryId: string;
-  /** For a delete: whether some node reported that it removed a key. */
+  /** For a delete or an expire: whether some node reported that it found the key (and removed it, for a delete). */
   removed: boolean;
   /** The client write's key in the dedup table, if it came from a client. */
   readonly dedupKey: string | undefined;
+  /** For an expire: the key and the expiry it gives, which the broker forgets if no node had the key. */
+  readonly expiry?: { readonly key: string; readonly at: number };
   /** When it was sequenced, on the broker's clock (ms): for the write-to-ack latency metric. */
   readonly sequencedAt: number;
 }
@@ -91,7 +93,7 @@ export class AckTracker {
   }
 
   add(write: PendingWrite): void {
-    if (write.kind === 'del') this.deletes.set(write.seq, write);
+    if (answersHit(write.kind)) this.deletes.set(write.seq, write);
     if (write.mode === 'primary') {
       let queue = this.primaryQueues.get(write.primaryId);
       if (!queue) this.primaryQueues.set(write.primaryId, (queue = new Queue()));
@@ -162,7 +164,7 @@ export class AckTracker {
   }
 
   private complete(write: PendingWrite): void {
-    if (write.kind === 'del') this.deletes.delete(write.seq);
+    if (answersHit(write.kind)) this.deletes.delete(write.seq);
     this.outcome.completed(write);
   }
 
@@ -172,4 +174,9 @@ export class AckTracker {
     const merged = [...this.allQueue.drain(), ...moved].sort((a, b) => a.seq - b.seq);
     for (const write of merged) this.allQueue.push(write);
   }
+}
+
+/** Whether a write's answer says if the key was there: a delete's count, an expire's 1 or 0. */
+export function answersHit(kind: WriteKind): boolean {
+  return kind === 'del' || kind === 'expire';
 }

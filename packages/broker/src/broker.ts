@@ -20,9 +20,10 @@ import {
   type Op,
   type Reply,
   type Write,
+  type WriteKind,
 } from '@brainer/protocol';
 import { Observable, Subject } from 'rxjs';
-import { AckTracker, type PendingWrite } from './ack-tracker.js';
+import { AckTracker, answersHit, type PendingWrite } from './ack-tracker.js';
 import { Backlog } from './backlog.js';
 import { BrokerMetrics, type BrokerMetricsSource } from './broker-metrics.js';
 import { BrokerTransport } from './broker-transport.js';
@@ -386,6 +387,7 @@ export class Broker {
       case 'nodes':
         return this.nodesQuery.start(target);
       case 'get':
+      case 'ttl':
         return this.reads.route(target, op, this.keyCandidates(op.key));
       case 'bucket':
         return this.reads.route(target, op, this.keyCandidates(bucketPrefix(op.bucket)));
@@ -413,6 +415,15 @@ export class Broker {
       }
       case 'del':
         return this.submitWrite(target, { kind: 'del', key: op.key, origin: { client: target.peerKey, opId: op.id } }, op.wait);
+      case 'expire': {
+        const origin = { client: target.peerKey, opId: op.id };
+        // A TTL that is already over removes the key (Redis's EXPIRE does the same): del answers 1 or 0 alike.
+        if (op.ttlMs <= 0) return this.submitWrite(target, { kind: 'del', key: op.key, origin }, op.wait);
+        return this.submitWrite(target, { kind: 'expire', key: op.key, expiresAt: this.now() + op.ttlMs, origin }, op.wait);
+      }
+      case 'flushall':
+        // No key, so no primary: a flush waits for every ready node.
+        return this.submitWrite(target, { kind: 'flush', origin: { client: target.peerKey, opId: op.id } }, 'all');
     }
   }
 
@@ -428,7 +439,7 @@ export class Broker {
 
   /** Sequences a write: a client's (with its target and origin), or the broker's own expiry delete. */
   private submitWrite(target: ReplyTarget | undefined, write: Write, wait: 'all' | 'primary'): void {
-    const primaryId = this.membership.ring.primary(write.key);
+    const primaryId = write.kind === 'flush' ? this.membership.ready[0]?.id : this.membership.ring.primary(write.key);
     // Retryable: nodes that are joining, re-registering or just dropped are soon ready again.
     if (primaryId === undefined) return this.replyTo(target, fail(0, 'ERR_NOT_READY', 'no ready node to apply the write'));
     const dedupKey = write.origin ? DedupTable.key(write.origin.client, write.origin.opId) : undefined;
@@ -441,15 +452,19 @@ export class Broker {
     const refused = target && write.kind === 'set' ? this.eviction?.admit(write) : undefined;
     if (refused) return this.replyTo(target, fail(0, refused.code, refused.message));
     if (dedupKey !== undefined) this.dedup.pending(dedupKey, write.kind);
-    if (write.kind === 'set') this.expiries.set(write.key, write.expiresAt);
-    else this.expiries.delete(write.key);
+    if (write.kind === 'set' || write.kind === 'expire') this.expiries.set(write.key, write.expiresAt);
+    else if (write.kind === 'del') this.expiries.delete(write.key);
+    else this.expiries.clear();
     const seq = this.sequencer.next(write);
     this.eviction?.onSequenced(seq, write);
-    this.acks.add({ seq, kind: write.kind, target, mode: wait, primaryId, removed: false, dedupKey, sequencedAt: this.now() });
+    const expiry = write.kind === 'expire' ? { key: write.key, at: write.expiresAt } : undefined;
+    this.acks.add({ seq, kind: write.kind, target, mode: wait, primaryId, removed: false, dedupKey, expiry, sequencedAt: this.now() });
     this.outbox.schedule();
   }
 
   private onWriteCompleted(write: PendingWrite): void {
+    // An expire of a key no node had leaves nothing to expire.
+    if (write.expiry && !write.removed) this.expiries.deleteIfAt(write.expiry.key, write.expiry.at);
     this.acknowledgedSeq = Math.max(this.acknowledgedSeq, write.seq);
     this.acknowledgedHistory.acknowledge(this.sequencer.epoch, write.seq);
     if (write.mode === 'all') this.acknowledgedAllSeq = Math.max(this.acknowledgedAllSeq, write.seq);
@@ -1093,8 +1108,8 @@ export class Broker {
   }
 }
 
-function writeReply(kind: 'set' | 'del', removed: boolean): Reply {
-  return { id: 0, ok: true, value: kind === 'del' ? (removed ? 1 : 0) : undefined };
+function writeReply(kind: WriteKind, found: boolean): Reply {
+  return { id: 0, ok: true, value: answersHit(kind) ? (found ? 1 : 0) : undefined };
 }
 
 function fail(id: number, code: ErrorCode, message: string): Reply {

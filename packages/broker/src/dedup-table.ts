@@ -1,10 +1,10 @@
-import { WriteOutcomes, type RecentWrite } from '@brainer/protocol';
+import { WriteOutcomes, type RecentWrite, type WriteKind } from '@brainer/protocol';
 import type { ReplyTarget } from './reply-target.js';
 
 /** What the broker remembers of one client write, by the client's id and the op's id. */
 export interface DedupEntry {
   done: boolean;
-  kind: 'set' | 'del';
+  kind: WriteKind;
   /** For a delete that is done: whether it removed a key. */
   removed: boolean;
   /** Retries that arrived while the write was pending: they get the same answer. */
@@ -37,7 +37,7 @@ export class DedupTable {
     return this.entries.get(key);
   }
 
-  pending(key: string, kind: 'set' | 'del'): void {
+  pending(key: string, kind: WriteKind): void {
     this.entries.set(key, { done: false, kind, removed: false, waiters: [] });
   }
 

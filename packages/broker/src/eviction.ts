@@ -136,10 +136,24 @@ export class Eviction {
 
   /** Every stamped write, with its estimated effect on the nodes' memory. */
   onSequenced(seq: number, write: Write): void {
-    const bytes = write.kind === 'set' ? entryBytes(Buffer.byteLength(write.key), write.value.length) : -this.victimBytes;
-    this.estimate.record(seq, bytes);
-    if (this.round) this.round.touched.add(write.key);
+    this.estimate.record(seq, this.bytesAdded(write));
+    if (write.kind === 'flush') this.round?.touched.clear();
+    else if (this.round) this.round.touched.add(write.key);
     else if (evicts(this.settings.policy) && !this.exhausted && (this.usedMemory() ?? 0) > this.trigger) this.startRound();
+  }
+
+  /** The estimated effect of a write on the nodes' used memory, in bytes. */
+  private bytesAdded(write: Write): number {
+    switch (write.kind) {
+      case 'set':
+        return entryBytes(Buffer.byteLength(write.key), write.value.length);
+      case 'del':
+        return -this.victimBytes;
+      case 'expire':
+        return 0;
+      case 'flush':
+        return -(this.usedMemory() ?? 0);
+    }
   }
 
   onReply(node: NodeRecord, reply: Reply): void {

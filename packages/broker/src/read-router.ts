@@ -4,7 +4,7 @@ import type { NodeRecord } from './node-record.js';
 import type { Outbox } from './outbox.js';
 import type { ReplyTarget } from './reply-target.js';
 
-type ForwardedOp = Extract<Op, { op: 'get' } | { op: 'keys' } | { op: 'scan' } | { op: 'bucket' }>;
+type ForwardedOp = Extract<Op, { op: 'get' } | { op: 'ttl' } | { op: 'keys' } | { op: 'scan' } | { op: 'bucket' }>;
 
 /**
  * The nodes a read may go to, best first: `first` (for a key, its primary), and the rest in order

@@ -23,7 +23,9 @@ import type { Prng } from './prng.js';
  * left to the fuzzer's own pings.
  */
 export const MESSAGE_TYPE_NAMES = Object.keys(MESSAGE_TYPES) as MessageType[];
-const OP_NAMES = Object.keys(OP_CODES) as OpName[];
+// `flushall` reaches every key, the guarded ones too: valid, it is no bad input. The mutator still
+// makes bad frames of it from its op code.
+const OP_NAMES = (Object.keys(OP_CODES) as OpName[]).filter((name) => name !== 'flushall');
 /** Glob patterns, among them some that a careless compiler might choke on. */
 const PATTERNS = ['*', 'fz:*', 'fz:?', 'fz:[0-9]*', '[^a]*', '[]a]', 'a-b', '[z-a]', '\\-', '\\', '[', '**', ''];
 /** An endpoint nothing listens on. */
@@ -49,7 +51,12 @@ export function sampleOp(prng: Prng, op: OpName = prng.pick(OP_NAMES)): Op {
     case 'stats':
       return { op, id };
     case 'get':
+    case 'ttl':
       return { op, id, key: sampleKey(prng) };
+    case 'expire':
+      return { op, id, key: sampleKey(prng), ttlMs: prng.int(-5, 5000), wait: prng.chance(0.5) ? 'all' : 'primary' };
+    case 'flushall':
+      return { op, id, wait: 'all' };
     case 'set':
       return {
         op,
@@ -107,9 +114,10 @@ function sampleReply(prng: Prng): Reply {
 }
 
 function sampleWrite(prng: Prng): Write {
-  return prng.chance(0.7)
-    ? { kind: 'set', key: sampleKey(prng), value: prng.bytes(prng.below(32)), expiresAt: 0 }
-    : { kind: 'del', key: sampleKey(prng) };
+  const roll = prng.below(10);
+  if (roll < 6) return { kind: 'set', key: sampleKey(prng), value: prng.bytes(prng.below(32)), expiresAt: 0 };
+  if (roll < 9) return { kind: 'del', key: sampleKey(prng) };
+  return { kind: 'expire', key: sampleKey(prng), expiresAt: prng.int(1, 5000) };
 }
 
 function sampleMember(prng: Prng): MemberNode {

@@ -13,7 +13,7 @@ import {
 import { requireSafeIpcPeer } from '@brainer/transport';
 import { Bucket } from './bucket.js';
 import type { DelOptions, ScanOptions, SetOptions } from './call-options.js';
-import { optionsObject, requireKey, valueBytes, waitMode, wholeMs, type Value } from './call-arguments.js';
+import { optionsObject, requireKey, signedWholeMs, valueBytes, waitMode, wholeMs, type Value } from './call-arguments.js';
 import { ClientTransport } from './client-transport.js';
 import { DirectReads, type DirectReadOp } from './direct-reads.js';
 import { resolveBrainerOptions, type BrainerOptions } from './options.js';
@@ -180,6 +180,36 @@ export class Brainer {
     throw unexpected('del', value);
   }
 
+  /** The time `key` has left, in ms, as Redis's PTTL: -1 when it has no TTL, -2 when it is missing. */
+  pttl(key: string): Promise<number> {
+    try {
+      return this.read({ op: 'ttl', key: requireKey(key) }, key).then((value) => numberAnswer('ttl', value));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  /** The time `key` has left, in seconds rounded as Redis's TTL rounds them: -1 when it has no TTL, -2 when it is missing. */
+  async ttl(key: string): Promise<number> {
+    const ms = await this.pttl(key);
+    return ms < 0 ? ms : Math.floor((ms + 500) / 1000);
+  }
+
+  /**
+   * Gives `key` a TTL of `ttlMs` from now, replacing any it had; resolves whether the key existed.
+   * A `ttlMs` of 0 or less deletes the key, as Redis's EXPIRE does. Sequenced like any write.
+   */
+  async expire(key: string, ttlMs: number, options: DelOptions = {}): Promise<boolean> {
+    const { wait } = optionsObject<DelOptions>(options);
+    const op = { op: 'expire', key: requireKey(key), ttlMs: signedWholeMs('ttlMs', ttlMs), wait: waitMode(wait) } as const;
+    return numberAnswer('expire', await this.call(op)) > 0;
+  }
+
+  /** Removes every key on every node, as one sequenced write, acknowledged once every ready node has applied it. */
+  async flushall(): Promise<void> {
+    await this.call({ op: 'flushall', wait: 'all' });
+  }
+
   /** Keys matching a Redis-style glob (`*`, `?`, `[abc]`). Default `*`. */
   async keys(pattern = '*'): Promise<string[]> {
     if (typeof pattern !== 'string') throw new BrainerError('ERR_BAD_PATTERN', 'pattern must be a string');
@@ -343,6 +373,11 @@ function msetPairs(entries: unknown): (readonly [unknown, unknown])[] {
 function getAnswer(value: ReplyValue): Buffer | null {
   if (value === null || Buffer.isBuffer(value)) return value;
   throw unexpected('get', value);
+}
+
+function numberAnswer(op: string, value: ReplyValue): number {
+  if (typeof value === 'number') return value;
+  throw unexpected(op, value);
 }
 
 function unexpected(op: string, value: ReplyValue): BrainerError {

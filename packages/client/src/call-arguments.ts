@@ -49,6 +49,14 @@ export function wholeMs(name: string, ms: unknown, fallback: number): number {
   return ms;
 }
 
+/** A time in ms that must be a whole number, of any sign; else ERR_BAD_REQUEST. */
+export function signedWholeMs(name: string, ms: unknown): number {
+  if (typeof ms !== 'number' || !Number.isSafeInteger(ms)) {
+    throw new BrainerError('ERR_BAD_REQUEST', `${name} must be a whole number of ms, not ${describe(ms)}`);
+  }
+  return ms;
+}
+
 /** How a wrong argument is named in an error: its type, and a short form of its value. */
 function describe(value: unknown): string {
   if (value === null) return 'null';

@@ -20,8 +20,8 @@ const FINAL_CODES: ReadonlySet<string> = new Set([
   'ERR_CLOSED',
 ]);
 
-/** The reads a node serves straight to a client: a key's value, or every item of a bucket. */
-export type DirectReadOp = { op: 'get'; key: string } | { op: 'bucket'; bucket: string };
+/** The reads a node serves straight to a client: a key's value or time left, or every item of a bucket. */
+export type DirectReadOp = { op: 'get'; key: string } | { op: 'ttl'; key: string } | { op: 'bucket'; bucket: string };
 
 export interface DirectReadsOptions {
   /** How long a node may take over a `get` before the read moves on. */

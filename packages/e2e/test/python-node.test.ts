@@ -100,6 +100,18 @@ pythonTest(`a Python node joins a cluster of TypeScript nodes under writes, veri
   const refused = await t.throwsAsync(direct.set('k', 'v'));
   t.true(refused instanceof RemoteError);
   t.is((refused as RemoteError).code, 'ERR_WRONG_ROLE');
+
+  // An expire and a flush apply on the Python node as on the others, and it answers ttl.
+  const key = onPython.find((candidate) => expected.get(candidate) !== null)!;
+  t.true(await client.expire(key, 600_000));
+  const left = await direct.pttl(key);
+  t.true(left > 590_000 && left <= 600_000, String(left));
+  t.is(await direct.pttl('never-set'), -2);
+  await client.flushall();
+  t.is((await direct.keys('*')).length, 0);
+  await client.set('after-flush', 'v');
+  t.is(await direct.ttl('after-flush'), -1);
+  t.true((await client.verify()).ok);
 });
 
 pythonTest(`the Python node is a snapshot source, and keeps its data across a broker restart${because}`, async (t) => {

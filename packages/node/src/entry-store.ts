@@ -180,6 +180,14 @@ export class EntryStore implements KeySlots {
     return this.expiries === undefined ? 0 : this.expiries[slot]!;
   }
 
+  /** A new expiry for a live entry, with the seq of the write that set it; its value stays. */
+  setExpiry(slot: number, seq: number, expiresAt: number): void {
+    this.f64[slot * F64_FIELDS + SEQ] = seq;
+    if (expiresAt === 0 && this.expiries === undefined) return;
+    this.expiries ??= new Float64Array(this.capacity);
+    this.expiries[slot] = expiresAt;
+  }
+
   keyHash(slot: number): number {
     return this.u32[slot * U32_FIELDS + KEY_HASH]!;
   }

@@ -234,7 +234,9 @@ export class LogEngine implements StorageEngine {
   apply(seq: number, write: Write, nowMs: number): boolean {
     const removed = this.memory.apply(seq, write, nowMs);
     if (write.kind === 'set') this.records.set(seq, write.key, write.value, 0, write.value.length, write.expiresAt);
-    else this.records.del(seq, write.key);
+    else if (write.kind === 'del') this.records.del(seq, write.key);
+    else if (write.kind === 'expire') this.records.expire(seq, write.key, write.expiresAt);
+    else this.records.flush(seq);
     this.advance(seq);
     this.appended();
     return removed;
@@ -350,6 +352,12 @@ export class LogEngine implements StorageEngine {
           return this.advance(record.seq);
         case 'del':
           this.memory.apply(record.seq, { kind: 'del', key: record.key }, now);
+          return this.advance(record.seq);
+        case 'expire':
+          this.memory.apply(record.seq, { kind: 'expire', key: record.key, expiresAt: record.expiresAt }, now);
+          return this.advance(record.seq);
+        case 'flush':
+          this.memory.apply(record.seq, { kind: 'flush' }, now);
           return this.advance(record.seq);
         case 'load':
           return this.memory.load(record.key, record.value, 0, record.value.length, record.seq, record.expiresAt);

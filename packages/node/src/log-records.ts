@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import { FrameReader, FrameWriter } from '@brainer/protocol';
+import { FrameReader, FrameWriter, type WriteKind } from '@brainer/protocol';
 import type { RecentWrites } from './recent-writes.js';
 import type { StreamPosition } from './storage-engine.js';
 
@@ -11,18 +11,25 @@ import type { StreamPosition } from './storage-engine.js';
  */
 export const RECORD_HEADER_BYTES = 8;
 
-const TYPES = { set: 1, del: 2, load: 3, position: 4, origin: 5 } as const;
+const TYPES = { set: 1, del: 2, load: 3, position: 4, origin: 5, expire: 6, flush: 7 } as const;
+// An origin's flags: its kind (no kind bit: a del), and whether it found its key.
 const ORIGIN_SET = 1;
 const ORIGIN_REMOVED = 2;
+const ORIGIN_EXPIRE = 4;
+const ORIGIN_FLUSH = 8;
+
+const ORIGIN_KIND_FLAGS: Record<WriteKind, number> = { set: ORIGIN_SET, del: 0, expire: ORIGIN_EXPIRE, flush: ORIGIN_FLUSH };
 
 /** One record, as the log replays it. Values are views into the read buffer. */
 export type LogRecord =
   | { type: 'set'; seq: number; key: string; value: Buffer; expiresAt: number }
   | { type: 'del'; seq: number; key: string }
+  | { type: 'expire'; seq: number; key: string; expiresAt: number }
+  | { type: 'flush'; seq: number }
   | { type: 'load'; key: string; value: Buffer; seq: number; expiresAt: number }
   | { type: 'position'; position: StreamPosition }
   /** Who sent the write just before it, and what it answered: for a new broker's retry deduplication. */
-  | { type: 'origin'; client: string; opId: number; kind: 'set' | 'del'; removed: boolean };
+  | { type: 'origin'; client: string; opId: number; kind: WriteKind; removed: boolean };
 
 /** Appends records to one growing buffer, which the log engine writes out in one call. */
 export class RecordWriter {
@@ -58,6 +65,18 @@ export class RecordWriter {
     this.end(at);
   }
 
+  expire(seq: number, key: string, expiresAt: number): void {
+    const at = this.begin(TYPES.expire);
+    this.writer.f64(seq).string(key).f64(expiresAt);
+    this.end(at);
+  }
+
+  flush(seq: number): void {
+    const at = this.begin(TYPES.flush);
+    this.writer.f64(seq);
+    this.end(at);
+  }
+
   load(key: string, value: Uint8Array, start: number, end: number, seq: number, expiresAt: number): void {
     const at = this.begin(TYPES.load);
     this.writer.string(key).bytes(value.subarray(start, end)).f64(seq).f64(expiresAt);
@@ -73,12 +92,12 @@ export class RecordWriter {
     this.end(at);
   }
 
-  origin(client: string, opId: number, kind: 'set' | 'del', removed: boolean): void {
+  origin(client: string, opId: number, kind: WriteKind, removed: boolean): void {
     const at = this.begin(TYPES.origin);
     this.writer
       .string(client)
       .u32(opId)
-      .u8((kind === 'set' ? ORIGIN_SET : 0) | (removed ? ORIGIN_REMOVED : 0));
+      .u8(ORIGIN_KIND_FLAGS[kind] | (removed ? ORIGIN_REMOVED : 0));
     this.end(at);
   }
 
@@ -133,6 +152,12 @@ function readBody(r: FrameReader): LogRecord {
     case TYPES.del:
       record = { type: 'del', seq: r.count('seq'), key: r.string() };
       break;
+    case TYPES.expire:
+      record = { type: 'expire', seq: r.count('seq'), key: r.string(), expiresAt: r.f64() };
+      break;
+    case TYPES.flush:
+      record = { type: 'flush', seq: r.count('seq') };
+      break;
     case TYPES.load:
       record = { type: 'load', key: r.string(), value: r.bytes(), seq: r.count('seq'), expiresAt: r.f64() };
       break;
@@ -143,7 +168,8 @@ function readBody(r: FrameReader): LogRecord {
       const client = r.string();
       const opId = r.u32();
       const flags = r.u8();
-      record = { type: 'origin', client, opId, kind: flags & ORIGIN_SET ? 'set' : 'del', removed: (flags & ORIGIN_REMOVED) !== 0 };
+      const kind = flags & ORIGIN_SET ? 'set' : flags & ORIGIN_EXPIRE ? 'expire' : flags & ORIGIN_FLUSH ? 'flush' : 'del';
+      record = { type: 'origin', client, opId, kind, removed: (flags & ORIGIN_REMOVED) !== 0 };
       break;
     }
     default:

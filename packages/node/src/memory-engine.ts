@@ -92,6 +92,10 @@ export class MemoryEngine implements StorageEngine {
   }
 
   apply(seq: number, write: Write, nowMs: number): boolean {
+    if (write.kind === 'flush') {
+      this.clear();
+      return false;
+    }
     const slot = this.lookup(write.key);
     if (slot >= 0 && this.store.seqOf(slot) >= seq) return false;
     if (write.kind === 'set') {
@@ -100,8 +104,10 @@ export class MemoryEngine implements StorageEngine {
     }
     if (slot < 0) return false;
     const expiresAt = this.store.expiryOf(slot);
-    this.remove(slot);
-    return expiresAt === 0 || expiresAt > nowMs;
+    const live = expiresAt === 0 || expiresAt > nowMs;
+    if (write.kind === 'del') this.remove(slot);
+    else if (live) this.store.setExpiry(slot, seq, write.expiresAt);
+    return live;
   }
 
   load(key: string, bytes: Uint8Array, start: number, end: number, seq: number, expiresAt: number): void {

@@ -1,8 +1,10 @@
-import type { RecentWrite, WriteOrigin } from '@brainer/protocol';
+import type { RecentWrite, WriteKind, WriteOrigin } from '@brainer/protocol';
 
-const SET = 1;
-const DEL = 2;
-const REMOVED = 4;
+// A write's flags: its kind's code (never 0, which marks an empty slot), and whether it found its key.
+const KIND_CODES: Record<WriteKind, number> = { set: 1, del: 2, expire: 3, flush: 4 };
+const KIND_BY_CODE: readonly WriteKind[] = ['set', 'set', 'del', 'expire', 'flush'];
+const KIND_BITS = 7;
+const REMOVED = 8;
 
 /**
  * The origins of the last client writes this node applied, in a fixed-size ring. A broker that
@@ -12,7 +14,7 @@ const REMOVED = 4;
  */
 export class RecentWrites {
   /** Called with each write recorded: an engine that persists the recent writes logs them here. */
-  onRecord: ((origin: WriteOrigin, kind: 'set' | 'del', removed: boolean) => void) | undefined;
+  onRecord: ((origin: WriteOrigin, kind: WriteKind, removed: boolean) => void) | undefined;
   private readonly clientIndex = new Map<string, number>();
   private readonly clientIds: string[] = [];
   private readonly clients: Uint32Array;
@@ -26,7 +28,7 @@ export class RecentWrites {
     this.flags = new Uint8Array(capacity);
   }
 
-  record(origin: WriteOrigin, kind: 'set' | 'del', removed: boolean): void {
+  record(origin: WriteOrigin, kind: WriteKind, removed: boolean): void {
     let client = this.clientIndex.get(origin.client);
     if (client === undefined) {
       client = this.clientIds.push(origin.client) - 1;
@@ -34,7 +36,7 @@ export class RecentWrites {
     }
     this.clients[this.next] = client;
     this.opIds[this.next] = origin.opId;
-    this.flags[this.next] = (kind === 'set' ? SET : DEL) | (removed ? REMOVED : 0);
+    this.flags[this.next] = KIND_CODES[kind] | (removed ? REMOVED : 0);
     this.next = (this.next + 1) % this.capacity;
     this.onRecord?.(origin, kind, removed);
   }
@@ -47,11 +49,12 @@ export class RecentWrites {
   }
 
   /** Visits every remembered write, oldest first, without building a list. */
-  forEach(visit: (client: string, opId: number, kind: 'set' | 'del', removed: boolean) => void): void {
+  forEach(visit: (client: string, opId: number, kind: WriteKind, removed: boolean) => void): void {
     for (let i = 0; i < this.capacity; i++) {
       const at = (this.next + i) % this.capacity;
       const flags = this.flags[at]!;
-      if (flags !== 0) visit(this.clientIds[this.clients[at]!]!, this.opIds[at]!, flags & SET ? 'set' : 'del', (flags & REMOVED) !== 0);
+      if (flags !== 0)
+        visit(this.clientIds[this.clients[at]!]!, this.opIds[at]!, KIND_BY_CODE[flags & KIND_BITS]!, (flags & REMOVED) !== 0);
     }
   }
 }

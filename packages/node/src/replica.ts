@@ -243,7 +243,7 @@ export class Replica {
       if (join && !join.loaded) {
         if (!this.buffer(join, seq, write)) return;
       } else if (join) {
-        // What a delete removed is remembered as its outcome, for a retry, even while joining.
+        // What a delete removed (or an expire found) is remembered as its outcome, for a retry, even while joining.
         if (seq > join.snapshotSeq!) removed = this.engine.apply(seq, write, now);
         if (join.kind === 'partial') join.received = Math.min(join.total, seq - join.snapshotSeq!);
       } else if (this.engine.apply(seq, write, now)) {
@@ -341,7 +341,7 @@ export class Replica {
   private buffer(join: Join, seq: number, write: Write): boolean {
     // The stream's values are views into its frames; keep a copy so frames can be freed.
     join.buffer.push({ seq, write: write.kind === 'set' ? { ...write, value: Buffer.from(write.value) } : write });
-    join.bufferBytes += write.key.length + (write.kind === 'set' ? write.value.length : 0) + 48;
+    join.bufferBytes += (write.kind === 'flush' ? 0 : write.key.length) + (write.kind === 'set' ? write.value.length : 0) + 48;
     if (join.buffer.length > this.limits.joinBufferWrites || join.bufferBytes > this.limits.joinBufferBytes) {
       this.failJoin(`join buffer overflow (${join.buffer.length} writes, ${join.bufferBytes} bytes)`);
       return false;
@@ -419,6 +419,6 @@ export class Replica {
 
 /** A write from the stream, its expiry moved from the broker's clock (read at `sentAt`) onto this node's (reading `sentHere` then). */
 function onLocalClock(write: Write, sentAt: number, sentHere: number): Write {
-  if (write.kind !== 'set' || write.expiresAt === 0) return write;
+  if ((write.kind !== 'set' && write.kind !== 'expire') || write.expiresAt === 0) return write;
   return { ...write, expiresAt: expiryOnLocalClock(write.expiresAt, sentAt, sentHere) };
 }

@@ -64,6 +64,13 @@ export class RequestHandler {
         const entry = this.replica.engine.get(op.key, this.replica.wallClock());
         return { id: op.id, ok: true, value: entry ? entry.value : null };
       }
+      case 'ttl': {
+        const refusal = this.check(canServe);
+        if (refusal) return { ...refusal, id: op.id };
+        const now = this.replica.wallClock();
+        const entry = this.replica.engine.get(op.key, now);
+        return { id: op.id, ok: true, value: timeLeft(entry, now) };
+      }
       case 'keys': {
         const refusal = this.check(canServe);
         if (refusal) return { ...refusal, id: op.id };
@@ -90,6 +97,8 @@ export class RequestHandler {
         return { id: op.id, ok: false, code: 'ERR_WRONG_ROLE', message: 'membership comes from the broker, not from a node' };
       case 'set':
       case 'del':
+      case 'expire':
+      case 'flushall':
       case 'nodes':
         return {
           id: op.id,
@@ -215,4 +224,11 @@ function literalHead(pattern: string): string {
     head += char === '\\' && i + 1 < pattern.length ? pattern[++i]! : char;
   }
   return head;
+}
+
+/** A key's time left in ms, as Redis's PTTL answers it: -2 for a missing key, -1 for one with no TTL. */
+export function timeLeft(entry: { expiresAt: number } | undefined, now: number): number {
+  if (entry === undefined) return -2;
+  if (entry.expiresAt === 0) return -1;
+  return Math.max(1, Math.ceil(entry.expiresAt - now));
 }

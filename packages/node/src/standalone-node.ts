@@ -115,6 +115,8 @@ export class StandaloneNode {
     switch (op.op) {
       case 'set':
       case 'del':
+      case 'expire':
+      case 'flushall':
         return this.writer.write(op, client);
       case 'nodes': {
         // The cluster of one, so that `nodes` and `verify` work here too.

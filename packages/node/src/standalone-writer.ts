@@ -2,7 +2,7 @@ import { DEFAULT_LIMITS, ExpiryQueue, WriteOutcomes, type Op, type Reply, type W
 import { Replica } from './replica.js';
 import type { StorageEngine } from './storage-engine.js';
 
-type WriteOp = Extract<Op, { op: 'set' | 'del' }>;
+type WriteOp = Extract<Op, { op: 'set' | 'del' | 'expire' | 'flushall' }>;
 
 /**
  * The broker's part, in-process, for a node that serves alone: it stamps each write with the next
@@ -50,13 +50,13 @@ export class StandaloneWriter {
     return this.expiries.size;
   }
 
-  /** A client's `set` or `del`; `client` is its routing id in hex. */
+  /** A client's `set`, `del`, `expire` or `flushall`; `client` is its routing id in hex. */
   write(op: WriteOp, client: string): Reply {
     const key = WriteOutcomes.key(client, op.id);
     const seen = this.outcomes.get(key);
     const removed = seen ?? this.apply(this.toWrite(op, client));
     if (seen === undefined) this.outcomes.set(key, removed);
-    return { id: op.id, ok: true, value: op.op === 'del' ? (removed ? 1 : 0) : undefined };
+    return { id: op.id, ok: true, value: op.op === 'del' || op.op === 'expire' ? (removed ? 1 : 0) : undefined };
   }
 
   /** Deletes every key whose TTL has passed; answers how many. */
@@ -69,16 +69,26 @@ export class StandaloneWriter {
   private toWrite(op: WriteOp, client: string): Write {
     const origin = { client, opId: op.id };
     if (op.op === 'del') return { kind: 'del', key: op.key, origin };
+    if (op.op === 'flushall') return { kind: 'flush', origin };
+    // A TTL already over removes the key, as in a cluster.
+    if (op.op === 'expire') {
+      return op.ttlMs <= 0
+        ? { kind: 'del', key: op.key, origin }
+        : { kind: 'expire', key: op.key, expiresAt: this.wallClock() + op.ttlMs, origin };
+    }
     return { kind: 'set', key: op.key, value: op.value, expiresAt: op.ttlMs > 0 ? this.wallClock() + op.ttlMs : 0, origin };
   }
 
-  /** Sequences and applies one write; true when it was a delete that removed a live key. */
+  /** Sequences and applies one write; true when it was a delete that removed a live key, or an expire that found one. */
   private apply(write: Write): boolean {
     if (write.kind === 'set') this.expiries.set(write.key, write.expiresAt);
-    else this.expiries.delete(write.key);
+    else if (write.kind === 'del') this.expiries.delete(write.key);
+    else if (write.kind === 'flush') this.expiries.clear();
     const seq = this.replica.position + 1;
     // Its expiries are on this node's own clock already.
     this.replica.onWrites({ type: 'writes', epoch: this.replica.epoch, firstSeq: seq, sentAt: this.wallClock(), writes: [write] });
-    return this.removed.includes(seq);
+    const found = this.removed.includes(seq);
+    if (write.kind === 'expire' && found) this.expiries.set(write.key, write.expiresAt);
+    return found;
   }
 }

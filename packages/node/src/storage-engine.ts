@@ -29,7 +29,7 @@ export interface StorageEngine {
   readonly digest: string;
   /** The entry, or undefined when missing or expired at `nowMs`. */
   get(key: string, nowMs: number): StoredEntry | undefined;
-  /** Applies a sequenced write. For a delete, answers whether it removed an entry that had not expired. */
+  /** Applies a sequenced write. For a delete or an expire, answers whether it found an entry that had not expired. */
   apply(seq: number, write: Write, nowMs: number): boolean;
   /**
    * Loads one snapshot entry whose value is `bytes[start, end)`, keeping whichever of it and the

@@ -75,6 +75,26 @@ test('a reopened log holds the same content, digest and stream position', async 
   t.is(reopened.get('b', 0)?.expiresAt, 9_999_999_999_999);
 });
 
+test('a reopened log replays expires and flushes in order', async (t) => {
+  const dir = tempDir(t);
+  const engine = LogEngine.open({ dir });
+  engine.markPosition({ epoch: 1, seq: 0, whole: true });
+  engine.apply(1, set('gone', 'x'), 0);
+  engine.apply(2, set('kept', 'y'), 0);
+  engine.apply(3, { kind: 'expire', key: 'kept', expiresAt: 9_999_999_999_999, origin: { client: 'c1', opId: 1 } }, 0);
+  engine.apply(4, { kind: 'flush', origin: { client: 'c1', opId: 2 } }, 0);
+  engine.apply(5, set('after', 'z'), 0);
+  engine.apply(6, { kind: 'expire', key: 'after', expiresAt: 9_999_999_999_998 }, 0);
+  const before = { content: contentOf(engine), digest: engine.digest, size: engine.size };
+  await engine.close();
+
+  const reopened = open(t, dir);
+  t.deepEqual({ content: contentOf(reopened), digest: reopened.digest, size: reopened.size }, before);
+  t.deepEqual(before.content, ['after=z@6']);
+  t.is(reopened.get('after', 0)?.expiresAt, 9_999_999_999_998);
+  t.deepEqual(reopened.recovered, { epoch: 1, seq: 6, whole: true });
+});
+
 test('a log whose store was cleared and partly loaded is not whole after a restart', async (t) => {
   const dir = tempDir(t);
   const engine = LogEngine.open({ dir });
@@ -448,5 +468,29 @@ test('a replica restarted on its log asks to resume from the position its data i
   t.deepEqual(restarted.recent.list(), [
     ['c-1', 1, 'set', 0],
     ['c-1', 2, 'del', 1],
+  ]);
+});
+
+test('the origins of expires and flushes survive a restart with their kinds', async (t) => {
+  const dir = tempDir(t);
+  const engine = LogEngine.open({ dir });
+  engine.markPosition({ epoch: 1, seq: 0, whole: true });
+  engine.apply(1, set('a', '1'), 0);
+  engine.recent.record(
+    { client: 'c-1', opId: 1 },
+    'expire',
+    engine.apply(2, { kind: 'expire', key: 'a', expiresAt: 9_999_999_999_999 }, 0),
+  );
+  engine.recent.record(
+    { client: 'c-1', opId: 2 },
+    'expire',
+    engine.apply(3, { kind: 'expire', key: 'nope', expiresAt: 9_999_999_999_999 }, 0),
+  );
+  engine.recent.record({ client: 'c-2', opId: 3 }, 'flush', engine.apply(4, { kind: 'flush' }, 0));
+  await engine.close();
+  t.deepEqual(open(t, dir).recent.list(), [
+    ['c-1', 1, 'expire', 1],
+    ['c-1', 2, 'expire', 0],
+    ['c-2', 3, 'flush', 0],
   ]);
 });

@@ -3,6 +3,8 @@ import type { StorageEngine } from '../src/index.js';
 
 const set = (key: string, value: string, expiresAt = 0) => ({ kind: 'set' as const, key, value: Buffer.from(value), expiresAt });
 const del = (key: string) => ({ kind: 'del' as const, key });
+const expire = (key: string, expiresAt: number) => ({ kind: 'expire' as const, key, expiresAt });
+const flush = { kind: 'flush' as const };
 
 function load(engine: StorageEngine, key: string, value: string, seq: number, start = 0, end = value.length): void {
   engine.load(key, Buffer.from(value), start, end, seq, 0);
@@ -34,6 +36,47 @@ export function storageEngineContract(test: TestFn, name: string, create: (t: Ex
     t.false(engine.apply(4, del('a'), 0));
     t.false(engine.apply(5, del('b'), 2000), 'an expired entry counts as missing');
     t.is(engine.size, 0);
+  });
+
+  test(`${name}: expire gives a live entry a new expiry and keeps its value; a missing, expired or newer one is left alone`, (t) => {
+    const engine = create(t);
+    engine.apply(1, set('a', 'x'), 0);
+    engine.apply(2, set('b', 'y', 1000), 0);
+    engine.apply(3, set('c', 'z'), 0);
+    const digest = engine.digest;
+    t.true(engine.apply(4, expire('a', 5000), 0));
+    t.deepEqual(
+      { value: engine.get('a', 0)?.value.toString(), seq: engine.get('a', 0)?.seq, expiresAt: engine.get('a', 0)?.expiresAt },
+      {
+        value: 'x',
+        seq: 4,
+        expiresAt: 5000,
+      },
+    );
+    t.is(engine.digest, digest, 'the content is the same');
+    t.is(engine.get('a', 5000), undefined, 'it expires then');
+    t.false(engine.apply(5, expire('missing', 5000), 0));
+    t.is(engine.size, 3, 'an expire of a missing key makes no entry');
+    t.false(engine.apply(6, expire('b', 9000), 2000), 'an expired entry counts as missing');
+    engine.apply(9, set('c', 'newer'), 0);
+    t.false(engine.apply(8, expire('c', 5000), 0), 'an older expire is ignored');
+    t.is(engine.get('c', 0)?.expiresAt, 0);
+  });
+
+  test(`${name}: flush empties the store, and writes after it are kept`, (t) => {
+    const engine = create(t);
+    const empty = engine.digest;
+    engine.apply(1, set('a', 'x'), 0);
+    engine.apply(2, set('b', 'y', 1000), 0);
+    t.false(engine.apply(3, flush, 0));
+    t.is(engine.size, 0);
+    t.is(engine.digest, empty);
+    t.deepEqual(
+      engine.keys(() => true, 0),
+      [],
+    );
+    engine.apply(4, set('a', 'again'), 0);
+    t.is(engine.get('a', 0)?.value.toString(), 'again');
   });
 
   test(`${name}: expired entries are hidden from get and keys`, (t) => {

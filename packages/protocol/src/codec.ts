@@ -273,7 +273,14 @@ function writeOp(w: FrameWriter, op: Op): void {
   w.u32(op.id).u8(OP_CODES[op.op]);
   switch (op.op) {
     case 'get':
+    case 'ttl':
       w.string(op.key);
+      break;
+    case 'expire':
+      w.string(op.key).f64(op.ttlMs).u8(WAIT_MODES[op.wait]);
+      break;
+    case 'flushall':
+      w.u8(WAIT_MODES[op.wait]);
       break;
     case 'set':
       w.string(op.key).bytes(op.value).f64(op.ttlMs).u8(WAIT_MODES[op.wait]);
@@ -310,7 +317,16 @@ function readOp(r: FrameReader, opIds: number[]): Op {
   const op: OpName | undefined = OP_BY_CODE.get(code);
   switch (op) {
     case 'get':
+    case 'ttl':
       return { op, id, key: r.key() };
+    case 'expire': {
+      const key = r.key();
+      const ttlMs = r.f64();
+      if (!Number.isSafeInteger(ttlMs)) throw new BrainerError('ERR_BAD_REQUEST', 'ttl must be a whole number of ms');
+      return { op, id, key, ttlMs, wait: readWait(r) };
+    }
+    case 'flushall':
+      return { op, id, wait: readWait(r) };
     case 'set': {
       const key = r.key();
       const value = r.bytes();
@@ -407,8 +423,10 @@ function readJson(r: FrameReader): ReplyValue {
 }
 
 function writeWrite(w: FrameWriter, write: Write): void {
-  w.u8(WRITE_KINDS[write.kind]).string(write.key);
+  w.u8(WRITE_KINDS[write.kind]);
+  if (write.kind !== 'flush') w.string(write.key);
   if (write.kind === 'set') w.bytes(write.value).f64(write.expiresAt);
+  if (write.kind === 'expire') w.f64(write.expiresAt);
   if (write.origin) w.u8(1).string(write.origin.client).u32(write.origin.opId);
   else w.u8(0);
 }
@@ -418,6 +436,8 @@ function readWrite(r: FrameReader): Write {
   let write: Write;
   if (kind === WRITE_KINDS.set) write = { kind: 'set', key: r.string(), value: r.bytes(), expiresAt: r.finite('expiresAt') };
   else if (kind === WRITE_KINDS.del) write = { kind: 'del', key: r.string() };
+  else if (kind === WRITE_KINDS.expire) write = { kind: 'expire', key: r.string(), expiresAt: r.finite('expiresAt') };
+  else if (kind === WRITE_KINDS.flush) write = { kind: 'flush' };
   else throw malformed(`unknown write kind ${kind}`);
   const hasOrigin = r.u8();
   if (hasOrigin === 1) write.origin = { client: r.string(), opId: r.u32() };
@@ -458,8 +478,8 @@ const WRITES_HEADER_BYTES = 30;
  * copies a value again to grow.
  */
 export function writeBytesBound(write: Write): number {
-  const key = 5 + write.key.length * 3;
-  const value = write.kind === 'set' ? 12 + write.value.length : 0;
+  const key = write.kind === 'flush' ? 1 : 5 + write.key.length * 3;
+  const value = write.kind === 'set' ? 12 + write.value.length : write.kind === 'expire' ? 8 : 0;
   const origin = write.origin ? 1 + 4 + write.origin.client.length * 3 + 4 : 1;
   return key + value + origin;
 }

@@ -29,6 +29,11 @@ export class ExpiryQueue {
     this.current.delete(key);
   }
 
+  /** Forgets the key's expiry if it is still `at`: no later write has changed it. */
+  deleteIfAt(key: string, at: number): void {
+    if (this.current.get(key) === at) this.current.delete(key);
+  }
+
   /** Removes and returns every key whose latest write has expired by `now`. */
   takeExpired(now: number): string[] {
     const expired: string[] = [];

@@ -8,6 +8,15 @@ export type Op =
   | { op: 'get'; id: number; key: string }
   | { op: 'set'; id: number; key: string; value: Buffer; ttlMs: number; wait: WaitMode }
   | { op: 'del'; id: number; key: string; wait: WaitMode }
+  /** The time a key has left, in ms (a `number`): -1 for a key with no TTL, -2 for a missing key, as Redis's PTTL. */
+  | { op: 'ttl'; id: number; key: string }
+  /**
+   * Gives an existing key a TTL of `ttlMs` from now; answers 1, or 0 for a missing key. A `ttlMs`
+   * of 0 or less deletes the key, as Redis's EXPIRE does.
+   */
+  | { op: 'expire'; id: number; key: string; ttlMs: number; wait: WaitMode }
+  /** Removes every key on every node, as one sequenced write. */
+  | { op: 'flushall'; id: number; wait: WaitMode }
   | { op: 'keys'; id: number; pattern: string }
   /**
    * One page of a listing: the first `count` keys matching `pattern` that sort after `after` (by
@@ -50,7 +59,16 @@ export type ReplyValue = undefined | null | Buffer | number | string[] | { json:
  */
 export type Write =
   | { kind: 'set'; key: string; value: Buffer; expiresAt: number; origin?: WriteOrigin }
-  | { kind: 'del'; key: string; origin?: WriteOrigin };
+  | { kind: 'del'; key: string; origin?: WriteOrigin }
+  /** A new expiry for the key if it exists (never 0: an expiry that removes the key travels as a `del`). */
+  | { kind: 'expire'; key: string; expiresAt: number; origin?: WriteOrigin }
+  /** Every key removed. */
+  | { kind: 'flush'; origin?: WriteOrigin };
+
+export type WriteKind = Write['kind'];
+
+/** The writes that name one key: every kind but `flush`. */
+export type KeyedWrite = Exclude<Write, { kind: 'flush' }>;
 
 export interface WriteOrigin {
   client: string;

@@ -46,6 +46,9 @@ export const OP_CODES = {
   bucket: 11,
   'evict-sample': 12,
   scan: 13,
+  ttl: 14,
+  expire: 15,
+  flushall: 16,
 } as const;
 
 export type OpName = keyof typeof OP_CODES;
@@ -54,6 +57,8 @@ export type OpName = keyof typeof OP_CODES;
 export const WRITE_KINDS = {
   set: 1,
   del: 2,
+  expire: 3,
+  flush: 4,
 } as const;
 
 /** Tags of the value carried by a successful reply. */

@@ -12,7 +12,12 @@ export function validateOp(op: Op, limits: Limits): Reply | undefined {
   const { maxKeyBytes, maxValueBytes } = limits;
   if (op.op === 'bucket') return validateBucket(op.id, op.bucket, maxKeyBytes);
   if (op.op === 'scan') return validateScan(op, maxKeyBytes);
-  const key = op.op === 'get' || op.op === 'set' || op.op === 'del' ? op.key : op.op === 'keys' ? op.pattern : undefined;
+  const key =
+    op.op === 'get' || op.op === 'set' || op.op === 'del' || op.op === 'ttl' || op.op === 'expire'
+      ? op.key
+      : op.op === 'keys'
+        ? op.pattern
+        : undefined;
   if (key !== undefined) {
     if (key.length === 0 && op.op !== 'keys') return fail(op.id, 'ERR_BAD_KEY', 'keys must not be empty');
     const tooLarge = keyTooLarge(op.id, key, maxKeyBytes);

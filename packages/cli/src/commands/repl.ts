@@ -6,7 +6,7 @@ import { promptLoop } from '../repl/prompt-loop.js';
 
 export default class ReplCommand extends ClientCommand {
   static override summary = 'An interactive prompt, as redis-cli gives: what `brainer-cli` or `brainer-cli ENDPOINT` alone opens.';
-  static override description = `Type commands one a line: PING, GET, SET (with PX ms or EX seconds), DEL, EXISTS, MGET, MSET, KEYS, STATS, HELP, QUIT. Names are case-insensitive; "double quotes" keep spaces in a word. At a terminal the lines are kept in ~/.brainer_cli_history; from a pipe they are run one after the other, and the exit code is 1 if any failed.`;
+  static override description = `Type commands one a line: PING, GET, SET (with PX ms or EX seconds), DEL, EXISTS, MGET, MSET, TTL, PTTL, EXPIRE, PEXPIRE, FLUSHALL, KEYS, STATS, HELP, QUIT. Names are case-insensitive; "double quotes" keep spaces in a word. At a terminal the lines are kept in ~/.brainer_cli_history; from a pipe they are run one after the other, and the exit code is 1 if any failed.`;
   static override hidden = true;
   static override examples = [
     '<%= config.bin %>',

@@ -41,6 +41,17 @@ export const REPL_COMMANDS: Readonly<Record<string, ReplCommand>> = {
       return OK;
     },
   },
+  ttl: { usage: 'TTL key', run: async (client, [key]) => [String(await client.ttl(key!))] },
+  pttl: { usage: 'PTTL key', run: async (client, [key]) => [String(await client.pttl(key!))] },
+  expire: {
+    usage: 'EXPIRE key seconds',
+    run: async (client, [key, seconds]) => [(await client.expire(key!, wholeNumber('EXPIRE', seconds!) * 1000)) ? '1' : '0'],
+  },
+  pexpire: {
+    usage: 'PEXPIRE key ms',
+    run: async (client, [key, ms]) => [(await client.expire(key!, wholeNumber('PEXPIRE', ms!))) ? '1' : '0'],
+  },
+  flushall: { usage: 'FLUSHALL', run: async (client) => (await client.flushall(), OK) },
   keys: { usage: 'KEYS [pattern]', run: async (client, [pattern]) => emptyListOr(await client.keys(pattern ?? '*')) },
   stats: {
     usage: 'STATS',
@@ -57,6 +68,11 @@ const ARITY: Readonly<Record<string, [min: number, max: number]>> = {
   exists: [1, Infinity],
   mget: [1, Infinity],
   mset: [2, Infinity],
+  ttl: [1, 1],
+  pttl: [1, 1],
+  expire: [2, 2],
+  pexpire: [2, 2],
+  flushall: [0, 0],
   keys: [0, 1],
   stats: [0, 0],
 };
@@ -86,6 +102,13 @@ function nilOr(value: Buffer | null): string {
 
 function emptyListOr(lines: string[]): string[] {
   return lines.length === 0 ? ['(empty list)'] : lines;
+}
+
+function wholeNumber(command: string, word: string): number {
+  const value = Number(word);
+  if (word.trim() === '' || !Number.isSafeInteger(value))
+    throw new BrainerError('ERR_BAD_REQUEST', `${command} takes a whole number, not ${word}`);
+  return value;
 }
 
 function ttlMs(unit: string, amount: string | undefined): number {

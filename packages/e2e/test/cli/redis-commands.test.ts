@@ -112,3 +112,47 @@ test('run-broker and run-node answer --version, and their help shows their own n
     t.notRegex(help.stdout, /\$ brainer-cli/);
   }
 });
+
+test('ttl, pttl, expire, pexpire and flushall, as redis-cli has them; flushall asks first', async (t) => {
+  const cluster = await startCluster({ nodes: 2 });
+  t.teardown(() => cluster.stop());
+  const broker = ['--broker', cluster.endpoint];
+  const out = async (args: string[]): Promise<string> => {
+    const result = await runCli([...args, ...broker]);
+    t.is(result.code, 0, result.stderr);
+    return result.stdout;
+  };
+
+  await out(['mset', 'a', '1', 'b', '2']);
+  t.is(await out(['ttl', 'a']), '-1\n');
+  t.is(await out(['TTL', 'missing']), '-2\n');
+  t.is(await out(['expire', 'a', '100']), '1\n');
+  // Rounded to the second, as Redis does: a slow start of the process may take it below 100.
+  t.regex(await out(['ttl', 'a']), /^(99|100)\n$/);
+  t.is(await out(['expire', 'missing', '100']), '0\n');
+  t.is(await out(['pexpire', 'b', '90000']), '1\n');
+  const pttl = Number(await out(['pttl', 'b']));
+  t.true(pttl > 80_000 && pttl <= 90_000, String(pttl));
+  t.like(JSON.parse(await out(['ttl', 'a', '--json'])), { key: 'a' });
+  t.is(await out(['expire', 'b', '-1']), '1\n', 'a TTL already over deletes the key');
+  t.is(await out(['exists', 'b']), '0\n');
+  assertCliError(t, await runCli(['expire', 'a', 'soon', ...broker]), { code: 'ERR_USAGE', exit: 2 });
+  assertCliError(t, await runCli(['expire', 'a', ...broker]), { code: 'ERR_USAGE', exit: 2 });
+
+  // Standard input that is not a terminal cannot answer the question: --yes is needed, and nothing is removed.
+  assertCliError(t, await runCli(['flushall', ...broker]), { code: 'ERR_USAGE', exit: 2, includes: 'give --yes' });
+  t.is(await out(['exists', 'a']), '1\n');
+  t.is(await out(['flushall', '--yes']), 'OK\n');
+  t.is(await out(['keys']), '');
+  t.true((await (await cluster.client()).verify()).ok);
+
+  // The prompt has them too.
+  const prompt = await runCliBytes([cluster.endpoint], {
+    stdin: ['set k v', 'TTL k', 'EXPIRE k 50', 'ttl k', 'pexpire k 70000', 'expire k x', 'FLUSHALL', 'get k', ''].join('\n'),
+  });
+  t.is(
+    prompt.stdout.toString(),
+    ['OK', '-1', '1', '50', '1', '(error) [ERR_BAD_REQUEST]: EXPIRE takes a whole number, not x', 'OK', '(nil)', ''].join('\n'),
+    prompt.stderr,
+  );
+});
