@@ -219,7 +219,8 @@ def _read_writes(r):
     """The expiries stay on the broker's clock here: the replica moves them onto the node's own on receipt (5.11)."""
     epoch, first_seq, sent_at = r.count(), r.count(), r.finite("sentAt")
     writes = []
-    for _ in range(r.array_count(5)):
+    # The smallest write is a flush with no origin: a kind byte and an origin flag.
+    for _ in range(r.array_count(2)):
         kind = r.u8()
         if kind not in KIND_NAMES:
             raise DecodeError("ERR_MALFORMED", f"unknown write kind {kind}")

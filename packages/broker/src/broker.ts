@@ -368,8 +368,8 @@ export class Broker {
   }
 
   private onOp(target: ReplyTarget, op: Op): void {
-    const isWrite = op.op === 'set' || op.op === 'del';
-    const isRead = op.op === 'get' || op.op === 'keys' || op.op === 'scan' || op.op === 'bucket';
+    const isWrite = op.op === 'set' || op.op === 'del' || op.op === 'expire' || op.op === 'flushall';
+    const isRead = op.op === 'get' || op.op === 'ttl' || op.op === 'keys' || op.op === 'scan' || op.op === 'bucket';
     if ((this.recovering && (isWrite || isRead)) || (this.startupFetch && isWrite)) {
       // Retryable: the nodes are re-registering with a new broker, and serve again within a second.
       return this.replyTo(target, fail(op.id, 'ERR_NOT_READY', "the broker is starting and still learning the nodes' state"));
@@ -419,6 +419,9 @@ export class Broker {
         const origin = { client: target.peerKey, opId: op.id };
         // A TTL that is already over removes the key (Redis's EXPIRE does the same): del answers 1 or 0 alike.
         if (op.ttlMs <= 0) return this.submitWrite(target, { kind: 'del', key: op.key, origin }, op.wait);
+        // The broker decides expiry: a key whose time is up is deleted first, so that the expire finds
+        // it missing on every node, whatever each node's clock says.
+        if (this.expiries.expiredBy(op.key, this.now())) this.expireNow(op.key);
         return this.submitWrite(target, { kind: 'expire', key: op.key, expiresAt: this.now() + op.ttlMs, origin }, op.wait);
       }
       case 'flushall':
@@ -475,6 +478,8 @@ export class Broker {
   }
 
   private onWriteFailed(write: PendingWrite, code: ErrorCode, message: string): void {
+    // An expire that failed may never reach a node: its expiry is not the key's.
+    if (write.expiry) this.expiries.deleteIfAt(write.expiry.key, write.expiry.at);
     const reply = fail(0, code, message);
     this.metrics?.writeDone(write, 'error');
     this.replyTo(write.target, reply);
@@ -677,6 +682,9 @@ export class Broker {
 
   /** Starts a new epoch from `registration`, which every other node then joins from. */
   private restartEpochFrom(registration: Registration): void {
+    // Decided on nothing acknowledged in this epoch: demoting the ready nodes below must not let a
+    // pending write complete now, with content the new epoch will not hold.
+    this.acks.failAll('ERR_NOT_READY', 'the cluster started a new epoch before this write was applied everywhere');
     const leaseMs = this.options.leaseMs;
     for (const node of [...this.membership.all()]) {
       if (node.state !== 'ready') continue;
@@ -843,6 +851,8 @@ export class Broker {
       this.announceReady(node);
     }
     for (const joiner of joiners) this.startJoin(joiner);
+    // The keys with a TTL are the origin's: its `expiries` answer rebuilds them.
+    this.expiries.clear();
     if (!isBlank(origin)) this.fetchRecentWrites();
   }
 
@@ -1087,10 +1097,14 @@ export class Broker {
     if (this.startupFetch && this.startupFetch.until <= this.now()) this.askForStartupState();
     // With no ready node a delete could not be sequenced, and a key taken from the queue would never be deleted.
     if (this.recovering || this.membership.ready.length === 0) return;
-    for (const key of this.expiries.takeExpired(this.now())) {
-      this.expiredKeys++;
-      this.submitWrite(undefined, { kind: 'del', key }, 'all');
-    }
+    for (const key of this.expiries.takeExpired(this.now())) this.expireNow(key, false);
+  }
+
+  /** Sequences the delete of a key whose TTL has passed. */
+  private expireNow(key: string, forget = true): void {
+    if (forget) this.expiries.delete(key);
+    this.expiredKeys++;
+    this.submitWrite(undefined, { kind: 'del', key }, 'all');
   }
 
   /** Re-checks pending writes when a lease fence or the start-up wait lifts. */

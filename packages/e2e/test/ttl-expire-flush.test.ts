@@ -37,6 +37,14 @@ test('ttl and pttl answer as Redis does; expire sets, replaces and removes a TTL
   t.is(await client.get('doomed'), null);
   t.false(await client.expire('doomed', -5));
 
+  // A key whose time is up is missing to an expire, on every node, even before the broker's sweep.
+  await client.set('lapsed', 'x', { ttlMs: 100 });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  t.false(await client.expire('lapsed', 60_000));
+  t.is(await viaBroker.get('lapsed'), null);
+  t.is(await client.pttl('lapsed'), -2);
+  t.true((await client.verify()).ok);
+
   const error = await t.throwsAsync(client.expire('k', 1.5));
   t.is((error as { code?: string }).code, 'ERR_BAD_REQUEST');
 });

@@ -126,5 +126,5 @@ function startPosition(): StreamPosition {
 /** Moves `position` past `record`, as the engine's replay does. */
 function followPosition(position: StreamPosition, record: LogRecord): void {
   if (record.type === 'position') Object.assign(position, record.position);
-  else if ((record.type === 'set' || record.type === 'del') && position.whole && record.seq > position.seq) position.seq = record.seq;
+  else if (record.type !== 'load' && record.type !== 'origin' && position.whole && record.seq > position.seq) position.seq = record.seq;
 }

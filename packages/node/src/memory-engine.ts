@@ -103,11 +103,16 @@ export class MemoryEngine implements StorageEngine {
       return false;
     }
     if (slot < 0) return false;
+    if (write.kind === 'expire') {
+      // Whether the entry is there, not whether this node's clock still shows it: every node, and a
+      // replay of the log at any later time, must do the same. The broker deletes a key whose time
+      // is up before it sequences an expire of it.
+      this.store.setExpiry(slot, seq, write.expiresAt);
+      return true;
+    }
     const expiresAt = this.store.expiryOf(slot);
-    const live = expiresAt === 0 || expiresAt > nowMs;
-    if (write.kind === 'del') this.remove(slot);
-    else if (live) this.store.setExpiry(slot, seq, write.expiresAt);
-    return live;
+    this.remove(slot);
+    return expiresAt === 0 || expiresAt > nowMs;
   }
 
   load(key: string, bytes: Uint8Array, start: number, end: number, seq: number, expiresAt: number): void {

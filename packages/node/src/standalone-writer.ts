@@ -54,6 +54,11 @@ export class StandaloneWriter {
   write(op: WriteOp, client: string): Reply {
     const key = WriteOutcomes.key(client, op.id);
     const seen = this.outcomes.get(key);
+    // As the broker does: a key whose time is up is deleted before an expire can find it.
+    if (seen === undefined && op.op === 'expire' && this.expiries.expiredBy(op.key, this.wallClock())) {
+      this.expiries.delete(op.key);
+      this.apply({ kind: 'del', key: op.key });
+    }
     const removed = seen ?? this.apply(this.toWrite(op, client));
     if (seen === undefined) this.outcomes.set(key, removed);
     return { id: op.id, ok: true, value: op.op === 'del' || op.op === 'expire' ? (removed ? 1 : 0) : undefined };

@@ -63,3 +63,23 @@ test('a key with a TTL is deleted, as a sequenced write, once its time has passe
   t.is(w.replica.position, 4, 'the expiry is a write of its own');
   t.deepEqual(w.replica.recent.list().length, 3, 'an expiry has no client origin');
 });
+
+test('expire answers whether the key is there, gives it the new TTL, and finds a key whose time is up missing; flushall empties the store', (t) => {
+  const { clock, engine, writer: w } = writer();
+  w.write({ op: 'set', id: 1, key: 'a', value: value('1'), ttlMs: 0, wait: 'all' }, 'c1');
+  t.deepEqual(w.write({ op: 'expire', id: 2, key: 'a', ttlMs: 5000, wait: 'all' }, 'c1'), { id: 2, ok: true, value: 1 });
+  t.is(engine.get('a', clock.now)?.expiresAt, clock.now + 5000);
+  t.is(w.ttlKeys, 1);
+  t.deepEqual(w.write({ op: 'expire', id: 3, key: 'nope', ttlMs: 5000, wait: 'all' }, 'c1'), { id: 3, ok: true, value: 0 });
+  t.is(w.ttlKeys, 1, 'a missing key leaves no expiry behind');
+  // Its time is up, but no expiry sweep has run: the expire still finds it missing.
+  clock.now += 5000;
+  t.deepEqual(w.write({ op: 'expire', id: 4, key: 'a', ttlMs: 60_000, wait: 'all' }, 'c1'), { id: 4, ok: true, value: 0 });
+  t.is(engine.size, 0);
+
+  w.write({ op: 'set', id: 5, key: 'b', value: value('2'), ttlMs: 1000, wait: 'all' }, 'c1');
+  w.write({ op: 'set', id: 6, key: 'c', value: value('3'), ttlMs: 0, wait: 'all' }, 'c1');
+  t.deepEqual(w.write({ op: 'flushall', id: 7, wait: 'all' }, 'c1'), { id: 7, ok: true, value: undefined });
+  t.is(engine.size, 0);
+  t.is(w.ttlKeys, 0);
+});

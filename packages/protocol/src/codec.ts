@@ -215,7 +215,8 @@ function readBody(r: FrameReader, type: MessageType, opIds: number[]): Message {
       const epoch = r.count('epoch');
       const firstSeq = r.count('firstSeq');
       const sentAt = r.finite('sentAt');
-      const count = r.length(6);
+      // The smallest write is a flush with no origin: a kind byte and an origin flag.
+      const count = r.length(2);
       const writes: Write[] = new Array(count);
       for (let i = 0; i < count; i++) writes[i] = readWrite(r);
       return { type, epoch, firstSeq, sentAt, writes };

@@ -29,6 +29,12 @@ export class ExpiryQueue {
     this.current.delete(key);
   }
 
+  /** Whether the key's latest write has expired by `now` (and its delete is not sequenced yet). */
+  expiredBy(key: string, now: number): boolean {
+    const at = this.current.get(key);
+    return at !== undefined && at <= now;
+  }
+
   /** Forgets the key's expiry if it is still `at`: no later write has changed it. */
   deleteIfAt(key: string, at: number): void {
     if (this.current.get(key) === at) this.current.delete(key);
