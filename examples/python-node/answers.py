@@ -37,7 +37,10 @@ class Answers:
         replies = []
         for op in ops:
             key = op.get("key", op.get("pattern"))
-            if key is not None and len(key.encode("utf-8")) > self.max_key_bytes:
+            if op.get("key") == "":
+                # As the TypeScript node and the broker: an empty key is a bad request, never a miss.
+                replies.append((op["id"], wire.TAG_ERROR, ("ERR_BAD_KEY", "keys must not be empty")))
+            elif key is not None and len(key.encode("utf-8")) > self.max_key_bytes:
                 replies.append((op["id"], wire.TAG_ERROR, ("ERR_KEY_TOO_LARGE", f"key is over {self.max_key_bytes} bytes")))
             else:
                 replies.append(self.answer(op, refusal))

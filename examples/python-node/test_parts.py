@@ -294,6 +294,17 @@ class Scan(unittest.TestCase):
         self.assertEqual(answers.answer(tail, lambda: None), (5, wire.TAG_STRINGS, ["k\ue000", "k\U0001f600"]))
 
 
+class DirectRequests(unittest.TestCase):
+    def test_an_empty_key_is_a_bad_request_not_a_miss_and_ttl_answers_as_pttl(self):
+        store = Store()
+        store.set("k", b"v", 1, 0)
+        answers = Answers(type("FakeReplica", (), {"store": store})(), lambda: {})
+        ready = lambda: None  # noqa: E731
+        self.assertEqual(answers.answer_direct([{"id": 1, "op": "get", "key": ""}], ready), [(1, wire.TAG_ERROR, ("ERR_BAD_KEY", "keys must not be empty"))])
+        self.assertEqual(answers.answer_direct([{"id": 2, "op": "ttl", "key": "k"}, {"id": 3, "op": "ttl", "key": "nope"}], ready),
+                         [(2, wire.TAG_NUMBER, -1), (3, wire.TAG_NUMBER, -2)])
+
+
 class Glob(unittest.TestCase):
     def test_patterns(self):
         cases = [
