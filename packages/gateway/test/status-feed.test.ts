@@ -1,9 +1,9 @@
 import test from 'ava';
 import { BrainerError, silentLogger } from '@brainer/protocol';
 import type { NodeInfo } from '@brainer/client';
-import { waitFor } from '@brainer/test-utils';
 import { RATE_SAMPLES, StatusFeed } from '../src/status-feed.js';
 import type { StatusSnapshot } from '../src/status-snapshot.js';
+import { until } from './until.js';
 
 /** A stand-in broker: the feed is under test, and this lets a test set what the broker answers. */
 class ScriptedBroker {
@@ -62,7 +62,7 @@ test('a watcher gets snapshots: nodes with their ring share, the ring, the broke
   const feed = new StatusFeed({ client: broker, intervalMs: 10, logger: silentLogger, now: () => (clock += 500) });
   t.teardown(() => feed.close());
   const watcher = watchInto(feed);
-  await waitFor(() => watcher.snapshots.length >= 1, { timeoutMs: 5000 });
+  await until(() => watcher.snapshots.length >= 1, 5000);
   const first = watcher.snapshots[0]!;
   t.like(first, { at: 1_000_500, intervalMs: 10, broker: { epoch: 1, seq: 0, partitioner: 'consistent', takingWrites: true } });
   t.deepEqual(first.rates, { writes: [], reads: [] });
@@ -78,14 +78,14 @@ test('a watcher gets snapshots: nodes with their ring share, the ring, the broke
   // 50 writes and 20 routed reads within one half-second: 100 and 40 a second, then 0.
   broker.seq = 50;
   broker.readsRouted = 20;
-  const last = await waitFor(() => watcher.snapshots.find((s) => s.rates.writes.includes(100)), { timeoutMs: 5000 });
+  const last = await until(() => watcher.snapshots.find((s) => s.rates.writes.includes(100)), 5000);
   t.is(last.rates.reads.at(-1), 40);
   t.true(last.rates.writes.slice(0, -1).every((rate) => rate === 0));
 
   // A new epoch breaks the lines rather than drawing a negative rate.
   broker.epoch = 2;
   broker.seq = 3;
-  await waitFor(() => watcher.snapshots.at(-1)!.rates.writes.includes(null), { timeoutMs: 5000 });
+  await until(() => watcher.snapshots.at(-1)!.rates.writes.includes(null), 5000);
   t.false(watcher.snapshots.some((s) => s.rates.writes.some((rate) => rate !== null && rate < 0)));
 });
 
@@ -97,7 +97,7 @@ test('the broker is asked only while someone watches, once a poll however many w
   t.is(broker.calls, 0, 'nobody watches: no poll');
   const a = watchInto(feed);
   const b = watchInto(feed);
-  await waitFor(() => b.snapshots.length >= RATE_SAMPLES + 5, { timeoutMs: 20_000 });
+  await until(() => b.snapshots.length >= RATE_SAMPLES + 5, 20_000);
   t.true(Math.abs(broker.calls - b.snapshots.length) <= 1, `${broker.calls} polls for ${b.snapshots.length} snapshots each`);
   t.is(b.snapshots.at(-1)!.rates.writes.length, RATE_SAMPLES);
   a.stop();
@@ -108,7 +108,7 @@ test('the broker is asked only while someone watches, once a poll however many w
   t.is(broker.calls, calls, 'polling stopped with the last watcher');
   // A late watcher starts it again and gets a fresh snapshot.
   const c = watchInto(feed);
-  await waitFor(() => c.snapshots.length >= 1, { timeoutMs: 5000 });
+  await until(() => c.snapshots.length >= 1, 5000);
   t.true(broker.calls > calls);
 });
 
@@ -116,9 +116,9 @@ test('a broker that does not answer gives the error with the last good figures; 
   const broker = new ScriptedBroker();
   const feed = new StatusFeed({ client: broker, intervalMs: 5, logger: silentLogger, now: () => Date.now() });
   const watcher = watchInto(feed);
-  await waitFor(() => watcher.snapshots.length >= 1, { timeoutMs: 5000 });
+  await until(() => watcher.snapshots.length >= 1, 5000);
   broker.failWith = new BrainerError('ERR_TIMEOUT', 'no answer in time');
-  await waitFor(() => watcher.snapshots.at(-1)!.error !== undefined, { timeoutMs: 5000 });
+  await until(() => watcher.snapshots.at(-1)!.error !== undefined, 5000);
   const failed = watcher.snapshots.at(-1)!;
   t.deepEqual(failed.error, { code: 'ERR_TIMEOUT', message: 'no answer in time' });
   t.deepEqual(

@@ -6,7 +6,7 @@ import anyTest, { type TestFn } from 'ava';
 import { Registry } from 'prom-client';
 import type { Brainer } from '@brainer/client';
 import { rawHttp, startCluster, waitFor, type TestCluster } from '@brainer/test-utils';
-import { HttpGateway, type StatusSnapshot } from '../src/index.js';
+import { HttpGateway, type StatusSnapshot } from '@brainer/gateway';
 import { curl, hasCurl, keyPath, request } from './http-helpers.js';
 
 const MAX_VALUE = 4096;

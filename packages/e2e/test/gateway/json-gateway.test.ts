@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import anyTest, { type ExecutionContext, type TestFn } from 'ava';
 import { Brainer } from '@brainer/client';
 import { startCluster, waitFor, type TestCluster } from '@brainer/test-utils';
-import { JsonGateway } from '../src/json-gateway.js';
+import { JsonGateway } from '@brainer/gateway';
 import { DEBIAN_PYTHON, dealerAsk, JsonRequester, pythonHasZmq } from './json-helpers.js';
 
 type Context = { cluster: TestCluster; client: Brainer; endpoint: string };
