@@ -12,7 +12,10 @@ export interface HistoryPoint {
 export class AcknowledgedHistory {
   /** Epoch → the highest seq acknowledged in it (its start seq while nothing is). In epoch order. */
   private readonly highest = new Map<number, number>();
-  private lastAcknowledged: HistoryPoint | undefined;
+  /** The last acknowledged write, as two numbers: this runs once per write, and allocates nothing. */
+  private lastEpoch = 0;
+  private lastSeq = 0;
+  private acknowledgedAny = false;
 
   constructor(private readonly keepEpochs = 16) {}
 
@@ -30,13 +33,15 @@ export class AcknowledgedHistory {
     const known = this.highest.get(epoch);
     if (known !== undefined && seq > known) this.highest.set(epoch, seq);
     // Writes in primary mode complete out of seq order.
-    const last = this.lastAcknowledged;
-    if (!last || epoch > last.epoch || (epoch === last.epoch && seq > last.seq)) this.lastAcknowledged = { epoch, seq };
+    if (this.acknowledgedAny && (epoch < this.lastEpoch || (epoch === this.lastEpoch && seq <= this.lastSeq))) return;
+    this.acknowledgedAny = true;
+    this.lastEpoch = epoch;
+    this.lastSeq = seq;
   }
 
   /** The last write this broker acknowledged, as a point in the history: data that lacks it is not whole. */
   latest(): HistoryPoint | undefined {
-    return this.lastAcknowledged;
+    return this.acknowledgedAny ? { epoch: this.lastEpoch, seq: this.lastSeq } : undefined;
   }
 
   /**

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { join } from 'node:path';
+import { Brainer } from '@brainer/client';
 import { startNode } from '@brainer/test-utils';
 import { allReady, eventually, isReady, setMany, startDataCluster } from '../src/index.js';
 
@@ -48,12 +49,16 @@ test('a whole node ahead of the epoch only by writes the broker never acknowledg
   await eventually(async () => (await client.nodes()).length === 2, 10_000, 100);
 
   // `ahead` applies these writes; they wait for the stopped node and are never acknowledged.
+  const seqBefore = (await client.stats()).seq as number;
   stalled!.kill('SIGSTOP');
   t.teardown(() => stalled!.kill('SIGKILL'));
   const short = await cluster.client({ timeoutMs: 3000, reads: 'broker' });
   const unacknowledged = Promise.allSettled(values(100, (i) => `k${i}`).map((key, i) => short.set(key, `u${i}`)));
-  // Time for `ahead` to apply them; then it stops cleanly, unregistering, and the writes wait on.
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // Once `ahead` has applied them all (its acks reach the broker), it stops cleanly, unregistering, and the writes wait on.
+  const direct = Brainer.direct(ahead!.endpoint, { timeoutMs: 5000 });
+  t.teardown(() => direct.close());
+  await eventually(async () => ((await direct.stats()).seq as number) >= seqBefore + 100, 10_000, 50);
+  await direct.close();
   await ahead!.stop();
   t.deepEqual(new Set((await unacknowledged).map((outcome) => outcome.status)), new Set(['rejected']));
   await eventually(async () => (await client.nodes()).length === 0, 10_000, 100);
