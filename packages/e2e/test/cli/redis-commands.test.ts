@@ -127,8 +127,10 @@ test('ttl, pttl, expire, pexpire and flushall, as redis-cli has them; flushall a
   t.is(await out(['ttl', 'a']), '-1\n');
   t.is(await out(['TTL', 'missing']), '-2\n');
   t.is(await out(['expire', 'a', '100']), '1\n');
-  // Rounded to the second, as Redis does: a slow start of the process may take it below 100.
-  t.regex(await out(['ttl', 'a']), /^(99|100)\n$/);
+  // Rounded to the second, as Redis does. Each command is a process of its own, and on a loaded machine
+  // one can take seconds to start, so only the bounds are sure.
+  const ttl = Number(await out(['ttl', 'a']));
+  t.true(ttl > 80 && ttl <= 100, String(ttl));
   t.is(await out(['expire', 'missing', '100']), '0\n');
   t.is(await out(['pexpire', 'b', '90000']), '1\n');
   const pttl = Number(await out(['pttl', 'b']));
@@ -150,8 +152,11 @@ test('ttl, pttl, expire, pexpire and flushall, as redis-cli has them; flushall a
   const prompt = await runCliBytes([cluster.endpoint], {
     stdin: ['set k v', 'TTL k', 'EXPIRE k 50', 'ttl k', 'pexpire k 70000', 'expire k x', 'FLUSHALL', 'get k', ''].join('\n'),
   });
+  const lines = prompt.stdout.toString().split('\n');
+  t.true(Number(lines[3]) > 40 && Number(lines[3]) <= 50, prompt.stdout.toString());
+  lines[3] = '50';
   t.is(
-    prompt.stdout.toString(),
+    lines.join('\n'),
     ['OK', '-1', '1', '50', '1', '(error) [ERR_BAD_REQUEST]: EXPIRE takes a whole number, not x', 'OK', '(nil)', ''].join('\n'),
     prompt.stderr,
   );
