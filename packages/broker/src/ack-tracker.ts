@@ -81,9 +81,14 @@ export class AckTracker {
     private readonly membership: Membership,
     private readonly now: () => number,
     private readonly outcome: AckOutcomeHandler,
-    startFenceUntil: number,
+    startFenceUntil = Infinity,
   ) {
     this.ackFloor = startFenceUntil;
+  }
+
+  /** Acknowledges nothing before `at`: a broker that starts to lead waits out leases it cannot know. */
+  holdUntil(at: number): void {
+    this.ackFloor = at;
   }
 
   get pending(): number {
@@ -129,7 +134,7 @@ export class AckTracker {
   nextWakeAt(): number | undefined {
     const now = this.now();
     let wake: number | undefined;
-    if (this.ackFloor > now && this.pending > 0) wake = this.ackFloor;
+    if (this.ackFloor > now && this.ackFloor < Infinity && this.pending > 0) wake = this.ackFloor;
     for (const fence of this.fences) if (fence.until > now) wake = Math.min(wake ?? Infinity, fence.until);
     return wake;
   }

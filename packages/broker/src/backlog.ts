@@ -16,7 +16,7 @@ export interface ResumeRequest {
 }
 
 /** The registration a new epoch started from: a node holding the same has the epoch's first content. */
-interface EpochOrigin {
+export interface EpochOrigin {
   epoch: number;
   seq: number;
   digest: string;

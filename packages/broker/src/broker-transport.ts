@@ -1,9 +1,10 @@
 import { socketMaxMessageSize, type Limits, type Logger } from '@brainer/protocol';
 import { receiveLoop, ServerRouter } from '@brainer/transport';
 import type { Router } from 'zeromq';
+import type { PeerId } from './ports.js';
 
-export type FrameHandler = (peer: Buffer, frames: Buffer[]) => void;
-export type SendErrorHandler = (peer: Buffer, error: unknown) => void;
+export type FrameHandler = (peer: PeerId, frames: Buffer[]) => void;
+export type SendErrorHandler = (peer: PeerId, error: unknown) => void;
 export type HandlerErrorHandler = (error: unknown) => void;
 
 /** What the transport takes from the broker's options: access control, and where it logs refusals. */
@@ -20,7 +21,8 @@ export interface BrokerTransportOptions {
 }
 
 /**
- * The broker's only contact with ZeroMQ: one ROUTER that clients and nodes connect to. Sends never
+ * The broker's only contact with ZeroMQ: one ROUTER that clients and nodes connect to. A peer's id
+ * is its routing id in hex, which the broker core keeps without looking inside. Sends never
  * block: a peer that is gone or full makes the send fail, and the failure is reported, not dropped.
  * With a CURVE secret key, the ROUTER is a CURVE server in a context of its own, whose ZAP handler
  * (`serveZap` on a second ROUTER) admits only the allowlisted public keys; refusals and failed handshakes
@@ -83,9 +85,9 @@ export class BrokerTransport {
     this.server.setAllowedKeys(keys);
   }
 
-  send(peer: Buffer, frame: Buffer): void {
+  send(peer: PeerId, frame: Buffer): void {
     if (this.closed) return;
-    this.router.send([peer, frame]).catch((error: unknown) => this.onSendError(peer, error));
+    this.router.send([Buffer.from(peer, 'hex'), frame]).catch((error: unknown) => this.onSendError(peer, error));
   }
 
   /**
@@ -93,9 +95,9 @@ export class BrokerTransport {
    * peer whose connection is gone fails at once with EHOSTUNREACH; a peer that is only full (or a
    * half-open connection the kernel has not yet closed) counts as there.
    */
-  async reaches(peer: Buffer, frame: Buffer): Promise<boolean> {
+  async reaches(peer: PeerId, frame: Buffer): Promise<boolean> {
     if (this.closed) return false;
-    return this.router.send([peer, frame]).then(
+    return this.router.send([Buffer.from(peer, 'hex'), frame]).then(
       () => true,
       (error: unknown) => (error as { code?: string }).code !== 'EHOSTUNREACH',
     );
@@ -108,7 +110,7 @@ export class BrokerTransport {
   }
 
   private receive(): Promise<void> {
-    return receiveLoop(this.router, ([peer, ...frames]) => this.onFrames(peer!, frames), {
+    return receiveLoop(this.router, ([peer, ...frames]) => this.onFrames(peer!.toString('hex'), frames), {
       onHandlerError: (error) => this.onHandlerError(error),
       onDrained: () => (this.drainedAt = this.options.now()),
       closing: () => this.closed,

@@ -29,8 +29,8 @@ export class DedupTable {
     return this.entries.size;
   }
 
-  static key(peerKey: string, opId: number): string {
-    return WriteOutcomes.key(peerKey, opId);
+  static key(client: string, opId: number): string {
+    return WriteOutcomes.key(client, opId);
   }
 
   get(key: string): DedupEntry | undefined {

@@ -14,8 +14,7 @@ import { evicts, mayEvict, pickVictims } from './eviction-policy.js';
 import type { Membership } from './membership.js';
 import { MemoryEstimate } from './memory-estimate.js';
 import type { NodeRecord } from './node-record.js';
-import { EVICTION_IDS } from './nodes-query.js';
-import type { Outbox } from './outbox.js';
+import type { NodeRequests, RequestOwner, Unanswered } from './node-requests.js';
 
 /** At most this many keys are evicted per round, so a round never holds the broker up for long. */
 export const MAX_EVICTIONS_PER_ROUND = 1000;
@@ -42,25 +41,21 @@ export interface EvictionSettings {
   policy: MaxmemoryPolicy;
   /** Keys sampled per key evicted. */
   samples: number;
-  /** How long a round waits for the nodes' answers, in ms. */
-  timeoutMs: number;
 }
 
 /** What eviction needs from the broker. */
 export interface EvictionHost {
   readonly membership: Membership;
-  readonly outbox: Outbox;
+  readonly requests: NodeRequests;
   readonly now: () => number;
   readonly logger: Logger;
-  /** Stamps the delete of an evicted key, which reaches every node like any write. */
-  evict(key: string): void;
+  /** Stamps the delete of an evicted key that frees `bytes`, which reaches every node like any write. */
+  evict(key: string, bytes: number): void;
   emit(event: BrokerEvent): void;
 }
 
 interface Round {
-  readonly id: number;
   readonly waiting: Set<string>;
-  readonly deadline: number;
   readonly sampling: boolean;
   readonly candidates: Map<string, EvictionSample>;
   /** Keys written since the round began: a sample may predate the write, so they are not evicted. */
@@ -75,20 +70,18 @@ interface Round {
  * retry, while eviction makes room. Past the eviction threshold, a round asks every ready node for
  * random entries with their access figures, keeps those each node is the primary of (the primary
  * serves a key's reads, so its figures are the ones that count), and deletes the best candidates
- * through the write stream, so every node drops the same keys.
+ * through the write stream, so every node drops the same keys. A round waits for the answers as
+ * long as any request to a node does (`NodeRequests`).
  */
-export class Eviction {
+export class Eviction implements RequestOwner<Round> {
   private readonly estimate = new MemoryEstimate();
   private readonly trigger: number;
   private readonly goal: number;
   private round: Round | undefined;
-  private lastRoundId: number = EVICTION_IDS.last;
   private lastRoundAt = -Infinity;
   private lastRoundSeq = -1;
   /** Nodes that answered ERR_UNKNOWN_OP: their usage is unknown. */
   private readonly unsupported = new Set<string>();
-  /** The size of the entry being evicted, while its delete is stamped. */
-  private victimBytes = 0;
   /** The last sampling round found no candidate: nothing can be evicted now. */
   private exhausted = false;
   /** The average entry size in the last report, to size a sample. */
@@ -103,11 +96,6 @@ export class Eviction {
     const headroom = headroomOf(settings.maxmemory);
     this.trigger = settings.maxmemory - headroom;
     this.goal = this.trigger - Math.floor(headroom / 2);
-  }
-
-  /** Whether a reply belongs to an eviction round. */
-  static owns(replyId: number): boolean {
-    return replyId >= EVICTION_IDS.first && replyId <= EVICTION_IDS.last;
   }
 
   /** The refusal of a client's `set` that would pass the limit, or undefined to let it through. */
@@ -134,21 +122,21 @@ export class Eviction {
     return { code: 'ERR_BACKPRESSURE', message: `used memory is at maxmemory (${maxmemory}); eviction is making room, retry` };
   }
 
-  /** Every stamped write, with its estimated effect on the nodes' memory. */
-  onSequenced(seq: number, write: Write): void {
-    this.estimate.record(seq, this.bytesAdded(write));
+  /** Every stamped write, with its estimated effect on the nodes' memory; `freedBytes` is what an eviction's delete frees. */
+  onSequenced(seq: number, write: Write, freedBytes = 0): void {
+    this.estimate.record(seq, this.bytesAdded(write, freedBytes));
     if (write.kind === 'flush') this.round?.touched.clear();
     else if (this.round) this.round.touched.add(write.key);
     else if (evicts(this.settings.policy) && !this.exhausted && (this.usedMemory() ?? 0) > this.trigger) this.startRound();
   }
 
   /** The estimated effect of a write on the nodes' used memory, in bytes. */
-  private bytesAdded(write: Write): number {
+  private bytesAdded(write: Write, freedBytes: number): number {
     switch (write.kind) {
       case 'set':
         return entryBytes(Buffer.byteLength(write.key), write.value.length);
       case 'del':
-        return -this.victimBytes;
+        return -freedBytes;
       case 'expire':
         return 0;
       case 'flush':
@@ -156,9 +144,8 @@ export class Eviction {
     }
   }
 
-  onReply(node: NodeRecord, reply: Reply): void {
-    const round = this.round;
-    if (!round || reply.id !== round.id || !round.waiting.delete(node.id)) return;
+  answered(node: NodeRecord, reply: Reply, round: Round): void {
+    if (round !== this.round || !round.waiting.delete(node.id)) return;
     if (!reply.ok) {
       if (reply.code === 'ERR_UNKNOWN_OP' && !this.unsupported.has(node.id)) {
         this.unsupported.add(node.id);
@@ -179,17 +166,20 @@ export class Eviction {
     if (round.waiting.size === 0) this.finish(round);
   }
 
+  /** A round ends when its time is up, or without the figures of a node that left. */
+  unanswered(nodeId: string, why: Unanswered, round: Round): void {
+    if (why === 'timeout') return this.finish(round);
+    if (round.waiting.delete(nodeId) && round.waiting.size === 0) this.finish(round);
+  }
+
   onNodeRemoved(node: NodeRecord): void {
     this.estimate.forget(node.id);
     this.unsupported.delete(node.id);
-    const round = this.round;
-    if (round?.waiting.delete(node.id) && round.waiting.size === 0) this.finish(round);
   }
 
-  /** Runs every sweep: times out a round, and keeps the usage figures fresh. */
+  /** Runs every sweep: keeps the usage figures fresh. */
   sweep(): void {
     const now = this.host.now();
-    if (this.round && this.round.deadline <= now) this.finish(this.round);
     if (this.round) return;
     const used = this.usedMemory();
     const over = evicts(this.settings.policy) && used !== undefined && used > this.trigger;
@@ -224,19 +214,16 @@ export class Eviction {
     if (nodes.length === 0) return;
     const used = this.usedMemory();
     const count = evicts(this.settings.policy) && used !== undefined && used > this.trigger ? this.sampleSize(used) : 0;
-    const id = (this.lastRoundId = this.lastRoundId >= EVICTION_IDS.last ? EVICTION_IDS.first : this.lastRoundId + 1);
-    this.round = {
-      id,
+    const round: Round = (this.round = {
       waiting: new Set(nodes.map((node) => node.id)),
-      deadline: this.host.now() + this.settings.timeoutMs,
       sampling: count > 0,
       candidates: new Map(),
       touched: new Set(),
-    };
+    });
     this.lastRoundAt = this.host.now();
     this.lastRoundSeq = this.estimate.lastSeq;
     const volatile = this.settings.policy === 'volatile-lru';
-    for (const node of nodes) this.host.outbox.op(node.peer, node.peerKey, { op: 'evict-sample', id, count, volatile });
+    for (const node of nodes) this.host.requests.ask(node, { op: 'evict-sample', count, volatile }, this, round);
   }
 
   /**
@@ -271,9 +258,7 @@ export class Eviction {
     const victims = pickVictims(candidates, this.settings.policy, used - this.goal, maxKeys);
     let bytes = 0;
     for (const victim of victims) {
-      this.victimBytes = victim.bytes;
-      this.host.evict(victim.key);
-      this.victimBytes = 0;
+      this.host.evict(victim.key, victim.bytes);
       bytes += victim.bytes;
     }
     this.counts.evictedKeys += victims.length;

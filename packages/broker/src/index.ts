@@ -4,3 +4,6 @@ export * from './node-record.js';
 export * from './options.js';
 export * from './broker-metrics.js';
 export * from './broker-health.js';
+export * from './broker-core.js';
+export * from './lifecycle.js';
+export * from './ports.js';

@@ -1,3 +1,5 @@
+import type { PeerId } from './ports.js';
+
 /** How often, at most, the table is swept for expired watches, in ms. */
 const EXPIRE_EVERY_MS = 1000;
 
@@ -7,7 +9,8 @@ const EXPIRE_EVERY_MS = 1000;
  * once when a push to it fails.
  */
 export class MembershipWatchers {
-  private readonly watchers = new Map<string, { peer: Buffer; until: number }>();
+  /** Each watching client, and until when its watch holds. */
+  private readonly watchers = new Map<PeerId, number>();
   private nextExpiryAt = 0;
 
   constructor(
@@ -19,19 +22,19 @@ export class MembershipWatchers {
     return this.watchers.size;
   }
 
-  watch(peer: Buffer, peerKey: string): void {
-    this.watchers.set(peerKey, { peer, until: this.now() + this.ttlMs });
+  watch(peer: PeerId): void {
+    this.watchers.set(peer, this.now() + this.ttlMs);
   }
 
-  forget(peerKey: string): boolean {
-    return this.watchers.delete(peerKey);
+  forget(peer: PeerId): boolean {
+    return this.watchers.delete(peer);
   }
 
   /** The peers still watching; expired watches are dropped on the way. */
-  peers(): Buffer[] {
+  peers(): PeerId[] {
     this.expire();
     const now = this.now();
-    return [...this.watchers.values()].filter((watcher) => watcher.until > now).map((watcher) => watcher.peer);
+    return [...this.watchers].filter(([, until]) => until > now).map(([peer]) => peer);
   }
 
   /** Drops the watches whose time is up. Cheap to call often: it sweeps at most once a second. */
@@ -39,6 +42,6 @@ export class MembershipWatchers {
     const now = this.now();
     if (now < this.nextExpiryAt && this.watchers.size > 0) return;
     this.nextExpiryAt = now + Math.min(this.ttlMs, EXPIRE_EVERY_MS);
-    for (const [peerKey, watcher] of this.watchers) if (watcher.until <= now) this.watchers.delete(peerKey);
+    for (const [peer, until] of this.watchers) if (until <= now) this.watchers.delete(peer);
   }
 }

@@ -1,11 +1,14 @@
 import { createPartitioner, DEFAULT_PARTITIONER, type NodeState, type Partitioner, type PartitionerName } from '@brainer/protocol';
 import type { NodeRecord } from './node-record.js';
+import type { PeerId } from './ports.js';
 
-/** The registered nodes, indexed by routing id and by node id, and the ring of the ready ones. */
+/** The registered nodes, indexed by connection and by node id, and the ring of the ready ones. */
 export class Membership {
-  private readonly byPeer = new Map<string, NodeRecord>();
+  private readonly nodesByPeer = new Map<PeerId, NodeRecord>();
   private readonly byId = new Map<string, NodeRecord>();
   private readyNodes: NodeRecord[] = [];
+  /** Every registered node's connection, for the fan-out: kept as an array, not built per write. */
+  private nodePeers: PeerId[] = [];
   private partitioner: Partitioner;
   private changes = 0;
 
@@ -31,15 +34,19 @@ export class Membership {
   }
 
   get size(): number {
-    return this.byPeer.size;
+    return this.nodesByPeer.size;
   }
 
   all(): IterableIterator<NodeRecord> {
-    return this.byPeer.values();
+    return this.nodesByPeer.values();
   }
 
-  byPeerKey(peerKey: string): NodeRecord | undefined {
-    return this.byPeer.get(peerKey);
+  peers(): readonly PeerId[] {
+    return this.nodePeers;
+  }
+
+  byPeer(peer: PeerId): NodeRecord | undefined {
+    return this.nodesByPeer.get(peer);
   }
 
   byNodeId(id: string): NodeRecord | undefined {
@@ -47,8 +54,9 @@ export class Membership {
   }
 
   add(node: NodeRecord): void {
-    this.byPeer.set(node.peerKey, node);
+    this.nodesByPeer.set(node.peer, node);
     this.byId.set(node.id, node);
+    this.nodePeers = [...this.nodesByPeer.keys()];
     if (node.state === 'ready') this.rebuild();
   }
 
@@ -58,7 +66,8 @@ export class Membership {
   }
 
   remove(node: NodeRecord): void {
-    this.byPeer.delete(node.peerKey);
+    this.nodesByPeer.delete(node.peer);
+    this.nodePeers = [...this.nodesByPeer.keys()];
     if (this.byId.get(node.id) === node) this.byId.delete(node.id);
     if (node.state === 'ready') this.rebuild();
   }
@@ -71,7 +80,7 @@ export class Membership {
   }
 
   private rebuild(): void {
-    this.readyNodes = [...this.byPeer.values()].filter((node) => node.state === 'ready');
+    this.readyNodes = [...this.nodesByPeer.values()].filter((node) => node.state === 'ready');
     this.partitioner = createPartitioner(
       this.partitionerName,
       this.readyNodes.map((node) => node.id),

@@ -1,10 +1,10 @@
 import type { JoinProgress, NodeError, NodeInfo, NodeState, SyncKind } from '@brainer/protocol';
+import type { PeerId } from './ports.js';
 
 /** What the broker knows of one registered node. */
 export interface NodeRecord {
-  /** The node's ZeroMQ routing id, and its hex form used as a map key. */
-  readonly peer: Buffer;
-  readonly peerKey: string;
+  /** The node's connection. */
+  readonly peer: PeerId;
   readonly id: string;
   /** The node process's incarnation, from its registration: another under the same id is another process. */
   readonly incarnation: string;

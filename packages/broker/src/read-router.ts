@@ -1,6 +1,7 @@
 import type { ErrorCode, Op, Reply } from '@brainer/protocol';
 import type { Membership } from './membership.js';
 import type { NodeRecord } from './node-record.js';
+import type { NodeRequests, RequestOwner, Unanswered } from './node-requests.js';
 import type { Outbox } from './outbox.js';
 import type { ReplyTarget } from './reply-target.js';
 
@@ -24,8 +25,6 @@ interface PendingRead {
   rest: readonly string[] | undefined;
   /** How many candidates have been tried: `first` is number 0. */
   next: number;
-  nodeId: string;
-  deadline: number;
   /** The last retryable refusal, answered if no node is left to try. */
   lastRefusal: Reply | undefined;
 }
@@ -33,40 +32,34 @@ interface PendingRead {
 /** Codes after which the next node is tried instead of passing the error to the client. */
 const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['ERR_NOT_READY', 'ERR_NO_LEASE', 'ERR_INTERNAL', 'ERR_BACKPRESSURE']);
 
-/** Forwarded-read ids use the lower half of the u32 space; the nodes query uses the upper half. */
-export const READ_ID_LIMIT = 0x80000000;
-
 /**
  * Sends each read to the first ready node of its candidates (for `get`, the key's primary and
  * then the ring order) and falls over to the next on a timeout, a retryable error, or the node
  * leaving (invariant 3). Only ready nodes are ever asked.
  */
-export class ReadRouter {
-  private readonly pending = new Map<number, PendingRead>();
-  private lastId = 0;
+export class ReadRouter implements RequestOwner<PendingRead> {
   /** Reads taken from clients since the start. */
   routed = 0;
+  /** Reads not yet answered. */
+  private inFlight = 0;
 
   constructor(
     private readonly membership: Membership,
+    private readonly requests: NodeRequests,
     private readonly outbox: Outbox,
-    private readonly now: () => number,
-    private readonly timeoutMs: number,
   ) {}
 
   get size(): number {
-    return this.pending.size;
+    return this.inFlight;
   }
 
   route(target: ReplyTarget, op: ForwardedOp, candidates: ReadCandidates): void {
     this.routed++;
-    this.tryNext({ target, op, candidates, rest: undefined, next: 0, nodeId: '', deadline: 0, lastRefusal: undefined });
+    this.inFlight++;
+    this.tryNext({ target, op, candidates, rest: undefined, next: 0, lastRefusal: undefined });
   }
 
-  onReply(node: NodeRecord, reply: Reply): void {
-    const read = this.pending.get(reply.id);
-    if (!read || read.nodeId !== node.id) return;
-    this.pending.delete(reply.id);
+  answered(_node: NodeRecord, reply: Reply, read: PendingRead): void {
     if (!reply.ok && RETRYABLE.has(reply.code)) {
       read.lastRefusal = reply;
       this.tryNext(read);
@@ -75,33 +68,16 @@ export class ReadRouter {
     this.answer(read.target, { ...reply, id: read.target.opId });
   }
 
-  onNodeRemoved(node: NodeRecord): void {
-    for (const [id, read] of this.pending) {
-      if (read.nodeId !== node.id) continue;
-      this.pending.delete(id);
-      this.tryNext(read);
-    }
-  }
-
-  /** Moves every read whose node did not answer in time on to its next candidate. */
-  sweep(): void {
-    const now = this.now();
-    for (const [id, read] of this.pending) {
-      if (read.deadline > now) break;
-      this.pending.delete(id);
-      this.tryNext(read);
-    }
+  /** The node timed out or left: the read moves on to its next candidate. */
+  unanswered(_nodeId: string, _why: Unanswered, read: PendingRead): void {
+    this.tryNext(read);
   }
 
   private tryNext(read: PendingRead): void {
     for (let nodeId = this.nextCandidate(read); nodeId !== undefined; nodeId = this.nextCandidate(read)) {
       const node = this.membership.byNodeId(nodeId);
       if (!node || node.state !== 'ready') continue;
-      const id = this.nextId();
-      read.nodeId = node.id;
-      read.deadline = this.now() + this.timeoutMs;
-      this.pending.set(id, read);
-      this.outbox.op(node.peer, node.peerKey, { ...read.op, id });
+      this.requests.ask(node, read.op, this, read);
       return;
     }
     if (read.lastRefusal) {
@@ -109,7 +85,7 @@ export class ReadRouter {
       return;
     }
     const code: ErrorCode = read.next === 0 ? 'ERR_NO_NODES' : 'ERR_TIMEOUT';
-    const message = read.next === 0 ? 'no ready node holds the data' : `no ready node answered within ${this.timeoutMs} ms`;
+    const message = read.next === 0 ? 'no ready node holds the data' : `no ready node answered within ${this.requests.timeoutMs} ms`;
     this.answer(read.target, { id: read.target.opId, ok: false, code, message });
   }
 
@@ -128,11 +104,7 @@ export class ReadRouter {
   }
 
   private answer(target: ReplyTarget, reply: Reply): void {
-    this.outbox.reply(target.peer, target.peerKey, reply);
-  }
-
-  private nextId(): number {
-    this.lastId = this.lastId >= READ_ID_LIMIT - 1 ? 1 : this.lastId + 1;
-    return this.lastId;
+    this.inFlight--;
+    this.outbox.reply(target.peer, reply);
   }
 }

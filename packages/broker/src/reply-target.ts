@@ -1,6 +1,7 @@
-/** Where an op's answer goes: the client's routing id and the op's id. */
+import type { PeerId } from './ports.js';
+
+/** Where an op's answer goes: the client's connection and the op's id. */
 export interface ReplyTarget {
-  readonly peer: Buffer;
-  readonly peerKey: string;
+  readonly peer: PeerId;
   readonly opId: number;
 }

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { DedupTable } from '../src/dedup-table.js';
 
-const target = (opId: number) => ({ peer: Buffer.from('c'), peerKey: '63', opId });
+const target = (opId: number) => ({ peer: '63', opId });
 
 test('a pending write collects retries, which get its outcome when it completes', (t) => {
   const table = new DedupTable(10);

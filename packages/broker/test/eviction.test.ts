@@ -3,6 +3,7 @@ import { entryBytes, evictSampleJson, type EvictionSample, type MaxmemoryPolicy,
 import type { BrokerEvent } from '../src/events.js';
 import { Eviction } from '../src/eviction.js';
 import { Membership } from '../src/membership.js';
+import { NodeRequests } from '../src/node-requests.js';
 import type { Outbox } from '../src/outbox.js';
 import { readyNode as node } from './node-record-fixture.js';
 
@@ -20,17 +21,18 @@ function setup(policy: MaxmemoryPolicy = 'allkeys-lru') {
   const events: BrokerEvent[] = [];
   let seq = 0;
   let now = 0;
-  const outbox = { op: (_peer: Buffer, peerKey: string, op: Op) => sent.push({ nodeId: peerKey, op }) } as unknown as Outbox;
+  const outbox = { op: (peer: string, op: Op) => sent.push({ nodeId: peer, op }) } as unknown as Outbox;
+  const requests = new NodeRequests(outbox, () => now, 1000);
   const eviction: Eviction = new Eviction(
-    { maxmemory: LIMIT, policy, samples: 5, timeoutMs: 1000 },
+    { maxmemory: LIMIT, policy, samples: 5 },
     {
       membership,
-      outbox,
+      requests,
       now: () => now,
       logger: { debug() {}, info() {}, warn() {}, error() {} },
-      evict: (key) => {
+      evict: (key, bytes) => {
         evicted.push(key);
-        eviction.onSequenced(++seq, { kind: 'del', key });
+        eviction.onSequenced(++seq, { kind: 'del', key }, bytes);
       },
       emit: (event) => events.push(event),
     },
@@ -42,6 +44,7 @@ function setup(policy: MaxmemoryPolicy = 'allkeys-lru') {
     expiresAt: 0,
   });
   return {
+    requests,
     membership,
     nodes,
     sent,
@@ -66,7 +69,7 @@ function setup(policy: MaxmemoryPolicy = 'allkeys-lru') {
     answer(nodeId: string, usedMemory: number, samples: EvictionSample[] = [], nodeSeq = seq): void {
       const op = sent.filter((s) => s.nodeId === nodeId).at(-1)!.op;
       const reply: Reply = { id: op.id, ok: true, value: { json: evictSampleJson({ seq: nodeSeq, usedMemory, keys: 100, samples }) } };
-      eviction.onReply(membership.byNodeId(nodeId)!, reply);
+      requests.onReply(membership.byNodeId(nodeId)!, reply);
     },
   };
 }
@@ -166,7 +169,7 @@ test('a node that does not know evict-sample is left out; with none reporting, w
   s.eviction.sweep();
   for (const nodeId of ['a', 'b']) {
     const op = s.sent.find((x) => x.nodeId === nodeId)!.op;
-    s.eviction.onReply(s.membership.byNodeId(nodeId)!, { id: op.id, ok: false, code: 'ERR_UNKNOWN_OP', message: 'unknown op code 11' });
+    s.requests.onReply(s.membership.byNodeId(nodeId)!, { id: op.id, ok: false, code: 'ERR_UNKNOWN_OP', message: 'unknown op code 11' });
   }
   t.is(s.set('k', 100), undefined);
   t.like(s.eviction.stats(), { usedMemory: null });
@@ -177,6 +180,7 @@ test('a round that gets no answer in time ends, and a dropped node no longer cou
   s.eviction.sweep();
   s.answer('a', 5000);
   s.advance(1000);
+  s.requests.sweep();
   s.eviction.sweep();
   t.is(s.sent.length, 4, 'the timed-out round ended and the next one began');
   s.answer('b', 9000);

@@ -3,8 +3,7 @@ import type { NodeRecord } from '../src/node-record.js';
 /** A ready node as the broker records it, with every figure at zero. */
 export function readyNode(id: string): NodeRecord {
   return {
-    peer: Buffer.from(id),
-    peerKey: id,
+    peer: id,
     id,
     incarnation: '1',
     endpoint: `inproc://${id}`,

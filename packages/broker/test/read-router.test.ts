@@ -1,6 +1,7 @@
 import test from 'ava';
 import type { Op, Reply } from '@brainer/protocol';
 import { Membership } from '../src/membership.js';
+import { NodeRequests } from '../src/node-requests.js';
 import type { Outbox } from '../src/outbox.js';
 import { ReadRouter, type ReadCandidates } from '../src/read-router.js';
 import { readyNode } from './node-record-fixture.js';
@@ -16,11 +17,12 @@ function setup() {
   const answers: Reply[] = [];
   let now = 0;
   const outbox = {
-    op: (_peer: Buffer, peerKey: string, op: Op) => forwarded.push({ nodeId: peerKey, op }),
-    reply: (_peer: Buffer, _peerKey: string, reply: Reply) => answers.push(reply),
+    op: (peer: string, op: Op) => forwarded.push({ nodeId: peer, op }),
+    reply: (_peer: string, reply: Reply) => answers.push(reply),
   } as unknown as Outbox;
-  const router = new ReadRouter(membership, outbox, () => now, TIMEOUT_MS);
-  const target = { peer: Buffer.from('client'), peerKey: 'client', opId: 7 };
+  const requests = new NodeRequests(outbox, () => now, TIMEOUT_MS);
+  const router = new ReadRouter(membership, requests, outbox);
+  const target = { peer: 'client', opId: 7 };
   let listsWorkedOut = 0;
   const candidates = (first: string, rest: string[]): ReadCandidates => ({
     first,
@@ -30,6 +32,7 @@ function setup() {
     },
   });
   return {
+    requests,
     nodes,
     forwarded,
     answers,
@@ -50,7 +53,7 @@ test('a read goes to the first candidate, and the rest of the list is never work
     s.forwarded.map((f) => f.nodeId),
     ['b'],
   );
-  s.router.onReply(s.nodes.get('b')!, { ...value('v'), id: s.forwarded[0]!.op.id });
+  s.requests.onReply(s.nodes.get('b')!, { ...value('v'), id: s.forwarded[0]!.op.id });
   t.deepEqual(s.answers, [{ ...value('v'), id: 7 }]);
   t.is(s.listsWorkedOut(), 0);
 });
@@ -58,9 +61,9 @@ test('a read goes to the first candidate, and the rest of the list is never work
 test('a refusal moves the read on in list order, skipping the first candidate', (t) => {
   const s = setup();
   s.router.route(s.target, { op: 'get', id: 7, key: 'k' }, s.candidates('b', ['c', 'a']));
-  s.router.onReply(s.nodes.get('b')!, { id: s.forwarded[0]!.op.id, ok: false, code: 'ERR_NO_LEASE', message: 'no lease' });
-  s.router.onReply(s.nodes.get('c')!, { id: s.forwarded[1]!.op.id, ok: false, code: 'ERR_NOT_READY', message: 'joining' });
-  s.router.onReply(s.nodes.get('a')!, { ...value('from a'), id: s.forwarded[2]!.op.id });
+  s.requests.onReply(s.nodes.get('b')!, { id: s.forwarded[0]!.op.id, ok: false, code: 'ERR_NO_LEASE', message: 'no lease' });
+  s.requests.onReply(s.nodes.get('c')!, { id: s.forwarded[1]!.op.id, ok: false, code: 'ERR_NOT_READY', message: 'joining' });
+  s.requests.onReply(s.nodes.get('a')!, { ...value('from a'), id: s.forwarded[2]!.op.id });
   t.deepEqual(
     s.forwarded.map((f) => f.nodeId),
     ['b', 'c', 'a'],
@@ -73,14 +76,14 @@ test('a node that does not answer in time is passed over, and its late answer is
   const s = setup();
   s.router.route(s.target, { op: 'get', id: 7, key: 'k' }, s.candidates('b', ['c', 'a']));
   s.advance(TIMEOUT_MS + 1);
-  s.router.sweep();
+  s.requests.sweep();
   t.deepEqual(
     s.forwarded.map((f) => f.nodeId),
     ['b', 'c'],
   );
-  s.router.onReply(s.nodes.get('b')!, { ...value('late'), id: s.forwarded[0]!.op.id });
+  s.requests.onReply(s.nodes.get('b')!, { ...value('late'), id: s.forwarded[0]!.op.id });
   t.deepEqual(s.answers, []);
-  s.router.onReply(s.nodes.get('c')!, { ...value('from c'), id: s.forwarded[1]!.op.id });
+  s.requests.onReply(s.nodes.get('c')!, { ...value('from c'), id: s.forwarded[1]!.op.id });
   t.deepEqual(s.answers, [{ ...value('from c'), id: 7 }]);
 });
 
@@ -88,8 +91,8 @@ test('a node that is not ready is never asked, and with every node refusing the 
   const s = setup();
   s.nodes.get('c')!.state = 'joining';
   s.router.route(s.target, { op: 'get', id: 7, key: 'k' }, s.candidates('b', ['c', 'a']));
-  s.router.onReply(s.nodes.get('b')!, { id: s.forwarded[0]!.op.id, ok: false, code: 'ERR_NO_LEASE', message: 'no lease' });
-  s.router.onReply(s.nodes.get('a')!, { id: s.forwarded[1]!.op.id, ok: false, code: 'ERR_NO_LEASE', message: 'no lease on a' });
+  s.requests.onReply(s.nodes.get('b')!, { id: s.forwarded[0]!.op.id, ok: false, code: 'ERR_NO_LEASE', message: 'no lease' });
+  s.requests.onReply(s.nodes.get('a')!, { id: s.forwarded[1]!.op.id, ok: false, code: 'ERR_NO_LEASE', message: 'no lease on a' });
   t.deepEqual(
     s.forwarded.map((f) => f.nodeId),
     ['b', 'a'],
