@@ -35,6 +35,8 @@ export const ERROR_CODES = [
   'ERR_ENDPOINT_ACCESS',
   'ERR_ENDPOINT_DIR_MISSING',
   'ERR_NODE_ID_TAKEN',
+  'ERR_NOT_LEADER',
+  'ERR_STALE_EPOCH',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

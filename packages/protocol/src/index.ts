@@ -36,3 +36,4 @@ export * from './expiry-clock.js';
 export * from './node-info.js';
 export * from './recent-writes.js';
 export * from './write-outcomes.js';
+export * from './brokers.js';
