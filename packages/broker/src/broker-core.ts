@@ -1,7 +1,7 @@
 import { RateLimitedLog } from '@brainer/protocol';
 import { Observable, Subject } from 'rxjs';
 import { AckTracker } from './ack-tracker.js';
-import { BrokerMetrics } from './broker-metrics.js';
+import type { BrokerMetrics, BrokerStats } from './broker-metrics.js';
 import type { BrokerContext } from './broker-context.js';
 import { ClientRequests } from './client-requests.js';
 import { DedupTable } from './dedup-table.js';
@@ -13,6 +13,7 @@ import { Joins } from './joins.js';
 import { BrokerLifecycle, type BrokerState } from './lifecycle.js';
 import { Liveness } from './liveness.js';
 import { Membership } from './membership.js';
+import type { NodeRecord } from './node-record.js';
 import { MembershipPush } from './membership-push.js';
 import { MembershipWatchers } from './membership-watchers.js';
 import { NodeRequests } from './node-requests.js';
@@ -47,18 +48,20 @@ export class BrokerCore {
   private readonly liveness: Liveness;
   private readonly registrations: Registrations;
   private readonly dispatch: Dispatch;
-  private readonly metrics: BrokerMetrics | undefined;
 
   /** Membership changes and joins, as they happen. */
   readonly events$: Observable<BrokerEvent> = this.events.asObservable();
 
+  /** `metrics`, when given, counts the writes this core answers. */
   constructor(
     private readonly options: BrokerOptions,
     private readonly ports: BrokerPorts,
+    private readonly metrics?: BrokerMetrics,
   ) {
     const now = ports.now;
-    this.lifecycle = new BrokerLifecycle((from, to) => this.onStateChange(from, to));
-    const outbox = new Outbox(ports, this.lifecycle);
+    const lifecycle = (this.lifecycle = new BrokerLifecycle((from, to) => this.onStateChange(from, to)));
+    // The one send gate: nothing leaves once deposed, nor while leading on a lease that may have lapsed.
+    const outbox = new Outbox(ports, () => lifecycle.maySend && (!lifecycle.leading || ports.holdsLeadership()));
     const membership = new Membership(options.partitioner, () => push.push());
     const log = new ReplicationLog(
       { writes: options.backlogWrites, bytes: options.backlogBytes },
@@ -90,9 +93,8 @@ export class BrokerCore {
     const push = new MembershipPush(ctx, this.watchers);
     this.expiry = new Expiry(now, (key) => this.writes.submit(undefined, { kind: 'del', key }, 'all'));
     this.eviction = this.createEviction();
-    this.metrics = options.metrics && new BrokerMetrics(options.metrics, this.metricsSource());
-    const { dedup, expiry, eviction, metrics } = this;
-    this.writes = new WritePipeline({ membership, log, acks, dedup, expiry, eviction, metrics, outbox, now });
+    const { dedup, expiry, eviction } = this;
+    this.writes = new WritePipeline({ membership, log, acks, dedup, expiry, eviction, metrics: this.metrics, outbox, now });
     this.reads = new ReadRouter(membership, requests, outbox);
     const nodesQuery = new NodesQuery(membership, requests, outbox, contentJudge(ctx));
     this.startupFetch = new StartupFetch(membership, requests, dedup, expiry, options.logger);
@@ -185,6 +187,8 @@ export class BrokerCore {
   stats(): Record<string, unknown> {
     const { membership, log, acks, lifecycle, ports, options } = this.ctx;
     return {
+      role: lifecycle.leading ? 'leader' : 'standby',
+      leader: ports.leader() ?? null,
       state: lifecycle.state,
       epoch: log.epoch,
       seq: log.lastSeq,
@@ -244,20 +248,20 @@ export class BrokerCore {
     );
   }
 
-  private metricsSource() {
+  /** The figures the metrics read. */
+  metricsStats(): BrokerStats {
     return {
-      stats: () => ({
-        epoch: this.ctx.log.epoch,
-        seq: this.ctx.log.lastSeq,
-        readsRouted: this.reads.routed,
-        expiredKeys: this.expiry.expiredKeys,
-        dedupHits: this.writes.dedupHits,
-        connections: this.ports.connections(),
-        nodes: this.ctx.membership.size,
-      }),
-      nodes: () => this.ctx.membership.all(),
-      events$: this.events$,
-      now: this.ctx.now,
+      epoch: this.ctx.log.epoch,
+      seq: this.ctx.log.lastSeq,
+      readsRouted: this.reads.routed,
+      expiredKeys: this.expiry.expiredKeys,
+      dedupHits: this.writes.dedupHits,
+      connections: this.ports.connections(),
+      nodes: this.ctx.membership.size,
     };
+  }
+
+  nodes(): Iterable<NodeRecord> {
+    return this.ctx.membership.all();
   }
 }

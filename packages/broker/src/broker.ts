@@ -1,6 +1,8 @@
-import type { Observable } from 'rxjs';
+import { Subject, type Observable } from 'rxjs';
 import { BrokerCore } from './broker-core.js';
+import { BrokerMetrics } from './broker-metrics.js';
 import { BrokerTransport } from './broker-transport.js';
+import { EPOCHS_PER_TERM, EtcdElection } from './etcd-election.js';
 import type { BrokerEvent } from './events.js';
 import { resolveBrokerOptions, type BrokerOptions } from './options.js';
 import type { BrokerPorts } from './ports.js';
@@ -10,13 +12,17 @@ const SWEEP_MS = 50;
 
 /**
  * The broker process's engine: the one entry point for clients and nodes. It wires the broker core
- * (membership, the write sequence and its fan-out, read routing, joins) to a ZeroMQ ROUTER and to
- * the timers that tick it.
+ * (membership, the write sequence and its fan-out, read routing, joins) to a ZeroMQ ROUTER, to the
+ * timers that tick it and, with `etcd`, to the election that says when it leads. A core that loses
+ * the leadership is deposed for good, and a fresh one stands by in its place.
  */
 export class Broker {
   private readonly options: BrokerOptions;
   private readonly transport: BrokerTransport;
-  private readonly core: BrokerCore;
+  private readonly election: EtcdElection | undefined;
+  private readonly metrics: BrokerMetrics | undefined;
+  private readonly events = new Subject<BrokerEvent>();
+  private core: BrokerCore;
   private readonly timers: NodeJS.Timeout[] = [];
   private wakeTimer: { at: number; timer: NodeJS.Timeout } | undefined;
   private flushQueued = false;
@@ -25,11 +31,11 @@ export class Broker {
   private boundEndpoint: string;
 
   /** Membership changes and joins, as they happen. */
-  readonly events$: Observable<BrokerEvent>;
+  readonly events$: Observable<BrokerEvent> = this.events.asObservable();
 
   constructor(options: Partial<BrokerOptions> = {}) {
     this.options = resolveBrokerOptions(options);
-    const { logger, now } = this.options;
+    const { logger, now, etcd, cluster, electionTtlS } = this.options;
     this.boundEndpoint = this.options.endpoint;
     this.transport = new BrokerTransport(
       (peer, frames) => this.core.receive(peer, frames),
@@ -37,18 +43,16 @@ export class Broker {
       (error) => logger.error('a message handler failed; the broker goes on', { error: String((error as Error)?.stack ?? error) }),
       this.options,
     );
-    const ports: BrokerPorts = {
-      send: (peer, frame) => this.transport.send(peer, frame),
-      reaches: (peer, frame) => (this.closed ? Promise.resolve(false) : this.transport.reaches(peer, frame)),
-      inputDrainedAt: () => this.transport.inputDrainedAt,
-      connections: () => this.transport.connections,
-      now,
-      requestFlush: () => this.queueFlush(),
-      requestWake: (at) => this.wakeAt(at),
-      nextEpoch: (atLeast) => atLeast,
-    };
-    this.core = new BrokerCore(this.options, ports);
-    this.events$ = this.core.events$;
+    this.election =
+      etcd.length === 0
+        ? undefined
+        : new EtcdElection(
+            { hosts: etcd, cluster, ttlS: electionTtlS, now, logger },
+            { elected: () => this.lead(), deposed: (reason) => this.stepDown(reason) },
+          );
+    const source = { stats: () => this.core.metricsStats(), nodes: () => this.core.nodes(), events$: this.events$, now };
+    this.metrics = this.options.metrics && new BrokerMetrics(this.options.metrics, source);
+    this.core = this.standbyCore();
   }
 
   /** The bound endpoint: for `tcp://host:*`, the port actually chosen. */
@@ -60,14 +64,13 @@ export class Broker {
     if (this.started) return;
     this.started = true;
     this.boundEndpoint = await this.transport.bind(this.options.endpoint);
-    const { heartbeatMs, leaseMs, partitioner, startupWaitMs, logger } = this.options;
+    const { heartbeatMs, leaseMs, partitioner, logger, cluster } = this.options;
     this.timers.push(setInterval(() => this.core.checkLiveness(), heartbeatMs));
     this.timers.push(setInterval(() => this.core.sweep(), SWEEP_MS));
-    // A broker cannot know the leases its predecessor granted: it learns the nodes' state and
-    // acknowledges no write until one lease period has passed (invariants 3 and 6).
-    this.core.lead();
-    this.timers.push(setTimeout(() => this.core.serve(), startupWaitMs));
-    logger.info('broker listening', { endpoint: this.boundEndpoint, heartbeatMs, leaseMs, partitioner });
+    const election = this.election ? { cluster } : {};
+    logger.info('broker listening', { endpoint: this.boundEndpoint, heartbeatMs, leaseMs, partitioner, ...election });
+    if (this.election) this.election.start(this.boundEndpoint);
+    else this.lead();
   }
 
   /**
@@ -84,12 +87,60 @@ export class Broker {
     for (const timer of this.timers) clearTimeout(timer);
     clearTimeout(this.wakeTimer?.timer);
     this.core.close();
+    this.events.complete();
+    // Resigning lets a standby take over at once instead of after the lease's TTL.
+    await this.election?.close();
     this.transport.close();
   }
 
   /** A summary for `stats`. */
   stats(): Record<string, unknown> {
     return this.core.stats();
+  }
+
+  /**
+   * Leads: the core learns the nodes' state and acknowledges no write until one lease period has
+   * passed, since it cannot know the read leases a predecessor granted (invariants 3 and 6).
+   */
+  private lead(): void {
+    const core = this.core;
+    core.lead();
+    this.timers.push(
+      setTimeout(() => {
+        if (core === this.core && core.lifecycle.state === 'recovering') core.serve();
+      }, this.options.startupWaitMs),
+    );
+  }
+
+  private stepDown(reason: string): void {
+    if (!this.core.lifecycle.leading) return;
+    this.options.logger.warn('deposed: this broker sends nothing more as leader, and stands by', { reason });
+    this.core.depose();
+    this.core.close();
+    this.core = this.standbyCore();
+  }
+
+  private standbyCore(): BrokerCore {
+    const core = new BrokerCore(this.options, this.ports(), this.metrics);
+    core.events$.subscribe((event) => this.events.next(event));
+    return core;
+  }
+
+  private ports(): BrokerPorts {
+    const election = this.election;
+    return {
+      send: (peer, frame) => this.transport.send(peer, frame),
+      reaches: (peer, frame) => (this.closed ? Promise.resolve(false) : this.transport.reaches(peer, frame)),
+      inputDrainedAt: () => this.transport.inputDrainedAt,
+      connections: () => this.transport.connections,
+      now: this.options.now,
+      requestFlush: () => this.queueFlush(),
+      requestWake: (at) => this.wakeAt(at),
+      // A leader's epochs lie in its term's range, above every earlier leader's (PROTOCOL.md 5.17).
+      nextEpoch: (atLeast) => Math.max(atLeast, (election?.leadingTerm ?? 0) * EPOCHS_PER_TERM),
+      holdsLeadership: () => election === undefined || election.holdsLeadership(),
+      leader: () => (election ? election.leader : this.boundEndpoint),
+    };
   }
 
   /** The core's flush runs once the input already read in this turn is handled. */

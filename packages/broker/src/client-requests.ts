@@ -1,4 +1,4 @@
-import { bucketPrefix, validateOp, type Op } from '@brainer/protocol';
+import { bucketPrefix, notLeaderMessage, validateOp, type Op } from '@brainer/protocol';
 import { fail, replyTo } from './answers.js';
 import type { BrokerContext } from './broker-context.js';
 import type { Expiry } from './expiry.js';
@@ -51,6 +51,10 @@ export class ClientRequests {
   private onOp(target: ReplyTarget, op: Op): void {
     const { lifecycle, membership, outbox } = this.ctx;
     const { writes, reads, nodesQuery, push, expiry, startupFetch, joins } = this.parts;
+    if (!lifecycle.leading && op.op !== 'ping' && op.op !== 'stats') {
+      // Retryable: the client goes to the leader named, or to the next broker it was given.
+      return replyTo(outbox, target, fail(op.id, 'ERR_NOT_LEADER', notLeaderMessage(this.ctx.ports.leader())));
+    }
     const isWrite = op.op === 'set' || op.op === 'del' || op.op === 'expire' || op.op === 'flushall';
     const isRead = op.op === 'get' || op.op === 'ttl' || op.op === 'keys' || op.op === 'scan' || op.op === 'bucket';
     if ((!lifecycle.serving && (isWrite || isRead)) || (startupFetch.active && isWrite)) {

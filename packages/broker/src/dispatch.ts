@@ -1,5 +1,6 @@
 import {
   badFrameAnswer,
+  notLeaderMessage,
   decodeFrames,
   refuseLargeFrame,
   type DecodeError,
@@ -74,6 +75,7 @@ export class Dispatch {
         return this.parts.clients.onRequest(peer, message.ops as Op[]);
       case 'register':
       case 'resume':
+        if (!this.ctx.lifecycle.leading) return this.notLeader(peer);
         return this.parts.registrations.onRegister({ peer, message });
       case 'unregister':
       case 'heartbeat':
@@ -81,6 +83,7 @@ export class Dispatch {
       case 'reply':
       case 'caught-up':
       case 'join-failed': {
+        if (!this.ctx.lifecycle.leading) return this.notLeader(peer);
         const node = this.ctx.membership.byPeer(peer);
         if (node) return this.onNodeMessage(node, message);
         const reason = `${message.type} from a peer that is not a registered node; register first`;
@@ -92,6 +95,11 @@ export class Dispatch {
         this.parts.badInput.warn('role', 'rejected a message not meant for a broker', { type: message.type });
         this.ctx.outbox.sendNow(peer, errorMessage('ERR_WRONG_ROLE', `a broker does not accept ${message.type}`));
     }
+  }
+
+  /** A standby tells a node where the leader is, when it knows. */
+  private notLeader(peer: PeerId): void {
+    this.ctx.outbox.sendNow(peer, errorMessage('ERR_NOT_LEADER', notLeaderMessage(this.ctx.ports.leader())));
   }
 
   private onNodeMessage(node: NodeRecord, message: Message): void {

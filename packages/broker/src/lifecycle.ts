@@ -32,6 +32,11 @@ export class BrokerLifecycle {
     return this.current === 'serving';
   }
 
+  /** Whether it holds the leadership: recovering or serving. */
+  get leading(): boolean {
+    return this.current === 'recovering' || this.current === 'serving';
+  }
+
   /** Moves to `to`; throws on a transition the lifecycle does not have. */
   moveTo(to: BrokerState): void {
     const from = this.current;

@@ -95,6 +95,16 @@ export interface BrokerOptions {
    */
   acceptDataLoss: boolean;
   /**
+   * etcd's client URLs (such as http://127.0.0.1:2379). When given, the broker campaigns for
+   * leadership in etcd and stands by until it wins (PROTOCOL.md 5.17). Default: none, the broker
+   * leads alone.
+   */
+  etcd: readonly string[];
+  /** Brokers of one cluster campaign under one name in etcd. Default `brainer`. */
+  cluster: string;
+  /** The TTL of the leader's etcd lease, in seconds: how long a dead leader keeps the cluster waiting. Default 2. */
+  electionTtlS: number;
+  /**
    * A prom-client registry to put the broker's `brainer_broker_*` families in (see docs/METRICS.md).
    * Default: none, no metrics.
    */
@@ -125,6 +135,9 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
   allowedClientKeys: new Set(),
   ipcSocketMode: 0o600,
   acceptDataLoss: false,
+  etcd: [],
+  cluster: 'brainer',
+  electionTtlS: 2,
   metrics: undefined,
   logger: silentLogger,
   now: () => performance.now(),
@@ -157,6 +170,14 @@ export function resolveBrokerOptions(options: Partial<BrokerOptions>): BrokerOpt
   requireFileMode('ipcSocketMode', resolved.ipcSocketMode);
   if (typeof resolved.acceptDataLoss !== 'boolean') throw new InvalidOptionError('acceptDataLoss', 'must be true or false');
   requirePartitionerName('partitioner', resolved.partitioner);
+  for (const url of resolved.etcd) {
+    if (!/^https?:\/\/[^\s/]+$/.test(url))
+      throw new InvalidOptionError('etcd', `must be URLs such as http://127.0.0.1:2379, got ${JSON.stringify(url)}`);
+  }
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(resolved.cluster)) {
+    throw new InvalidOptionError('cluster', 'must be 1 to 64 letters, digits, dots, dashes or underscores');
+  }
+  requireInteger('electionTtlS', resolved.electionTtlS, 1, 600);
   requireInteger('maxmemory', resolved.maxmemory, 0);
   requireInteger('maxmemorySamples', resolved.maxmemorySamples, 1, 64);
   if (!(MAXMEMORY_POLICIES as readonly unknown[]).includes(resolved.maxmemoryPolicy)) {

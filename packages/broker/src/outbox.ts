@@ -1,9 +1,9 @@
 import { encode, type Message, type Op, type Reply } from '@brainer/protocol';
-import type { BrokerLifecycle } from './lifecycle.js';
 import type { BrokerPorts, PeerId } from './ports.js';
 
 /**
- * The broker's one way out, and its send gate: nothing leaves a deposed broker. It gathers what is
+ * The broker's one way out, and its send gate: nothing leaves a broker that `maySend` forbids (one
+ * deposed, or leading without a live lease). It gathers what is
  * sent in one tick so that each peer gets one frame: one request of forwarded ops per node, and one
  * reply of answers per client; `flush` sends them.
  */
@@ -14,7 +14,7 @@ export class Outbox {
 
   constructor(
     private readonly ports: Pick<BrokerPorts, 'send' | 'reaches' | 'requestFlush'>,
-    private readonly lifecycle: BrokerLifecycle,
+    private readonly maySend: () => boolean,
   ) {}
 
   reply(peer: PeerId, reply: Reply): void {
@@ -43,7 +43,7 @@ export class Outbox {
 
   /** Sends `message` and resolves whether `peer` is still connected; a deposed broker reaches no one. */
   probe(peer: PeerId, message: Message): Promise<boolean> {
-    if (!this.lifecycle.maySend) return Promise.resolve(false);
+    if (!this.maySend()) return Promise.resolve(false);
     return this.ports.reaches(peer, encode(message));
   }
 
@@ -64,6 +64,6 @@ export class Outbox {
   }
 
   private send(peer: PeerId, frame: Buffer): void {
-    if (this.lifecycle.maySend) this.ports.send(peer, frame);
+    if (this.maySend()) this.ports.send(peer, frame);
   }
 }

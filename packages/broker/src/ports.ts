@@ -26,4 +26,11 @@ export interface BrokerPorts {
    * shared by every broker that may lead (an election) keeps two from ever using the same one.
    */
   nextEpoch(atLeast: number): number;
+  /**
+   * Whether this broker certainly still holds the leadership it was given: with an election, its
+   * lease is alive by its own clock. While it leads and this is false, nothing leaves it.
+   */
+  holdsLeadership(): boolean;
+  /** The leader's endpoint as this broker knows it, for a standby's ERR_NOT_LEADER. */
+  leader(): string | undefined;
 }

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { createPartitioner, DEFAULT_PARTITIONER, evictSampleJson, type MessageOf } from '@brainer/protocol';
+import { createPartitioner, DEFAULT_PARTITIONER, evictSampleJson, leaderInMessage, type MessageOf } from '@brainer/protocol';
 import { CoreHarness, HEARTBEAT_MS, LEASE_MS, set } from './core-harness.js';
 
 test('writes are sequenced in order and fanned out to every node; wait=all answers once every ready node acked', (t) => {
@@ -211,4 +211,34 @@ test('a deposed broker sends nothing: not the acknowledgement of a write, not a 
   h.advance(500);
   t.deepEqual(h.sent, []);
   t.is(h.core.stats().state, 'deposed');
+});
+
+test('a standby answers ping and stats, and everything else with ERR_NOT_LEADER naming the leader', (t) => {
+  const h = new CoreHarness();
+  h.request('c1', { op: 'ping', id: 1 }, { op: 'stats', id: 2 }, set(3, 'k'), { op: 'get', id: 4, key: 'k' });
+  const [ping, stats, write, read] = h.replies('c1');
+  t.like(ping, { id: 1, ok: true });
+  t.like(stats, { id: 2, ok: true, value: { json: { role: 'standby', leader: 'tcp://127.0.0.1:7001', state: 'standby' } } });
+  for (const reply of [write, read]) {
+    t.like(reply, { ok: false, code: 'ERR_NOT_LEADER' });
+    t.is(leaderInMessage(reply!.ok ? '' : reply!.message), 'tcp://127.0.0.1:7001');
+  }
+  h.register('a');
+  const [refusal] = h.take('node-a');
+  t.like(refusal, { type: 'error', code: 'ERR_NOT_LEADER' });
+  t.is(h.core.stats().nodes, 0, 'a standby records no node');
+});
+
+test('a leader whose lease may have lapsed sends nothing, though the acks are in', (t) => {
+  const h = new CoreHarness();
+  h.cluster(['a']);
+  h.request('c1', set(1, 'k'));
+  const [write] = h.writesTo('a');
+  h.leaseAlive = false;
+  h.ack('a', write!.seq);
+  h.heartbeat('a');
+  t.deepEqual(h.sent, []);
+  h.leaseAlive = true;
+  h.request('c1', { op: 'ping', id: 2 });
+  t.like(h.replies('c1'), [{ id: 2, ok: true }], 'the gate opens again with the lease');
 });

@@ -28,6 +28,10 @@ export class CoreHarness {
   readonly options: BrokerOptions;
   /** Whether `reaches` finds a peer connected. */
   reachable = true;
+  /** Whether the leader's lease is certainly alive, as an election would say. */
+  leaseAlive = true;
+  /** The leader a standby names. */
+  leader: string | undefined = 'tcp://127.0.0.1:7001';
   private flushRequested = false;
   private wakeAt = Infinity;
   private lastSweepAt = 0;
@@ -53,6 +57,8 @@ export class CoreHarness {
       requestFlush: () => (this.flushRequested = true),
       requestWake: (at) => (this.wakeAt = Math.min(this.wakeAt, at)),
       nextEpoch: (atLeast) => atLeast,
+      holdsLeadership: () => this.leaseAlive,
+      leader: () => this.leader,
     });
     this.core.events$.subscribe((event) => this.events.push(event));
   }

@@ -11,3 +11,4 @@ export * from './start-cluster.js';
 export * from './start-gateway.js';
 export * from './start-node.js';
 export * from './wait-for.js';
+export * from './start-etcd.js';

@@ -1,0 +1,115 @@
+import test, { type ExecutionContext } from 'ava';
+import { Brainer } from '@brainer/client';
+import { leaderInMessage, type RemoteError } from '@brainer/protocol';
+import { etcdInstalled, ETCD_BIN, startBroker, startEtcd, startNode, type EtcdProcess, type ManagedProcess } from '@brainer/test-utils';
+import { allReady, eventually } from '../src/index.js';
+
+// Issue 18: standby brokers elected on etcd. They need Debian's etcd-server; without it these tests skip and say why.
+const electionTest = etcdInstalled() ? test : test.skip;
+const because = etcdInstalled() ? '' : ` [skipped: ${ETCD_BIN} is missing; apt-get install etcd-server]`;
+if (!etcdInstalled()) console.warn(`failover tests SKIPPED: ${ETCD_BIN} is missing (apt-get install etcd-server)`);
+
+const TTL_S = 2;
+
+async function etcd(t: ExecutionContext): Promise<EtcdProcess> {
+  const server = await startEtcd();
+  t.teardown(() => server.stop());
+  return server;
+}
+
+async function electedBroker(t: ExecutionContext, url: string): Promise<ManagedProcess> {
+  const broker = await startBroker({ args: ['--etcd', url, '--cluster', 'failover', '--lease-ttl', String(TTL_S)] });
+  t.teardown(() => broker.stop());
+  return broker;
+}
+
+/** The broker's own view: its role, epoch and leader, from `stats`, which a standby answers too. */
+async function standing(endpoint: string): Promise<{ role?: unknown; epoch?: unknown; leader?: unknown }> {
+  const client = new Brainer(endpoint, { timeoutMs: 2000, reads: 'broker' });
+  try {
+    return await client.stats();
+  } catch {
+    return {};
+  } finally {
+    await client.close();
+  }
+}
+
+const hasRole = async (endpoint: string, role: string): Promise<boolean> => (await standing(endpoint)).role === role;
+
+electionTest(
+  `one broker leads and the other stands by naming it; after the leader's kill -9 the standby leads in a higher epoch and serves${because}`,
+  async (t) => {
+    const server = await etcd(t);
+    const first = await electedBroker(t, server.url);
+    await eventually(() => hasRole(first.endpoint, 'leader'), 10_000, 100);
+    const second = await electedBroker(t, server.url);
+    await eventually(async () => (await standing(second.endpoint)).leader === first.endpoint, 10_000, 100);
+    t.like(await standing(second.endpoint), { role: 'standby', leader: first.endpoint });
+
+    const viaStandby = new Brainer(second.endpoint, { timeoutMs: 5000, reads: 'broker' });
+    t.teardown(() => viaStandby.close());
+    const refused = await t.throwsAsync<RemoteError>(viaStandby.set('k', 'v'));
+    t.is(refused?.code, 'ERR_NOT_LEADER');
+    t.is(leaderInMessage(refused?.message ?? ''), first.endpoint);
+
+    const node = await startNode(first.endpoint, { id: 'n1' });
+    t.teardown(() => node.stop());
+    const client = new Brainer(first.endpoint, { timeoutMs: 10_000, reads: 'broker' });
+    t.teardown(() => client.close());
+    await eventually(() => allReady(client, 1), 15_000, 100);
+    await client.set('k', 'v1');
+    const firstEpoch = Number((await client.stats()).epoch);
+
+    const killedAt = performance.now();
+    first.kill('SIGKILL');
+    await eventually(() => hasRole(second.endpoint, 'leader'), 15_000, 50);
+    t.log(`standby leads ${Math.round(performance.now() - killedAt)} ms after the leader's kill -9 (lease TTL ${TTL_S} s)`);
+
+    const later = await startNode(second.endpoint, { id: 'n2' });
+    t.teardown(() => later.stop());
+    const again = new Brainer(second.endpoint, { timeoutMs: 10_000, reads: 'broker' });
+    t.teardown(() => again.close());
+    await eventually(() => allReady(again, 1), 15_000, 100);
+    await again.set('k2', 'v2');
+    t.is(String(await again.get('k2')), 'v2');
+    t.true(Number((await again.stats()).epoch) > firstEpoch, 'a later leader always starts a higher epoch');
+  },
+);
+
+electionTest(
+  `a leader paused past its lease steps down when it wakes, acknowledges nothing, and the standby leads${because}`,
+  async (t) => {
+    const server = await etcd(t);
+    const first = await electedBroker(t, server.url);
+    await eventually(() => hasRole(first.endpoint, 'leader'), 10_000, 100);
+    const second = await electedBroker(t, server.url);
+    const node = await startNode(first.endpoint, { id: 'n1' });
+    t.teardown(() => node.stop());
+    const client = new Brainer(first.endpoint, { timeoutMs: 8000, reads: 'broker' });
+    t.teardown(() => client.close());
+    await eventually(() => allReady(client, 1), 15_000, 100);
+    await client.set('before', 'v');
+
+    first.kill('SIGSTOP');
+    // Sent while the leader is stopped: it waits in the socket, and is read once the leader wakes.
+    const duringPause = client.set('during', 'v').then(
+      () => 'ok',
+      (error: RemoteError) => error.code,
+    );
+    await eventually(() => hasRole(second.endpoint, 'leader'), 15_000, 50);
+    first.kill('SIGCONT');
+
+    // Refused as a standby, or unanswered: never acknowledged by a leader whose lease ran out.
+    const outcome = await duringPause;
+    t.true(outcome === 'ERR_NOT_LEADER' || outcome === 'ERR_TIMEOUT', `the woken leader answered ${outcome}`);
+    await eventually(() => hasRole(first.endpoint, 'standby'), 10_000, 100);
+    t.like(await standing(first.endpoint), { role: 'standby', leader: second.endpoint });
+    t.regex(first.stderr, /stepping down as leader|deposed/);
+  },
+);
+
+electionTest(`run-broker refuses a malformed --etcd with ERR_USAGE${because}`, async (t) => {
+  const error = await t.throwsAsync(startBroker({ args: ['--etcd', 'localhost:2379'], readyTimeoutMs: 10_000 }));
+  t.regex(String(error?.message), /ERR_USAGE|--etcd takes URLs/);
+});
