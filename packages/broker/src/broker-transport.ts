@@ -3,6 +3,9 @@ import { receiveLoop, ServerRouter } from '@brainer/transport';
 import type { Router } from 'zeromq';
 import type { PeerId } from './ports.js';
 
+/** A loop that handled nothing for this long, in ms, is waiting on the socket: its input is drained. */
+const IDLE_MS = 100;
+
 export type FrameHandler = (peer: PeerId, frames: Buffer[]) => void;
 export type SendErrorHandler = (peer: PeerId, error: unknown) => void;
 export type HandlerErrorHandler = (error: unknown) => void;
@@ -33,6 +36,9 @@ export class BrokerTransport {
   private readonly router: Router;
   private closed = false;
   private drainedAt: number;
+  /** The last message handled found no other waiting: the loop has been waiting on the socket since. */
+  private idle = true;
+  private lastMessageAt = -Infinity;
   /** Open connections to the endpoint (accepted, not yet disconnected), of clients and nodes. */
   connections = 0;
 
@@ -69,8 +75,10 @@ export class BrokerTransport {
    * message still waits in the queue was not.
    */
   get inputDrainedAt(): number {
-    if (!this.router.readable) this.drainedAt = this.options.now();
-    return this.drainedAt;
+    // Never asks the socket (`readable`) from here: outside the receive loop, that getsockopt takes
+    // the wake-up meant for the loop's pending receive, which then sleeps until the next connection.
+    const now = this.options.now();
+    return this.idle || now - this.lastMessageAt >= IDLE_MS ? now : this.drainedAt;
   }
 
   /** Binds and starts receiving. Resolves with the bound endpoint (the real port for `tcp://...:*`). */
@@ -110,10 +118,21 @@ export class BrokerTransport {
   }
 
   private receive(): Promise<void> {
-    return receiveLoop(this.router, ([peer, ...frames]) => this.onFrames(peer!.toString('hex'), frames), {
-      onHandlerError: (error) => this.onHandlerError(error),
-      onDrained: () => (this.drainedAt = this.options.now()),
-      closing: () => this.closed,
-    });
+    return receiveLoop(
+      this.router,
+      ([peer, ...frames]) => {
+        this.idle = false;
+        this.lastMessageAt = this.options.now();
+        this.onFrames(peer!.toString('hex'), frames);
+      },
+      {
+        onHandlerError: (error) => this.onHandlerError(error),
+        onDrained: () => {
+          this.idle = true;
+          this.drainedAt = this.options.now();
+        },
+        closing: () => this.closed,
+      },
+    );
   }
 }
