@@ -14,7 +14,7 @@ export interface BrokerMetricsSource {
   now(): number;
 }
 
-/** The figures of `Broker.stats()` that the metrics read. */
+/** The figures of the broker's stats that the metrics read (`BrokerCore.metricsStats()`). */
 export interface BrokerStats {
   epoch: number;
   seq: number;

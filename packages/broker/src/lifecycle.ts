@@ -1,5 +1,6 @@
 /**
- * - `standby`: not leading; it takes no registration and answers every op ERR_NOT_READY.
+ * - `standby`: not leading; it answers `ping` and `stats`, and every other op, registration and node
+ *   message with ERR_NOT_LEADER.
  * - `recovering`: leading, and learning what the nodes hold; it acknowledges nothing for a lease period.
  * - `serving`: leading.
  * - `deposed`: another broker leads now. Nothing leaves this broker again: every send passes `maySend`.
