@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { Brainer } from '@brainer/client';
 import { DEFAULT_LIMITS, notLeaderMessage, type Message } from '@brainer/protocol';
 import { startBroker, startNode, waitFor, type ManagedProcess } from '@brainer/test-utils';
@@ -15,6 +15,16 @@ async function standby(leader: string | undefined): Promise<RawBroker> {
   return RawBroker.start(async (broker, { peer }) => {
     await broker.send(peer, { type: 'error', code: 'ERR_NOT_LEADER', message: notLeaderMessage(leader) });
   });
+}
+
+/** Starts node1 with `brokers` and waits until `leader` holds it ready; a client of the leader comes with it. */
+async function nodeReadyOn(t: ExecutionContext, brokers: string, leader: ManagedProcess) {
+  const node = await startNode(brokers, { id: 'node1' });
+  t.teardown(() => node.stop());
+  const brainer = await client(leader);
+  t.teardown(() => brainer.close());
+  await readyOn(brainer, 'node1');
+  return { node, brainer };
 }
 
 async function client(broker: ManagedProcess): Promise<Brainer> {
@@ -38,12 +48,7 @@ for (const names of [true, false]) {
     t.teardown(() => fake.close());
     // With the standby naming the leader, the leader need not be in the list at all.
     const brokers = names ? fake.endpoint : `${fake.endpoint},${leader.endpoint}`;
-    const node = await startNode(brokers, { id: 'node1', logLevel: 'debug' });
-    t.teardown(() => node.stop());
-    const brainer = await client(leader);
-    t.teardown(() => brainer.close());
-
-    await readyOn(brainer, 'node1');
+    const { node, brainer } = await nodeReadyOn(t, brokers, leader);
     t.true(
       fake.received.some((entry: RawBrokerMessage) => isRegistration(entry.message)),
       'the node registered with the standby first',
@@ -59,11 +64,7 @@ test('a node given two brokers moves to the second when the first falls silent, 
   t.teardown(() => first.stop());
   const second = await startBroker({ heartbeatMs: HEARTBEAT_MS });
   t.teardown(() => second.stop());
-  const node = await startNode(`${first.endpoint},${second.endpoint}`, { id: 'node1' });
-  t.teardown(() => node.stop());
-  const atFirst = await client(first);
-  t.teardown(() => atFirst.close());
-  await readyOn(atFirst, 'node1');
+  const { node, brainer: atFirst } = await nodeReadyOn(t, `${first.endpoint},${second.endpoint}`, first);
   for (let i = 0; i < 20; i++) await atFirst.set(`k${i}`, `v${i}`);
 
   first.kill('SIGSTOP');
@@ -108,11 +109,7 @@ test('a deposed broker with an older epoch gets ERR_STALE_EPOCH: the node applie
   });
   t.teardown(() => deposed.close());
 
-  const node = await startNode(`${leader.endpoint},${deposed.endpoint}`, { id: 'node1' });
-  t.teardown(() => node.stop());
-  const brainer = await client(leader);
-  t.teardown(() => brainer.close());
-  await readyOn(brainer, 'node1');
+  const { node, brainer } = await nodeReadyOn(t, `${leader.endpoint},${deposed.endpoint}`, leader);
   await brainer.set('k', 'from the leader');
   const { epoch } = await brainer.stats();
   deposedEpoch = (epoch as number) - 1;
