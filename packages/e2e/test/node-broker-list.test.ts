@@ -1,7 +1,7 @@
 import test, { type ExecutionContext } from 'ava';
 import { Brainer } from '@brainer/client';
 import { DEFAULT_LIMITS, notLeaderMessage, type Message } from '@brainer/protocol';
-import { startBroker, startNode, waitFor, type ManagedProcess } from '@brainer/test-utils';
+import { runBin, startBroker, startNode, waitFor, type ManagedProcess } from '@brainer/test-utils';
 import { RawBroker, type RawBrokerMessage } from '../src/index.js';
 
 const HEARTBEAT_MS = 200;
@@ -146,3 +146,12 @@ test('a deposed broker with an older epoch gets ERR_STALE_EPOCH: the node applie
   t.deepEqual(deposed.of('ack'), [], 'the deposed broker gathered no ack');
   t.true((await brainer.verify()).ok);
 });
+
+for (const list of ['tcp://127.0.0.1:5555,nowhere', ',', 'tcp://127.0.0.1:5555;tcp://127.0.0.1:5556']) {
+  test(`run-node --broker ${JSON.stringify(list)} is wrong usage: ERR_USAGE, exit 2, before anything starts`, async (t) => {
+    const result = await runBin('run-node', ['--broker', list, '--node-endpoint', 'tcp://127.0.0.1:*']);
+    t.is(result.code, 2);
+    t.regex(result.stderr, /ERR_USAGE.*--broker/);
+    t.notRegex(result.stdout, /"event":"ready"/);
+  });
+}
