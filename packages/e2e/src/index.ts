@@ -10,3 +10,4 @@ export * from './data-cluster.js';
 export * from './node-memory.js';
 export * from './write-probe.js';
 export * from './bulk-keys.js';
+export * from './raw-broker.js';

@@ -1,11 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { RateLimitedLog, encode, isSnapshotChunk, type Limits, type Logger, type Message, type Reply } from '@brainer/protocol';
+import {
+  RateLimitedLog,
+  encode,
+  isSnapshotChunk,
+  leaderInMessage,
+  type Limits,
+  type Logger,
+  type Message,
+  type MessageOf,
+  type Reply,
+} from '@brainer/protocol';
 import { requireSafeIpcPeer } from '@brainer/transport';
+import { BrokerList } from './broker-list.js';
 import { decodeFrame } from './decode-frame.js';
 import { Observable, Subject } from 'rxjs';
 import type { CacheNodeEvent } from './events.js';
 import { NodeTransport } from './node-transport.js';
-import { resolveCacheNodeOptions, type CacheNodeOptions } from './options.js';
+import { resolveCacheNodeOptions, type CacheNodeOptions, type ResolvedCacheNodeOptions } from './options.js';
 import { Replica } from './replica.js';
 import { RequestHandler } from './request-handler.js';
 import { SnapshotServer } from './snapshot-server.js';
@@ -15,8 +26,13 @@ import { SnapshotServer } from './snapshot-server.js';
  * joins through a streamed snapshot, and serves snapshots to later joiners.
  */
 export class CacheNode {
-  private readonly options: CacheNodeOptions;
+  private readonly options: ResolvedCacheNodeOptions;
   private readonly logger: Logger;
+  private readonly brokers: BrokerList;
+  /** A broker to move to at the next tick: the next of the list after a standby named no leader. */
+  private pendingBroker: string | undefined;
+  /** When the node last went where a standby's ERR_NOT_LEADER pointed: two standbys naming each other are followed once a heartbeat. */
+  private followedAt = -Infinity;
   private readonly now: () => number;
   private readonly events = new Subject<CacheNodeEvent>();
   private readonly transport: NodeTransport;
@@ -52,6 +68,7 @@ export class CacheNode {
     this.heartbeatMs = this.options.heartbeatMs;
     this.boundEndpoint = this.options.nodeEndpoint;
     this.limits = this.options.limits;
+    this.brokers = new BrokerList(this.options.brokers);
     this.transport = new NodeTransport(this.options, {
       fromBroker: (frames) => this.fromBroker(frames),
       fromPeer: (peer, frames) => this.fromPeer(peer, frames),
@@ -103,12 +120,12 @@ export class CacheNode {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    requireSafeIpcPeer(this.options.brokerEndpoint, this.options);
+    for (const broker of this.options.brokers) requireSafeIpcPeer(broker, this.options);
     this.boundEndpoint = await this.transport.bind(this.options.nodeEndpoint);
-    this.transport.connectBroker(this.options.brokerEndpoint);
+    this.transport.connectBroker(this.brokers.current);
     this.register('start');
     this.schedule();
-    this.logger.info('node started', { id: this.id, endpoint: this.boundEndpoint, broker: this.options.brokerEndpoint });
+    this.logger.info('node started', { id: this.id, endpoint: this.boundEndpoint, broker: this.options.brokers.join(',') });
   }
 
   /**
@@ -195,16 +212,18 @@ export class CacheNode {
     const now = this.now();
     const silence = now - this.lastBrokerContact;
     const limit = this.heartbeatMs * this.options.heartbeatLiveness;
+    // With several brokers, a leader silent for the liveness window is about to lose its lease: move on.
+    const giveUpAfter = this.brokers.several ? Math.min(limit, this.options.brokerSilenceMs) : this.options.brokerSilenceMs;
+    if (this.pendingBroker !== undefined) {
+      this.switchBroker(this.pendingBroker, 'the broker is a standby and named no leader');
+      return;
+    }
     if (this.replica.state === 'registering') {
       // Longer than a new broker's start-up wait, so a held registration is not sent twice.
-      if (now - this.registerSentAt > 2 * limit) {
-        this.transport.connectBroker(this.options.brokerEndpoint);
-        this.register('no welcome from the broker');
-      }
-    } else if (silence > this.options.brokerSilenceMs) {
-      this.logger.warn('broker silent; reconnecting', { silentMs: Math.round(silence) });
-      this.transport.connectBroker(this.options.brokerEndpoint);
-      this.register('broker silent');
+      if (now - this.registerSentAt > 2 * limit) this.switchBroker(this.brokers.next(), 'no welcome from the broker');
+    } else if (silence > giveUpAfter) {
+      this.logger.warn('broker silent; reconnecting', { silentMs: Math.round(silence), broker: this.brokers.current });
+      this.switchBroker(this.brokers.next(), 'broker silent');
       return;
     } else {
       this.noteBrokerSilence(silence > limit, silence);
@@ -214,6 +233,49 @@ export class CacheNode {
       this.replica.failJoin('snapshot source did not answer in time');
     }
     this.snapshots.sweep();
+  }
+
+  /** A new connection, to `endpoint` (the same broker when the node has only one), and a registration there. */
+  private switchBroker(endpoint: string, reason: string): void {
+    this.pendingBroker = undefined;
+    if (endpoint !== this.transport.brokerEndpoint)
+      this.logger.info('moving to another broker', { from: this.transport.brokerEndpoint, to: endpoint, reason });
+    this.transport.connectBroker(endpoint);
+    this.register(reason);
+  }
+
+  /**
+   * The broker is a standby (PROTOCOL.md 5.17). The node goes to the leader it names, keeping its
+   * data (it resumes there as after broker silence), or else to the next broker of its list after
+   * about a heartbeat, so that standbys that know no leader yet are not asked in a tight loop.
+   */
+  private onNotLeader(message: string): void {
+    const leader = this.leaderToFollow(message);
+    const now = this.now();
+    if (leader !== undefined && now - this.followedAt >= this.heartbeatMs) {
+      this.followedAt = now;
+      this.switchBroker(this.brokers.follow(leader), 'the broker is a standby; going to the leader it named');
+      return;
+    }
+    if (this.pendingBroker !== undefined) return;
+    // Stop heartbeating a standby; the move happens at the next tick.
+    this.replica.unregistered();
+    this.leaseUntil = -Infinity;
+    this.pendingBroker = leader === undefined ? this.brokers.next() : this.brokers.follow(leader);
+    this.logger.info('the broker is a standby', { broker: this.transport.brokerEndpoint, next: this.pendingBroker, message });
+  }
+
+  /** The leader an ERR_NOT_LEADER message names, if it is another broker the node may connect to. */
+  private leaderToFollow(message: string): string | undefined {
+    const leader = leaderInMessage(message);
+    if (leader === undefined || leader === this.transport.brokerEndpoint) return undefined;
+    try {
+      requireSafeIpcPeer(leader, this.options);
+      return leader;
+    } catch (error) {
+      this.logger.warn('not following the leader a standby named', { leader, error: (error as Error).message });
+      return undefined;
+    }
   }
 
   /** Logs once when the broker falls silent, and once when it speaks again; a paused broker keeps its nodes. */
@@ -244,13 +306,15 @@ export class CacheNode {
   private fromBroker(frames: Buffer[]): void {
     const message = this.decodeOne(frames, 'broker');
     if (!message) return;
-    this.lastBrokerContact = this.now();
     switch (message.type) {
       case 'writes':
-        this.replica.onWrites(message);
+        // What the fence refuses (a deposed broker's) is not contact with a broker that leads.
+        if (!this.replica.onWrites(message)) return;
+        this.lastBrokerContact = this.now();
         if (this.snapshots.active > 0) this.snapshots.pump();
         return;
       case 'request': {
+        this.lastBrokerContact = this.now();
         const refusal = (): Reply | undefined => this.brokerReadRefusal();
         // A scan walks the whole store: it answers on its own, later, so that it stalls nothing.
         const replies: Reply[] = [];
@@ -265,6 +329,8 @@ export class CacheNode {
         return;
       }
       case 'heartbeat-ack':
+        if (!this.replica.admits(message)) return;
+        this.lastBrokerContact = this.now();
         this.replica.brokerClock.addSample(message.brokerAt, this.replica.wallClock());
         // A lease comes only from a broker that holds this node ready (leaseMs 0 otherwise).
         if (message.epoch === this.replica.epoch && this.replica.state === 'ready' && message.leaseMs > 0) {
@@ -273,16 +339,9 @@ export class CacheNode {
         return;
       case 'welcome':
       case 'catch-up':
-        this.heartbeatMs = message.heartbeatMs;
-        // The broker answering this registration may be a new process, on a clock of its own.
-        this.replica.brokerClock.reset();
-        this.loggedPercent = -1;
-        this.takeClusterLimits(message.limits);
-        if (message.type === 'welcome') this.replica.onWelcome(message);
-        else this.replica.onCatchUp(message);
-        this.sendHeartbeat(this.now());
-        return;
+        return this.onRegistered(message);
       case 'error':
+        this.lastBrokerContact = this.now();
         // The broker answers in order, so while a registration is in flight this error is about a
         // message sent before it, and registering again would only restart the join.
         if (message.code === 'ERR_UNKNOWN_NODE') {
@@ -295,11 +354,27 @@ export class CacheNode {
           });
         } else if (message.code === 'ERR_NODE_ID_TAKEN' && this.replica.state === 'registering') {
           this.refused(message.message);
+        } else if (message.code === 'ERR_NOT_LEADER') {
+          this.onNotLeader(message.message);
         } else this.logger.warn('error from the broker', { code: message.code, message: message.message });
         return;
       default:
+        this.lastBrokerContact = this.now();
         this.badInput.warn('broker-type', 'ignored an unexpected message from the broker', { type: message.type });
     }
+  }
+
+  /** The broker's answer to a registration, unless the fence refused it: it changes nothing then. */
+  private onRegistered(message: MessageOf<'welcome' | 'catch-up'>): void {
+    const accepted = message.type === 'welcome' ? this.replica.onWelcome(message) : this.replica.onCatchUp(message);
+    if (!accepted) return;
+    this.lastBrokerContact = this.now();
+    this.heartbeatMs = message.heartbeatMs;
+    // The broker answering this registration may be a new process, on a clock of its own.
+    this.replica.brokerClock.reset();
+    this.loggedPercent = -1;
+    this.takeClusterLimits(message.limits);
+    this.sendHeartbeat(this.now());
   }
 
   /** The broker's limits are the cluster's: what the broker took, every node serves, direct reads included. */
@@ -454,6 +529,15 @@ export class CacheNode {
         break;
       case 'resync':
         this.logger.warn('resync', { reason: event.reason });
+        break;
+      case 'epoch:refused':
+        // A deposed broker may send a frame a tick: one line every few seconds says it.
+        this.badInput.warn('stale-epoch', 'refused a message from a deposed broker (ERR_STALE_EPOCH)', {
+          type: event.messageType,
+          epoch: event.epoch,
+          accepted: event.accepted,
+          broker: this.transport.brokerEndpoint,
+        });
         break;
       case 'node:failed': {
         const why =

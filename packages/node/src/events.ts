@@ -12,6 +12,8 @@ export type CacheNodeEvent =
   | { type: 'join:completed'; joinId: number; sync: CatchUpKind; seq: number; keys: number; ms: number }
   | { type: 'join:failed'; joinId: number; reason: string }
   | { type: 'resync'; reason: string }
+  /** A message of `epoch`, below the `accepted` one, came from a deposed broker: refused with ERR_STALE_EPOCH. */
+  | { type: 'epoch:refused'; messageType: string; epoch: number; accepted: number }
   /**
    * The node leaves the cluster for good: its storage engine could not persist what was applied
    * (`ERR_STORAGE`; it acknowledged none of it), or the broker refused it because a live node

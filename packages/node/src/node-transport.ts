@@ -48,7 +48,7 @@ export class NodeTransport {
   private readonly bound: ServerRouter;
   private readonly server: Router;
   private readonly curve: CurveKeys | undefined;
-  private broker: { socket: Dealer; sender: SerialSender<Buffer> } | undefined;
+  private broker: { socket: Dealer; sender: SerialSender<Buffer>; endpoint: string } | undefined;
   private source: { socket: Dealer; sender: SerialSender<Buffer> } | undefined;
   private closed = false;
 
@@ -97,10 +97,16 @@ export class NodeTransport {
     this.server.maxMessageSize = socketMaxMessageSize(maxFrameBytes);
   }
 
-  /** (Re)connects to the broker on a fresh socket, dropping anything queued on the old one. */
+  /** (Re)connects to a broker on a fresh socket, dropping anything queued on the old one. */
   connectBroker(endpoint: string): void {
     this.broker?.socket.close();
-    this.broker = this.connect(endpoint, 'broker', this.curve?.brokerKey, (frames) => this.handlers.fromBroker(frames));
+    const connection = this.connect(endpoint, 'broker', this.curve?.brokerKey, (frames) => this.handlers.fromBroker(frames));
+    this.broker = { ...connection, endpoint };
+  }
+
+  /** The broker the node is connected to now. */
+  get brokerEndpoint(): string | undefined {
+    return this.broker?.endpoint;
   }
 
   toBroker(frame: Buffer): void {

@@ -4,6 +4,7 @@ import {
   DEFAULT_LIMITS,
   defaultNodeEndpoint,
   InvalidOptionError,
+  parseBrokerList,
   requireCurveKey,
   requireCurveKeyPair,
   requireEndpoint,
@@ -17,8 +18,14 @@ import { MemoryEngine } from './memory-engine.js';
 import type { StorageEngine } from './storage-engine.js';
 
 export interface CacheNodeOptions {
-  /** The broker to register with. Default `broker.sock` in the private ipc directory (`DEFAULT_IPC_DIR`). */
-  brokerEndpoint: string;
+  /**
+   * The broker to register with, or several (`E1,E2` or a list): one leads and the others stand by
+   * (PROTOCOL.md 5.17). The node talks to one at a time; it follows a standby's ERR_NOT_LEADER to
+   * the leader it names, or else moves to the next in the list, and moves on to the next after
+   * `heartbeatMs × heartbeatLiveness` of silence (or `brokerSilenceMs`, if shorter). Default
+   * `broker.sock` in the private ipc directory (`DEFAULT_IPC_DIR`).
+   */
+  brokerEndpoint: string | readonly string[];
   /**
    * The node's own endpoint, for snapshot streaming and direct reads. Default `node-ID.sock` in the
    * private ipc directory (`DEFAULT_IPC_DIR`), created mode 0700 at bind.
@@ -35,6 +42,8 @@ export interface CacheNodeOptions {
    * in ms. A shorter silence (a broker paused by GC, VM steal or SIGSTOP) keeps the node in the
    * cluster: it goes on heartbeating, and serves no direct read once its lease runs out. A broker that
    * restarted answers those heartbeats with ERR_UNKNOWN_NODE, and the node registers at once.
+   * With several brokers, the node moves to the next one after `heartbeatMs × heartbeatLiveness` of
+   * silence instead, if that is shorter: a leader silent that long is about to lose its lease.
    * Default 10,000.
    */
   brokerSilenceMs: number;
@@ -111,10 +120,17 @@ export const DEFAULT_CACHE_NODE_OPTIONS: Omit<CacheNodeOptions, 'id' | 'nodeEndp
   now: () => performance.now(),
 };
 
-export function resolveCacheNodeOptions(options: Partial<CacheNodeOptions>): CacheNodeOptions {
+/** The options with defaults filled in, and the broker list parsed. */
+export interface ResolvedCacheNodeOptions extends CacheNodeOptions {
+  /** `brokerEndpoint` as a list: no duplicates, in the order given. */
+  brokers: readonly string[];
+}
+
+export function resolveCacheNodeOptions(options: Partial<CacheNodeOptions>): ResolvedCacheNodeOptions {
   const id = options.id ?? `node-${randomBytes(4).toString('hex')}`;
   if (!/^[\w.:-]{1,128}$/.test(id)) throw new InvalidOptionError('id', 'must be 1 to 128 letters, digits, or . _ : -');
-  const resolved: CacheNodeOptions = {
+  const brokerEndpoint = options.brokerEndpoint ?? DEFAULT_CACHE_NODE_OPTIONS.brokerEndpoint;
+  const resolved: ResolvedCacheNodeOptions = {
     ...DEFAULT_CACHE_NODE_OPTIONS,
     nodeEndpoint: defaultNodeEndpoint(id),
     engine: new MemoryEngine(),
@@ -122,8 +138,8 @@ export function resolveCacheNodeOptions(options: Partial<CacheNodeOptions>): Cac
     id,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     allowedClientKeys: new Set(options.allowedClientKeys ?? []),
+    brokers: parseBrokerList('brokerEndpoint', brokerEndpoint),
   };
-  requireEndpoint('brokerEndpoint', resolved.brokerEndpoint);
   requireEndpoint('nodeEndpoint', resolved.nodeEndpoint);
   requireInteger('heartbeatMs', resolved.heartbeatMs, 10, 60_000);
   requireInteger('heartbeatLiveness', resolved.heartbeatLiveness, 2, 100);

@@ -8,11 +8,15 @@ import {
   type Write,
 } from '@brainer/protocol';
 import { BrokerClock } from './broker-clock.js';
+import { EpochFence } from './epoch-fence.js';
 import type { CacheNodeEvent } from './events.js';
 import { RecentWrites } from './recent-writes.js';
 import type { StorageEngine } from './storage-engine.js';
 
 export type ReplicaState = 'registering' | 'joining' | 'ready';
+
+/** The broker's messages that carry its epoch, which the node's fence checks (PROTOCOL.md 5.17). */
+export type EpochMessage = MessageOf<'welcome' | 'catch-up' | 'writes' | 'heartbeat-ack'>;
 
 /** What the replica asks of the process around it. */
 export interface ReplicaEffects {
@@ -71,6 +75,8 @@ export class Replica {
   readonly recent: RecentWrites;
   /** The broker's clock as learnt from heartbeat round trips: writes' expiries run from when it sent them. */
   readonly brokerClock = new BrokerClock();
+  /** The highest epoch accepted, from a broker or from the data directory: a broker below it is deposed. */
+  readonly fence: EpochFence;
 
   constructor(
     readonly engine: StorageEngine,
@@ -90,6 +96,24 @@ export class Replica {
       this.position = recovered.seq;
       this.consistent = recovered.whole;
     }
+    // Data of epoch E came from a broker of E: a broker below it was deposed before this node stopped.
+    this.fence = new EpochFence(this.epoch);
+  }
+
+  /**
+   * Whether a message that carries the broker's epoch may be acted on (PROTOCOL.md 5.17). One below
+   * the highest epoch accepted comes from a deposed broker: it is answered with ERR_STALE_EPOCH and
+   * must change nothing (no ack, no lease, no state). Two messages that grant nothing and adopt no
+   * epoch pass: a `heartbeat-ack` with `leaseMs` 0 (the id probe of 5.15 is one), and a `welcome` to
+   * wait for a source, which leaves the node's epoch as it is (a broker that has not yet started an
+   * epoch sends it with epoch 0).
+   */
+  admits(message: EpochMessage): boolean {
+    if (!this.fence.refuses(message.epoch) || grantsNothing(message)) return true;
+    const refusal = this.fence.refusal(message.type, message.epoch);
+    this.effects.toBroker({ type: 'error', code: 'ERR_STALE_EPOCH', message: refusal });
+    this.effects.emit({ type: 'epoch:refused', messageType: message.type, epoch: message.epoch, accepted: this.fence.epoch });
+    return false;
   }
 
   /** Whether the store holds the whole content as of (epoch, position). */
@@ -136,10 +160,16 @@ export class Replica {
     this.state = 'registering';
   }
 
-  onWelcome(message: MessageOf<'welcome'>): void {
+  /** Takes the broker's welcome; answers false when the fence refused it (nothing changed). */
+  onWelcome(message: MessageOf<'welcome'>): boolean {
+    if (!this.admits(message)) return false;
     if (this.join) this.effects.stopSnapshot();
     this.join = undefined;
-    if (message.state === 'joining' && message.sourceEndpoint === '') return this.awaitSource();
+    if (message.state === 'joining' && message.sourceEndpoint === '') {
+      this.awaitSource();
+      return true;
+    }
+    this.fence.accept(message.epoch);
     this.epoch = message.epoch;
     this.position = message.seq;
     this.removedSinceAck = [];
@@ -147,7 +177,7 @@ export class Replica {
       if (message.reset) this.engine.clear();
       this.becomeWhole();
       this.becomeReady();
-      return;
+      return true;
     }
     this.engine.clear();
     this.consistent = false;
@@ -168,6 +198,7 @@ export class Replica {
     };
     this.effects.emit({ type: 'join:started', joinId: message.joinId, sync: 'full', sourceId: message.sourceId, minSeq: message.seq });
     this.effects.startSnapshot(message.joinId, message.sourceEndpoint, message.seq);
+    return true;
   }
 
   /**
@@ -185,9 +216,10 @@ export class Replica {
    * own position, or where a new epoch started from content equal to it), and the writes after it
    * come next on the stream. They are applied as they come, without a buffer; the node serves no read
    * until it has reached the broker's seq. A store that is not whole cannot do this: the node says
-   * so, and the broker starts a full join instead.
+   * so, and the broker starts a full join instead. Answers false when the fence refused it.
    */
-  onCatchUp(message: MessageOf<'catch-up'>): void {
+  onCatchUp(message: MessageOf<'catch-up'>): boolean {
+    if (!this.admits(message)) return false;
     if (this.join) this.effects.stopSnapshot();
     this.join = undefined;
     if (!this.consistent) {
@@ -197,8 +229,9 @@ export class Replica {
         joinId: message.joinId,
         reason: 'the store is not whole; a partial resync needs it whole',
       });
-      return;
+      return true;
     }
+    this.fence.accept(message.epoch);
     this.epoch = message.epoch;
     this.position = message.fromSeq;
     this.removedSinceAck = [];
@@ -219,15 +252,21 @@ export class Replica {
     };
     this.effects.emit({ type: 'join:started', joinId: message.joinId, sync: 'partial', sourceId: '', minSeq: message.fromSeq });
     this.maybeCaughtUp();
+    return true;
   }
 
-  onWrites(message: MessageOf<'writes'>): void {
-    if (this.state === 'registering' || this.storageFailed) return;
-    // A frame of an older epoch, sent before the new one started (or by a deposed broker), is refused, not a gap.
-    if (message.epoch < this.epoch) return;
-    if (message.epoch !== this.epoch) return this.gap(`write stream of epoch ${message.epoch} while in epoch ${this.epoch}`);
+  /** Applies a frame of the write stream; answers false when the fence refused it (nothing applied or acked). */
+  onWrites(message: MessageOf<'writes'>): boolean {
+    // A frame of an epoch older than one accepted (a deposed broker's) is refused, not a gap.
+    if (!this.admits(message)) return false;
+    if (this.state === 'registering' || this.storageFailed) return true;
+    if (message.epoch !== this.epoch) {
+      this.gap(`write stream of epoch ${message.epoch} while in epoch ${this.epoch}`);
+      return true;
+    }
     if (message.firstSeq > this.position + 1) {
-      return this.gap(`write stream jumped from seq ${this.position} to ${message.firstSeq}`);
+      this.gap(`write stream jumped from seq ${this.position} to ${message.firstSeq}`);
+      return true;
     }
     const now = this.wallClock();
     // A write read late (this node was paused, or behind) has had part of its time to live already.
@@ -241,7 +280,7 @@ export class Replica {
       this.position = seq;
       let removed = false;
       if (join && !join.loaded) {
-        if (!this.buffer(join, seq, write)) return;
+        if (!this.buffer(join, seq, write)) return true;
       } else if (join) {
         // What a delete removed (or an expire found) is remembered as its outcome, for a retry, even while joining.
         if (seq > join.snapshotSeq!) removed = this.engine.apply(seq, write, now);
@@ -254,6 +293,7 @@ export class Replica {
     }
     if (this.state === 'ready') this.ack();
     else this.maybeCaughtUp();
+    return true;
   }
 
   onSnapshotBegin(message: MessageOf<'snapshot-begin'>): void {
@@ -415,6 +455,12 @@ export class Replica {
   private currentJoin(joinId: number): Join | undefined {
     return this.join && this.join.id === joinId ? this.join : undefined;
   }
+}
+
+/** A lease-free heartbeat-ack, or a welcome to wait for a source: neither grants anything nor sets the node's epoch. */
+function grantsNothing(message: EpochMessage): boolean {
+  if (message.type === 'heartbeat-ack') return message.leaseMs === 0;
+  return message.type === 'welcome' && message.state === 'joining' && message.sourceEndpoint === '';
 }
 
 /** A write from the stream, its expiry moved from the broker's clock (read at `sentAt`) onto this node's (reading `sentHere` then). */

@@ -34,3 +34,23 @@ for (const [name, options, message] of BAD) {
     t.throws(() => resolveCacheNodeOptions(options), { code: 'ERR_INVALID_OPTION', message });
   });
 }
+
+test('brokerEndpoint takes one endpoint, a string with commas, or a list', (t) => {
+  t.deepEqual(resolveCacheNodeOptions({ brokerEndpoint: 'tcp://127.0.0.1:5555' }).brokers, ['tcp://127.0.0.1:5555']);
+  t.deepEqual(resolveCacheNodeOptions({ brokerEndpoint: 'tcp://127.0.0.1:1, tcp://127.0.0.1:2' }).brokers, [
+    'tcp://127.0.0.1:1',
+    'tcp://127.0.0.1:2',
+  ]);
+  t.deepEqual(resolveCacheNodeOptions({ brokerEndpoint: ['ipc:///tmp/a.sock', 'tcp://127.0.0.1:2', 'ipc:///tmp/a.sock'] }).brokers, [
+    'ipc:///tmp/a.sock',
+    'tcp://127.0.0.1:2',
+  ]);
+  t.is(resolveCacheNodeOptions({}).brokers.length, 1, 'the default broker');
+});
+
+test('a malformed broker list names the field and the bad item', (t) => {
+  const error = t.throws(() => resolveCacheNodeOptions({ brokerEndpoint: 'tcp://127.0.0.1:1,nowhere' }));
+  t.is((error as { code?: string }).code, 'ERR_INVALID_OPTION');
+  t.regex(error!.message, /brokerEndpoint.*"nowhere"/);
+  t.throws(() => resolveCacheNodeOptions({ brokerEndpoint: [] }), { message: /brokerEndpoint.*at least one/ });
+});

@@ -3,6 +3,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { allowedKeys, curveClientFlags, curveClientKeys, ipcModeFlags } from '../curve-flags.js';
 import { allowForeignSocketFlags, DEFAULT_BROKER_ENDPOINT, endpointFlag } from '../endpoint-flag.js';
+import { brokerListFlag } from '../broker-list-flag.js';
 import { claimIpcEndpoint } from '../ipc-socket.js';
 import { formatReadyLine } from '@brainer/protocol';
 import { UsageError } from '../errors.js';
@@ -25,13 +26,15 @@ For a broker run with --curve-secret-file, give the node key pair (one for all t
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --broker tcp://127.0.0.1:5555 --node-endpoint "tcp://127.0.0.1:*" --id node1',
     '<%= config.bin %> <%= command.id %> --id node1 --data-dir /var/lib/brainer/node1 --fsync always',
+    '<%= config.bin %> <%= command.id %> --broker tcp://10.0.0.1:5555,tcp://10.0.0.2:5555 --node-endpoint tcp://10.0.0.3:5556 --id node1',
     '<%= config.bin %> <%= command.id %> --broker tcp://10.0.0.1:5555 --node-endpoint tcp://10.0.0.2:5556 --curve-key-file keys/node.key --broker-key-file keys/broker.pub',
     '<%= config.bin %> <%= command.id %> --standalone --node-endpoint tcp://127.0.0.1:5556',
     '<%= config.bin %> <%= command.id %> --id node1 --metrics 9101',
   ];
   static override flags = {
-    broker: endpointFlag({
-      description: 'Broker endpoint to register with.',
+    broker: brokerListFlag({
+      description:
+        "Broker endpoint to register with, or several separated by commas (E1,E2): one leads, the others stand by. The node talks to one at a time, follows a standby's ERR_NOT_LEADER to the leader, and moves to the next broker after a heartbeat liveness window of silence.",
       env: 'BRAINER_BROKER',
       default: DEFAULT_BROKER_ENDPOINT,
     }),
