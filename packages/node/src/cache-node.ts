@@ -29,6 +29,8 @@ export class CacheNode {
   private readonly options: ResolvedCacheNodeOptions;
   private readonly logger: Logger;
   private readonly brokers: BrokerList;
+  /** When the node last left each broker for silence: a standby that still names one is asked again, not followed. */
+  private readonly leftSilent = new Map<string, number>();
   /** A broker to move to at the next tick: the next of the list after a standby named no leader. */
   private pendingBroker: string | undefined;
   /** When the node last went where a standby's ERR_NOT_LEADER pointed: two standbys naming each other are followed once a heartbeat. */
@@ -223,6 +225,7 @@ export class CacheNode {
       if (now - this.registerSentAt > 2 * limit) this.switchBroker(this.brokers.next(), 'no welcome from the broker');
     } else if (silence > giveUpAfter) {
       this.logger.warn('broker silent; reconnecting', { silentMs: Math.round(silence), broker: this.brokers.current });
+      this.leftSilent.set(this.brokers.current, now);
       this.switchBroker(this.brokers.next(), 'broker silent');
       return;
     } else {
@@ -250,8 +253,19 @@ export class CacheNode {
    * about a heartbeat, so that standbys that know no leader yet are not asked in a tight loop.
    */
   private onNotLeader(message: string): void {
-    const leader = this.leaderToFollow(message);
     const now = this.now();
+    const named = leaderInMessage(message);
+    const window = this.heartbeatMs * this.options.heartbeatLiveness;
+    if (named !== undefined && now - (this.leftSilent.get(named) ?? -Infinity) < 2 * window) {
+      // The standby still names the leader this node just left for silence: that leader's etcd lease
+      // has not run out yet, and this standby is the one likely to lead next. Ask it again in a heartbeat.
+      if (this.pendingBroker !== undefined) return;
+      this.replica.unregistered();
+      this.leaseUntil = -Infinity;
+      this.pendingBroker = this.transport.brokerEndpoint;
+      return;
+    }
+    const leader = this.leaderToFollow(message);
     if (leader !== undefined && now - this.followedAt >= this.heartbeatMs) {
       this.followedAt = now;
       this.switchBroker(this.brokers.follow(leader), 'the broker is a standby; going to the leader it named');
