@@ -10,3 +10,5 @@ export * from './data-cluster.js';
 export * from './node-memory.js';
 export * from './write-probe.js';
 export * from './bulk-keys.js';
+export * from './fake-standby.js';
+export * from './lossy-relay.js';
