@@ -102,8 +102,8 @@ export class Brainer {
    * only the broker sequences them.
    */
   static direct(endpoint: string, options: Partial<BrainerOptions> = {}): Brainer {
-    // `reads: 'broker'`: every call goes to the one endpoint; no membership to watch.
-    return new Brainer(endpoint, { ...options, reads: 'broker' });
+    // `reads: 'broker'`: every call goes to the one endpoint; no membership to watch, no leader to follow.
+    return new Brainer(endpoint, { ...options, reads: 'broker', followLeader: false });
   }
 
   /** The broker the client talks to now: the leader, as far as it knows. */
@@ -310,8 +310,21 @@ export class Brainer {
     };
   }
 
-  /** The broker's own figures: epoch, seq, nodes, pending work. */
+  /**
+   * The broker's own figures: epoch, seq, nodes, pending work. A standby answers them too (with
+   * `role` standby and the `leader` it knows): unless `followLeader` is false, the client then goes to
+   * that leader, or the next broker, and asks again, so that it answers the leader's figures when one
+   * of its brokers leads, and a standby's when none does.
+   */
   async stats(): Promise<Record<string, unknown>> {
+    for (let moves = 0; ; moves++) {
+      const stats = await this.brokerStats();
+      if (stats.role !== 'standby' || !this.options.followLeader || moves >= this.brokers.length) return stats;
+      this.link.followStandby(typeof stats.leader === 'string' ? stats.leader : undefined);
+    }
+  }
+
+  private async brokerStats(): Promise<Record<string, unknown>> {
     const value = await this.call({ op: 'stats' });
     const stats = jsonOf(value);
     if (stats !== null && typeof stats === 'object') return stats as Record<string, unknown>;

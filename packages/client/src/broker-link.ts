@@ -9,6 +9,8 @@ import type { Delivered } from './reply-frames.js';
 const ROUND_BACKOFF_MS = 200;
 
 export interface BrokerLinkOptions {
+  /** False: the link stays with the first broker whatever happens. */
+  followLeader: boolean;
   /** After how long without an answer the link gives up on a broker and moves to the next, in ms. */
   attemptTimeoutMs: number;
   allowForeignSocket: boolean;
@@ -73,7 +75,12 @@ export class BrokerLink {
     if (this.transport === undefined || !this.brokers.several) return;
     // Only a broker that has had a whole attempt to answer is given up on.
     if (this.options.now() - this.openedAt < this.options.attemptTimeoutMs) return;
-    this.moveTo(this.brokers.next(), 'no answer');
+    this.moveTo(() => this.brokers.next(), 'no answer');
+  }
+
+  /** A standby answered `stats` naming `leader`, or none: go there, else to the next broker. */
+  followStandby(leader: string | undefined): void {
+    this.moveTo(() => this.brokers.toward(leader), 'a standby');
   }
 
   /**
@@ -97,7 +104,8 @@ export class BrokerLink {
     if (transport !== this.transport) return;
     this.refusedBy.clear();
     const delivered = this.options.onFrames(frames);
-    if (delivered.notLeader !== undefined) this.moveTo(this.brokers.afterNotLeader(delivered.notLeader), 'not the leader');
+    const notLeader = delivered.notLeader;
+    if (notLeader !== undefined) this.moveTo(() => this.brokers.afterNotLeader(notLeader), 'not the leader');
     else if (delivered.replies > 0) this.brokers.answered();
   }
 
@@ -105,12 +113,14 @@ export class BrokerLink {
     if (transport !== this.transport) return;
     this.refusedBy.add(this.brokers.current);
     if (this.refusedBy.size >= this.brokers.endpoints.length) for (const listener of [...this.unreachableListeners]) listener();
-    this.moveTo(this.brokers.next(), 'refused the connection');
+    this.moveTo(() => this.brokers.next(), 'refused the connection');
   }
 
-  /** `endpoint` is where the list has moved to, from the broker that `reason` is about. */
-  private moveTo(endpoint: string | undefined, reason: string): void {
-    if (endpoint === undefined || this.closed) return;
+  /** Moves to the broker `choose` picks, if any, away from the one that `reason` is about. */
+  private moveTo(choose: () => string | undefined, reason: string): void {
+    if (this.closed || !this.options.followLeader) return;
+    const endpoint = choose();
+    if (endpoint === undefined) return;
     this.options.logger.info('moving to another broker', { endpoint, reason });
     this.transport?.close();
     this.transport = undefined;

@@ -18,7 +18,8 @@ export class BrokerList {
   /** `brokers`: one endpoint, `E1,E2`, or a list. `field` names the option in errors. */
   constructor(brokers: string | readonly string[], field = 'endpoint') {
     // A lone endpoint keeps the message it always had.
-    this.endpoints = typeof brokers === 'string' && !brokers.includes(',') ? [requireEndpoint(field, brokers)] : parseBrokerList(field, brokers);
+    this.endpoints =
+      typeof brokers === 'string' && !brokers.includes(',') ? [requireEndpoint(field, brokers)] : parseBrokerList(field, brokers);
     this.currentEndpoint = this.endpoints[0]!;
   }
 
@@ -43,7 +44,16 @@ export class BrokerList {
    */
   afterNotLeader(message: string): string | undefined {
     const leader = leaderInMessage(message);
-    if (leader === undefined || leader === this.currentEndpoint) return this.next();
+    return leader === this.currentEndpoint ? this.next() : this.toward(leader);
+  }
+
+  /**
+   * Where to go from a standby that names `leader` (or none) in its `stats`: there, else the next
+   * broker. Undefined when that is where the client already is.
+   */
+  toward(leader: string | undefined): string | undefined {
+    if (leader === undefined) return this.next();
+    if (leader === this.currentEndpoint) return undefined;
     const index = this.endpoints.indexOf(leader);
     if (index >= 0) this.index = index;
     return this.moveTo(leader);

@@ -66,3 +66,11 @@ test('knows when it has tried every broker since one last answered', (t) => {
   brokers.answered();
   t.false(brokers.wentRound);
 });
+
+test("after a standby's stats, goes to the leader it names, stays when already there, else moves on", (t) => {
+  const brokers = new BrokerList([A, B, C]);
+  t.is(brokers.toward(C), C);
+  t.is(brokers.toward(C), undefined, 'already at the leader');
+  t.is(brokers.current, C);
+  t.is(brokers.toward(undefined), A, 'no leader named: the next broker');
+});

@@ -12,3 +12,4 @@ export * from './write-probe.js';
 export * from './bulk-keys.js';
 export * from './fake-standby.js';
 export * from './lossy-relay.js';
+export * from './refused-endpoint.js';

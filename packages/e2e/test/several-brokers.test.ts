@@ -1,8 +1,7 @@
-import { createServer } from 'node:net';
 import test from 'ava';
 import { Brainer } from '@brainer/client';
 import { startCluster, waitFor } from '@brainer/test-utils';
-import { FakeStandby, LossyRelay, readsServed } from '../src/index.js';
+import { FakeStandby, LossyRelay, readsServed, refusedEndpoint } from '../src/index.js';
 
 // There is no standby broker here yet: a ROUTER plays one (FakeStandby), answering what a standby
 // answers (PROTOCOL.md 5.17), in front of a real broker and real nodes.
@@ -15,15 +14,6 @@ async function brokerFigures(endpoint: string): Promise<{ seq: number; dedupHits
   } finally {
     await client.close();
   }
-}
-
-/** A loopback TCP endpoint that refuses connections: a port just bound and closed again. */
-async function refusedEndpoint(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `tcp://127.0.0.1:${port}`;
 }
 
 test('a client given a standby first follows its ERR_NOT_LEADER to the leader, and each write is applied once', async (t) => {
@@ -123,4 +113,25 @@ test('a broker that refuses the connection is passed over at once; every one ref
   const error = await t.throwsAsync(nowhere.connect());
   t.is((error as { code?: string }).code, 'ERR_UNREACHABLE');
   t.true(error.message.includes(dead) && error.message.includes(deadToo), error.message);
+});
+
+test('stats follows a standby to the leader it names, unless the client was told to stay', async (t) => {
+  const cluster = await startCluster({ nodes: 1 });
+  t.teardown(() => cluster.stop());
+  const standby = await FakeStandby.start(cluster.endpoint);
+  t.teardown(() => standby.close());
+
+  const client = new Brainer([standby.endpoint, cluster.endpoint], { timeoutMs: 10_000, reads: 'broker' });
+  t.teardown(() => client.close());
+  const stats = await client.stats();
+  t.is(stats.role, undefined, "the leader's figures: a broker of today names no role");
+  t.true((stats.epoch as number) >= 1);
+  t.is(client.broker, cluster.endpoint);
+
+  const staying = new Brainer(standby.endpoint, { timeoutMs: 2000, reads: 'broker', followLeader: false });
+  t.teardown(() => staying.close());
+  t.like(await staying.stats(), { role: 'standby', epoch: 0, leader: cluster.endpoint });
+  t.is(staying.broker, standby.endpoint);
+  const refused = await t.throwsAsync(staying.set('k', 'v'));
+  t.is((refused as { code?: string }).code, 'ERR_NOT_LEADER', 'it stays, and gets the answer once the call is out of time');
 });
