@@ -17,9 +17,7 @@ export class BrokerList {
 
   /** `brokers`: one endpoint, `E1,E2`, or a list. `field` names the option in errors. */
   constructor(brokers: string | readonly string[], field = 'endpoint') {
-    // A lone endpoint keeps the message it always had.
-    this.endpoints =
-      typeof brokers === 'string' && !brokers.includes(',') ? [requireEndpoint(field, brokers)] : parseBrokerList(field, brokers);
+    this.endpoints = brokerEndpoints(brokers, field);
     this.currentEndpoint = this.endpoints[0]!;
   }
 
@@ -76,4 +74,14 @@ export class BrokerList {
     this.movesSinceAnswer++;
     return endpoint;
   }
+}
+
+/** The endpoints of `brokers`, checked; a JavaScript caller may pass anything. */
+function brokerEndpoints(brokers: unknown, field: string): string[] {
+  // A lone endpoint keeps the message it always had.
+  if (typeof brokers === 'string' && !brokers.includes(',')) return [requireEndpoint(field, brokers)];
+  if (typeof brokers === 'string' || (Array.isArray(brokers) && brokers.every((item) => typeof item === 'string'))) {
+    return parseBrokerList(field, brokers as string | string[]);
+  }
+  return [requireEndpoint(field, brokers)];
 }

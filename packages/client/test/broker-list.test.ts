@@ -25,6 +25,9 @@ test('names the field and the bad item of a malformed list', (t) => {
     t.is((error as { code?: string }).code, 'ERR_INVALID_OPTION');
     t.true(error.message.includes(`"${field}"`) && error.message.includes(`"${bad}"`), error.message);
   }
+  for (const wrong of [5, null, [A, 5]]) {
+    t.is((t.throws(() => new BrokerList(wrong as unknown as string)) as { code?: string }).code, 'ERR_INVALID_OPTION', String(wrong));
+  }
   for (const empty of [',', ' ', []]) t.is((t.throws(() => new BrokerList(empty)) as { code?: string }).code, 'ERR_INVALID_OPTION');
 });
 
