@@ -1,19 +1,18 @@
 import { parseBrokerList } from '@brainer/protocol';
 import { Flags } from '@oclif/core';
-import { UsageError } from './errors.js';
 
 /**
- * A flag holding one broker endpoint or several, separated by commas (`E1,E2`): one broker leads,
- * the others stand by (PROTOCOL.md 5.17). The value is the list joined again with commas, without
- * blanks or duplicates. A malformed list is wrong usage: ERR_USAGE, naming the flag and the bad item.
+ * A flag holding one broker endpoint or several, comma-separated (`tcp://10.0.0.1:5555,tcp://10.0.0.2:5555`):
+ * one leads, the others stand by, and a client follows the leader among them. The value is the list
+ * joined by commas, without spaces or duplicates. A malformed item fails with ERR_INVALID_OPTION
+ * (exit 2) naming the flag and the item.
  */
 export const brokerListFlag = Flags.custom<string>({
   helpValue: '<endpoint[,endpoint...]>',
-  parse: async (input, _context, flag) => {
-    try {
-      return parseBrokerList(`--${flag.name}`, input).join(',');
-    } catch (error) {
-      throw new UsageError((error as Error).message, { cause: error });
-    }
-  },
+  parse: async (input, _context, flag) => parseBrokerList(`--${flag.name}`, input).join(','),
 });
+
+/** How a message names the brokers of a `brokerListFlag` value. */
+export function brokersTarget(brokers: string): string {
+  return brokers.includes(',') ? `the brokers at ${brokers}` : `the broker at ${brokers}`;
+}

@@ -3,13 +3,14 @@ import { RemoteError } from '@brainer/protocol';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from './base-command.js';
 import { curveClientFlags, curveClientKeys, type CurveClientFlagValues } from './curve-flags.js';
+import { brokerListFlag, brokersTarget } from './broker-list-flag.js';
 import { allowForeignSocketFlags, DEFAULT_BROKER_ENDPOINT, endpointFlag } from './endpoint-flag.js';
 import { errorInContext } from './errors.js';
 
 /** The flags of every command that talks to a broker. */
 export const clientFlags = {
-  broker: endpointFlag({
-    description: `Broker endpoint. Also settable as the first argument, as in \`brainer-cli ipc:///tmp/broker.sock get k\`.`,
+  broker: brokerListFlag({
+    description: `Broker endpoint, or several separated by commas (one leads, the others stand by: the client follows the leader). Also settable as the first argument, as in \`brainer-cli ipc:///tmp/broker.sock get k\`.`,
     env: 'BRAINER_BROKER',
     default: DEFAULT_BROKER_ENDPOINT,
     helpGroup: 'CONNECTION',
@@ -49,7 +50,7 @@ export abstract class ClientCommand extends BaseCommand {
     flags: { broker: string; timeout: number; node?: string | undefined; 'allow-foreign-socket': boolean } & CurveClientFlagValues,
     use: (client: Brainer) => Promise<T>,
   ): Promise<T> {
-    const target = flags.node === undefined ? `the broker at ${flags.broker}` : `the node at ${flags.node}`;
+    const target = flags.node === undefined ? brokersTarget(flags.broker) : `the node at ${flags.node}`;
     return this.withConnected(
       flags,
       flags.node ?? flags.broker,
@@ -76,7 +77,7 @@ export abstract class ClientCommand extends BaseCommand {
     return this.withConnected(
       flags,
       flags.broker,
-      `the broker at ${flags.broker}`,
+      brokersTarget(flags.broker),
       (Client, options) =>
         Array.from(
           { length: count },

@@ -3,18 +3,17 @@ import {
   DEFAULT_BROKER_ENDPOINT,
   bucketPrefix,
   encode,
-  requireEndpoint,
   type Logger,
   type Message,
   type NodeInfo,
   type ReplyValue,
   jsonOf,
 } from '@brainer/protocol';
-import { requireSafeIpcPeer } from '@brainer/transport';
+import { BrokerLink } from './broker-link.js';
+import { BrokerList } from './broker-list.js';
 import { Bucket } from './bucket.js';
 import type { DelOptions, ScanOptions, SetOptions } from './call-options.js';
 import { optionsObject, requireKey, signedWholeMs, valueBytes, waitMode, wholeMs, type Value } from './call-arguments.js';
-import { ClientTransport } from './client-transport.js';
 import { DirectReads, type DirectReadOp } from './direct-reads.js';
 import { resolveBrainerOptions, type BrainerOptions } from './options.js';
 import { PendingRequests, type OpInput } from './pending-requests.js';
@@ -40,27 +39,50 @@ export interface VerifyResult {
 /**
  * A Brainer client. Calls may run concurrently; the ones made in the same tick travel in one frame,
  * and each rejects with a BrainerError (code ERR_TIMEOUT and the like) if it is not answered in time.
+ *
+ * Given several brokers (one leads, the others stand by), it talks to one at a time: on a standby's
+ * ERR_NOT_LEADER it goes to the leader that names, else to the next broker of its list, and it moves
+ * on too when a broker refuses the connection or leaves a call unanswered for `attemptTimeoutMs`.
+ * Waiting calls are sent again there with the same ids and the same client identity, so a write is
+ * applied once, all within each call's `timeoutMs`.
  */
 export class Brainer {
+  /** The brokers given, as `E1,E2` (one endpoint alone as it was given). */
+  readonly endpoint: string;
+  /** The brokers given, in order, without duplicates. */
+  readonly brokers: readonly string[];
   private readonly options: BrainerOptions;
   private readonly logger: Logger;
-  private transport: ClientTransport | undefined;
+  private readonly link: BrokerLink;
   private readonly requests: PendingRequests;
   /** Set while reads go straight to nodes: until the broker says it cannot push membership. */
   private directReads: DirectReads | undefined;
   private watchTimer: NodeJS.Timeout | undefined;
   private watchInFlight = false;
+  /** Set once the first call has opened the connection and started the membership watch. */
+  private opened = false;
   private closed = false;
 
-  /** `endpoint`: the broker's. Default `broker.sock` in the private ipc directory, as the broker's own default. */
-  constructor(
-    readonly endpoint: string = DEFAULT_BROKER_ENDPOINT,
-    options: Partial<BrainerOptions> = {},
-  ) {
-    requireEndpoint('endpoint', endpoint);
+  /**
+   * `brokers`: the broker's endpoint, or several, as `'E1,E2'` or `['E1', 'E2']` (malformed ones
+   * throw ERR_INVALID_OPTION). Default `broker.sock` in the private ipc directory, as the broker's own default.
+   */
+  constructor(brokers: string | readonly string[] = DEFAULT_BROKER_ENDPOINT, options: Partial<BrainerOptions> = {}) {
+    const list = new BrokerList(brokers);
+    this.brokers = list.endpoints;
+    this.endpoint = this.brokers.join(',');
     this.options = resolveBrainerOptions(options);
     this.logger = this.options.logger;
-    this.requests = new PendingRequests((ops) => this.transport?.send(encode({ type: 'request', ops })), { ...this.options, endpoint });
+    this.requests = new PendingRequests((ops) => this.link.send(encode({ type: 'request', ops })), {
+      ...this.options,
+      endpoint: this.endpoint,
+      onAttemptTimeout: () => this.link.onAttemptTimeout(),
+    });
+    this.link = new BrokerLink(list, {
+      ...this.options,
+      onFrames: (frames) => deliverReplies(frames, this.requests, this.logger, (message) => this.onPush(message)),
+      onMove: (endpoint, delayMs) => this.onMove(endpoint, delayMs),
+    });
     const { reads, curve } = this.options;
     if (reads === 'direct' && (curve === undefined || curve.nodeServerKey !== undefined)) {
       this.directReads = new DirectReads({
@@ -80,21 +102,34 @@ export class Brainer {
    * only the broker sequences them.
    */
   static direct(endpoint: string, options: Partial<BrainerOptions> = {}): Brainer {
-    // `reads: 'broker'`: every call goes to the one endpoint; no membership to watch.
-    return new Brainer(endpoint, { ...options, reads: 'broker' });
+    // `reads: 'broker'`: every call goes to the one endpoint; no membership to watch, no leader to follow.
+    return new Brainer(endpoint, { ...options, reads: 'broker', followLeader: false });
+  }
+
+  /** The broker the client talks to now: the leader, as far as it knows. */
+  get broker(): string {
+    return this.link.endpoint;
   }
 
   /**
    * Opens the connection and checks that the broker (or, direct, the node) answers. Rejects with
    * ERR_UNREACHABLE as soon as nothing listens at the endpoint (no socket file, or a refused TCP
-   * port), rather than waiting out the timeout.
+   * port), or at any of several brokers, rather than waiting out the timeout.
    */
   async connect(): Promise<void> {
-    const transport = this.open();
-    const refused = transport?.refused.then(() => {
-      throw new BrainerError('ERR_UNREACHABLE', `${this.endpoint} refused the connection: nothing listens there`);
+    let stop = (): void => {};
+    const unreachable = new Promise<never>((_resolve, reject) => {
+      stop = this.link.whenUnreachable(() => {
+        const which = this.brokers.length === 1 ? this.endpoint : `every broker (${this.endpoint})`;
+        reject(new BrainerError('ERR_UNREACHABLE', `${which} refused the connection: nothing listens there`));
+      });
     });
-    await Promise.race([this.ping(), ...(refused === undefined ? [] : [refused])]);
+    try {
+      this.open();
+      await Promise.race([this.ping(), unreachable]);
+    } finally {
+      stop();
+    }
   }
 
   async ping(): Promise<void> {
@@ -275,8 +310,21 @@ export class Brainer {
     };
   }
 
-  /** The broker's own figures: epoch, seq, nodes, pending work. */
+  /**
+   * The broker's own figures: epoch, seq, nodes, pending work. A standby answers them too (with
+   * `role` standby and the `leader` it knows): unless `followLeader` is false, the client then goes to
+   * that leader, or the next broker, and asks again, so that it answers the leader's figures when one
+   * of its brokers leads, and a standby's when none does.
+   */
   async stats(): Promise<Record<string, unknown>> {
+    for (let moves = 0; ; moves++) {
+      const stats = await this.brokerStats();
+      if (stats.role !== 'standby' || !this.options.followLeader || moves >= this.brokers.length) return stats;
+      this.link.followStandby(typeof stats.leader === 'string' ? stats.leader : undefined);
+    }
+  }
+
+  private async brokerStats(): Promise<Record<string, unknown>> {
     const value = await this.call({ op: 'stats' });
     const stats = jsonOf(value);
     if (stats !== null && typeof stats === 'object') return stats as Record<string, unknown>;
@@ -290,7 +338,7 @@ export class Brainer {
     this.requests.close();
     clearInterval(this.watchTimer);
     this.directReads?.close();
-    this.transport?.close();
+    this.link.close();
   }
 
   /** A read straight from the nodes when there are any to read from, else, or when none serves it, through the broker. */
@@ -311,21 +359,23 @@ export class Brainer {
   }
 
   /** Connects, unless the endpoint is an ipc socket another user could be listening on (the check throws). */
-  private open(): ClientTransport | undefined {
-    if (this.transport || this.closed) return this.transport;
-    requireSafeIpcPeer(this.endpoint, this.options);
-    this.transport = new ClientTransport(
-      this.endpoint,
-      (frames) => this.onFrames(frames),
-      (error) => this.logger.warn('send failed', { error: String(error) }),
-      this.options.curve,
-    );
+  private open(): void {
+    this.link.open();
+    if (this.opened || this.closed) return;
+    this.opened = true;
     if (this.directReads) {
       this.watch();
       this.watchTimer = setInterval(() => this.watch(), WATCH_RENEW_MS);
       this.watchTimer.unref();
     }
-    return this.transport;
+  }
+
+  /** The client moved to another broker: the waiting calls go there, and the membership watch is taken up with it. */
+  private onMove(endpoint: string, delayMs: number): void {
+    this.logger.debug('calls go to another broker', { endpoint, waiting: this.requests.size });
+    if (delayMs === 0) this.requests.resendAll();
+    else setTimeout(() => this.closed || this.requests.resendAll(), delayMs).unref();
+    if (this.directReads) this.watch();
   }
 
   /** Asks the broker to push the ready nodes now and as they change; renewed every second. */
@@ -346,10 +396,6 @@ export class Brainer {
     clearInterval(this.watchTimer);
     this.directReads?.close();
     this.directReads = undefined;
-  }
-
-  private onFrames(frames: Buffer[]): void {
-    deliverReplies(frames, this.requests, this.logger, (message) => this.onPush(message));
   }
 
   private onPush(message: Message): void {

@@ -4,15 +4,14 @@ import { SerialSender } from '@brainer/protocol';
 import { receiveLoop } from '@brainer/transport';
 import type { CurveClientOptions } from './curve-options.js';
 
+/** A new client identity: `c-` and 16 random hex digits. */
+export function newClientId(): string {
+  return `c-${randomBytes(8).toString('hex')}`;
+}
+
 /** The client's only contact with ZeroMQ: one DEALER connected to a broker (or a node). */
 export class ClientTransport {
-  // A fixed identity survives reconnects, so the broker recognises a retried write as the same one.
-  private readonly socket = new Dealer({
-    routingId: `c-${randomBytes(8).toString('hex')}`,
-    sendHighWaterMark: 100_000,
-    receiveHighWaterMark: 100_000,
-    linger: 0,
-  });
+  private readonly socket: Dealer;
   private readonly sender: SerialSender<Buffer>;
   /**
    * Resolves when a connection attempt fails before any has succeeded: nothing listens at the
@@ -25,7 +24,11 @@ export class ClientTransport {
     onFrames: (frames: Buffer[]) => void,
     onSendError: (error: unknown) => void,
     curve: CurveClientOptions | undefined = undefined,
+    // A fixed identity survives reconnects, and a client gives every broker it moves to the same
+    // one, so a broker recognises a retried write as the same one (it deduplicates by identity and op id).
+    routingId: string = newClientId(),
   ) {
+    this.socket = new Dealer({ routingId, sendHighWaterMark: 100_000, receiveHighWaterMark: 100_000, linger: 0 });
     if (curve !== undefined) {
       // A CURVE client: set before connect, so that the handshake uses them. A broker that refuses
       // the key answers nothing at all; calls then time out.

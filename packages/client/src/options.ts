@@ -12,6 +12,13 @@ export interface BrainerOptions {
   /** Whether calls are retried at all (after an attempt timeout or a retryable error). Default true. */
   retry: boolean;
   /**
+   * Whether the client goes to another broker: to the leader a standby names (ERR_NOT_LEADER, or
+   * `stats` answered by a standby), or to the next broker of its list when one is a standby that
+   * knows no leader, refuses the connection or leaves an attempt unanswered. False keeps it at the
+   * first broker, to ask that one broker (as `brainer-cli brokers` does). Default true.
+   */
+  followLeader: boolean;
+  /**
    * Where `get` goes. `direct` (default): straight to the key's primary node, using the membership
    * the broker pushes, and on to the next node when one refuses or is slow; through the broker when
    * no node can answer. `broker`: always through the broker, for clients that cannot reach the nodes.
@@ -42,6 +49,7 @@ export const DEFAULT_BRAINER_OPTIONS: BrainerOptions = {
   timeoutMs: 5000,
   attemptTimeoutMs: 2000,
   retry: true,
+  followLeader: true,
   reads: 'direct',
   directReadTimeoutMs: 1000,
   curve: undefined,

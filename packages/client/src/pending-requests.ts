@@ -6,7 +6,8 @@ export type OpInput = Op extends infer T ? (T extends Op ? Omit<T, 'id'> : never
 /** Answers after which the same op is sent again: nothing was applied, or a retry is deduplicated. */
 // ERR_NOT_READY covers a write that found no ready node: it waits, within its timeout, for one.
 // ERR_NO_NODES (a read with no ready node) is final: a read fails fast instead of waiting.
-const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['ERR_NOT_READY', 'ERR_NO_LEASE', 'ERR_BACKPRESSURE', 'ERR_TIMEOUT']);
+// ERR_NOT_LEADER (a standby broker) is sent again to the leader, or the next broker (PROTOCOL.md 5.17).
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['ERR_NOT_READY', 'ERR_NO_LEASE', 'ERR_BACKPRESSURE', 'ERR_TIMEOUT', 'ERR_NOT_LEADER']);
 
 interface Pending {
   resolve(value: ReplyValue): void;
@@ -19,6 +20,8 @@ interface Pending {
   resendAt: number;
   attempts: number;
   lastError: Error | undefined;
+  /** Whether the next send is after a retryable error's backoff, not after an attempt that went unanswered. */
+  backingOff: boolean;
 }
 
 export interface PendingRequestsOptions {
@@ -36,6 +39,8 @@ export interface PendingRequestsOptions {
    * where each frame costs far more than each op; a lone call is never delayed. Default false.
    */
   oneFrameInFlight?: boolean;
+  /** Called after a sweep that sent calls again because their attempt went unanswered. */
+  onAttemptTimeout?: () => void;
 }
 
 /**
@@ -84,6 +89,7 @@ export class PendingRequests {
         resendAt: now + this.options.attemptTimeoutMs,
         attempts: 1,
         lastError: undefined,
+        backingOff: false,
       });
       this.enqueue(op);
     });
@@ -103,10 +109,28 @@ export class PendingRequests {
     if (this.options.retry && RETRYABLE.has(reply.code) && this.options.now() + backoff < pending.deadline) {
       pending.lastError = error;
       pending.resendAt = this.options.now() + backoff;
+      pending.backingOff = true;
       return;
     }
     this.pending.delete(reply.id);
     pending.reject(error);
+  }
+
+  /**
+   * Sends every call still waiting again at once, with the same ids, as after a move to another
+   * broker; calls already queued are sent once.
+   */
+  resendAll(): void {
+    const queued = new Set(this.queued.map((op) => op.id));
+    this.inFlight.clear();
+    const resendAt = this.options.now() + this.options.attemptTimeoutMs;
+    for (const pending of this.pending.values()) {
+      pending.resendAt = resendAt;
+      pending.backingOff = false;
+      if (queued.has(pending.op.id)) continue;
+      pending.attempts++;
+      this.enqueue(pending.op);
+    }
   }
 
   /** Rejects every call still waiting, as when the client closes. */
@@ -149,6 +173,7 @@ export class PendingRequests {
 
   private sweep(): void {
     const now = this.options.now();
+    let timedOut = false;
     for (const [id, pending] of this.pending) {
       if (pending.deadline <= now) {
         this.pending.delete(id);
@@ -160,11 +185,15 @@ export class PendingRequests {
             ),
         );
       } else if (this.options.retry && pending.resendAt <= now) {
+        // A call waiting out a retryable error's backoff had its answer: only silence counts.
+        if (!pending.backingOff) timedOut = true;
+        pending.backingOff = false;
         pending.attempts++;
         pending.resendAt = now + this.options.attemptTimeoutMs;
         this.enqueue(pending.op);
       }
     }
+    if (timedOut) this.options.onAttemptTimeout?.();
   }
 
   private nextId(): number {

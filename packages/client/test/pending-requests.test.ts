@@ -107,3 +107,57 @@ test('a call given its own timeout gives up after it, and the others keep the de
   requests.failAll(new BrainerError('ERR_CLOSED', 'closed'));
   await t.throwsAsync(patient, { code: 'ERR_CLOSED' });
 });
+
+test('resendAll sends every waiting call again at once with the same id, and a queued one once', async (t) => {
+  const frames: Op[][] = [];
+  const requests = new PendingRequests((ops) => frames.push(ops), {
+    endpoint: 'tcp://127.0.0.1:1',
+    timeoutMs: 5000,
+    attemptTimeoutMs: 5000,
+    retry: true,
+    now: () => performance.now(),
+  });
+  t.teardown(() => requests.close());
+  const first = requests.call({ op: 'get', key: 'a' });
+  await tick();
+  t.is(frames.length, 1);
+  const later = requests.call({ op: 'get', key: 'b' });
+  requests.resendAll();
+  await tick();
+  t.is(frames.length, 2);
+  t.deepEqual(
+    frames[1]!.map((op) => op.op === 'get' && op.key),
+    ['b', 'a'],
+    'the queued call goes once, the one already sent goes again',
+  );
+  t.is(frames[1]![1]!.id, frames[0]![0]!.id, 'with the same id');
+  for (const op of frames[1]!) requests.onReply({ id: op.id, ok: true, value: null });
+  t.deepEqual(await Promise.all([first, later]), [null, null]);
+});
+
+test('ERR_NOT_LEADER is retried, and only unanswered attempts count as timeouts', async (t) => {
+  const frames: Op[][] = [];
+  let timeouts = 0;
+  const requests = new PendingRequests((ops) => frames.push(ops), {
+    endpoint: 'tcp://127.0.0.1:1',
+    timeoutMs: 5000,
+    attemptTimeoutMs: 150,
+    retry: true,
+    now: () => performance.now(),
+    onAttemptTimeout: () => timeouts++,
+  });
+  t.teardown(() => requests.close());
+  const call = requests.call({ op: 'set', key: 'k', value: Buffer.from('v'), ttlMs: 0, wait: 'all' });
+  await tick();
+  const id = frames[0]![0]!.id;
+  requests.onReply({ id, ok: false, code: 'ERR_NOT_LEADER', message: 'This broker is a standby, not the leader.' });
+  await sleep(120);
+  t.is(frames.length, 2, 'sent again after a short backoff');
+  t.is(frames[1]![0]!.id, id);
+  t.is(timeouts, 0, 'an answered attempt is no timeout');
+  await sleep(250);
+  t.true(frames.length >= 3, 'sent again once the attempt went unanswered');
+  t.true(timeouts >= 1);
+  requests.onReply({ id, ok: true, value: undefined });
+  t.is(await call, undefined);
+});

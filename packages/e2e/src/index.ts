@@ -11,3 +11,6 @@ export * from './node-memory.js';
 export * from './write-probe.js';
 export * from './bulk-keys.js';
 export * from './raw-broker.js';
+export * from './fake-standby.js';
+export * from './lossy-relay.js';
+export * from './refused-endpoint.js';

@@ -148,10 +148,10 @@ test('a deposed broker with an older epoch gets ERR_STALE_EPOCH: the node applie
 });
 
 for (const list of ['tcp://127.0.0.1:5555,nowhere', ',', 'tcp://127.0.0.1:5555;tcp://127.0.0.1:5556']) {
-  test(`run-node --broker ${JSON.stringify(list)} is wrong usage: ERR_USAGE, exit 2, before anything starts`, async (t) => {
+  test(`run-node --broker ${JSON.stringify(list)} is refused as a malformed endpoint is: ERR_INVALID_OPTION, exit 2, before anything starts`, async (t) => {
     const result = await runBin('run-node', ['--broker', list, '--node-endpoint', 'tcp://127.0.0.1:*']);
     t.is(result.code, 2);
-    t.regex(result.stderr, /ERR_USAGE.*--broker/);
+    t.regex(result.stderr, /ERR_INVALID_OPTION.*--broker/);
     t.notRegex(result.stdout, /"event":"ready"/);
   });
 }

@@ -64,7 +64,7 @@ test('the positional endpoint form and BRAINER_BROKER', async (t) => {
   t.is(gone.stdout, '{"key":"mykey","value":null}\n');
 });
 
-test('nodes shows every node, as a table and as JSON with exactly the seven fields', async (t) => {
+test('nodes shows every node, as a table ending with the epoch and as JSON with exactly the seven fields', async (t) => {
   const cluster = await startCluster({ nodes: 3 });
   t.teardown(() => cluster.stop());
   const client = await cluster.client();
@@ -96,8 +96,9 @@ test('nodes shows every node, as a table and as JSON with exactly the seven fiel
   const table = await runCli(['nodes', '--broker', cluster.endpoint]);
   t.is(table.code, 0, table.stderr);
   const lines = table.stdout.trimEnd().split('\n');
-  t.is(lines.length, 4, table.stdout);
+  t.is(lines.length, 5, table.stdout);
   t.regex(lines[0] ?? '', /^ID\s+ENDPOINT\s+STATE\s+KEYS\s+SEQ\s+DIGEST\s+SYNC$/);
+  t.is(lines[4], `epoch ${String((await client.stats()).epoch)}`, "the table ends with the broker's epoch");
   for (const node of cluster.nodes) {
     const line = lines.find((l) => l.startsWith(`${node.id} `));
     t.truthy(line, table.stdout);
