@@ -114,7 +114,7 @@ export class Brainer {
   /**
    * Opens the connection and checks that the broker (or, direct, the node) answers. Rejects with
    * ERR_UNREACHABLE as soon as nothing listens at the endpoint (no socket file, or a refused TCP
-   * port), or at any of several brokers, rather than waiting out the timeout.
+   * port), or, given several brokers, once every one has refused, rather than waiting out the timeout.
    */
   async connect(): Promise<void> {
     let stop = (): void => {};
