@@ -12,3 +12,4 @@ export * from './start-gateway.js';
 export * from './start-node.js';
 export * from './wait-for.js';
 export * from './start-etcd.js';
+export * from './start-elected-cluster.js';
