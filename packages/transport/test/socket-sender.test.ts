@@ -36,11 +36,13 @@ test('frames arrive in the order given, the ones given while a send waits on a f
   const { router, dealer } = await pair(t, { sendHighWaterMark: 1 });
   const errors: unknown[] = [];
   const sender = new SocketSender(dealer, (error) => errors.push(error));
+  t.is(dealer.sendTimeout, 0);
   const count = 400;
   for (let i = 0; i < count; i++) sender.send(numbered(i));
   // However long the ROUTER does not read, the kernel's buffers hold only so much.
   await new Promise((resolve) => setTimeout(resolve, 100));
   t.true(sender.queued > 0, 'the peer is full: frames wait in the queue, none is dropped');
+  t.is(dealer.sendTimeout, -1, 'a send found the peer full: the socket now waits for room');
   const got = await receiveNumbers(router, count);
   t.deepEqual(
     got,
@@ -48,6 +50,7 @@ test('frames arrive in the order given, the ones given while a send waits on a f
   );
   t.deepEqual(errors, []);
   t.is(sender.queued, 0);
+  t.is(dealer.sendTimeout, 0, 'back to sending without asking for room once the queue drained');
 });
 
 test('a frame given when no send waits goes out, and so does the next after it completes', async (t) => {
