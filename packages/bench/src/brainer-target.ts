@@ -3,11 +3,15 @@ import { forEachIndex } from '@brainer/loadgen';
 import type { TestCluster } from '@brainer/test-utils';
 import type { Target } from './target.js';
 
-/** Drives a Brainer cluster with @brainer/client: one client instance per connection. */
+/**
+ * Drives a Brainer cluster with @brainer/client: one client instance per connection, and one more
+ * that the callers of the one-client rows share.
+ */
 export async function brainerTarget(cluster: TestCluster, connections: number, timeoutMs = 30_000): Promise<Target> {
   const clients: Brainer[] = [];
-  for (let i = 0; i < connections; i++) clients.push(await cluster.client({ timeoutMs }));
+  for (let i = 0; i <= connections; i++) clients.push(await cluster.client({ timeoutMs }));
   const conn = (i: number): Brainer => clients[i]!;
+  const shared = clients[connections]!;
   return {
     name: 'brainer',
     connections,
@@ -15,6 +19,8 @@ export async function brainerTarget(cluster: TestCluster, connections: number, t
     set: (i, key, value) => conn(i).set(key, value, { wait: 'primary' }),
     get: (i, key) => conn(i).getBuffer(key),
     pipelinedGet: (i, key) => conn(i).getBuffer(key),
+    sharedReplicatedSet: (key, value) => shared.set(key, value, { wait: 'all' }),
+    sharedGet: (key) => shared.getBuffer(key),
     async preload(keyName, count, value) {
       // Many in flight with wait=primary, then one wait=all write: nodes apply writes in sequence,
       // so once the fence is everywhere, every key is.

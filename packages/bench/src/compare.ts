@@ -1,6 +1,8 @@
 /**
  * bench — Brainer against Redis (master + 2 replicas) and the raw ZeroMQ floors (an echo, and a
- * write chain with the topology of a `wait=all` write), in one run.
+ * write chain with the topology of a `wait=all` write), in one run: many callers sharing one
+ * client, N connections of a client instance each, the CPU per op of every process, and issue
+ * 20's targets.
  * Each workload runs on every system, alternating, for several rounds; the ratios quoted are the
  * medians of the per-round ratios between adjacent runs.
  *
@@ -16,11 +18,14 @@ import { measureMemory, type MemoryFigures } from './memory.js';
 import { findRedisServer, REDIS_INSTALL_HINT, startRedisCluster, DEFAULT_REDIS_SERVER, type RedisCluster } from './redis-cluster.js';
 import { redisTarget } from './redis-target.js';
 import { cpuOverWindow } from './process-cpu.js';
+import { formatHostLoad, hostCpu, hostLoadSince } from './host-load.js';
 import {
   buildRows,
   cpuPerOp,
   formatChainTable,
+  formatCpuOverChainTable,
   formatCpuTable,
+  formatOneClientTable,
   formatTable,
   readScaleOut,
   zmqFigures,
@@ -28,6 +33,7 @@ import {
   type RoundResult,
 } from './report.js';
 import { printResults } from './results.js';
+import { formatTargets } from './targets.js';
 import { keyName, type Target } from './target.js';
 import { REPLICATED_WRITES, WORKLOADS, type WorkloadName } from './workloads.js';
 import { startZmqEcho, type ZmqEcho } from './zmq-echo.js';
@@ -48,7 +54,7 @@ const durationMs = Number(args['duration-ms'] ?? (quick ? 800 : 3000));
 const loop: LoopOptions = { durationMs, warmupMs: quick ? 200 : 500 };
 const keys = Number(args.keys ?? (quick ? 10_000 : 100_000));
 const value = Buffer.alloc(Number(args['value-bytes']), 'v');
-const connections = Math.max(...WORKLOADS.map((w) => w.connections));
+const connections = Math.max(...WORKLOADS.flatMap((w) => [w.connections, w.manyConnections?.connections ?? 0]));
 /** Brainer's nodes, and the raw write chain's. */
 const NODES = 3;
 // The 12-byte key and the value, about what a Brainer set frame carries.
@@ -96,9 +102,11 @@ await runScript(async () => {
   const echo = zmq;
   const chain = zmqChain;
   const results: RoundResult[] = [];
-  // The broker first, then the nodes: what each uses per op shows where the work is done.
-  const brainerPids = [cluster.broker.pid, ...cluster.nodes.map((node) => node.pid)];
+  // This process (which drives the clients), the broker, then the nodes: what each uses per op shows where the work is done.
+  const brainerPids = [process.pid, cluster.broker.pid, ...cluster.nodes.map((node) => node.pid)];
+  const chainPids = [process.pid, ...chain.pids];
   const brainerCpu: Partial<Record<WorkloadName, Promise<CpuPerOp>>> = {};
+  const hostBefore = hostCpu();
   for (let round = 0; round < rounds; round++) {
     const zmqRun = await runClosedLoop(1, () => echo.roundTrip(value), loop);
     logRun(`round ${round + 1} zmq echo`, zmqRun);
@@ -106,6 +114,8 @@ await runScript(async () => {
     for (const [index, workload] of WORKLOADS.entries()) {
       const run: Partial<Record<Target['name'], LatencySummary>> = {};
       let chainRun: LatencySummary | undefined;
+      let chainCpu: CpuPerOp | undefined;
+      let redisMany: LatencySummary | undefined;
       const runTarget = async (target: Target): Promise<void> => {
         const op = workload.op(target, keys, value, 1000 * round + index + 1);
         const cpu = target === brainer ? cpuOverWindow(brainerPids, loop.warmupMs, loop.durationMs) : undefined;
@@ -115,8 +125,17 @@ await runScript(async () => {
         logRun(`round ${round + 1} ${workload.name} ${target.name}`, summary);
       };
       const runChain = async (): Promise<void> => {
-        chainRun = await runClosedLoop(workload.connections, (worker) => chain.roundTrip(worker, chainRequest), loop);
-        logRun(`round ${round + 1} ${workload.name} zmq write chain`, chainRun);
+        const cpu = cpuOverWindow(chainPids, loop.warmupMs, loop.durationMs);
+        const summary = await runClosedLoop(workload.connections, (worker) => chain.roundTrip(worker, chainRequest), loop);
+        chainRun = summary;
+        chainCpu = cpuPerOp(await cpu, summary.ops);
+        logRun(`round ${round + 1} ${workload.name} zmq write chain`, summary);
+      };
+      const many = workload.manyConnections;
+      const runRedisMany = async (): Promise<void> => {
+        const op = many!.op(redis!, keys, value, 1000 * round + index + 1);
+        redisMany = await runClosedLoop(workload.connections * workload.inFlight, op, loop);
+        logRun(`round ${round + 1} ${workload.name} redis ${many!.connections} connections`, redisMany);
       };
       // Brainer runs in the middle, next to each of the others, and which of them goes first
       // alternates, so that no system always runs on a warmer (or busier) host.
@@ -124,6 +143,7 @@ await runScript(async () => {
         redis === undefined ? undefined : () => runTarget(redis),
         () => runTarget(brainer),
         REPLICATED_WRITES.includes(workload) ? runChain : undefined,
+        redis !== undefined && many !== undefined ? runRedisMany : undefined,
       ];
       if ((round + index) % 2 === 1) steps.reverse();
       for (const step of steps) await step?.();
@@ -132,11 +152,13 @@ await runScript(async () => {
         brainer: run.brainer!,
         ...(run.redis === undefined ? {} : { redis: run.redis }),
         brainerCpu: cpu,
-        ...(chainRun === undefined ? {} : { zmqChain: chainRun }),
+        ...(redisMany === undefined ? {} : { redisMany }),
+        ...(chainRun === undefined ? {} : { zmqChain: chainRun, zmqChainCpu: chainCpu }),
       };
     }
     results.push(result);
   }
+  const host = hostLoadSince(hostBefore);
 
   let memory: MemoryFigures | undefined;
   if (args.memory) {
@@ -153,19 +175,26 @@ await runScript(async () => {
   const rows = buildRows(results, WORKLOADS);
   const zmqRow = zmqFigures(results);
   console.log(formatTable(rows, zmqRow));
+  console.log(formatOneClientTable(rows));
   console.log(formatChainTable(rows));
   console.log(formatCpuTable(rows));
+  console.log(formatCpuOverChainTable(rows));
+  console.log(formatHostLoad(host));
   const projection = readScaleOut(rows);
   if (projection !== undefined) console.log(projection);
+  const memoryOverRedis =
+    memory === undefined || memory.redisBytesPerKey === null ? null : memory.brainerBytesPerKey / memory.redisBytesPerKey;
   if (memory !== undefined) {
-    const ratio = memory.redisBytesPerKey === null ? '' : ` (${(memory.brainerBytesPerKey / memory.redisBytesPerKey).toFixed(2)} × Redis)`;
+    const ratio = memoryOverRedis === null ? '' : ` (${memoryOverRedis.toFixed(2)} × Redis)`;
     console.log(
       `memory per key (${memory.keys} keys × ${memory.valueBytes} B): brainer ${Math.round(memory.brainerBytesPerKey)} B${ratio}, redis ${memory.redisBytesPerKey === null ? '-' : `${Math.round(memory.redisBytesPerKey)} B`}`,
     );
   }
+  console.log(formatTargets(rows, memoryOverRedis));
   await printResults('compare', {
     settings: { quick, rounds, durationMs, warmupMs: loop.warmupMs, keys, valueBytes: value.length, redis: redisServer ?? null },
     zmqWriteChain: { nodes: NODES, requestBytes: chainRequest.length },
+    hostOverRounds: host,
     rows,
     zmq: zmqRow,
     memory: memory ?? null,

@@ -11,17 +11,22 @@ export async function redisTarget(port: number, connections: number, replicas: n
   const plain = await Promise.all(Array.from({ length: connections }, () => open(false)));
   const pipelined = await Promise.all(Array.from({ length: connections }, () => open(true)));
   const conn = (i: number): Redis => plain[i]!;
+  // SET then WAIT, sent back to back on the connection (one round trip, as a pipelining client would).
+  const setAndWait = async (redis: Redis, key: string, value: Buffer): Promise<void> => {
+    const [, acked] = await Promise.all([redis.set(key, value), redis.wait(replicas, 1000)]);
+    if (acked < replicas) throw new Error(`WAIT ${replicas} got ${acked} replicas`);
+  };
+  // The callers sharing one client share one auto-pipelined connection.
+  const shared = pipelined[0]!;
   return {
     name: 'redis',
     connections,
-    async replicatedSet(i, key, value) {
-      // SET then WAIT, sent back to back on the connection (one round trip, as a pipelining client would).
-      const [, acked] = await Promise.all([conn(i).set(key, value), conn(i).wait(replicas, 1000)]);
-      if (acked < replicas) throw new Error(`WAIT ${replicas} got ${acked} replicas`);
-    },
+    replicatedSet: (i, key, value) => setAndWait(conn(i), key, value),
     set: (i, key, value) => conn(i).set(key, value),
     get: (i, key) => conn(i).getBuffer(key),
     pipelinedGet: (i, key) => pipelined[i]!.getBuffer(key),
+    sharedReplicatedSet: (key, value) => setAndWait(shared, key, value),
+    sharedGet: (key) => shared.getBuffer(key),
     async preload(keyName, count, value) {
       const batch = 1000;
       for (let start = 0; start < count; start += batch) {

@@ -11,17 +11,22 @@ export interface RoundResult {
       WorkloadName,
       {
         redis?: LatencySummary;
+        /** Redis on many connections, for the workloads that have that other way (`manyConnections`). */
+        redisMany?: LatencySummary;
         brainer: LatencySummary;
         brainerCpu?: CpuPerOp;
         /** The raw ZeroMQ write chain with the same connections (replicated writes only). */
         zmqChain?: LatencySummary;
+        zmqChainCpu?: CpuPerOp;
       }
     >
   >;
 }
 
-/** CPU time per op of Brainer's processes during one run, in µs (user + system, all threads). */
+/** CPU time per op of a system's processes during one run, in µs (user + system, all threads). */
 export interface CpuPerOp {
+  /** The process that drives the run: the bench itself, with the client library in it. */
+  client: number;
   broker: number;
   /** All nodes together. */
   nodes: number;
@@ -29,10 +34,10 @@ export interface CpuPerOp {
   busiestNode: number;
 }
 
-/** `micros`: CPU time of the broker, then of each node, over a run of `ops` ops. */
+/** `micros`: CPU time of the driving process, the broker, then each node, over a run of `ops` ops. */
 export function cpuPerOp(micros: readonly number[], ops: number): CpuPerOp {
-  const [broker = 0, ...nodes] = micros.map((us) => (ops > 0 ? us / ops : NaN));
-  return { broker, nodes: nodes.reduce((sum, us) => sum + us, 0), busiestNode: Math.max(...nodes) };
+  const [client = 0, broker = 0, ...nodes] = micros.map((us) => (ops > 0 ? us / ops : NaN));
+  return { client, broker, nodes: nodes.reduce((sum, us) => sum + us, 0), busiestNode: Math.max(...nodes) };
 }
 
 export interface SystemFigures {
@@ -46,9 +51,13 @@ export interface SystemFigures {
 export interface ReportRow {
   workload: WorkloadName;
   description: string;
+  /** Redis's better run of each round, where it had two ways to run (`manyConnections`). */
   redis: SystemFigures | null;
+  /** Where Redis ran two ways: each of them. */
+  redisOneConnection: SystemFigures | null;
+  redisManyConnections: SystemFigures | null;
   brainer: SystemFigures;
-  /** Median over rounds of (Brainer ops/s ÷ Redis ops/s) in that round. */
+  /** Median over rounds of (Brainer ops/s ÷ Redis's better ops/s) in that round. */
   brainerOverRedis: number | null;
   /** Median over rounds of (Brainer p50 ÷ raw ZeroMQ p50) in that round. */
   brainerP50OverZmqP50: number;
@@ -60,6 +69,10 @@ export interface ReportRow {
   brainerP50OverZmqChainP50: number | null;
   /** Medians over rounds of Brainer's CPU per op; null when it was not measured. */
   brainerCpu: CpuPerOp | null;
+  /** Medians over rounds of the write chain's CPU per op, for the replicated writes. */
+  zmqChainCpu: CpuPerOp | null;
+  /** Medians of the per-round ratios of Brainer's CPU per op to the chain's, process by process. */
+  cpuOverZmqChain: Omit<CpuPerOp, 'busiestNode'> | null;
 }
 
 /** Each figure is the median over rounds; each ratio is the median of the per-round ratios. */
@@ -79,24 +92,35 @@ export function buildRows(rounds: RoundResult[], workloads: readonly { name: Wor
       const run = r.runs[name];
       return run === undefined ? [] : [{ ...run, zmq: r.zmq }];
     });
+    const bestRedis = (r: (typeof runs)[number]): LatencySummary | undefined =>
+      r.redisMany !== undefined && (r.redis === undefined || r.redisMany.opsPerSecond > r.redis.opsPerSecond) ? r.redisMany : r.redis;
     const redisRuns = runs.flatMap((r) => (r.redis === undefined ? [] : [r.redis]));
+    const redisManyRuns = runs.flatMap((r) => (r.redisMany === undefined ? [] : [r.redisMany]));
+    const bestRedisRuns = runs.flatMap((r) => bestRedis(r) ?? []);
     const chainRuns = runs.flatMap((r) => (r.zmqChain === undefined ? [] : [{ brainer: r.brainer, chain: r.zmqChain }]));
     const overChain = (of: (s: LatencySummary) => number): number | null =>
       chainRuns.length === 0 ? null : median(chainRuns.map((r) => of(r.brainer) / of(r.chain)));
+    const cpuPairs = runs.flatMap((r) =>
+      r.brainerCpu === undefined || r.zmqChainCpu === undefined ? [] : [{ brainer: r.brainerCpu, chain: r.zmqChainCpu }],
+    );
+    const cpuOver = (of: keyof CpuPerOp): number => median(cpuPairs.map((p) => p.brainer[of] / p.chain[of]));
     return {
       workload: name,
       description,
-      redis: redisRuns.length === 0 ? null : figures(redisRuns),
+      redis: bestRedisRuns.length === 0 ? null : figures(bestRedisRuns),
+      redisOneConnection: redisManyRuns.length === 0 || redisRuns.length === 0 ? null : figures(redisRuns),
+      redisManyConnections: redisManyRuns.length === 0 ? null : figures(redisManyRuns),
       brainer: figures(runs.map((r) => r.brainer)),
       brainerOverRedis:
-        redisRuns.length === 0
-          ? null
-          : median(runs.map((r) => (r.redis === undefined ? NaN : r.brainer.opsPerSecond / r.redis.opsPerSecond))),
+        bestRedisRuns.length === 0 ? null : median(runs.map((r) => r.brainer.opsPerSecond / (bestRedis(r)?.opsPerSecond ?? NaN))),
       brainerP50OverZmqP50: median(runs.map((r) => r.brainer.p50Us / r.zmq.p50Us)),
       zmqChain: chainRuns.length === 0 ? null : figures(chainRuns.map((r) => r.chain)),
       brainerOverZmqChain: overChain((s) => s.opsPerSecond),
       brainerP50OverZmqChainP50: overChain((s) => s.p50Us),
       brainerCpu: medianCpu(runs.flatMap((r) => (r.brainerCpu === undefined ? [] : [r.brainerCpu]))),
+      zmqChainCpu: medianCpu(runs.flatMap((r) => (r.zmqChainCpu === undefined ? [] : [r.zmqChainCpu]))),
+      cpuOverZmqChain:
+        cpuPairs.length === 0 ? null : { client: cpuOver('client'), broker: cpuOver('broker'), nodes: cpuOver('nodes') },
     };
   });
 }
@@ -145,6 +169,7 @@ export function formatChainTable(rows: ReportRow[]): string {
 function medianCpu(runs: CpuPerOp[]): CpuPerOp | null {
   if (runs.length === 0) return null;
   return {
+    client: median(runs.map((r) => r.client)),
     broker: median(runs.map((r) => r.broker)),
     nodes: median(runs.map((r) => r.nodes)),
     busiestNode: median(runs.map((r) => r.busiestNode)),
@@ -153,18 +178,65 @@ function medianCpu(runs: CpuPerOp[]): CpuPerOp | null {
 
 const micros = (n: number): string => (Number.isFinite(n) ? n.toFixed(1) : '-');
 
-/** Where Brainer spends its CPU: per op, in the broker and in the nodes. */
+/** Where Brainer spends its CPU: per op, in the broker, the nodes and the driving process. */
 export function formatCpuTable(rows: ReportRow[]): string {
-  const header = ['workload', 'broker µs/op', 'nodes µs/op (all)', 'busiest node µs/op'];
+  const header = ['workload', 'broker µs/op', 'nodes µs/op (all)', 'busiest node µs/op', 'client µs/op'];
   const lines = [
     header,
     ...rows.map((r) =>
       r.brainerCpu === null
-        ? [r.workload, '-', '-', '-']
-        : [r.workload, micros(r.brainerCpu.broker), micros(r.brainerCpu.nodes), micros(r.brainerCpu.busiestNode)],
+        ? [r.workload, '-', '-', '-', '-']
+        : [
+            r.workload,
+            micros(r.brainerCpu.broker),
+            micros(r.brainerCpu.nodes),
+            micros(r.brainerCpu.busiestNode),
+            micros(r.brainerCpu.client),
+          ],
     ),
   ];
-  return `Brainer CPU time per op (user + system, every thread), from /proc\n${formatColumns(lines)}`;
+  return (
+    'Brainer CPU time per op (user + system, every thread), from /proc; client: the process driving the run\n' + formatColumns(lines)
+  );
+}
+
+/** The replicated writes' CPU per op, process by process, against the raw write chain's. */
+export function formatCpuOverChainTable(rows: ReportRow[]): string {
+  const header = ['workload', 'broker µs/op', 'chain', 'B÷chain', 'nodes µs/op', 'chain', 'B÷chain', 'client µs/op', 'chain', 'B÷chain'];
+  const lines = [
+    header,
+    ...rows.flatMap((r) => {
+      const [b, c, over] = [r.brainerCpu, r.zmqChainCpu, r.cpuOverZmqChain];
+      if (b === null || c === null || over === null) return [];
+      return [
+        [
+          r.workload,
+          ...[b.broker, c.broker].map(micros),
+          ratio(over.broker),
+          ...[b.nodes, c.nodes].map(micros),
+          ratio(over.nodes),
+          ...[b.client, c.client].map(micros),
+          ratio(over.client),
+        ],
+      ];
+    }),
+  ];
+  return `CPU per write, Brainer against the raw write chain (user + system, every thread)\n${formatColumns(lines, ROUNDS_FOOTER)}`;
+}
+
+/** The rows where many callers share one client, with both of Redis's ways to serve them. */
+export function formatOneClientTable(rows: ReportRow[]): string {
+  const header = ['workload', 'brainer ops/s', 'p50', 'redis 1 conn ops/s', 'p50', 'redis many conns ops/s', 'p50', 'B÷best R ops/s'];
+  const pair = (f: SystemFigures | null): string[] => (f === null ? ['-', '-'] : [int(f.opsPerSecond), int(f.p50Us)]);
+  const lines = [
+    header,
+    ...rows.flatMap((r) =>
+      r.workload.endsWith('-one')
+        ? [[r.workload, ...pair(r.brainer), ...pair(r.redisOneConnection ?? r.redis), ...pair(r.redisManyConnections), ratio(r.brainerOverRedis)]]
+        : [],
+    ),
+  ];
+  return `Many callers on one client (one Brainer client instance; Redis: ioredis, auto-pipelined)\n${formatColumns(lines, ROUNDS_FOOTER)}`;
 }
 
 /**

@@ -10,6 +10,10 @@ export interface Target {
   get(connection: number, key: string): Promise<unknown>;
   /** A read on a connection that keeps many in flight (Redis: auto-pipelined). */
   pipelinedGet(connection: number, key: string): Promise<unknown>;
+  /** A replicated write by one of many callers sharing one client (Brainer: one client instance; Redis: one auto-pipelined connection). */
+  sharedReplicatedSet(key: string, value: Buffer): Promise<unknown>;
+  /** A read by one of many callers sharing one client, as `sharedReplicatedSet`. */
+  sharedGet(key: string): Promise<unknown>;
   /** Loads keys [0, count) with `value` and waits until every replica has them. */
   preload(keyName: (i: number) => string, count: number, value: Buffer): Promise<void>;
   close(): Promise<void>;

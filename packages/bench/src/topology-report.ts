@@ -6,10 +6,13 @@ import { cpuPerOp, type CpuPerOp } from './report.js';
 export const TOPOLOGIES = ['chain', 'directAck'] as const;
 export type Topology = (typeof TOPOLOGIES)[number];
 
+/** CPU per op of the broker, the nodes and the process driving the run. */
+export type TopologyCpu = Omit<CpuPerOp, 'client'> & { driver: number };
+
 /** One run of one topology: its latencies, and the CPU per op of its broker, its nodes and the driving process. */
 export interface TopologyRun {
   summary: LatencySummary;
-  cpu: CpuPerOp & { driver: number };
+  cpu: TopologyCpu;
 }
 
 /** What one workload gave in every round. */
@@ -17,8 +20,8 @@ export type TopologyRounds = Record<Topology, TopologyRun[]>;
 
 export interface TopologyRow {
   workload: string;
-  chain: { opsPerSecond: number; p50Us: number; cpu: CpuPerOp & { driver: number } };
-  directAck: { opsPerSecond: number; p50Us: number; cpu: CpuPerOp & { driver: number } };
+  chain: { opsPerSecond: number; p50Us: number; cpu: TopologyCpu };
+  directAck: { opsPerSecond: number; p50Us: number; cpu: TopologyCpu };
   /** Median over rounds of direct-ack ops/s ÷ chain ops/s in that round. */
   directAckOverChain: number;
   /** Median over rounds of chain p50 ÷ direct-ack p50 in that round. */
@@ -26,9 +29,9 @@ export interface TopologyRow {
 }
 
 /** `micros`: the CPU time of the broker, then of each node, then of the driving process, over a run of `ops` ops. */
-export function topologyCpu(micros: readonly number[], ops: number): CpuPerOp & { driver: number } {
-  const driver = micros.at(-1)!;
-  return { ...cpuPerOp(micros.slice(0, -1), ops), driver: ops > 0 ? driver / ops : NaN };
+export function topologyCpu(micros: readonly number[], ops: number): TopologyCpu {
+  const { client, broker, nodes, busiestNode } = cpuPerOp([micros.at(-1)!, ...micros.slice(0, -1)], ops);
+  return { broker, nodes, busiestNode, driver: client };
 }
 
 function figures(runs: TopologyRun[]): TopologyRow['chain'] {

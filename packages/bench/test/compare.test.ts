@@ -35,7 +35,16 @@ test.serial('bench --quick prints every row and exits 0 (no speed asserted)', as
   for (const { name } of REPLICATED_WRITES) t.regex(chainTable(stdout), chainRow(name), `write chain row ${name} in:\n${stdout}`);
   // The CPU table repeats every workload, with the broker's and the nodes' CPU per op.
   const cpuTable = stdout.slice(stdout.indexOf('Brainer CPU time per op'));
-  for (const name of WORKLOAD_NAMES) t.regex(cpuTable, new RegExp(`^${name}\\s+[\\d.]+\\s+[\\d.]+\\s+[\\d.]+$`, 'm'), `CPU row ${name}`);
+  for (const name of WORKLOAD_NAMES) t.regex(cpuTable, new RegExp(`^${name}(\\s+[\\d.]+){4}$`, 'm'), `CPU row ${name}`);
+  // The replicated writes' CPU per write, process by process, against the chain's: three triples of figure, figure, ratio.
+  const cpuOverChain = stdout.slice(stdout.indexOf('CPU per write, Brainer against the raw write chain'));
+  for (const { name } of REPLICATED_WRITES) t.regex(cpuOverChain, new RegExp(`^${name}(\\s+[\\d.]+){9}$`, 'm'), `CPU ÷ chain row ${name}`);
+  // Many callers on one client: Brainer, Redis on one connection, Redis on many (the writes only), and the ratio to the better.
+  const oneClient = stdout.slice(stdout.indexOf('Many callers on one client'), stdout.indexOf('Brainer ÷ raw write chain'));
+  t.regex(oneClient, /^W64-one(\s+[\d,]+){6}\s+[\d.]+$/m);
+  t.regex(oneClient, /^R64-one(\s+[\d,]+){4}\s+-\s+-\s+[\d.]+$/m);
+  t.regex(stdout, /host over the rounds: steal [\d.]+%, idle [\d.]+%, load average/);
+  t.regex(stdout, /^W1: CPU per write, broker ÷ chain's\s+[\d.]+\s+≤ 1\.15\s+(yes|no)$/m, 'the targets, each with its figure');
   t.regex(stdout, /read scale-out \(R50, direct reads\): broker [\d.]+ µs CPU per read/);
   if (findRedisServer() === undefined) t.regex(stdout, /apt-get install redis-server/);
   // The saved results hold the write chain's figures: per row, and per round.

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Dealer } from 'zeromq';
-import { SerialSender } from '@brainer/protocol';
-import { receiveLoop } from '@brainer/transport';
+import { receiveLoop, SocketSender } from '@brainer/transport';
 import type { CurveClientOptions } from './curve-options.js';
 
 /** A new client identity: `c-` and 16 random hex digits. */
@@ -12,7 +11,7 @@ export function newClientId(): string {
 /** The client's only contact with ZeroMQ: one DEALER connected to a broker (or a node). */
 export class ClientTransport {
   private readonly socket: Dealer;
-  private readonly sender: SerialSender<Buffer>;
+  private readonly sender: SocketSender;
   /**
    * Resolves when a connection attempt fails before any has succeeded: nothing listens at the
    * endpoint (no socket file, a stale one, or a refused TCP port). ZeroMQ itself keeps retrying.
@@ -44,7 +43,7 @@ export class ClientTransport {
       this.socket.close();
       throw error;
     }
-    this.sender = new SerialSender((frame) => this.socket.send(frame), onSendError);
+    this.sender = new SocketSender(this.socket, onSendError);
     void this.receive(onFrames);
   }
 

@@ -57,6 +57,7 @@ export class PendingRequests {
   /** With `oneFrameInFlight`: the ids of the ops sent and not yet answered. */
   private readonly inFlight = new Set<number>();
   private readonly sweeper: NodeJS.Timeout;
+  private readonly flushNow = (): void => this.flush();
 
   constructor(
     private readonly send: (ops: Op[]) => void,
@@ -149,7 +150,7 @@ export class PendingRequests {
     this.queued.push(op);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      queueMicrotask(() => this.flush());
+      queueMicrotask(this.flushNow);
     }
   }
 
@@ -168,7 +169,7 @@ export class PendingRequests {
     if (!this.inFlight.delete(id) || this.inFlight.size > 0 || this.queued.length === 0 || this.flushScheduled) return;
     // After this turn's callbacks, so that every call made in answer to this frame goes in the next.
     this.flushScheduled = true;
-    setImmediate(() => this.flush());
+    setImmediate(this.flushNow);
   }
 
   private sweep(): void {

@@ -1,6 +1,6 @@
 import { Dealer, type Router } from 'zeromq';
-import { SerialSender, socketMaxMessageSize, type Limits, type Logger } from '@brainer/protocol';
-import { receiveLoop, ServerRouter } from '@brainer/transport';
+import { socketMaxMessageSize, type Limits, type Logger } from '@brainer/protocol';
+import { receiveLoop, ServerRouter, SocketSender } from '@brainer/transport';
 
 export interface NodeTransportHandlers {
   fromBroker(frames: Buffer[]): void;
@@ -48,8 +48,8 @@ export class NodeTransport {
   private readonly bound: ServerRouter;
   private readonly server: Router;
   private readonly curve: CurveKeys | undefined;
-  private broker: { socket: Dealer; sender: SerialSender<Buffer>; endpoint: string } | undefined;
-  private source: { socket: Dealer; sender: SerialSender<Buffer> } | undefined;
+  private broker: { socket: Dealer; sender: SocketSender; endpoint: string } | undefined;
+  private source: { socket: Dealer; sender: SocketSender } | undefined;
   private closed = false;
 
   constructor(
@@ -149,10 +149,7 @@ export class NodeTransport {
         : {};
     const socket = new Dealer({ ...DEALER_OPTIONS, ...curve });
     socket.connect(endpoint);
-    const sender = new SerialSender<Buffer>(
-      (frame) => socket.send(frame),
-      (error) => this.handlers.sendFailed(name, error),
-    );
+    const sender = new SocketSender(socket, (error) => this.handlers.sendFailed(name, error));
     void this.receive(socket, onFrames);
     return { socket, sender };
   }

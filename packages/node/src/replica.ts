@@ -18,6 +18,9 @@ export type ReplicaState = 'registering' | 'joining' | 'ready';
 /** The broker's messages that carry its epoch, which the node's fence checks (PROTOCOL.md 5.17). */
 export type EpochMessage = MessageOf<'welcome' | 'catch-up' | 'writes' | 'heartbeat-ack'>;
 
+/** The `removed` of an ack that removed nothing; frozen, since every such ack shares it. */
+const NOTHING_REMOVED = Object.freeze([]) as unknown as number[];
+
 /** What the replica asks of the process around it. */
 export interface ReplicaEffects {
   toBroker(message: Message): void;
@@ -269,14 +272,19 @@ export class Replica {
       return true;
     }
     const now = this.wallClock();
-    // A write read late (this node was paused, or behind) has had part of its time to live already.
-    const sentHere = this.brokerClock.localTimeOf(message.sentAt, now);
+    // When the broker sent the frame, on this node's clock; worked out for the first write with a TTL.
+    let sentHere = NaN;
     const join = this.join;
     for (let i = 0; i < message.writes.length; i++) {
       const seq = message.firstSeq + i;
       if (seq <= this.position) continue;
-      // Moved onto this node's clock now, so a buffered write's time left runs on it too.
-      const write = onLocalClock(message.writes[i]!, message.sentAt, sentHere);
+      let write = message.writes[i]!;
+      if ((write.kind === 'set' || write.kind === 'expire') && write.expiresAt !== 0) {
+        // A write read late (this node was paused, or behind) has had part of its time to live
+        // already. Moved onto this node's clock now, so a buffered write's time left runs on it too.
+        if (Number.isNaN(sentHere)) sentHere = this.brokerClock.localTimeOf(message.sentAt, now);
+        write = { ...write, expiresAt: expiryOnLocalClock(write.expiresAt, message.sentAt, sentHere) };
+      }
       this.position = seq;
       let removed = false;
       if (join && !join.loaded) {
@@ -425,8 +433,10 @@ export class Replica {
 
   private ack(): void {
     if (!this.persist()) return;
-    this.effects.toBroker({ type: 'ack', epoch: this.epoch, seq: this.position, removed: this.removedSinceAck });
-    this.removedSinceAck = [];
+    // Most acks remove nothing: they share one empty list, and the replica's own stays to be filled.
+    const removed = this.removedSinceAck.length === 0 ? NOTHING_REMOVED : this.removedSinceAck;
+    this.effects.toBroker({ type: 'ack', epoch: this.epoch, seq: this.position, removed });
+    if (removed !== NOTHING_REMOVED) this.removedSinceAck = [];
   }
 
   /** Makes what was applied as durable as the engine promises; answers false, once and for good, when it cannot. */
@@ -461,10 +471,4 @@ export class Replica {
 function grantsNothing(message: EpochMessage): boolean {
   if (message.type === 'heartbeat-ack') return message.leaseMs === 0;
   return message.type === 'welcome' && message.state === 'joining' && message.sourceEndpoint === '';
-}
-
-/** A write from the stream, its expiry moved from the broker's clock (read at `sentAt`) onto this node's (reading `sentHere` then). */
-function onLocalClock(write: Write, sentAt: number, sentHere: number): Write {
-  if ((write.kind !== 'set' && write.kind !== 'expire') || write.expiresAt === 0) return write;
-  return { ...write, expiresAt: expiryOnLocalClock(write.expiresAt, sentAt, sentHere) };
 }

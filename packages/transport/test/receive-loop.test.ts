@@ -68,6 +68,55 @@ test('calls onDrained after a message when nothing more is queued', async (t) =>
   t.is(drained, 1);
 });
 
+/** Yields one message per entry; `readable` after it is the entry, and every read of it is counted. */
+class ScriptedSocket implements ReceivingSocket {
+  closed = false;
+  reads = 0;
+  private queued = false;
+
+  constructor(private readonly queuedAfter: boolean[]) {}
+
+  get readable(): boolean {
+    this.reads++;
+    return this.queued;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Buffer[]> {
+    for (const queued of this.queuedAfter) {
+      this.queued = queued;
+      yield [Buffer.from('m')];
+    }
+  }
+}
+
+test('with drainCheckEveryMs 0, asks after every message and reports every drain', async (t) => {
+  const socket = new ScriptedSocket([false, true, false, false]);
+  let drained = 0;
+  await receiveLoop(socket, () => {}, { onDrained: () => drained++, drainCheckEveryMs: 0, now: () => 0 });
+  t.is(socket.reads, 4);
+  t.is(drained, 3);
+});
+
+test('after a drain is reported, the socket is not asked again until drainCheckEveryMs has passed', async (t) => {
+  const socket = new ScriptedSocket([false, false, false, true, false, false]);
+  let clock = 0;
+  const drainedAt: number[] = [];
+  // The clock moves 4 ms a message.
+  await receiveLoop(socket, () => void (clock += 4), { onDrained: () => drainedAt.push(clock), drainCheckEveryMs: 10, now: () => clock });
+  // Drained at 4; not asked at 8 and 12; asked at 16 (input waits), 20 (drained); not at 24.
+  t.deepEqual(drainedAt, [4, 20]);
+  t.is(socket.reads, 3);
+});
+
+test('once due, the socket is asked after every message until it is found drained', async (t) => {
+  const socket = new ScriptedSocket([false, true, true, true, false]);
+  let clock = 0;
+  const drainedAt: number[] = [];
+  await receiveLoop(socket, () => void (clock += 20), { onDrained: () => drainedAt.push(clock), drainCheckEveryMs: 10, now: () => clock });
+  t.deepEqual(drainedAt, [20, 100]);
+  t.is(socket.reads, 5);
+});
+
 test('a failed receive rejects, unless the socket is being closed', async (t) => {
   await t.throwsAsync(
     receiveLoop(new FakeSocket(messages), () => {}),
