@@ -119,8 +119,7 @@ export function buildRows(rounds: RoundResult[], workloads: readonly { name: Wor
       brainerP50OverZmqChainP50: overChain((s) => s.p50Us),
       brainerCpu: medianCpu(runs.flatMap((r) => (r.brainerCpu === undefined ? [] : [r.brainerCpu]))),
       zmqChainCpu: medianCpu(runs.flatMap((r) => (r.zmqChainCpu === undefined ? [] : [r.zmqChainCpu]))),
-      cpuOverZmqChain:
-        cpuPairs.length === 0 ? null : { client: cpuOver('client'), broker: cpuOver('broker'), nodes: cpuOver('nodes') },
+      cpuOverZmqChain: cpuPairs.length === 0 ? null : { client: cpuOver('client'), broker: cpuOver('broker'), nodes: cpuOver('nodes') },
     };
   });
 }
@@ -195,9 +194,7 @@ export function formatCpuTable(rows: ReportRow[]): string {
           ],
     ),
   ];
-  return (
-    'Brainer CPU time per op (user + system, every thread), from /proc; client: the process driving the run\n' + formatColumns(lines)
-  );
+  return 'Brainer CPU time per op (user + system, every thread), from /proc; client: the process driving the run\n' + formatColumns(lines);
 }
 
 /** The replicated writes' CPU per op, process by process, against the raw write chain's. */
@@ -232,7 +229,15 @@ export function formatOneClientTable(rows: ReportRow[]): string {
     header,
     ...rows.flatMap((r) =>
       r.workload.endsWith('-one')
-        ? [[r.workload, ...pair(r.brainer), ...pair(r.redisOneConnection ?? r.redis), ...pair(r.redisManyConnections), ratio(r.brainerOverRedis)]]
+        ? [
+            [
+              r.workload,
+              ...pair(r.brainer),
+              ...pair(r.redisOneConnection ?? r.redis),
+              ...pair(r.redisManyConnections),
+              ratio(r.brainerOverRedis),
+            ],
+          ]
         : [],
     ),
   ];
