@@ -3,7 +3,7 @@ import { receiveLoop, ServerRouter } from '@brainer/transport';
 import type { Router } from 'zeromq';
 import type { PeerId } from './ports.js';
 
-/** A loop that handled nothing for this long, in ms, is waiting on the socket: its input is drained. */
+/** A loop whose handler last returned this long ago, in ms, is waiting on the socket: its input is drained. */
 const IDLE_MS = 100;
 
 export type FrameHandler = (peer: PeerId, frames: Buffer[]) => void;
@@ -43,7 +43,9 @@ export class BrokerTransport {
   private drainedAt: number;
   /** The last message handled found no other waiting: the loop has been waiting on the socket since. */
   private idle = true;
-  private lastMessageAt = -Infinity;
+  /** When the handler last returned; and whether it runs now. */
+  private lastHandledAt = -Infinity;
+  private handling = false;
   /** Open connections to the endpoint (accepted, not yet disconnected), of clients and nodes. */
   connections = 0;
 
@@ -84,7 +86,8 @@ export class BrokerTransport {
     // Never asks the socket (`readable`) from here: outside the receive loop, that getsockopt takes
     // the wake-up meant for the loop's pending receive, which then sleeps until the next connection.
     const now = this.options.now();
-    return this.idle || now - this.lastMessageAt >= IDLE_MS ? now : this.drainedAt;
+    if (!this.handling && (this.idle || now - this.lastHandledAt >= IDLE_MS)) this.drainedAt = now;
+    return this.drainedAt;
   }
 
   /** Binds and starts receiving. Resolves with the bound endpoint (the real port for `tcp://...:*`). */
@@ -128,8 +131,13 @@ export class BrokerTransport {
       this.router,
       ([peer, ...frames]) => {
         this.idle = false;
-        this.lastMessageAt = this.options.now();
-        this.onFrames(peer!.toString('hex'), frames);
+        this.handling = true;
+        try {
+          this.onFrames(peer!.toString('hex'), frames);
+        } finally {
+          this.handling = false;
+          this.lastHandledAt = this.options.now();
+        }
       },
       {
         onHandlerError: (error) => this.onHandlerError(error),

@@ -32,7 +32,7 @@ export interface ElectedCluster {
 
 /** A broker's own word on its role (`stats`, which a standby answers too); undefined when it does not answer. */
 export async function brokerRole(endpoint: string, timeoutMs = 1000): Promise<string | undefined> {
-  const client = new Brainer(endpoint, { timeoutMs, reads: 'broker' });
+  const client = new Brainer(endpoint, { timeoutMs, reads: 'broker', followLeader: false });
   try {
     return String((await client.stats()).role ?? 'leader');
   } catch {
