@@ -21,6 +21,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   ERR_CLOSED: 503,
   ERR_NOT_CONNECTED: 503,
   ERR_UNREACHABLE: 503,
+  // Only when every broker given is a standby that knows no leader: one is about to be elected.
+  ERR_NOT_LEADER: 503,
   ERR_TIMEOUT: 504,
   ERR_OOM: 507,
 };

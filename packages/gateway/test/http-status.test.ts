@@ -22,6 +22,8 @@ test('every code a client can be answered with has a status; only internal fault
     'ERR_DATA_LOST',
     'ERR_STORAGE',
     'ERR_NODE_ID_TAKEN',
+    // A node's answer to a deposed broker.
+    'ERR_STALE_EPOCH',
     'ERR_INVALID_OPTION',
     // Start-up refusals of a server process, never an answer to a request.
     'ERR_UNSAFE_ENDPOINT',
