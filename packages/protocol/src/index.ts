@@ -17,7 +17,6 @@ export * from './murmur3.js';
 export * from './op-codes.js';
 export * from './partitioner.js';
 export * from './rendezvous-hash.js';
-export * from './serial-sender.js';
 export * from './validate-options.js';
 export * from './rate-limited-log.js';
 export * from './glob.js';
