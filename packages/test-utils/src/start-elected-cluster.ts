@@ -2,11 +2,13 @@ import { Brainer } from '@brainer/client';
 import type { LogOptions } from './log-args.js';
 import type { ManagedProcess } from './managed-process.js';
 import { startBroker } from './start-broker.js';
-import { startEtcd, type EtcdProcess } from './start-etcd.js';
+import { startEtcdCluster, type EtcdCluster } from './start-etcd.js';
 import { startNode } from './start-node.js';
 
 export interface ElectedClusterOptions extends LogOptions {
-  /** Brokers campaigning on one etcd. Default 2. */
+  /** etcd members, in one etcd cluster. Default 1. */
+  etcdMembers?: number;
+  /** Brokers campaigning on the etcd. Default 2. */
   brokers?: number;
   /** Nodes, each given every broker. Default 3. */
   nodes?: number;
@@ -19,7 +21,7 @@ export interface ElectedClusterOptions extends LogOptions {
 
 /** etcd, brokers that elect a leader on it, and nodes that follow the leader. */
 export interface ElectedCluster {
-  readonly etcd: EtcdProcess;
+  readonly etcd: EtcdCluster;
   readonly brokers: ManagedProcess[];
   readonly nodes: ManagedProcess[];
   /** Every broker's endpoint, comma-separated: what clients and nodes are given. */
@@ -44,7 +46,7 @@ export async function brokerRole(endpoint: string, timeoutMs = 1000): Promise<st
 
 /** Starts etcd, the brokers (the first is given a moment to win), then the nodes; resolves once a leader serves every node. */
 export async function startElectedCluster(options: ElectedClusterOptions = {}): Promise<ElectedCluster> {
-  const etcd = await startEtcd();
+  const etcd = await startEtcdCluster(options.etcdMembers ?? 1);
   const brokers: ManagedProcess[] = [];
   const nodes: ManagedProcess[] = [];
   const stop = async (): Promise<void> => {
@@ -57,7 +59,7 @@ export async function startElectedCluster(options: ElectedClusterOptions = {}): 
     return live[roles.indexOf('leader')];
   };
   try {
-    const electionArgs = ['--etcd', etcd.url, '--cluster', 'brainer', '--lease-ttl', String(options.leaseTtlS ?? 2)];
+    const electionArgs = ['--etcd', etcd.urls, '--cluster', 'brainer', '--lease-ttl', String(options.leaseTtlS ?? 2)];
     for (let i = 0; i < (options.brokers ?? 2); i++) {
       brokers.push(await startBroker({ ...options, args: [...electionArgs, ...(options.brokerArgs ?? [])] }));
     }
