@@ -45,6 +45,8 @@ export class BrokerCore {
   private readonly writes: WritePipeline;
   private readonly reads: ReadRouter;
   private readonly startupFetch: StartupFetch;
+  /** How long after it starts to lead the core acknowledges nothing, in ms. */
+  private ackHoldMs = 0;
   private readonly liveness: Liveness;
   private readonly registrations: Registrations;
   private readonly dispatch: Dispatch;
@@ -138,8 +140,12 @@ export class BrokerCore {
     this.liveness.onSendError(peer, error);
   }
 
-  /** Starts to lead: it learns the nodes' state and acknowledges nothing for one lease period (invariants 3 and 6). */
-  lead(): void {
+  /**
+   * Starts to lead: it learns the nodes' state and acknowledges nothing for `holdMs`, by default one
+   * lease period, until the read leases a predecessor granted have lapsed (invariants 3, 6 and 9).
+   */
+  lead(holdMs = this.options.leaseMs): void {
+    this.ackHoldMs = holdMs;
     this.lifecycle.moveTo('recovering');
   }
 
@@ -220,7 +226,7 @@ export class BrokerCore {
 
   private onStateChange(from: BrokerState, to: BrokerState): void {
     this.ctx.logger.info('broker state', { from, to });
-    if (to === 'recovering') this.ctx.acks.holdUntil(this.ctx.now() + this.options.leaseMs);
+    if (to === 'recovering') this.ctx.acks.holdUntil(this.ctx.now() + this.ackHoldMs);
     if (to === 'serving') {
       this.registrations.startServing();
       this.ctx.acks.check();

@@ -35,7 +35,7 @@ export class Broker {
 
   constructor(options: Partial<BrokerOptions> = {}) {
     this.options = resolveBrokerOptions(options);
-    const { logger, now, etcd, cluster, electionTtlS } = this.options;
+    const { logger, now, etcd, cluster, electionTtlS, leaseMs } = this.options;
     this.boundEndpoint = this.options.endpoint;
     this.transport = new BrokerTransport(
       (peer, frames) => this.core.receive(peer, frames),
@@ -47,8 +47,8 @@ export class Broker {
       etcd.length === 0
         ? undefined
         : new EtcdElection(
-            { hosts: etcd, cluster, ttlS: electionTtlS, now, logger },
-            { elected: () => this.lead(), deposed: (reason) => this.stepDown(reason) },
+            { hosts: etcd, cluster, ttlS: electionTtlS, readLeaseMs: leaseMs, now, logger },
+            { elected: (_term, holdMs) => this.lead(holdMs), deposed: (reason) => this.stepDown(reason) },
           );
     const source = { stats: () => this.core.metricsStats(), nodes: () => this.core.nodes(), events$: this.events$, now };
     this.metrics = this.options.metrics && new BrokerMetrics(this.options.metrics, source);
@@ -99,16 +99,20 @@ export class Broker {
   }
 
   /**
-   * Leads: the core learns the nodes' state and acknowledges no write until one lease period has
-   * passed, since it cannot know the read leases a predecessor granted (invariants 3 and 6).
+   * Leads: the core learns the nodes' state and acknowledges no write until the read leases a
+   * predecessor granted have lapsed (invariants 3, 6 and 9): a whole lease period, or `holdMs` when
+   * an elected predecessor said how long its leases outlast it. The nodes of a take-over are running
+   * and come at once, so they are given a heartbeat rather than the start-up wait.
    */
-  private lead(): void {
+  private lead(holdMs?: number): void {
+    const { leaseMs, startupWaitMs, heartbeatMs } = this.options;
     const core = this.core;
-    core.lead();
+    core.lead(holdMs ?? leaseMs);
+    const waitMs = holdMs === undefined ? startupWaitMs : Math.max(holdMs, heartbeatMs);
     this.timers.push(
       setTimeout(() => {
         if (core === this.core && core.lifecycle.state === 'recovering') core.serve();
-      }, this.options.startupWaitMs),
+      }, waitMs),
     );
   }
 

@@ -8,19 +8,33 @@ export interface ElectionSettings {
   cluster: string;
   /** The TTL of the leader's etcd lease, in seconds. */
   ttlS: number;
+  /** How long a read lease this broker grants lasts, in ms (`leaseMs`). */
+  readLeaseMs: number;
   now: () => number;
   logger: Logger;
 }
 
 export interface ElectionEvents {
-  /** This broker leads, in term `term`: the etcd revision at which its leader key was created. */
-  elected(term: number): void;
+  /**
+   * This broker leads, in term `term`: the etcd revision at which its leader key was created. It
+   * acknowledges nothing for `holdMs`, until every read lease its predecessors granted has lapsed;
+   * undefined when it saw no predecessor (a fresh cluster, or one may have led unseen): a whole read
+   * lease then.
+   */
+  elected(term: number, holdMs: number | undefined): void;
   /** This broker no longer certainly leads. */
   deposed(reason: string): void;
 }
 
 /** How often a leader checks that its lease is still certainly alive, in ms. */
 const CHECK_MS = 100;
+
+/** What the leader key holds: the leader's endpoint, and how long its read leases outlast its leadership. */
+interface LeaderValue {
+  endpoint: string;
+  /** How long after etcd can expire its lease a read lease it granted may still run, in ms. */
+  readLeaseOverhangMs: number;
+}
 
 /**
  * Leader election on etcd. Every broker of a cluster tries to create one key,
@@ -29,12 +43,16 @@ const CHECK_MS = 100;
  * again once it is gone (the leader's lease expired, or it resigned). A leader counts its lease alive
  * only until the time it sent its last answered keep-alive plus the TTL, less a margin, on its own
  * monotonic clock: etcd cannot expire the key before then, so no two brokers ever both believe
- * they lead.
+ * they lead. The margin also shortens the wait of the next leader: the key says how long the
+ * leader's read leases can outlast the key (`leaseMs` less the margin), and a broker elected after
+ * it holds its acknowledgements that long (RELIABILITY.md, invariant 9).
  */
 export class EtcdElection {
   private readonly client: Etcd3;
   private readonly key: string;
   private readonly marginMs: number;
+  /** The longest read-lease overhang among the leaders seen; undefined until one is seen. */
+  private predecessorOverhangMs: number | undefined;
   private lease: Lease | undefined;
   private watcher: Watcher | undefined;
   private endpoint = '';
@@ -57,7 +75,9 @@ export class EtcdElection {
   ) {
     this.client = new Etcd3({ hosts: [...settings.hosts], dialTimeout: 2000 });
     this.key = `/brainer/${settings.cluster}/leader`;
-    this.marginMs = Math.max(100, settings.ttlS * 100);
+    // A quarter of the TTL: a leader sends a keep-alive every third of it, so it steps down only
+    // after a stall of more than TTL − TTL/3 − TTL/4 (830 ms with the default 2 s).
+    this.marginMs = Math.max(100, settings.ttlS * 250);
     this.checkTimer = setInterval(() => this.checkLease(), CHECK_MS);
   }
 
@@ -83,7 +103,7 @@ export class EtcdElection {
       const watcher = await this.client.watch().key(this.key).create();
       if (this.closed) return void watcher.cancel();
       this.watcher = watcher;
-      watcher.on('put', (kv) => (this.leader = kv.value.toString()));
+      watcher.on('put', (kv) => this.sawLeader(kv.value.toString()));
       watcher.on('delete', () => {
         this.leader = undefined;
         void this.campaign();
@@ -96,7 +116,10 @@ export class EtcdElection {
     }
   }
 
-  /** Gives the leadership up at once, so a standby takes over without waiting out the lease. */
+  /**
+   * Gives the leadership up, so a standby takes over without waiting out the lease. The caller has
+   * sent its last message as leader; the key goes a margin later, as if the lease had run out.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -105,9 +128,24 @@ export class EtcdElection {
     clearTimeout(this.retryWatch);
     const lease = this.lease;
     this.lease = undefined;
+    const wasLeading = this.term !== undefined;
     this.term = undefined;
+    if (wasLeading) await new Promise((resolve) => setTimeout(resolve, this.marginMs));
     await Promise.allSettled([this.watcher?.cancel(), lease?.revoke()]);
     this.client.close();
+  }
+
+  /** How long this broker's read leases can outlast its etcd key: `leaseMs` less the margin. */
+  private get overhangMs(): number {
+    return Math.max(0, this.settings.readLeaseMs - this.marginMs);
+  }
+
+  private sawLeader(raw: string): void {
+    const value = parseLeaderValue(raw);
+    this.leader = value.endpoint;
+    if (value.endpoint === this.endpoint && this.term !== undefined) return;
+    const overhang = value.readLeaseOverhangMs ?? this.settings.readLeaseMs;
+    this.predecessorOverhangMs = Math.max(this.predecessorOverhangMs ?? 0, overhang);
   }
 
   private async campaign(): Promise<void> {
@@ -119,17 +157,19 @@ export class EtcdElection {
       const leaseId = await lease.grant();
       const result = await this.client
         .if(this.key, 'Create', '==', 0)
-        .then(this.client.put(this.key).value(this.endpoint).lease(leaseId))
+        .then(this.client.put(this.key).value(JSON.stringify(this.ownValue())).lease(leaseId))
         .else(this.client.get(this.key))
         .commit();
       if (this.closed) return;
       if (result.succeeded) {
         this.term = Number(result.header.revision);
         this.leader = this.endpoint;
-        this.settings.logger.info('elected leader', { term: this.term, key: this.key });
-        this.events.elected(this.term);
+        const holdMs = this.predecessorOverhangMs;
+        this.settings.logger.info('elected leader', { term: this.term, key: this.key, holdMs });
+        this.events.elected(this.term, holdMs);
       } else {
-        this.leader = result.responses[0]?.response_range?.kvs[0]?.value.toString() ?? this.leader;
+        const current = result.responses[0]?.response_range?.kvs[0]?.value.toString();
+        if (current !== undefined) this.sawLeader(current);
       }
     } catch (error) {
       this.settings.logger.warn('campaign failed; trying again', { error: String(error) });
@@ -169,10 +209,15 @@ export class EtcdElection {
     }
   }
 
+  private ownValue(): LeaderValue {
+    return { endpoint: this.endpoint, readLeaseOverhangMs: this.overhangMs };
+  }
+
   private stepDown(reason: string, lease: Lease | undefined): void {
     if (lease !== this.lease) return;
     this.lease = undefined;
-    void lease?.revoke().catch(() => undefined);
+    // Not before a margin: the last message this broker sent as leader may be as late as now.
+    setTimeout(() => void lease?.revoke().catch(() => undefined), this.marginMs);
     if (this.term === undefined) return;
     this.term = undefined;
     this.validUntil = -Infinity;
@@ -180,6 +225,20 @@ export class EtcdElection {
     this.events.deposed(reason);
     if (!this.closed) this.retryTimer = setTimeout(() => void this.campaign(), (this.settings.ttlS * 1000) / 2);
   }
+}
+
+/** The leader key's value; an endpoint alone (another tool wrote it) says nothing of read leases. */
+function parseLeaderValue(raw: string): { endpoint: string; readLeaseOverhangMs?: number } {
+  try {
+    const value = JSON.parse(raw) as Partial<LeaderValue>;
+    if (typeof value.endpoint === 'string') {
+      const overhang = value.readLeaseOverhangMs;
+      return { endpoint: value.endpoint, ...(typeof overhang === 'number' && overhang >= 0 ? { readLeaseOverhangMs: overhang } : {}) };
+    }
+  } catch {
+    // Not JSON: an endpoint alone.
+  }
+  return { endpoint: raw };
 }
 
 /** Epochs a leader may start within one term: its epochs are `[term × this, (term + 1) × this)`. */

@@ -242,3 +242,23 @@ test('a leader whose lease may have lapsed sends nothing, though the acks are in
   h.request('c1', { op: 'ping', id: 2 });
   t.like(h.replies('c1'), [{ id: 2, ok: true }], 'the gate opens again with the lease');
 });
+
+test('a leader acknowledges nothing until the hold it leads with has passed: a whole lease by default, less after an elected predecessor', (t) => {
+  const answeredAfter = (holdMs: number | undefined): number => {
+    const h = new CoreHarness();
+    const ledAt = h.now;
+    if (holdMs === undefined) h.core.lead();
+    else h.core.lead(holdMs);
+    h.core.serve();
+    h.register('a');
+    h.request('c1', set(1, 'k'));
+    const [write] = h.writesTo('a');
+    h.ack('a', write!.seq);
+    while (h.replies('c1').length === 0) h.advance(10);
+    return h.now - ledAt;
+  };
+  const byDefault = answeredAfter(undefined);
+  t.true(byDefault >= LEASE_MS && byDefault <= LEASE_MS + 20, `answered ${byDefault} ms after leading`);
+  const afterPredecessor = answeredAfter(60);
+  t.true(afterPredecessor >= 60 && afterPredecessor <= 80, `answered ${afterPredecessor} ms after leading`);
+});

@@ -26,7 +26,7 @@ export interface BrokerLinkOptions {
 /**
  * The client's connection to the one broker it talks to now, out of its list. It moves on when that
  * broker is a standby (ERR_NOT_LEADER: to the leader it names, else to the next broker), refuses the
- * connection, or leaves an attempt unanswered. Every connection it opens has the same identity, so
+ * connection, drops it, or leaves an attempt unanswered. Every connection it opens has the same identity, so
  * a write sent again to the new broker is deduplicated like any retry (PROTOCOL.md 5.1, 5.17).
  */
 export class BrokerLink {
@@ -63,6 +63,7 @@ export class BrokerLink {
     this.transport = transport;
     this.openedAt = this.options.now();
     void transport.refused.then(() => this.onRefused(transport));
+    void transport.dropped.then(() => this.onDropped(transport));
     return transport;
   }
 
@@ -107,6 +108,12 @@ export class BrokerLink {
     const notLeader = delivered.notLeader;
     if (notLeader !== undefined) this.moveTo(() => this.brokers.afterNotLeader(notLeader), 'not the leader');
     else if (delivered.replies > 0) this.brokers.answered();
+  }
+
+  /** The broker's connection dropped (it died, most likely): with several brokers, the next one is tried at once. */
+  private onDropped(transport: ClientTransport): void {
+    if (transport !== this.transport || !this.brokers.several) return;
+    this.moveTo(() => this.brokers.next(), 'the connection dropped');
   }
 
   private onRefused(transport: ClientTransport): void {

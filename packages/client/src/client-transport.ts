@@ -17,6 +17,11 @@ export class ClientTransport {
    * endpoint (no socket file, a stale one, or a refused TCP port). ZeroMQ itself keeps retrying.
    */
   readonly refused: Promise<void>;
+  /**
+   * Resolves when an established connection drops: the peer's process died, or closed the socket.
+   * ZeroMQ reconnects by itself; a client with other brokers to try need not wait for that.
+   */
+  readonly dropped: Promise<void>;
 
   constructor(
     endpoint: string,
@@ -35,7 +40,11 @@ export class ClientTransport {
       this.socket.curvePublicKey = curve.publicKey;
       this.socket.curveSecretKey = curve.secretKey;
     }
-    this.refused = this.watchFirstConnect();
+    let onRefused = (): void => {};
+    let onDropped = (): void => {};
+    this.refused = new Promise((resolve) => (onRefused = resolve));
+    this.dropped = new Promise((resolve) => (onDropped = resolve));
+    void this.readEvents(onRefused, onDropped);
     try {
       this.socket.connect(endpoint);
     } catch (error) {
@@ -56,12 +65,8 @@ export class ClientTransport {
     this.socket.close();
   }
 
-  /** Resolves on a refused connection attempt before the first connection; never, once connected. */
-  private watchFirstConnect(): Promise<void> {
-    return new Promise((refused) => void this.readEvents(refused));
-  }
-
-  private async readEvents(refused: () => void): Promise<void> {
+  /** Calls `refused` on a refused attempt before the first connection, and `dropped` when a connection drops. */
+  private async readEvents(refused: () => void, dropped: () => void): Promise<void> {
     let connected = false;
     try {
       // Read to the socket's end: closing the observer early can leave the socket deaf to what it
@@ -69,6 +74,7 @@ export class ClientTransport {
       for await (const event of this.socket.events) {
         if (event.type === 'connect') connected = true;
         else if (event.type === 'connect:retry' && !connected) refused();
+        else if (event.type === 'disconnect' && connected) dropped();
       }
     } catch {
       // The socket closed.

@@ -9,6 +9,9 @@ export type OpInput = Op extends infer T ? (T extends Op ? Omit<T, 'id'> : never
 // ERR_NOT_LEADER (a standby broker) is sent again to the leader, or the next broker (PROTOCOL.md 5.17).
 const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['ERR_NOT_READY', 'ERR_NO_LEASE', 'ERR_BACKPRESSURE', 'ERR_TIMEOUT', 'ERR_NOT_LEADER']);
 
+/** Retryable answers from a broker about to serve (a take-over, a start-up): retried within 200 ms, not 500. */
+const SOON_CODES: ReadonlySet<ErrorCode> = new Set(['ERR_NOT_READY', 'ERR_NOT_LEADER']);
+
 interface Pending {
   resolve(value: ReplyValue): void;
   reject(error: Error): void;
@@ -106,7 +109,7 @@ export class PendingRequests {
       return;
     }
     const error = new RemoteError(reply.code, reply.message);
-    const backoff = Math.min(500, 25 * 2 ** pending.attempts);
+    const backoff = Math.min(SOON_CODES.has(reply.code) ? 200 : 500, 25 * 2 ** pending.attempts);
     if (this.options.retry && RETRYABLE.has(reply.code) && this.options.now() + backoff < pending.deadline) {
       pending.lastError = error;
       pending.resendAt = this.options.now() + backoff;

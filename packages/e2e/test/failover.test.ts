@@ -65,6 +65,11 @@ electionTest(
     first.kill('SIGKILL');
     await eventually(() => hasRole(second.endpoint, 'leader'), 15_000, 50);
     t.log(`standby leads ${Math.round(performance.now() - killedAt)} ms after the leader's kill -9 (lease TTL ${TTL_S} s)`);
+    // The first leader saw no predecessor and held its acks a whole read lease (1000 ms); the standby
+    // read in the key that its predecessor's leases outlast its lease by leaseMs less the margin
+    // (a quarter of the TTL), and held only that long.
+    t.notRegex(first.stderr, /elected leader .*holdMs/);
+    t.regex(second.stderr, /elected leader .*"holdMs":500/);
 
     const later = await startNode(second.endpoint, { id: 'n2' });
     t.teardown(() => later.stop());

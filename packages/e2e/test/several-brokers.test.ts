@@ -95,6 +95,22 @@ test('a write whose answer is lost is sent to the next broker with the same id a
   t.is(await client.get('once'), 'v');
 });
 
+test('a broker whose connection drops (it died) is left at once for the next, not after an unanswered attempt', async (t) => {
+  const cluster = await startCluster({ nodes: 1 });
+  t.teardown(() => cluster.stop());
+  const relay = await LossyRelay.start(cluster.endpoint);
+  t.teardown(() => relay.close());
+  // An attempt timeout longer than the call's: only the dropped connection can move the client in time.
+  const client = new Brainer([relay.endpoint, cluster.endpoint], { timeoutMs: 20_000, attemptTimeoutMs: 60_000, reads: 'broker' });
+  t.teardown(() => client.close());
+  const write = client.set('dropped', 'v');
+  await waitFor(() => (relay.relayed >= 1 ? true : undefined), { timeoutMs: 10_000 });
+  relay.close();
+  await write;
+  t.is(client.broker, cluster.endpoint);
+  t.is(await client.get('dropped'), 'v');
+});
+
 test('a broker that refuses the connection is passed over at once; every one refusing is ERR_UNREACHABLE', async (t) => {
   const cluster = await startCluster({ nodes: 1 });
   t.teardown(() => cluster.stop());

@@ -31,8 +31,9 @@ export class CacheNode {
   private readonly brokers: BrokerList;
   /** When the node last left each broker for silence: a standby that still names one is asked again, not followed. */
   private readonly leftSilent = new Map<string, number>();
-  /** A broker to move to at the next tick: the next of the list after a standby named no leader. */
+  /** A broker to move to soon: the next of the list after a standby named no leader. */
   private pendingBroker: string | undefined;
+  private pendingBrokerTimer: NodeJS.Timeout | undefined;
   /** When the node last went where a standby's ERR_NOT_LEADER pointed: two standbys naming each other are followed once a heartbeat. */
   private followedAt = -Infinity;
   private readonly now: () => number;
@@ -143,6 +144,7 @@ export class CacheNode {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.timer);
+    clearTimeout(this.pendingBrokerTimer);
     if (this.started) this.transport.toBroker(encode({ type: 'unregister', nodeId: this.id }));
     this.snapshots.close();
     this.transport.close();
@@ -241,6 +243,7 @@ export class CacheNode {
   /** A new connection, to `endpoint` (the same broker when the node has only one), and a registration there. */
   private switchBroker(endpoint: string, reason: string): void {
     this.pendingBroker = undefined;
+    clearTimeout(this.pendingBrokerTimer);
     if (endpoint !== this.transport.brokerEndpoint)
       this.logger.info('moving to another broker', { from: this.transport.brokerEndpoint, to: endpoint, reason });
     this.transport.connectBroker(endpoint);
@@ -258,11 +261,11 @@ export class CacheNode {
     const window = this.heartbeatMs * this.options.heartbeatLiveness;
     if (named !== undefined && now - (this.leftSilent.get(named) ?? -Infinity) < 2 * window) {
       // The standby still names the leader this node just left for silence: that leader's etcd lease
-      // has not run out yet, and this standby is the one likely to lead next. Ask it again in a heartbeat.
+      // has not run out yet, and this standby is the one likely to lead next. Ask it again soon.
       if (this.pendingBroker !== undefined) return;
       this.replica.unregistered();
       this.leaseUntil = -Infinity;
-      this.pendingBroker = this.transport.brokerEndpoint;
+      this.movePendingSoon(this.transport.brokerEndpoint ?? this.brokers.current);
       return;
     }
     const leader = this.leaderToFollow(message);
@@ -272,11 +275,28 @@ export class CacheNode {
       return;
     }
     if (this.pendingBroker !== undefined) return;
-    // Stop heartbeating a standby; the move happens at the next tick.
+    // Stop heartbeating a standby, and move soon. With one broker, it is asked again once the registration goes unanswered.
     this.replica.unregistered();
     this.leaseUntil = -Infinity;
-    this.pendingBroker = leader === undefined ? this.brokers.next() : this.brokers.follow(leader);
+    const next = leader === undefined ? this.brokers.next() : this.brokers.follow(leader);
+    if (next !== undefined) this.movePendingSoon(next);
     this.logger.info('the broker is a standby', { broker: this.transport.brokerEndpoint, next: this.pendingBroker, message });
+  }
+
+  /**
+   * Moves to `endpoint` a quarter heartbeat from now (or at the next tick, if that comes first): soon
+   * enough that a take-over finds the node as soon as the standby is elected, and not so soon that
+   * standbys that know no leader yet are asked in a tight loop.
+   */
+  private movePendingSoon(endpoint: string): void {
+    this.pendingBroker = endpoint;
+    clearTimeout(this.pendingBrokerTimer);
+    this.pendingBrokerTimer = setTimeout(
+      () => {
+        if (!this.closed && this.pendingBroker !== undefined) this.switchBroker(this.pendingBroker, 'the broker is a standby and named no leader');
+      },
+      Math.max(25, this.heartbeatMs / 4),
+    );
   }
 
   /** The leader an ERR_NOT_LEADER message names, if it is another broker the node may connect to. */
