@@ -5,6 +5,8 @@ import type { PeerId } from './ports.js';
 
 /** A loop whose handler last returned this long ago, in ms, is waiting on the socket: its input is drained. */
 const IDLE_MS = 100;
+/** Routing ids kept for sends, so that a reply needs no hex decoding: more than any cluster's peers. */
+const ROUTING_IDS_KEPT = 10_000;
 
 export type FrameHandler = (peer: PeerId, frames: Buffer[]) => void;
 export type SendErrorHandler = (peer: PeerId, error: unknown) => void;
@@ -48,6 +50,7 @@ export class BrokerTransport {
   private handling = false;
   /** Open connections to the endpoint (accepted, not yet disconnected), of clients and nodes. */
   connections = 0;
+  private readonly routingIds = new Map<PeerId, Buffer>();
 
   constructor(
     private readonly onFrames: FrameHandler,
@@ -104,7 +107,7 @@ export class BrokerTransport {
 
   send(peer: PeerId, frame: Buffer): void {
     if (this.closed) return;
-    this.router.send([Buffer.from(peer, 'hex'), frame]).catch((error: unknown) => this.onSendError(peer, error));
+    this.router.send([this.routingId(peer), frame]).catch((error: unknown) => this.onSendError(peer, error));
   }
 
   /**
@@ -114,10 +117,25 @@ export class BrokerTransport {
    */
   async reaches(peer: PeerId, frame: Buffer): Promise<boolean> {
     if (this.closed) return false;
-    return this.router.send([Buffer.from(peer, 'hex'), frame]).then(
+    return this.router.send([this.routingId(peer), frame]).then(
       () => true,
       (error: unknown) => (error as { code?: string }).code !== 'EHOSTUNREACH',
     );
+  }
+
+  /** The routing id a peer sent from, as its hex `PeerId`; the buffer is kept for sends to it. */
+  private peerId(routingId: Buffer): PeerId {
+    const peer = routingId.toString('hex');
+    if (!this.routingIds.has(peer)) {
+      // Bounded: peers come and go; a peer forgotten is only decoded again.
+      if (this.routingIds.size >= ROUTING_IDS_KEPT) this.routingIds.clear();
+      this.routingIds.set(peer, routingId);
+    }
+    return peer;
+  }
+
+  private routingId(peer: PeerId): Buffer {
+    return this.routingIds.get(peer) ?? Buffer.from(peer, 'hex');
   }
 
   close(): void {
@@ -133,7 +151,7 @@ export class BrokerTransport {
         this.idle = false;
         this.handling = true;
         try {
-          this.onFrames(peer!.toString('hex'), frames);
+          this.onFrames(this.peerId(peer!), frames);
         } finally {
           this.handling = false;
           this.lastHandledAt = this.options.now();

@@ -40,11 +40,16 @@ export class NodeRequests {
     return this.pending.size;
   }
 
-  /** Sends `op` to `node` with the tick's ops to it; returns the id it went out with. */
+  /**
+   * Sends `op` to `node` with the tick's ops to it; returns the id it went out with. The op's id is
+   * set in place (a copy of every routed read saved), so an op asked again, as a read moving on to
+   * another node, goes under its new id: the old one's answer is no longer awaited.
+   */
   ask<C>(node: NodeRecord, op: NodeOp, owner: RequestOwner<C>, context: C): number {
     const id = this.nextId();
     this.pending.set(id, { nodeId: node.id, deadline: this.now() + this.timeoutMs, owner: owner as RequestOwner<unknown>, context });
-    this.outbox.op(node.peer, { ...op, id } as Op);
+    (op as Op).id = id;
+    this.outbox.op(node.peer, op as Op);
     return id;
   }
 

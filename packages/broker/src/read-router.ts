@@ -65,7 +65,9 @@ export class ReadRouter implements RequestOwner<PendingRead> {
       this.tryNext(read);
       return;
     }
-    this.answer(read.target, { ...reply, id: read.target.opId });
+    // The node's reply was decoded for this read alone: it goes on under the client's id.
+    reply.id = read.target.opId;
+    this.answer(read.target, reply);
   }
 
   /** The node timed out or left: the read moves on to its next candidate. */

@@ -65,18 +65,18 @@ export class WritePipeline {
     const { expiry, log, metrics, dedup, outbox } = this.parts;
     expiry.onCompleted(write);
     log.acknowledge(write.seq, write.mode);
-    const reply = writeReply(write.kind, write.removed);
     metrics?.writeDone(write, 'ok');
-    replyTo(outbox, write.target, reply);
-    if (write.dedupKey !== undefined) for (const waiter of dedup.complete(write.dedupKey, write.removed)) replyTo(outbox, waiter, reply);
+    replyTo(outbox, write.target, writeReply(write.kind, write.removed));
+    if (write.dedupKey === undefined) return;
+    for (const waiter of dedup.complete(write.dedupKey, write.removed)) replyTo(outbox, waiter, writeReply(write.kind, write.removed));
   }
 
   failed(write: PendingWrite, code: ErrorCode, message: string): void {
     const { expiry, metrics, dedup, outbox } = this.parts;
     expiry.onFailed(write);
-    const reply = fail(0, code, message);
     metrics?.writeDone(write, 'error');
-    replyTo(outbox, write.target, reply);
-    if (write.dedupKey !== undefined) for (const waiter of dedup.forget(write.dedupKey)) replyTo(outbox, waiter, reply);
+    replyTo(outbox, write.target, fail(0, code, message));
+    if (write.dedupKey === undefined) return;
+    for (const waiter of dedup.forget(write.dedupKey)) replyTo(outbox, waiter, fail(0, code, message));
   }
 }
