@@ -17,6 +17,10 @@ function recorder(oneFrameInFlight: boolean): { frames: Op[][]; requests: Pendin
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits, on real time, for what the sweeper does at the test's clock; fails after 5 s. */
+async function until(done: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + 5000; !done(); await sleep(10)) if (Date.now() > deadline) throw new Error('timed out waiting');
+}
 
 test('calls made in one tick travel in one frame', async (t) => {
   const { frames, requests } = recorder(false);
@@ -138,12 +142,13 @@ test('resendAll sends every waiting call again at once with the same id, and a q
 test('ERR_NOT_LEADER is retried, and only unanswered attempts count as timeouts', async (t) => {
   const frames: Op[][] = [];
   let timeouts = 0;
+  let now = 0;
   const requests = new PendingRequests((ops) => frames.push(ops), {
     endpoint: 'tcp://127.0.0.1:1',
     timeoutMs: 5000,
     attemptTimeoutMs: 150,
     retry: true,
-    now: () => performance.now(),
+    now: () => now,
     onAttemptTimeout: () => timeouts++,
   });
   t.teardown(() => requests.close());
@@ -151,13 +156,54 @@ test('ERR_NOT_LEADER is retried, and only unanswered attempts count as timeouts'
   await tick();
   const id = frames[0]![0]!.id;
   requests.onReply({ id, ok: false, code: 'ERR_NOT_LEADER', message: 'This broker is a standby, not the leader.' });
+  // The clock is the test's: the sweeper (every 50 ms of real time) sees only the time set here.
+  now = 40;
   await sleep(120);
-  t.is(frames.length, 2, 'sent again after a short backoff');
-  t.is(frames[1]![0]!.id, id);
+  t.is(frames.length, 1, 'not sent again before its backoff (50 ms after the first answer) is over');
+  now = 60;
+  await until(() => frames.length >= 2);
+  t.is(frames[1]![0]!.id, id, 'sent again with the same id');
   t.is(timeouts, 0, 'an answered attempt is no timeout');
-  await sleep(250);
-  t.true(frames.length >= 3, 'sent again once the attempt went unanswered');
-  t.true(timeouts >= 1);
+  // The resend's attempt runs to 60 + 150 ms.
+  now = 200;
+  await sleep(120);
+  t.is(frames.length, 2);
+  now = 220;
+  await until(() => frames.length >= 3);
+  t.is(timeouts, 1, 'the resend went unanswered: one timeout');
   requests.onReply({ id, ok: true, value: undefined });
   t.is(await call, undefined);
 });
+
+for (const [code, capMs] of [
+  ['ERR_NOT_READY', 200],
+  ['ERR_BACKPRESSURE', 500],
+] as const) {
+  test(`${code} is retried with a backoff of at most ${capMs} ms, however many attempts went before`, async (t) => {
+    const frames: Op[][] = [];
+    let now = 0;
+    const requests = new PendingRequests((ops) => frames.push(ops), {
+      endpoint: 'tcp://127.0.0.1:1',
+      timeoutMs: 60_000,
+      attemptTimeoutMs: 10_000,
+      retry: true,
+      now: () => now,
+    });
+    t.teardown(() => requests.close());
+    const call = requests.call({ op: 'set', key: 'k', value: Buffer.from('v'), ttlMs: 0, wait: 'all' });
+    await tick();
+    const id = frames[0]![0]!.id;
+    // Six refusals: the backoff (25 ms × 2^attempts) would be 1.6 s by the last without its cap.
+    for (let refused = 1; refused <= 6; refused++) {
+      requests.onReply({ id, ok: false, code, message: 'not now' });
+      const backoff = Math.min(capMs, 25 * 2 ** refused);
+      now += backoff - 5;
+      await sleep(60);
+      t.is(frames.length, refused, `refusal ${refused}: not sent again before its ${backoff} ms backoff is over`);
+      now += 5;
+      await until(() => frames.length > refused);
+    }
+    requests.onReply({ id, ok: true, value: undefined });
+    t.is(await call, undefined);
+  });
+}
