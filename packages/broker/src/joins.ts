@@ -16,6 +16,8 @@ export interface Registration {
  */
 export class Joins {
   private lastJoinId = 0;
+  /** Turns among sources that feed equally many joins, so that a run of joins spreads over them. */
+  private sourceTurn = 0;
 
   constructor(private readonly ctx: BrokerContext) {}
 
@@ -145,7 +147,7 @@ export class Joins {
     this.ctx.events.next({ type: 'node:ready', nodeId: node.id, endpoint: node.endpoint, seq: node.acked });
   }
 
-  /** The ready node that feeds the fewest joins now, picked at random among equals. */
+  /** The ready node that feeds the fewest joins now, taken in turn among equals. */
   private pickSource(): NodeRecord | undefined {
     const ready = this.ctx.membership.ready;
     if (ready.length === 0) return undefined;
@@ -155,7 +157,7 @@ export class Joins {
     }
     const least = Math.min(...ready.map((node) => load.get(node.id) ?? 0));
     const candidates = ready.filter((node) => (load.get(node.id) ?? 0) === least);
-    return candidates[Math.floor(Math.random() * candidates.length)];
+    return candidates[this.sourceTurn++ % candidates.length];
   }
 
   private welcome(node: NodeRecord, state: 'ready' | 'joining', extra: { reset?: boolean; source?: NodeRecord }): Message {
