@@ -4,14 +4,16 @@ import type { TestCluster } from '@brainer/test-utils';
 import type { Target } from './target.js';
 
 /**
- * Drives a Brainer cluster with @brainer/client: one client instance per connection, and one more
- * that the callers of the one-client rows share.
+ * Drives a Brainer cluster with @brainer/client: one client instance per connection, and two more
+ * that the callers of the one-client rows share (the second reads with `readFrom: 'any-node'`).
  */
 export async function brainerTarget(cluster: TestCluster, connections: number, timeoutMs = 30_000): Promise<Target> {
   const clients: Brainer[] = [];
   for (let i = 0; i <= connections; i++) clients.push(await cluster.client({ timeoutMs }));
   const conn = (i: number): Brainer => clients[i]!;
   const shared = clients[connections]!;
+  const sharedAnyNode = await cluster.client({ timeoutMs, readFrom: 'any-node' });
+  clients.push(sharedAnyNode);
   return {
     name: 'brainer',
     connections,
@@ -21,6 +23,7 @@ export async function brainerTarget(cluster: TestCluster, connections: number, t
     pipelinedGet: (i, key) => conn(i).getBuffer(key),
     sharedReplicatedSet: (key, value) => shared.set(key, value, { wait: 'all' }),
     sharedGet: (key) => shared.getBuffer(key),
+    sharedGetAnyNode: (key) => sharedAnyNode.getBuffer(key),
     async preload(keyName, count, value) {
       // Many in flight with wait=primary, then one wait=all write: nodes apply writes in sequence,
       // so once the fence is everywhere, every key is.

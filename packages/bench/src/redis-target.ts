@@ -27,6 +27,7 @@ export async function redisTarget(port: number, connections: number, replicas: n
     pipelinedGet: (i, key) => pipelined[i]!.getBuffer(key),
     sharedReplicatedSet: (key, value) => setAndWait(shared, key, value),
     sharedGet: (key) => shared.getBuffer(key),
+    sharedGetAnyNode: (key) => shared.getBuffer(key),
     async preload(keyName, count, value) {
       const batch = 1000;
       for (let start = 0; start < count; start += batch) {

@@ -14,6 +14,8 @@ export interface Target {
   sharedReplicatedSet(key: string, value: Buffer): Promise<unknown>;
   /** A read by one of many callers sharing one client, as `sharedReplicatedSet`. */
   sharedGet(key: string): Promise<unknown>;
+  /** As `sharedGet`, where Brainer reads every key from the one node its client picked (`readFrom: 'any-node'`). */
+  sharedGetAnyNode(key: string): Promise<unknown>;
   /** Loads keys [0, count) with `value` and waits until every replica has them. */
   preload(keyName: (i: number) => string, count: number, value: Buffer): Promise<void>;
   close(): Promise<void>;

@@ -1,7 +1,7 @@
 import { mulberry32, uniform, zipfian } from '@brainer/loadgen';
 import { keyName, type Target } from './target.js';
 
-export const WORKLOAD_NAMES = ['W64-one', 'R64-one', 'W1', 'W8', 'W50', 'R1', 'R50', 'YCSB-A', 'YCSB-B', 'YCSB-C'] as const;
+export const WORKLOAD_NAMES = ['W64-one', 'R64-one', 'R64-any', 'W1', 'W8', 'W50', 'R1', 'R50', 'YCSB-A', 'YCSB-B', 'YCSB-C'] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 
 export interface Workload {
@@ -92,6 +92,16 @@ export const ONE_CLIENT: readonly Workload[] = [
     op: (target, keys, _value, seed) => {
       const next = uniform(keys, mulberry32(seed));
       return () => target.sharedGet(keyName(next()));
+    },
+  },
+  {
+    name: 'R64-any',
+    description: `read, ${SHARED_CALLERS} callers on one client (Brainer direct reads with readFrom 'any-node': every read to the one node the client picked; read-your-acknowledged-writes for wait=all only; Redis GET on one auto-pipelined connection)`,
+    connections: 1,
+    inFlight: SHARED_CALLERS,
+    op: (target, keys, _value, seed) => {
+      const next = uniform(keys, mulberry32(seed));
+      return () => target.sharedGetAnyNode(keyName(next()));
     },
   },
 ];

@@ -88,6 +88,7 @@ export class Brainer {
       this.directReads = new DirectReads({
         timeoutMs: this.options.directReadTimeoutMs,
         bucketTimeoutMs: Math.max(this.options.directReadTimeoutMs, this.options.timeoutMs),
+        readFrom: this.options.readFrom,
         now: this.options.now,
         logger: this.logger,
         curve: curve && { ...curve, serverKey: curve.nodeServerKey! },

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import {
   BrainerError,
   createPartitioner,
@@ -32,6 +33,8 @@ export interface DirectReadsOptions {
    * on the next node.
    */
   bucketTimeoutMs: number;
+  /** `primary`: a read goes to its key's primary first; `any-node`: to this client's own node. */
+  readFrom: 'primary' | 'any-node';
   now: () => number;
   logger: Logger;
   curve: CurveClientOptions | undefined;
@@ -39,9 +42,10 @@ export interface DirectReadsOptions {
 
 /**
  * Reads straight from the nodes, using the membership the broker pushes: a key's read goes to its
- * primary, and on to the next node in the key's preference list when a node refuses (no lease, not
- * ready) or does not answer in time. A node serves a read only while its lease lasts, so whatever
- * node answers holds every write acknowledged with `wait=all`.
+ * primary (or, with `readFrom: 'any-node'`, to the one node this client reads from), and on to the
+ * next node in the key's preference list when a node refuses (no lease, not ready) or does not
+ * answer in time. A node serves a read only while its lease lasts, so whatever node answers holds
+ * every write acknowledged with `wait=all`.
  */
 export class DirectReads {
   private partitioner: Partitioner = createPartitioner(DEFAULT_PARTITIONER, []);
@@ -50,6 +54,10 @@ export class DirectReads {
   private readonly channels = new Map<string, NodeChannel>();
   /** The placement and nodes of the last membership taken, to skip pushes that change nothing. */
   private lastMembership = '';
+  /** With `any-node`: the node this client reads from while it is in the ring. */
+  private ownNode: string | undefined;
+  /** Picks this client's own node: clients spread over the nodes. */
+  private readonly spread = randomInt(0, 2 ** 31);
 
   constructor(private readonly options: DirectReadsOptions) {}
 
@@ -87,24 +95,30 @@ export class DirectReads {
       }
     }
     this.partitioner = createPartitioner(known ? name : DEFAULT_PARTITIONER, endpoints.keys());
+    if (this.ownNode === undefined || !this.channels.has(this.ownNode)) {
+      const ids = [...this.channels.keys()].sort();
+      this.ownNode = ids.length === 0 ? undefined : ids[this.spread % ids.length];
+    }
     // Remembered only once the rebuild is done, so that a push that failed halfway is taken again.
     this.lastMembership = signature;
   }
 
   /**
    * The answer of the first node that serves `read`, starting with the primary of `placement` (the
-   * key, or a bucket's `{name}` prefix) and going on down its preference list; undefined when none would.
+   * key, or a bucket's `{name}` prefix), or this client's own node with `any-node`, and going on down
+   * the preference list of `placement`; undefined when none would.
    */
   read(read: DirectReadOp, placement: string): Promise<ReplyValue | undefined> {
     const deadline = read.op === 'bucket' ? this.options.now() + this.options.bucketTimeoutMs : undefined;
-    // The primary answers almost every read, so its answer is passed on as it is, with no await in
-    // between: the whole preference list is worked out only when the primary does not answer.
-    const primary = this.partitioner.primary(placement);
-    const channel = primary === undefined ? undefined : this.channels.get(primary);
-    if (channel === undefined) return this.fromOthers(read, placement, primary, deadline);
+    // The first node (the primary, or this client's own) answers almost every read, so its answer is
+    // passed on as it is, with no await in between: the whole preference list is worked out only
+    // when it does not answer.
+    const first = this.options.readFrom === 'any-node' ? this.ownNode : this.partitioner.primary(placement);
+    const channel = first === undefined ? undefined : this.channels.get(first);
+    if (channel === undefined) return this.fromOthers(read, placement, first, deadline);
     return channel.call(read, this.timeLeft(deadline)).catch((error: unknown) => {
-      this.movedOn(primary!, error);
-      return this.fromOthers(read, placement, primary, deadline);
+      this.movedOn(first!, error);
+      return this.fromOthers(read, placement, first, deadline);
     });
   }
 

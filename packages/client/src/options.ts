@@ -24,6 +24,15 @@ export interface BrainerOptions {
    * no node can answer. `broker`: always through the broker, for clients that cannot reach the nodes.
    */
   reads: 'direct' | 'broker';
+  /**
+   * Which node a direct read goes to first. `primary` (default): the key's primary, so that a write
+   * acknowledged with `wait=primary` is read back at once. `any-node`: one node this client picks
+   * among the ready ones and keeps while it is in the ring, for every key: the reads of many callers
+   * go to one node in few frames, and clients spread over the nodes. Every ready node applied a
+   * `wait=all` write before it was acknowledged, and serves only under its read lease, so this
+   * reads the client's acknowledged writes back for `wait=all` writes only.
+   */
+  readFrom: 'primary' | 'any-node';
   /** How long a direct read waits for one node before it tries the next, in ms. Default 1000. */
   directReadTimeoutMs: number;
   /** CURVE encryption and authentication, for a broker started with a CURVE secret key. Default: none. */
@@ -51,6 +60,7 @@ export const DEFAULT_BRAINER_OPTIONS: BrainerOptions = {
   retry: true,
   followLeader: true,
   reads: 'direct',
+  readFrom: 'primary',
   directReadTimeoutMs: 1000,
   curve: undefined,
   maxFrameBytes: 64 * 1024 * 1024,
@@ -66,6 +76,9 @@ export function resolveBrainerOptions(options: Partial<BrainerOptions>): Brainer
   requireInteger('directReadTimeoutMs', resolved.directReadTimeoutMs, 1, 3_600_000);
   requireInteger('maxFrameBytes', resolved.maxFrameBytes, 1024);
   if (resolved.reads !== 'direct' && resolved.reads !== 'broker') throw new InvalidOptionError('reads', "must be 'direct' or 'broker'");
+  if (resolved.readFrom !== 'primary' && resolved.readFrom !== 'any-node') {
+    throw new InvalidOptionError('readFrom', "must be 'primary' or 'any-node'");
+  }
   if (resolved.curve !== undefined) resolved.curve = requireCurveClientOptions(resolved.curve);
   return resolved;
 }

@@ -45,6 +45,33 @@ test('direct reads see every acknowledged write, in both wait modes, and never p
   for (const [i, after] of directAfter.entries()) t.true(after - directBefore[i]! > 10, `node${i + 1} served direct reads`);
 });
 
+test("readFrom 'any-node': every read of a client goes to one node, whatever the key, and sees every wait=all write", async (t) => {
+  const cluster = await startCluster({ nodes: 3 });
+  t.teardown(() => cluster.stop());
+  const writer = await cluster.client({ timeoutMs: 10_000 });
+  const reader = await cluster.client({ timeoutMs: 10_000, readFrom: 'any-node' });
+  const before = await brokerReads(writer);
+  const directBefore = await Promise.all(cluster.nodes.map((node) => nodeDirectRequests(node.endpoint)));
+  for (let round = 0; round < 120; round++) {
+    const key = `k${round % 40}`;
+    await writer.set(key, `v${round}`, { wait: 'all' });
+    t.is(await reader.get(key), `v${round}`, `round ${round}`);
+  }
+  const served = (await Promise.all(cluster.nodes.map((node) => nodeDirectRequests(node.endpoint)))).map((after, i) => after - directBefore[i]!);
+  t.is((await brokerReads(writer)) - before, 0, 'no read went through the broker');
+  t.is(served.filter((count) => count >= 120).length, 1, `one node served all 120 reads: ${served.join(', ')}`);
+  t.is(served.filter((count) => count > 5).length, 1, `the others served none (but watch pings): ${served.join(', ')}`);
+
+  const own = cluster.nodes[served.findIndex((count) => count >= 120)]!;
+  await own.stop();
+  // The client moves on down each key's preference list, then to a node of its own among those left.
+  for (let round = 0; round < 20; round++) t.is(await reader.get(`k${round}`), `v${80 + round}`);
+});
+
+test('readFrom is checked: anything but primary or any-node is ERR_INVALID_OPTION', (t) => {
+  t.throws(() => new Brainer('tcp://127.0.0.1:1', { readFrom: 'nearest' as 'primary' }), { code: 'ERR_INVALID_OPTION' });
+});
+
 test('reads: broker sends every read through the broker', async (t) => {
   const cluster = await startCluster({ nodes: 2 });
   t.teardown(() => cluster.stop());
