@@ -21,11 +21,17 @@ export interface GatewaySettings {
   logger: Logger;
   /** run-gateway's arguments beyond the gateway flags and --broker: limits, --ipc-mode, logging, CURVE keys. */
   args: readonly string[];
+  /**
+   * The brokers the gateway is given, from the broker's bound endpoint: that endpoint alone, or
+   * with standby brokers, it and the others (`run-broker --peers`). Default: the endpoint alone.
+   */
+  brokers?: (endpoint: string) => readonly string[];
 }
 
 /**
  * The broker plus the gateways its flags ask for, in a `run-gateway` child process that is a client
- * of the broker's endpoint. It starts once the broker serves and stops before it does.
+ * of the broker's endpoint (and, with standby brokers, of theirs: it follows the leader). It starts
+ * once the broker serves and stops before it does.
  */
 export class BrokerWithGateways implements Service {
   private gateway: GatewayChild | undefined;
@@ -39,8 +45,9 @@ export class BrokerWithGateways implements Service {
   async start(): Promise<void> {
     await this.broker.start();
     if (!wantsGateways(this.flags)) return;
+    const brokers = this.settings.brokers?.(this.broker.endpoint) ?? [this.broker.endpoint];
     this.gateway = new GatewayChild(
-      ['--broker', this.broker.endpoint, ...gatewayArgs(this.flags), ...this.settings.args],
+      ['--broker', brokers.join(','), ...gatewayArgs(this.flags), ...this.settings.args],
       this.settings.logger,
     );
     try {

@@ -14,11 +14,23 @@ export interface SupervisedChildOptions {
   readyTimeoutMs: number;
 }
 
+/** What `cluster` supervises: a broker or node (SupervisedChild), or etcd (EtcdChild). */
+export interface Supervised {
+  readonly name: string;
+  /** Resolves once it serves, with where and as which process. */
+  readonly ready: Promise<{ endpoint: string; pid: number }>;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly pid: number | undefined;
+  readonly running: boolean;
+  /** Sends SIGTERM, waits for the exit, and sends SIGKILL if it takes longer than `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
 /**
  * One child process of `cluster`: its output lines are copied with a prefix, and `ready` resolves
  * with its ready line.
  */
-export class SupervisedChild {
+export class SupervisedChild implements Supervised {
   readonly name: string;
   readonly ready: Promise<ReadyEvent>;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -80,7 +92,13 @@ export class SupervisedChild {
   }
 }
 
-function copyLines(from: NodeJS.ReadableStream | null, to: NodeJS.WritableStream, prefix: string, onLine?: (line: string) => void): void {
+/** Copies each line `from` prints to `to`, with `prefix` in front, and hands it to `onLine`. */
+export function copyLines(
+  from: NodeJS.ReadableStream | null,
+  to: NodeJS.WritableStream,
+  prefix: string,
+  onLine?: (line: string) => void,
+): void {
   if (from === null) return;
   const lines = createInterface({ input: from, crlfDelay: Infinity });
   lines.on('line', (line) => {

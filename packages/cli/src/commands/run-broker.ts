@@ -7,7 +7,8 @@ import { claimIpcEndpoint } from '../ipc-socket.js';
 import { memoryFlags, memoryOptionsFromFlags } from '../memory-flags.js';
 import { DEFAULT_PARTITIONER, formatReadyLine, PARTITIONER_NAMES } from '@brainer/protocol';
 import { UsageError } from '../errors.js';
-import { electionFlags, electionOptionsFromFlags } from '../election-flags.js';
+import { electionFlags, electionOptionsFromFlags, gatewayBrokerList } from '../election-flags.js';
+import { wantsGateways } from '../gateway-flags.js';
 import { allowlistWithGateways, BrokerWithGateways, gatewayFlags } from '../gateways.js';
 import { serveUntilShutdown } from '../serve-until-shutdown.js';
 import { DEFAULT_METRICS_HOST, metricsFlags } from '../metrics-flags.js';
@@ -20,7 +21,7 @@ export default class RunBrokerCommand extends BaseCommand {
 
 The default endpoint is broker.sock in a private directory: $XDG_RUNTIME_DIR/brainer when that is set, else /run/brainer for root, else /tmp/brainer-UID; the broker creates it with mode 700 and refuses one that another user owns or others may enter (ERR_UNSAFE_ENDPOINT). An ipc endpoint whose socket file is left over from an earlier run is reused; one on which a live process still answers is refused with EADDRINUSE. The socket file gets mode 600 (owner only) unless --ipc-mode says otherwise, and is removed when the broker stops.
 
-With --etcd, brokers campaign for leadership in etcd: one leads and serves, the others stand by and answer ERR_NOT_LEADER naming the leader, and one of them takes over when the leader dies, pauses past its lease or loses etcd. Give clients and nodes every broker: --broker E1,E2.
+With --etcd, brokers campaign for leadership in etcd: one leads and serves, the others stand by and answer ERR_NOT_LEADER naming the leader, and one of them takes over when the leader dies, pauses past its lease or loses etcd. Give clients and nodes every broker: --broker E1,E2. Give each broker the others' endpoints as --peers: the gateway that --http or --json-endpoint starts is then a client of them all, and serves through whichever broker leads. (brainer-cli cluster --brokers 2 runs etcd, the brokers and nodes so, on one machine.)
 
 With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every connection is encrypted, and only clients and nodes whose public key is on the list get in; each refusal is logged. See brainer-cli keygen.`;
   static override examples = [
@@ -33,6 +34,7 @@ With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every
     '<%= config.bin %> <%= command.id %> --maxmemory 64mb --maxmemory-policy allkeys-lru',
     '<%= config.bin %> <%= command.id %> --metrics 9100',
     '<%= config.bin %> <%= command.id %> --endpoint tcp://127.0.0.1:5555 --etcd http://127.0.0.1:2379 --cluster shop',
+    '<%= config.bin %> <%= command.id %> --endpoint tcp://127.0.0.1:5556 --etcd http://127.0.0.1:2379 --cluster shop --peers tcp://127.0.0.1:5555 --http 8080',
   ];
   static override flags = {
     endpoint: endpointFlag({
@@ -106,7 +108,16 @@ With --curve-secret-file and --allowed-keys, the broker is a CURVE server: every
         ...memoryOptionsFromFlags(flags),
         ...electionOptionsFromFlags(flags),
       });
-      const service = new BrokerWithGateways(broker, flags, { logger, args: runGatewayArgs(flags, curve) });
+      if (flags.etcd !== undefined && flags.peers === undefined && wantsGateways(flags)) {
+        logger.warn(
+          'with --etcd, give --peers (the other brokers) too: the gateway is given this broker alone, and once a leader it was sent to dies, it cannot find the next one',
+        );
+      }
+      const service = new BrokerWithGateways(broker, flags, {
+        logger,
+        args: runGatewayArgs(flags, curve),
+        brokers: (endpoint) => gatewayBrokerList(endpoint, flags),
+      });
       if (metrics)
         metricsServer = await startMetricsServer({
           host: flags['metrics-host'] ?? DEFAULT_METRICS_HOST,
