@@ -26,9 +26,12 @@ export class BrokerList {
     return this.currentEndpoint;
   }
 
-  /** Whether there is another broker to go to. */
+  /**
+   * Whether there is another broker to go to: another of the list, or, after following a leader
+   * named from outside the list, the list's own (which may lead again once that one is gone).
+   */
   get several(): boolean {
-    return this.endpoints.length > 1;
+    return this.endpoints.length > 1 || !this.endpoints.includes(this.currentEndpoint);
   }
 
   /** Whether the client has tried every broker of its list since one last answered. */
@@ -57,7 +60,11 @@ export class BrokerList {
     return this.moveTo(leader);
   }
 
-  /** The next broker of the list, after one that refused, stayed silent or knows no leader; undefined with only one. */
+  /**
+   * The next broker of the list, after one that refused, stayed silent or knows no leader (from a
+   * leader outside the list, the one after where the client was: with one broker given, that one).
+   * Undefined with only one broker given, when at it.
+   */
   next(): string | undefined {
     if (!this.several) return undefined;
     this.index = (this.index + 1) % this.endpoints.length;

@@ -57,6 +57,11 @@ test('one broker alone has nowhere else to go, except to a leader it is told of'
   t.is(brokers.current, A);
   t.is(brokers.afterNotLeader(notLeaderMessage(B)), B);
   t.is(brokers.current, B);
+  // That leader may die, and the broker given lead in its place: the client is not stuck at B.
+  t.true(brokers.several);
+  t.is(brokers.next(), A);
+  t.false(brokers.several);
+  t.is(brokers.next(), undefined);
 });
 
 test('knows when it has tried every broker since one last answered', (t) => {
