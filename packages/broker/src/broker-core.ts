@@ -270,4 +270,14 @@ export class BrokerCore {
   nodes(): Iterable<NodeRecord> {
     return this.ctx.membership.all();
   }
+
+  /** The ids of the ready nodes. */
+  readyNodeIds(): string[] {
+    return this.ctx.membership.ready.map((node) => node.id);
+  }
+
+  /** Whether, while it recovers, the core holds a registration of each of these nodes. */
+  holdsRegistrationsOf(nodeIds: readonly string[]): boolean {
+    return this.registrations.holdsEvery(nodeIds);
+  }
 }

@@ -2,13 +2,15 @@ import { Subject, type Observable } from 'rxjs';
 import { BrokerCore } from './broker-core.js';
 import { BrokerMetrics } from './broker-metrics.js';
 import { BrokerTransport } from './broker-transport.js';
-import { EPOCHS_PER_TERM, EtcdElection } from './etcd-election.js';
+import { EPOCHS_PER_TERM, EtcdElection, type Takeover } from './etcd-election.js';
 import type { BrokerEvent } from './events.js';
 import { resolveBrokerOptions, type BrokerOptions } from './options.js';
 import type { BrokerPorts } from './ports.js';
 
 /** How often the broker checks request timeouts and TTLs, in ms. */
 const SWEEP_MS = 50;
+/** How often a broker that starts to lead checks whether the nodes it waits for have all registered, in ms. */
+const REGISTRATION_CHECK_MS = 20;
 
 /**
  * The broker process's engine: the one entry point for clients and nodes. It wires the broker core
@@ -38,7 +40,12 @@ export class Broker {
     const { logger, now, etcd, cluster, electionTtlS, leaseMs } = this.options;
     this.boundEndpoint = this.options.endpoint;
     this.transport = new BrokerTransport(
-      (peer, frames) => this.core.receive(peer, frames),
+      (peer, frames) => {
+        // A leader woken from a pause past its lease steps down before it handles what waited in
+        // its socket, so that a standby's core answers it (ERR_NOT_LEADER) instead of nothing.
+        if (this.election !== undefined && this.core.lifecycle.leading && !this.election.holdsLeadership()) this.election.checkLease();
+        this.core.receive(peer, frames);
+      },
       (peer, error) => this.core.onSendError(peer, error),
       (error) => logger.error('a message handler failed; the broker goes on', { error: String((error as Error)?.stack ?? error) }),
       this.options,
@@ -48,7 +55,7 @@ export class Broker {
         ? undefined
         : new EtcdElection(
             { hosts: etcd, cluster, ttlS: electionTtlS, readLeaseMs: leaseMs, now, logger },
-            { elected: (_term, holdMs) => this.lead(holdMs), deposed: (reason) => this.stepDown(reason) },
+            { elected: (_term, takeover) => this.lead(takeover), deposed: (reason) => this.stepDown(reason) },
           );
     const source = { stats: () => this.core.metricsStats(), nodes: () => this.core.nodes(), events$: this.events$, now };
     this.metrics = this.options.metrics && new BrokerMetrics(this.options.metrics, source);
@@ -99,21 +106,24 @@ export class Broker {
   }
 
   /**
-   * Leads: the core learns the nodes' state and acknowledges no write until the read leases a
-   * predecessor granted have lapsed (invariants 3, 6 and 9): a whole lease period, or `holdMs` when
-   * an elected predecessor said how long its leases outlast it. The nodes of a take-over are running
-   * and come at once, so they are given a heartbeat rather than the start-up wait.
+   * Leads: the core learns the nodes' state, and acknowledges no write until the read leases a
+   * predecessor granted have lapsed (invariants 3, 6 and 9): a whole lease period, or the hold an
+   * elected predecessor wrote in its key. It holds the registrations for its start-up wait, or, at
+   * a take-over, until every node the predecessor named as ready has registered, if that is sooner.
    */
-  private lead(holdMs?: number): void {
-    const { leaseMs, startupWaitMs, heartbeatMs } = this.options;
+  private lead(takeover?: Takeover): void {
+    const { leaseMs, startupWaitMs } = this.options;
     const core = this.core;
-    core.lead(holdMs ?? leaseMs);
-    const waitMs = holdMs === undefined ? startupWaitMs : Math.max(holdMs, heartbeatMs);
-    this.timers.push(
-      setTimeout(() => {
-        if (core === this.core && core.lifecycle.state === 'recovering') core.serve();
-      }, waitMs),
-    );
+    core.lead(takeover?.holdMs ?? leaseMs);
+    const until = this.options.now() + startupWaitMs;
+    const awaited = takeover?.nodes;
+    const check = setInterval(() => {
+      if (core !== this.core || core.lifecycle.state !== 'recovering') return clearInterval(check);
+      if (this.options.now() < until && (awaited === undefined || !core.holdsRegistrationsOf(awaited))) return;
+      clearInterval(check);
+      core.serve();
+    }, REGISTRATION_CHECK_MS);
+    this.timers.push(check);
   }
 
   private stepDown(reason: string): void {
@@ -126,7 +136,13 @@ export class Broker {
 
   private standbyCore(): BrokerCore {
     const core = new BrokerCore(this.options, this.ports(), this.metrics);
-    core.events$.subscribe((event) => this.events.next(event));
+    core.events$.subscribe((event) => {
+      this.events.next(event);
+      // The next leader waits for the nodes ready under this one: they hold the acknowledged writes.
+      if (event.type === 'node:ready' || event.type === 'node:lost' || event.type === 'epoch:started') {
+        this.election?.publishReadyNodes(core.readyNodeIds());
+      }
+    });
     return core;
   }
 

@@ -25,6 +25,11 @@ export class Registrations {
     return this.held.length;
   }
 
+  /** Whether a registration of each of these nodes is held. */
+  holdsEvery(nodeIds: readonly string[]): boolean {
+    return nodeIds.every((id) => this.held.some((held) => held.message.nodeId === id));
+  }
+
   /**
    * A registration under a node id that another process holds (another connection and another
    * incarnation) is refused while that holder is alive: two live nodes under one id would steal the

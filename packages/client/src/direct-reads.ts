@@ -118,8 +118,16 @@ export class DirectReads {
     if (channel === undefined) return this.fromOthers(read, placement, first, deadline);
     return channel.call(read, this.timeLeft(deadline)).catch((error: unknown) => {
       this.movedOn(first!, error);
+      // A node of its own that failed (slow, no lease, gone) is left for the next: reads must not all wait on it.
+      if (first === this.ownNode) this.ownNode = this.nodeAfter(first!);
       return this.fromOthers(read, placement, first, deadline);
     });
+  }
+
+  /** The node after `id` among those with a channel, in id order. */
+  private nodeAfter(id: string): string | undefined {
+    const ids = [...this.channels.keys()].sort();
+    return ids[(ids.indexOf(id) + 1) % ids.length];
   }
 
   /** The answer of the first node after `skipped` in the preference list of `placement` that serves `read`. */

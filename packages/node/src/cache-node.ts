@@ -265,7 +265,7 @@ export class CacheNode {
       if (this.pendingBroker !== undefined) return;
       this.replica.unregistered();
       this.leaseUntil = -Infinity;
-      this.movePendingSoon(this.transport.brokerEndpoint ?? this.brokers.current);
+      this.movePendingSoon(this.transport.brokerEndpoint ?? this.brokers.current, Math.max(25, this.heartbeatMs / 4));
       return;
     }
     const leader = this.leaderToFollow(message);
@@ -279,24 +279,22 @@ export class CacheNode {
     this.replica.unregistered();
     this.leaseUntil = -Infinity;
     const next = leader === undefined ? this.brokers.next() : this.brokers.follow(leader);
-    if (next !== undefined) this.movePendingSoon(next);
+    if (next !== undefined) this.movePendingSoon(next, this.heartbeatMs);
     this.logger.info('the broker is a standby', { broker: this.transport.brokerEndpoint, next: this.pendingBroker, message });
   }
 
   /**
-   * Moves to `endpoint` a quarter heartbeat from now (or at the next tick, if that comes first): soon
-   * enough that a take-over finds the node as soon as the standby is elected, and not so soon that
-   * standbys that know no leader yet are asked in a tight loop.
+   * Moves to `endpoint` after `delayMs` (or at the next tick, if that comes first). A standby that
+   * names the leader this node just left is asked again within a quarter heartbeat, so that a
+   * take-over finds the node as soon as it is elected; other moves wait a heartbeat, so that
+   * standbys that know no leader, or name each other, are not asked in a tight loop.
    */
-  private movePendingSoon(endpoint: string): void {
+  private movePendingSoon(endpoint: string, delayMs: number): void {
     this.pendingBroker = endpoint;
     clearTimeout(this.pendingBrokerTimer);
-    this.pendingBrokerTimer = setTimeout(
-      () => {
-        if (!this.closed && this.pendingBroker !== undefined) this.switchBroker(this.pendingBroker, 'the broker is a standby and named no leader');
-      },
-      Math.max(25, this.heartbeatMs / 4),
-    );
+    this.pendingBrokerTimer = setTimeout(() => {
+      if (!this.closed && this.pendingBroker !== undefined) this.switchBroker(this.pendingBroker, 'the broker is a standby and named no leader');
+    }, delayMs);
   }
 
   /** The leader an ERR_NOT_LEADER message names, if it is another broker the node may connect to. */
