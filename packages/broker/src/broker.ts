@@ -140,7 +140,7 @@ export class Broker {
       this.events.next(event);
       // The next leader waits for the nodes ready under this one: they hold the acknowledged writes.
       if (event.type === 'node:ready' || event.type === 'node:lost' || event.type === 'epoch:started') {
-        this.election?.publishReadyNodes(core.readyNodeIds());
+        this.election?.publishReadyNodes(core.readyNodeIds().sort());
       }
     });
     return core;
