@@ -200,12 +200,12 @@ export class ChaosCluster {
     return this.etcd?.members ?? [];
   }
 
-  /** Each broker's own word on its role now (`stats`, asked of that broker alone). */
-  async brokerStandings(): Promise<BrokerStanding[]> {
+  /** Each broker's own word on its role now (`stats`, asked of that broker alone, which has `timeoutMs` to answer). */
+  async brokerStandings(timeoutMs = 1000): Promise<BrokerStanding[]> {
     return Promise.all(
       this.slots.map(async (slot) => {
         const { name: broker, endpoint, process } = slot;
-        const role = process.hasExited ? 'exited' : slot.paused ? 'stopped' : ((await brokerRole(endpoint)) ?? 'no answer');
+        const role = process.hasExited ? 'exited' : slot.paused ? 'stopped' : ((await brokerRole(endpoint, timeoutMs)) ?? 'no answer');
         return { broker, endpoint, pid: process.pid, role };
       }),
     );

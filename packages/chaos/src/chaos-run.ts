@@ -409,7 +409,8 @@ function failureCodes(operations: readonly Operation[]): string {
 
 /** Asks every live broker its role (its own `stats`); exactly one must say it leads. */
 async function checkLeaders(cluster: ChaosCluster): Promise<LeaderCheck> {
-  const brokers = await cluster.brokerStandings();
+  // The workload is over: a broker has seconds to answer, so that a slow one is not taken for a missing leader.
+  const brokers = await cluster.brokerStandings(5000);
   const count = brokers.filter((broker) => broker.role === 'leader').length;
   return { ok: count === 1, count, brokers };
 }
