@@ -1,7 +1,17 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Brainer, type NodeInfo } from '@brainer/client';
-import { startBroker, startNode, waitFor, type ExitInfo, type ManagedProcess } from '@brainer/test-utils';
+import {
+  brokerRole,
+  startBroker,
+  startEtcdCluster,
+  startNode,
+  waitFor,
+  type EtcdCluster,
+  type EtcdProcess,
+  type ExitInfo,
+  type ManagedProcess,
+} from '@brainer/test-utils';
 import { unmountTmpfs } from './tmpfs.js';
 
 export interface ChaosClusterOptions {
@@ -18,6 +28,32 @@ export interface ChaosClusterOptions {
    * node killed and restarted then comes back with its data. Default: none, nodes keep data in memory.
    */
   dataDir?: string;
+  /**
+   * Brokers. 1 (default): one broker alone, with no etcd, as always. 2 or more: an etcd cluster of
+   * `etcdMembers` is started for the run, every broker campaigns on it (`run-broker --etcd`), and
+   * nodes and clients are given every broker's endpoint.
+   */
+  brokers?: number;
+  /** With several brokers: etcd members, in one etcd cluster. Default 3. */
+  etcdMembers?: number;
+  /** With several brokers: the leader's etcd lease TTL (`run-broker --lease-ttl`), in s. Default 2. */
+  leaseTtlS?: number;
+}
+
+/** Epochs a leader may start within one etcd term (the broker's EPOCHS_PER_TERM, PROTOCOL.md 5.17). */
+const EPOCHS_PER_TERM = 2 ** 20;
+
+/** The name the chaos run's brokers campaign under in etcd (`run-broker --cluster`). */
+export const CHAOS_ELECTION_CLUSTER = 'chaos';
+
+/** A broker's own word on its role at one moment, as `brainer-cli brokers` would show it. */
+export interface BrokerStanding {
+  /** `broker1`, `broker2`, … in the order they were first started (`broker` when it is the only one). */
+  broker: string;
+  endpoint: string;
+  pid: number;
+  /** `leader` or `standby` (its `stats`), `no answer`, `exited` or `stopped` (SIGSTOPped by a fault). */
+  role: string;
 }
 
 /** How node `id` is started (`ChaosCluster.startNode`). */
@@ -39,15 +75,28 @@ export interface UnexpectedExit {
   stderrTail: string;
 }
 
+/** One broker's place in the cluster: its endpoint stays, its process changes with each restart. */
+interface BrokerSlot {
+  readonly name: string;
+  readonly endpoint: string;
+  process: ManagedProcess;
+  paused: boolean;
+}
+
 /**
- * A broker and its nodes as real processes, with the operations a fault schedule needs: kill -9
- * and restart a node or the broker (on the same endpoint), kill -9 every process at once, SIGSTOP
- * and SIGCONT a node, and a view of which nodes can be counted on as ready survivors.
+ * A broker (or, elected on etcd, several) and its nodes as real processes, with the operations a
+ * fault schedule needs: kill -9 and restart a node or a broker (on the same endpoint), kill -9 every
+ * process at once, SIGSTOP and SIGCONT a node or a broker, kill -9 and restart an etcd member, and
+ * a view of which nodes can be counted on as ready survivors and of which broker leads.
  */
 export class ChaosCluster {
-  private brokerProcess: ManagedProcess;
+  private readonly slots: BrokerSlot[];
+  /** The slot of the broker last seen leading (with one broker, always 0). */
+  private leaderSlot = 0;
   /** Logs of brokers that were killed, oldest first. */
   private readonly brokerLogs: string[] = [];
+  /** Broker names by pid, for their log lines and exits. */
+  private readonly brokerNames = new Map<number, string>();
   private readonly nodes = new Map<string, ManagedProcess>();
   private readonly paused = new Set<string>();
   /** Nodes restarted or resumed and not yet seen ready again: never counted as survivors. */
@@ -61,24 +110,55 @@ export class ChaosCluster {
   private readonly dataDirs = new Map<string, string>();
   /** tmpfs mounts to unmount at the end. */
   private readonly mounts = new Set<string>();
-  private brokerPaused = false;
   private readonly admin: Brainer;
   /** Every process started, killed ones included, for their logs. */
   private readonly started: ManagedProcess[] = [];
   readonly unexpectedExits: UnexpectedExit[] = [];
 
   private constructor(
-    broker: ManagedProcess,
+    brokers: readonly ManagedProcess[],
     private readonly options: ChaosClusterOptions,
+    /** With several brokers: the etcd they campaign on. */
+    readonly etcd: EtcdCluster | undefined,
   ) {
-    this.brokerProcess = this.watch(broker);
-    this.admin = new Brainer(broker.endpoint, { timeoutMs: 3000 });
+    const name = (i: number): string => (brokers.length === 1 ? 'broker' : `broker${i + 1}`);
+    this.slots = brokers.map((process, i) => ({ name: name(i), endpoint: process.endpoint, process, paused: false }));
+    for (const slot of this.slots) this.watchBroker(slot);
+    this.admin = new Brainer(this.endpoint, { timeoutMs: 3000 });
   }
 
-  /** Starts the broker and the nodes and resolves once every node is ready. */
+  /**
+   * Starts the broker and the nodes and resolves once every node is ready. With several brokers,
+   * etcd first, then the brokers one by one (the first is waited for until it leads, so that the run
+   * starts with broker1 leading), then the nodes, given every broker.
+   */
   static async start(options: ChaosClusterOptions = {}): Promise<ChaosCluster> {
-    const broker = await startBroker({ readyTimeoutMs: options.readyTimeoutMs ?? 30_000, args: options.brokerArgs ?? [] });
-    const cluster = new ChaosCluster(broker, options);
+    const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
+    const brokerCount = options.brokers ?? 1;
+    if (!Number.isSafeInteger(brokerCount) || brokerCount < 1)
+      throw new Error(`brokers must be a whole number of at least 1, got ${brokerCount}`);
+    const etcd = brokerCount > 1 ? await startEtcdCluster(options.etcdMembers ?? 3, readyTimeoutMs) : undefined;
+    const brokers: ManagedProcess[] = [];
+    let cluster: ChaosCluster | undefined;
+    try {
+      const args = [...electionArgs(etcd, options), ...(options.brokerArgs ?? [])];
+      for (let i = 0; i < brokerCount; i++) {
+        const broker = await startBroker({ readyTimeoutMs, args });
+        brokers.push(broker);
+        if (etcd !== undefined && i === 0) {
+          await waitFor(async () => (await brokerRole(broker.endpoint)) === 'leader', {
+            timeoutMs: readyTimeoutMs,
+            intervalMs: 100,
+            description: 'the first broker leading',
+          });
+        }
+      }
+      cluster = new ChaosCluster(brokers, options, etcd);
+    } catch (error) {
+      await Promise.allSettled(brokers.map((broker) => broker.stop(5000)));
+      await etcd?.stop();
+      throw error;
+    }
     try {
       const ids = options.nodeIds ?? ['node1', 'node2', 'node3'];
       await Promise.all(ids.map((id) => cluster.startNode(id)));
@@ -90,12 +170,99 @@ export class ChaosCluster {
     }
   }
 
+  /** What nodes and clients are given: the broker's endpoint, or every broker's, as `E1,E2`. */
   get endpoint(): string {
-    return this.brokerProcess.endpoint;
+    return this.slots.map((slot) => slot.endpoint).join(',');
   }
 
+  /** Whether several brokers elect a leader on etcd. */
+  get elected(): boolean {
+    return this.etcd !== undefined;
+  }
+
+  /** The broker, or with several, the one last seen leading (`findLeader`): the one whose log tells of joins. */
   get broker(): ManagedProcess {
-    return this.brokerProcess;
+    return this.slots[this.leaderSlot]!.process;
+  }
+
+  /** The name of the broker last seen leading (`broker` with one broker). */
+  get leaderName(): string {
+    return this.slots[this.leaderSlot]!.name;
+  }
+
+  /** Every broker's current process, in slot order (`broker1` first). */
+  get brokers(): ManagedProcess[] {
+    return this.slots.map((slot) => slot.process);
+  }
+
+  /** The etcd members, with several brokers (none otherwise). */
+  get etcdMembers(): EtcdProcess[] {
+    return this.etcd?.members ?? [];
+  }
+
+  /** Each broker's own word on its role now (`stats`, asked of that broker alone, which has `timeoutMs` to answer). */
+  async brokerStandings(timeoutMs = 1000): Promise<BrokerStanding[]> {
+    return Promise.all(
+      this.slots.map(async (slot) => {
+        const { name: broker, endpoint, process } = slot;
+        const role = process.hasExited ? 'exited' : slot.paused ? 'stopped' : ((await brokerRole(endpoint, timeoutMs)) ?? 'no answer');
+        return { broker, endpoint, pid: process.pid, role };
+      }),
+    );
+  }
+
+  /**
+   * Waits until exactly one live broker says it leads, remembers it as `broker`, and returns its
+   * slot. With one broker, returns 0 at once.
+   */
+  async findLeader(timeoutMs: number, except?: number): Promise<number> {
+    if (!this.elected) return 0;
+    // Boxed: waitFor takes slot 0 for a falsy answer.
+    const { slot } = await waitFor(
+      async () => {
+        const standings = await this.brokerStandings();
+        const leaders = standings.flatMap((standing, i) => (standing.role === 'leader' && i !== except ? [i] : []));
+        return leaders.length === 1 ? { slot: leaders[0]! } : undefined;
+      },
+      {
+        timeoutMs,
+        intervalMs: 50,
+        description: except === undefined ? 'one broker leading' : `a broker other than ${this.slots[except]!.name} leading`,
+      },
+    );
+    this.leaderSlot = slot;
+    return slot;
+  }
+
+  /**
+   * The etcd term the broker last seen leading leads in (its epoch ÷ 2^20, PROTOCOL.md 5.17), by its
+   * own `stats`, once it serves (a leader still recovering has no epoch yet); undefined when it does
+   * not say within `timeoutMs`. A new term means a new election was won.
+   */
+  async leaderTerm(timeoutMs = 10_000): Promise<number | undefined> {
+    const client = new Brainer(this.broker.endpoint, { timeoutMs: 1000, reads: 'broker', followLeader: false });
+    try {
+      const { term } = await waitFor(
+        async () => {
+          const stats = await client.stats();
+          const epoch = Number(stats.epoch);
+          return stats.state === 'serving' && Number.isFinite(epoch) && epoch > 0
+            ? { term: Math.floor(epoch / EPOCHS_PER_TERM) }
+            : undefined;
+        },
+        { timeoutMs, intervalMs: 50, description: `${this.leaderName} serving` },
+      );
+      return term;
+    } catch {
+      return undefined;
+    } finally {
+      await client.close();
+    }
+  }
+
+  /** The slot's name: `broker1`, `broker2`, … (`broker` when it is the only one). */
+  brokerName(slot: number): string {
+    return this.slots[slot]!.name;
   }
 
   get nodeIds(): string[] {
@@ -114,7 +281,7 @@ export class ChaosCluster {
 
   /** Every broker log of the run, killed brokers first. */
   brokerLog(): string {
-    return [...this.brokerLogs, this.brokerProcess.stderr].join('\n');
+    return [...this.brokerLogs, ...this.slots.map((slot) => slot.process.stderr)].join('\n');
   }
 
   /** The broker's `nodes` answer. */
@@ -224,7 +391,7 @@ export class ChaosCluster {
       await mkdir(dataDir, { recursive: true });
       await Promise.all((await readdir(dataDir)).map((name) => rm(join(dataDir, name), { recursive: true, force: true })));
     }
-    const node = await startNode(this.brokerProcess.endpoint, {
+    const node = await startNode(this.endpoint, {
       id,
       readyTimeoutMs: this.options.readyTimeoutMs ?? 30_000,
       args: [...(this.options.nodeArgs ?? []), ...(start.args ?? [])],
@@ -246,28 +413,26 @@ export class ChaosCluster {
     this.expectedLines.set(process.pid, [...(this.expectedLines.get(process.pid) ?? []), line]);
   }
 
-  /** SIGSTOP the broker. */
-  pauseBroker(): void {
-    this.brokerPaused = true;
-    this.brokerProcess.kill('SIGSTOP');
+  /** SIGSTOP the broker of `slot` (default: the broker, or the one last seen leading). */
+  pauseBroker(slot = this.leaderSlot): void {
+    this.slots[slot]!.paused = true;
+    this.slots[slot]!.process.kill('SIGSTOP');
   }
 
-  /** SIGCONT the broker. */
-  resumeBroker(): void {
-    this.brokerProcess.kill('SIGCONT');
-    this.brokerPaused = false;
+  /** SIGCONT the broker of `slot` (default: the broker, or the one last seen leading). */
+  resumeBroker(slot = this.leaderSlot): void {
+    this.slots[slot]!.process.kill('SIGCONT');
+    this.slots[slot]!.paused = false;
   }
 
-  /** kill -9 every node and the broker at once, as a power cut would, and wait for them all to be gone. */
+  /** kill -9 every node and every broker at once, as a power cut would, and wait for them all to be gone. */
   async killAll(): Promise<void> {
-    const broker = this.brokerProcess;
     const nodes = [...this.nodes.keys()];
     for (const id of nodes) {
       this.settling.add(id);
       this.paused.delete(id);
     }
-    await Promise.all([...nodes.map((id) => this.kill(this.node(id))), this.kill(broker)]);
-    this.brokerLogs.push(broker.stderr);
+    await Promise.all([...nodes.map((id) => this.kill(this.node(id))), ...this.slots.map((_, slot) => this.killBroker(slot))]);
   }
 
   /** kill -9 node `id` and wait for it to be gone. */
@@ -291,26 +456,33 @@ export class ChaosCluster {
     this.paused.delete(id);
   }
 
-  /** kill -9 the broker and wait for it to be gone. */
-  async killBroker(): Promise<void> {
-    const broker = this.brokerProcess;
-    await this.kill(broker);
-    this.brokerLogs.push(broker.stderr);
+  /** kill -9 the broker of `slot` (default: the broker, or the one last seen leading) and wait for it to be gone. */
+  async killBroker(slot = this.leaderSlot): Promise<void> {
+    const entry = this.slots[slot]!;
+    entry.paused = false;
+    if (entry.process.hasExited) return;
+    await this.kill(entry.process);
+    this.brokerLogs.push(entry.process.stderr);
   }
 
-  /** Starts a broker on the endpoint the first one bound, with `extraArgs` after the cluster's own broker arguments. */
-  async startBroker(extraArgs: readonly string[] = []): Promise<ManagedProcess> {
-    const endpoint = this.brokerProcess.endpoint;
+  /**
+   * Starts a broker again on the endpoint of `slot` (default: the broker, or the one last seen
+   * leading), with `extraArgs` after the cluster's own broker arguments.
+   */
+  async startBroker(extraArgs: readonly string[] = [], slot = this.leaderSlot): Promise<ManagedProcess> {
+    const entry = this.slots[slot]!;
     let lastError: unknown;
     // The port was just freed by a kill; a bind can fail once if the system has not released it.
     for (let attempt = 1; attempt <= 5; attempt++) {
       try {
         const broker = await startBroker({
-          endpoint,
+          endpoint: entry.endpoint,
           readyTimeoutMs: this.options.readyTimeoutMs ?? 30_000,
-          args: [...(this.options.brokerArgs ?? []), ...extraArgs],
+          args: [...electionArgs(this.etcd, this.options), ...(this.options.brokerArgs ?? []), ...extraArgs],
         });
-        this.brokerProcess = this.watch(broker);
+        entry.process = broker;
+        entry.paused = false;
+        this.watchBroker(entry);
         return broker;
       } catch (error) {
         lastError = error;
@@ -319,15 +491,21 @@ export class ChaosCluster {
     throw lastError;
   }
 
-  /** Resumes stopped processes, closes the admin client, stops every process and unmounts the tmpfs mounts. */
+  /** Starts again, at once, every broker whose process has exited (after `killAll`), each on its endpoint. */
+  async startBrokers(extraArgs: readonly string[] = []): Promise<void> {
+    await Promise.all(this.slots.map((entry, slot) => (entry.process.hasExited ? this.startBroker(extraArgs, slot) : undefined)));
+  }
+
+  /** Resumes stopped processes, closes the admin client, stops every process and etcd, and unmounts the tmpfs mounts. */
   async stop(): Promise<void> {
     for (const id of this.paused) this.resumeNode(id);
-    if (this.brokerPaused) this.resumeBroker();
+    this.slots.forEach((slot, i) => slot.paused && this.resumeBroker(i));
     await this.admin.close();
-    const all = [...this.nodes.values(), this.brokerProcess];
+    const all = [...this.nodes.values(), ...this.brokers];
     for (const process of all) this.expectedExits.add(process.pid);
     await Promise.all([...this.nodes.values()].map((node) => node.stop(5000)));
-    await this.brokerProcess.stop(5000);
+    await Promise.all(this.brokers.map((broker) => broker.stop(5000)));
+    await this.etcd?.stop();
     await Promise.all([...this.mounts].map((dir) => unmountTmpfs(dir).catch(() => undefined)));
   }
 
@@ -351,7 +529,7 @@ export class ChaosCluster {
       process.stderr
         .split('\n')
         .filter((line) => /^\S+ ERROR\b/.test(line) && this.isExpectedError(process, line) === expected)
-        .map((line) => `${process.id} (pid ${process.pid}): ${line}`),
+        .map((line) => `${this.nameOf(process)} (pid ${process.pid}): ${line}`),
     );
   }
 
@@ -359,12 +537,53 @@ export class ChaosCluster {
     return this.expectedErrors.has(process.pid) || (this.expectedLines.get(process.pid) ?? []).some((pattern) => pattern.test(line));
   }
 
+  /** A node's id; a broker's name (`broker1`) with several brokers, `broker` with one. */
+  private nameOf(process: ManagedProcess): string {
+    return this.brokerNames.get(process.pid) ?? process.id;
+  }
+
+  private watchBroker(slot: BrokerSlot): void {
+    if (this.elected) this.brokerNames.set(slot.process.pid, slot.name);
+    this.watch(slot.process);
+  }
+
   private watch(process: ManagedProcess): ManagedProcess {
     this.started.push(process);
     void process.exited.then((exit) => {
       if (this.expectedExits.has(process.pid)) return;
-      this.unexpectedExits.push({ id: process.id, pid: process.pid, exit, stderrTail: process.stderr.split('\n').slice(-30).join('\n') });
+      this.unexpectedExits.push({
+        id: this.nameOf(process),
+        pid: process.pid,
+        exit,
+        stderrTail: process.stderr.split('\n').slice(-30).join('\n'),
+      });
     });
     return process;
   }
+}
+
+/** run-broker's election arguments, with several brokers: none with one. */
+function electionArgs(etcd: EtcdCluster | undefined, options: ChaosClusterOptions): string[] {
+  if (etcd === undefined) return [];
+  return ['--etcd', etcd.urls, '--cluster', CHAOS_ELECTION_CLUSTER, '--lease-ttl', String(options.leaseTtlS ?? 2)];
+}
+
+/**
+ * Which etcd member leads etcd's own raft group, by its `/metrics` (`etcd_server_is_leader 1`);
+ * undefined when none says so (an election under way) or none answers.
+ */
+export async function etcdRaftLeader(members: readonly EtcdProcess[]): Promise<number | undefined> {
+  const answers = await Promise.all(
+    members.map(async (member) => {
+      if (!member.running) return false;
+      try {
+        const response = await fetch(`${member.url}/metrics`, { signal: AbortSignal.timeout(1000) });
+        return /^etcd_server_is_leader 1$/m.test(await response.text());
+      } catch {
+        return false;
+      }
+    }),
+  );
+  const leaders = answers.flatMap((leads, i) => (leads ? [i] : []));
+  return leaders.length === 1 ? leaders[0] : undefined;
 }

@@ -1,4 +1,4 @@
-import type { ChaosResult } from './chaos-run.js';
+import type { ChaosResult, LeaderCheck } from './chaos-run.js';
 import { FAULT_KINDS, type Fault, type FaultKind } from './fault-injector.js';
 import type { Violation } from './history-checker.js';
 import type { Census } from './live-keys.js';
@@ -14,6 +14,9 @@ export interface ChaosSummary {
   seed: number;
   /** Whether the nodes kept their data in data directories. */
   persist: boolean;
+  /** Brokers (1: alone; more: elected on etcd) and etcd members (0 with one broker). */
+  brokers: number;
+  etcdMembers: number;
   elapsedMs: number;
   faultPhaseMs: number;
   writers: number;
@@ -34,6 +37,20 @@ export interface ChaosSummary {
   rejoinMs: Partial<Record<FaultKind, Spread>>;
   /** From a broker's kill -9 to its successor's ready line, in ms. */
   brokerRestartMs?: Spread;
+  /** leader-kill and leader-pause: from the kill -9 or SIGSTOP to another broker saying it leads, in ms. */
+  takeoverMs: Partial<Record<FaultKind, Spread>>;
+  /** leader-pause: from the SIGCONT to the woken broker saying it stands by, in ms. */
+  steppedDownMs?: Spread;
+  /** leader-pause: the writes sent to the stopped leader alone, by outcome (`ok` must be absent). */
+  pinnedWrites: Record<string, number>;
+  /**
+   * etcd-member-kill: how many hit etcd's raft leader; after how many the leadership changed
+   * (another broker, or the same in a new term: there should be none); the longest stop of writes
+   * after each, in ms.
+   */
+  etcdMemberKills: { raftLeader: number; leaderChanges: number; writeGapMs?: Spread };
+  /** Exactly one broker leads at the end. */
+  leaders: LeaderCheck;
   acknowledgedWritesLost: number;
   staleReads: number;
   phantomReads: number;
@@ -66,10 +83,23 @@ export function summarize(result: ChaosResult): ChaosSummary {
   }
   const verify = result.verify;
   const brokerRestartMs = spread(byKind('broker-kill').map((fault) => fault.brokerRestartMs));
+  const takeoverMs: Partial<Record<FaultKind, Spread>> = {};
+  for (const kind of ['leader-kill', 'leader-pause'] as const) {
+    const takeover = spread(byKind(kind).map((fault) => fault.takeoverMs));
+    if (takeover) takeoverMs[kind] = takeover;
+  }
+  const steppedDownMs = spread(byKind('leader-pause').map((fault) => fault.steppedDownMs));
+  const pinnedWrites: Record<string, number> = {};
+  for (const fault of byKind('leader-pause')) {
+    for (const [outcome, n] of Object.entries(fault.pinnedWrites ?? {})) pinnedWrites[outcome] = (pinnedWrites[outcome] ?? 0) + n;
+  }
+  const etcdKills = byKind('etcd-member-kill');
   const summary: ChaosSummary = {
     ok: result.ok,
     seed: result.seed,
     persist: result.persist,
+    brokers: result.brokers,
+    etcdMembers: result.etcdMembers,
     elapsedMs: result.elapsedMs,
     faultPhaseMs: result.faultPhaseMs,
     writers: result.writers,
@@ -86,6 +116,14 @@ export function summarize(result: ChaosResult): ChaosSummary {
     },
     recoveryMs,
     rejoinMs,
+    takeoverMs,
+    pinnedWrites,
+    etcdMemberKills: {
+      raftLeader: etcdKills.filter((fault) => fault.etcdRaftLeader).length,
+      leaderChanges: etcdKills.filter((fault) => fault.leaderChanged).length,
+      ...optional('writeGapMs', spread(etcdKills.map((fault) => fault.writeGapMs))),
+    },
+    leaders: result.leaders,
     acknowledgedWritesLost: check.lostWrites.length,
     staleReads: check.staleReads.length,
     phantomReads: check.phantomReads.length,
@@ -115,7 +153,13 @@ export function summarize(result: ChaosResult): ChaosSummary {
     ],
   };
   if (brokerRestartMs) summary.brokerRestartMs = brokerRestartMs;
+  if (steppedDownMs) summary.steppedDownMs = steppedDownMs;
   return summary;
+}
+
+/** `{ [name]: value }`, or nothing when value is undefined (for optional fields under exactOptionalPropertyTypes). */
+function optional<K extends string, V>(name: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [name]: value }) as { [P in K]?: V };
 }
 
 /** The summary as text for a terminal. */
@@ -126,8 +170,9 @@ export function formatSummary(summary: ChaosSummary): string {
     s.count === 1
       ? `${Math.round(s.min)} ms`
       : `min ${Math.round(s.min)} / p50 ${Math.round(s.p50)} / max ${Math.round(s.max)} ms (${s.count})`;
+  const elected = summary.brokers > 1 ? `, ${summary.brokers} brokers elected on ${summary.etcdMembers} etcd members` : '';
   lines.push(
-    `chaos run, seed ${summary.seed}${summary.persist ? ', nodes with data directories' : ''}: ${seconds(summary.faultPhaseMs)} of faults, ${summary.writers} writers, ${summary.readers} readers, ` +
+    `chaos run, seed ${summary.seed}${summary.persist ? ', nodes with data directories' : ''}${elected}: ${seconds(summary.faultPhaseMs)} of faults, ${summary.writers} writers, ${summary.readers} readers, ` +
       `${summary.keys} keys (+${summary.fillerKeys} filler), ${seconds(summary.elapsedMs)} in all`,
   );
   const groups = Object.entries(summary.operations.byGroup)
@@ -143,7 +188,7 @@ export function formatSummary(summary: ChaosSummary): string {
     `faults: ${summary.faults.list.length}; source kills mid-join ${summary.faults.sourceKillsMidJoin}, ` +
       `that made the broker restart the join ${summary.faults.sourceKillsThatRestartedAJoin}`,
   );
-  lines.push(`  ${'kind'.padEnd(13)} ${'count'.padStart(5)}  recovery (writes served again)    node ready again`);
+  lines.push(`  ${'kind'.padEnd(16)} ${'count'.padStart(5)}  recovery (writes served again)    node ready again`);
   for (const kind of FAULT_KINDS) {
     const injected = summary.faults.byKind[kind];
     const skipped = summary.faults.skipped.filter((s) => s.kind === kind);
@@ -151,11 +196,27 @@ export function formatSummary(summary: ChaosSummary): string {
     const recovery = summary.recoveryMs[kind];
     const rejoin = summary.rejoinMs[kind];
     lines.push(
-      `  ${kind.padEnd(13)} ${String(injected).padStart(5)}  ${(recovery ? ms(recovery) : 'n/a').padEnd(32)} ${rejoin ? ms(rejoin) : 'n/a'}`,
+      `  ${kind.padEnd(16)} ${String(injected).padStart(5)}  ${(recovery ? ms(recovery) : 'n/a').padEnd(32)} ${rejoin ? ms(rejoin) : 'n/a'}`,
     );
-    for (const reason of new Set(skipped.map((s) => s.reason))) lines.push(`  ${''.padEnd(13)} skipped: ${reason}`);
+    for (const reason of new Set(skipped.map((s) => s.reason))) lines.push(`  ${''.padEnd(16)} skipped: ${reason}`);
   }
   if (summary.brokerRestartMs) lines.push(`  broker kill -9 to new broker listening: ${ms(summary.brokerRestartMs)}`);
+  for (const [kind, takeover] of Object.entries(summary.takeoverMs)) {
+    lines.push(`  ${kind}: another broker leading after ${ms(takeover)}`);
+  }
+  if (summary.steppedDownMs) lines.push(`  leader-pause: the woken broker standing by after ${ms(summary.steppedDownMs)} from its SIGCONT`);
+  if (summary.faults.byKind['leader-pause'] > 0) {
+    lines.push(
+      `  leader-pause: writes sent once to the stopped leader alone: ${JSON.stringify(summary.pinnedWrites)} (none may be ok; ERR_TIMEOUT: left unanswered)`,
+    );
+  }
+  if (summary.faults.byKind['etcd-member-kill'] > 0) {
+    const { raftLeader, leaderChanges, writeGapMs } = summary.etcdMemberKills;
+    lines.push(
+      `  etcd-member-kill: ${raftLeader} of etcd's raft leader; the leadership changed (another broker or a new term) after ${leaderChanges}` +
+        `${leaderChanges > 0 ? ' (WARNING: expected none)' : ''}; longest stop of writes after each: ${writeGapMs ? ms(writeGapMs) : 'n/a'}`,
+    );
+  }
   for (const fault of summary.faults.list.filter((f) => f.gatewayAbuse !== undefined)) {
     const abuse = fault.gatewayAbuse!;
     lines.push(
@@ -183,6 +244,11 @@ export function formatSummary(summary: ChaosSummary): string {
       (verify.error ? ` (${verify.error})` : ` (${verify.nodes ?? 0} ready nodes, digest ${verify.digest ?? '?'})`),
   );
   lines.push(`reads served by a node that was not ready (live nodes' own count): ${summary.readsWhileNotReady}`);
+  lines.push(
+    `leaders at the end: ${summary.leaders.count}${summary.leaders.ok ? '' : ' (VIOLATION: exactly 1 must lead)'} (${summary.leaders.brokers
+      .map((b) => `${b.broker} ${b.role}`)
+      .join(', ')})`,
+  );
   lines.push(
     `crashes: ${summary.crashes.length === 0 ? 'none' : summary.crashes.map((c) => `${c.id} pid ${c.pid} ${c.exit.signal ?? `code ${c.exit.code}`}`).join(', ')}`,
   );

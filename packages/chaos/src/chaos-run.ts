@@ -3,13 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Brainer, type VerifyResult } from '@brainer/client';
 import { waitFor } from '@brainer/test-utils';
-import { ChaosCluster, type UnexpectedExit } from './chaos-cluster.js';
-import { FAULT_KINDS, FaultInjector, MEMORY_FAULT_KINDS, PERSIST_FAULT_KINDS, type Fault, type FaultKind } from './fault-injector.js';
+import { ChaosCluster, type BrokerStanding, type UnexpectedExit } from './chaos-cluster.js';
+import {
+  defaultFaultKinds,
+  FAULT_KINDS,
+  FaultInjector,
+  PINNED_PROCESS,
+  refusedFaultKinds,
+  type Fault,
+  type FaultKind,
+} from './fault-injector.js';
 import { checkHistory, type CheckResult } from './history-checker.js';
 import { FINAL_PROCESS, History, type Operation } from './history.js';
 import { CENSUS_PROCESS_PREFIX, censusProcess, checkLiveKeys, type LiveKeysResult } from './live-keys.js';
 import { Prng } from './prng.js';
-import { recoveryTimes } from './recovery.js';
+import { longestWriteGaps, recoveryTimes } from './recovery.js';
 import { Workload } from './workload.js';
 
 export interface ChaosOptions {
@@ -36,8 +44,21 @@ export interface ChaosOptions {
   snapshotChunkEntries?: number;
   /** run-node's --snapshot-credit. Default 2. */
   snapshotCredit?: number;
-  /** The fault kinds to draw from. Default: all that the cluster survives (with `persist`, every kind). */
+  /**
+   * The fault kinds to draw from. Default: every kind the cluster can be given (`defaultFaultKinds`):
+   * with `persist` the ones about data directories too, with several brokers leader-kill,
+   * leader-pause and etcd-member-kill in place of broker-kill and broker-pause.
+   */
   faultKinds?: readonly FaultKind[];
+  /**
+   * Brokers. 1 (default): one broker alone, no etcd, as always. 2 or more: they campaign on an etcd
+   * cluster of `etcdMembers` started for the run, and nodes and every client are given them all.
+   */
+  brokers?: number;
+  /** With several brokers: etcd members. Default 3. */
+  etcdMembers?: number;
+  /** With several brokers: the leader's etcd lease TTL (`run-broker --lease-ttl`), in s. Default 2. */
+  leaseTtlS?: number;
   /**
    * The nodes keep their data in data directories (`run-node --data-dir`, in a temporary directory
    * removed afterwards), so that a killed node comes back with it, and the whole cluster can be
@@ -67,10 +88,23 @@ export interface ChaosOptions {
   log?: (line: string) => void;
 }
 
+/** The leader check: at the end, every live broker is asked its role, and exactly one must lead. */
+export interface LeaderCheck {
+  ok: boolean;
+  /** Brokers that said they lead. */
+  count: number;
+  /** What each broker said. */
+  brokers: BrokerStanding[];
+}
+
 export interface ChaosResult {
   seed: number;
   /** Whether the nodes kept their data in data directories. */
   persist: boolean;
+  /** Brokers (1: alone, no etcd; more: elected on etcd). */
+  brokers: number;
+  /** etcd members, with several brokers (0 with one). */
+  etcdMembers: number;
   /** Wall time of the whole run, in ms. */
   elapsedMs: number;
   /** Time faults were injected for, in ms. */
@@ -87,6 +121,8 @@ export interface ChaosResult {
   /** The live-key check: after each fault, every key certainly live was found. */
   liveKeys: LiveKeysResult;
   verify: VerifyResult | { ok: false; error: string };
+  /** Exactly one broker leads at the end. */
+  leaders: LeaderCheck;
   /**
    * Reads the nodes alive at the end say they served while not ready (their `readsWhileNotReady`
    * counter; must be 0). Counters of killed nodes are lost with them.
@@ -101,13 +137,17 @@ export interface ChaosResult {
   problems: string[];
   /** The history, for a report when something failed. */
   history: Operation[];
-  /** No violation of the history rules or the live-key check, crash, error log line, verify failure or availability problem. */
+  /**
+   * No violation of the history rules or the live-key check, crash, error log line, verify failure,
+   * leader check failure or availability problem.
+   */
   ok: boolean;
 }
 
 /**
- * One chaos run: a broker and three nodes, writers and readers logging every call, faults on a
- * seeded schedule, then a settle, final reads of every key, `verify`, and the history check.
+ * One chaos run: a broker (or several, elected on etcd) and three nodes, writers and readers
+ * logging every call, faults on a seeded schedule, then a settle, final reads of every key,
+ * `verify`, the leader check and the history check.
  */
 export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const log = options.log ?? (() => undefined);
@@ -120,12 +160,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const settleTimeoutMs = options.settleTimeoutMs ?? 60_000;
   const problems: string[] = [];
 
-  const needsPersist = (options.faultKinds ?? []).filter((kind) => PERSIST_FAULT_KINDS.includes(kind));
-  if (!options.persist && needsPersist.length > 0)
-    throw new Error(`${needsPersist.join(', ')} need persist: those faults are about nodes that keep their data in data directories`);
+  const brokers = options.brokers ?? 1;
+  const elected = brokers > 1;
+  const etcdMembers = elected ? (options.etcdMembers ?? 3) : 0;
+  const mode = { persist: options.persist ?? false, elected };
+  const kinds = options.faultKinds ?? defaultFaultKinds(mode);
+  const refused = refusedFaultKinds(kinds, mode);
+  if (refused !== undefined) throw new Error(refused);
   const dataDir = options.persist ? await mkdtemp(join(tmpdir(), 'brainer-chaos-')) : undefined;
-  log(`starting a broker and 3 nodes${dataDir === undefined ? '' : ` keeping their data in ${dataDir}`} (seed ${options.seed})`);
+  const processes = elected ? `etcd (${etcdMembers} members), ${brokers} brokers elected on it` : 'a broker';
+  log(`starting ${processes} and 3 nodes${dataDir === undefined ? '' : ` keeping their data in ${dataDir}`} (seed ${options.seed})`);
   const cluster = await ChaosCluster.start({
+    brokers,
+    ...(elected ? { etcdMembers, leaseTtlS: options.leaseTtlS ?? 2 } : {}),
     nodeArgs: [
       '--snapshot-chunk-entries',
       String(options.snapshotChunkEntries ?? 100),
@@ -161,7 +208,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const faultStart = now();
     const injector = new FaultInjector(cluster, prng.fork('faults'), now, {
       until: faultStart + options.durationMs,
-      kinds: options.faultKinds ?? (options.persist ? FAULT_KINDS : MEMORY_FAULT_KINDS),
+      kinds,
+      history,
+      ...(options.leaseTtlS === undefined ? {} : { leaseTtlS: options.leaseTtlS }),
       gapMs: options.gapMs,
       pauseMs: options.pauseMs,
       readyTimeoutMs: settleTimeoutMs,
@@ -179,8 +228,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
                 description: `a write served after fault ${index} (${fault.kind})`,
               }).catch((error: unknown) => problems.push(`census after ${fault.kind}: ${(error as Error).message}`));
               const keys = writtenKeys(history.operations);
+              const from = history.length;
               await readBack(cluster.endpoint, history, censusProcess(index), keys, CENSUS_TIMEOUT_MS);
-              log(`census after ${fault.kind}: ${keys.length} keys read`);
+              const failed = failureCodes(history.operations.slice(from));
+              log(
+                `census after ${fault.kind}: ${keys.length} keys read${failed === '' ? '' : `; reads that failed and were tried again: ${failed}`}`,
+              );
             },
           }),
     });
@@ -205,6 +258,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       }).catch((error: unknown) => problems.push(`after the last fault: ${(error as Error).message}`));
     }
     await workload.stop();
+    const workloadEnd = now();
     problems.push(...injector.problems);
     try {
       await cluster.waitForReady(cluster.nodeIds.length, settleTimeoutMs);
@@ -214,6 +268,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     log('reading every key back');
     await readBack(cluster.endpoint, history, FINAL_PROCESS, writtenKeys(history.operations), settleTimeoutMs);
     const verify = await verifyCluster(cluster.endpoint);
+    const leaders = await checkLeaders(cluster);
+    log(`leaders at the end: ${leaders.count} (${leaders.brokers.map((b) => `${b.broker} ${b.role}`).join(', ')})`);
+    cluster.etcdMembers.forEach((member, i) => member.running || problems.push(`etcd member ${i + 1} is not running at the end`));
     let readsWhileNotReady = 0;
     for (const [id, stats] of await cluster.nodeStats()) {
       const served = stats.readsWhileNotReady;
@@ -229,6 +286,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       history.operations,
     );
     injector.faults.forEach((fault, i) => (fault.recoveryMs = recovery[i] === null ? null : Math.round(recovery[i]!)));
+    // An etcd member's loss may stop writes only once a lease runs out, well after the kill.
+    injector.faults.forEach((fault, i) => {
+      if (fault.kind !== 'etcd-member-kill') return;
+      const [gap] = longestWriteGaps([[fault.at, injector.faults[i + 1]?.at ?? workloadEnd]], history.operations);
+      fault.writeGapMs = Math.round(gap!);
+    });
     const faultsByKind = Object.fromEntries(
       FAULT_KINDS.map((kind) => [kind, injector.faults.filter((f) => f.kind === kind).length]),
     ) as Record<FaultKind, number>;
@@ -238,6 +301,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     return {
       seed: options.seed,
       persist: options.persist ?? false,
+      brokers,
+      etcdMembers,
       elapsedMs: Math.round(now() - started),
       faultPhaseMs: Math.round(faultPhaseEnd - faultStart),
       writers: options.writers,
@@ -251,13 +316,21 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       check,
       liveKeys,
       verify,
+      leaders,
       readsWhileNotReady,
       unexpectedExits,
       errorLogLines,
       expectedErrorLogLines,
       problems,
       history: history.operations,
-      ok: check.ok && liveKeys.ok && verify.ok && unexpectedExits.length === 0 && errorLogLines.length === 0 && problems.length === 0,
+      ok:
+        check.ok &&
+        liveKeys.ok &&
+        verify.ok &&
+        leaders.ok &&
+        unexpectedExits.length === 0 &&
+        errorLogLines.length === 0 &&
+        problems.length === 0,
     };
   } finally {
     await cluster.stop();
@@ -327,11 +400,29 @@ async function verifyCluster(endpoint: string): Promise<VerifyResult | { ok: fal
   }
 }
 
-/** Counts by op then outcome; the probe's, the loader's, the census and final reads and the direct reads apart. */
+/** The failed calls among `operations`, counted by error code, as `12 ERR_TIMEOUT, 3 ERR_NOT_READY`; empty when none failed. */
+function failureCodes(operations: readonly Operation[]): string {
+  const counts = new Map<string, number>();
+  for (const op of operations) if (op.outcome !== 'ok') counts.set(op.error ?? op.outcome, (counts.get(op.error ?? op.outcome) ?? 0) + 1);
+  return [...counts].map(([code, n]) => `${n} ${code}`).join(', ');
+}
+
+/** Asks every live broker its role (its own `stats`); exactly one must say it leads. */
+async function checkLeaders(cluster: ChaosCluster): Promise<LeaderCheck> {
+  // The workload is over: a broker has seconds to answer, so that a slow one is not taken for a missing leader.
+  const brokers = await cluster.brokerStandings(5000);
+  const count = brokers.filter((broker) => broker.role === 'leader').length;
+  return { ok: count === 1, count, brokers };
+}
+
+/**
+ * Counts by op then outcome; the probe's, the loader's, the writes sent to a stopped leader alone,
+ * the census and final reads and the direct reads apart.
+ */
 function countOperations(operations: readonly Operation[]): Record<string, Record<string, number>> {
   const counts: Record<string, Record<string, number>> = {};
   for (const op of operations) {
-    const group = ['probe', FINAL_PROCESS, 'loader'].includes(op.process)
+    const group = ['probe', FINAL_PROCESS, 'loader', PINNED_PROCESS].includes(op.process)
       ? op.process
       : op.process.startsWith(CENSUS_PROCESS_PREFIX)
         ? 'census'

@@ -2,19 +2,38 @@
  * npm run chaos -- --duration 60 --writers 8 [--readers 4] [--direct-readers 1] [--direct-any] [--seed N] [--keys 200] [--filler-keys 20000] [--think-ms 0]
  *                  [--faults node-kill,source-kill,broker-kill,node-pause,source-pause,broker-pause,big-values,clock-skew,gateway-abuse[,cluster-kill,disk-full,log-damage]]
  *                  [--gap-ms 500,2000] [--pause-ms 800,4000] [--timeout-ms 5000] [--persist] [--big-values 8] [--no-census]
+ *                  [--brokers 1] [--etcd-members 3] [--lease-ttl 2]
  *
  * With --persist the nodes keep their data in data directories (a killed node comes back with it)
  * and the faults include cluster-kill (kill -9 of every process at once), disk-full and log-damage.
  * After each fault, once the cluster has recovered, every key written so far is read back (a census)
  * for the live-key check; --no-census turns that off.
  *
- * Starts a broker and three nodes, runs writers and readers while faults are injected, then checks
- * the history. Prints a summary, saves it as JSON under bench/results, and exits 1 on any
- * violation (a lost write, a stale or phantom read, a drop of live keys, a crash, a failed verify).
+ * With --brokers 2 (or more) the brokers are elected on an etcd cluster of --etcd-members (3)
+ * started for the run (/usr/bin/etcd), with a lease TTL of --lease-ttl s, and the nodes and every
+ * client are given every broker. broker-kill and broker-pause then give way to leader-kill (kill -9
+ * of the leading broker, started again afterwards as a standby), leader-pause (the leader SIGSTOPped
+ * past its lease, then SIGCONT: it must step down and acknowledge nothing) and etcd-member-kill
+ * (kill -9 of one etcd member, its raft leader half of the time, restarted a few seconds later).
+ *
+ * Starts a broker (or the brokers) and three nodes, runs writers and readers while faults are
+ * injected, then checks the history. Prints a summary, saves it as JSON under bench/results, and
+ * exits 1 on any violation (a lost write, a stale or phantom read, a drop of live keys, a crash, a
+ * failed verify, other than exactly one broker leading at the end), 2 on a usage error.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { formatSummary, summarize } from './chaos-report.js';
-import { BIG_VALUES_BURST, FAULT_KINDS, MEMORY_FAULT_KINDS, PERSIST_FAULT_KINDS, type FaultKind } from './fault-injector.js';
+import { existsSync } from 'node:fs';
+import { ETCD_BIN } from '@brainer/test-utils';
+import {
+  BIG_VALUES_BURST,
+  defaultFaultKinds,
+  ELECTED_FAULT_KINDS,
+  FAULT_KINDS,
+  PERSIST_FAULT_KINDS,
+  SINGLE_BROKER_FAULT_KINDS,
+  type FaultKind,
+} from './fault-injector.js';
 import { runChaos } from './chaos-run.js';
 import { randomSeed } from './prng.js';
 import { saveResults } from './results.js';
@@ -23,7 +42,11 @@ import { count } from './cli-args.js';
 const USAGE = `usage: npm run chaos -- --duration S --writers N [--readers N] [--direct-readers N] [--direct-any] [--seed N]
        [--keys N] [--filler-keys N] [--think-ms N] [--faults ${FAULT_KINDS.join(',')}]
        [--gap-ms MIN,MAX] [--pause-ms MIN,MAX] [--timeout-ms N] [--persist] [--big-values N] [--no-census] [--quiet]
-(docs/RELIABILITY.md describes each fault; --persist adds ${PERSIST_FAULT_KINDS.join(', ')})`;
+       [--brokers N] [--etcd-members N] [--lease-ttl S]
+(docs/RELIABILITY.md describes each fault; --persist adds ${PERSIST_FAULT_KINDS.join(', ')};
+ --brokers 2 elects the brokers on an etcd of --etcd-members (default 3) with a lease of --lease-ttl s (default 2),
+ and puts ${ELECTED_FAULT_KINDS.join(', ')} in place of ${SINGLE_BROKER_FAULT_KINDS.join(', ')};
+ the default --faults is every kind the cluster can be given)`;
 
 const { values: args } = parseOptions({
   options: {
@@ -43,6 +66,9 @@ const { values: args } = parseOptions({
     'timeout-ms': { type: 'string', default: '5000' },
     'big-values': { type: 'string', default: String(BIG_VALUES_BURST) },
     'no-census': { type: 'boolean', default: false },
+    brokers: { type: 'string', default: '1' },
+    'etcd-members': { type: 'string', default: '3' },
+    'lease-ttl': { type: 'string', default: '2' },
     quiet: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -71,7 +97,13 @@ function range(name: string, text: string): [number, number] {
   return [min, max];
 }
 
-const faultsText = args.faults ?? (args.persist ? FAULT_KINDS : MEMORY_FAULT_KINDS).join(',');
+const brokers = count('brokers', args.brokers, 1);
+const elected = brokers > 1;
+if (elected && !existsSync(ETCD_BIN)) {
+  console.error(`--brokers ${brokers} needs etcd at ${ETCD_BIN} (apt-get install etcd-server)`);
+  process.exit(2);
+}
+const faultsText = args.faults ?? defaultFaultKinds({ persist: args.persist, elected }).join(',');
 const faultKinds = faultsText.split(',').filter((kind) => kind !== '');
 const unknownKind = faultKinds.find((kind) => !(FAULT_KINDS as readonly string[]).includes(kind));
 if (unknownKind !== undefined || faultKinds.length === 0) {
@@ -83,6 +115,16 @@ if (needsPersist.length > 0 && !args.persist) {
   console.error(
     `--faults ${needsPersist.join(',')} needs --persist: those faults are about nodes that keep their data in data directories`,
   );
+  process.exit(2);
+}
+const single = faultKinds.filter((kind) => (SINGLE_BROKER_FAULT_KINDS as readonly string[]).includes(kind));
+if (elected && single.length > 0) {
+  console.error(`--faults ${single.join(',')} is about one broker alone; with --brokers ${brokers}, use ${ELECTED_FAULT_KINDS.join(', ')}`);
+  process.exit(2);
+}
+const needsElection = faultKinds.filter((kind) => (ELECTED_FAULT_KINDS as readonly string[]).includes(kind));
+if (!elected && needsElection.length > 0) {
+  console.error(`--faults ${needsElection.join(',')} needs --brokers 2: those faults are about brokers elected on etcd`);
   process.exit(2);
 }
 
@@ -105,6 +147,9 @@ const result = await runChaos({
   timeoutMs: count('timeout-ms', args['timeout-ms'], 1),
   bigValues: count('big-values', args['big-values'], 1),
   census: !args['no-census'],
+  brokers,
+  etcdMembers: count('etcd-members', args['etcd-members'], 1),
+  leaseTtlS: count('lease-ttl', args['lease-ttl'], 1),
   // clock-skew looks for faketime here.
   path: process.env.PATH ?? '',
   log: args.quiet ? undefined : (line) => console.log(`${((Date.now() - started.getTime()) / 1000).toFixed(1).padStart(6)} s  ${line}`),

@@ -1,12 +1,14 @@
 import { cp, mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { Brainer } from '@brainer/client';
 import { DEFAULT_LIMITS } from '@brainer/protocol';
-import { waitFor } from '@brainer/test-utils';
+import { brokerRole, waitFor } from '@brainer/test-utils';
 import { sendBigValues, type BigValueBurst } from './big-values.js';
 import { abuseGateway, type GatewayAbuse } from './gateway-abuse.js';
 import { becameReady, findJoins, joinRestartedForLostSource, type JoinStart } from './broker-log.js';
-import type { ChaosCluster } from './chaos-cluster.js';
+import { etcdRaftLeader, type ChaosCluster } from './chaos-cluster.js';
+import { History } from './history.js';
 import { damageLog, LOG_DAMAGE_KINDS, type LogDamageKind } from './log-damage.js';
 import type { Prng } from './prng.js';
 import { skewedClockEnv } from './skewed-clock.js';
@@ -25,12 +27,52 @@ export const FAULT_KINDS = [
   'log-damage',
   'clock-skew',
   'gateway-abuse',
+  'leader-kill',
+  'leader-pause',
+  'etcd-member-kill',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 /** The kinds that need nodes with data directories: killing every process at once, a full disk, a damaged log. */
 export const PERSIST_FAULT_KINDS: readonly FaultKind[] = ['cluster-kill', 'disk-full', 'log-damage'];
-/** The kinds a cluster whose nodes keep their data in memory can be given. */
-export const MEMORY_FAULT_KINDS: readonly FaultKind[] = FAULT_KINDS.filter((kind) => !PERSIST_FAULT_KINDS.includes(kind));
+/** The kinds that need several brokers elected on etcd: the leader killed or stopped past its lease, an etcd member killed. */
+export const ELECTED_FAULT_KINDS: readonly FaultKind[] = ['leader-kill', 'leader-pause', 'etcd-member-kill'];
+/**
+ * The kinds about one broker alone: restarted at once on its endpoint, or stopped for less than a
+ * lease while a node joins. With several brokers, leader-kill and leader-pause take their place.
+ */
+export const SINGLE_BROKER_FAULT_KINDS: readonly FaultKind[] = ['broker-kill', 'broker-pause'];
+/** The kinds a cluster of one broker whose nodes keep their data in memory can be given. */
+export const MEMORY_FAULT_KINDS: readonly FaultKind[] = defaultFaultKinds({ persist: false, elected: false });
+
+/** What a cluster is: nodes with data directories or not, one broker or several elected on etcd. */
+export interface ClusterMode {
+  persist: boolean;
+  elected: boolean;
+}
+
+/** Every kind the cluster can be given: the default schedule draws from them all. */
+export function defaultFaultKinds(mode: ClusterMode): FaultKind[] {
+  return FAULT_KINDS.filter(
+    (kind) =>
+      (mode.persist || !PERSIST_FAULT_KINDS.includes(kind)) &&
+      !(mode.elected ? SINGLE_BROKER_FAULT_KINDS : ELECTED_FAULT_KINDS).includes(kind),
+  );
+}
+
+/** Why the cluster cannot be given `kinds`, or undefined when it can. */
+export function refusedFaultKinds(kinds: readonly FaultKind[], mode: ClusterMode): string | undefined {
+  const needPersist = kinds.filter((kind) => PERSIST_FAULT_KINDS.includes(kind));
+  if (!mode.persist && needPersist.length > 0) {
+    return `${needPersist.join(', ')} need persist: those faults are about nodes that keep their data in data directories`;
+  }
+  const single = kinds.filter((kind) => SINGLE_BROKER_FAULT_KINDS.includes(kind));
+  if (mode.elected && single.length > 0) {
+    return `${single.join(', ')} are about one broker alone; with several brokers, leader-kill and leader-pause take their place`;
+  }
+  const elected = kinds.filter((kind) => ELECTED_FAULT_KINDS.includes(kind));
+  if (!mode.elected && elected.length > 0) return `${elected.join(', ')} need several brokers elected on etcd (brokers 2 or more)`;
+  return undefined;
+}
 
 /** source-pause: how long every ready node stays stopped during a join, in ms: past the heartbeat liveness window (3 × 500 ms). */
 export const SOURCE_PAUSE_MS = 3000;
@@ -46,6 +88,18 @@ export const DISK_FILL_TIMEOUT_MS = 20_000;
 export const DISK_ROOMY_BYTES = 1024 * 1024 * 1024;
 /** clock-skew: the node's wall clock offset, in faketime's syntax. */
 export const CLOCK_OFFSET = '+30s';
+/** leader-pause: how long the leader stays stopped past its etcd lease's TTL, in ms (a random value in this range). */
+export const LEADER_PAUSE_PAST_TTL_MS: readonly [number, number] = [1000, 2000];
+/** leader-pause: writes sent to the stopped leader alone, once each, which it must never acknowledge. */
+export const PINNED_WRITES = 4;
+/** leader-pause: how long those writes wait for an answer after the SIGCONT, in ms (then they count as ERR_TIMEOUT: unanswered). */
+export const PINNED_ANSWER_MS = 5000;
+/** etcd-member-kill: how long the member stays down, in ms (a random value in this range). */
+export const ETCD_DOWN_MS: readonly [number, number] = [2000, 6000];
+/** etcd-member-kill: the chance of aiming at etcd's own raft leader, when it can be told. */
+export const ETCD_LEADER_CHANCE = 0.5;
+/** The process name, in the history, of the writes sent to a stopped leader alone. */
+export const PINNED_PROCESS = 'pinned';
 
 /** One fault as injected. Times are on the history clock, in ms. */
 export interface Fault {
@@ -77,6 +131,35 @@ export interface Fault {
   clockOffset?: string;
   /** broker-kill and cluster-kill: from the kill to the new broker's ready line. */
   brokerRestartMs?: number;
+  /** leader-kill, leader-pause: the broker that led after the fault (`target` led before). */
+  newLeader?: string;
+  /** leader-kill, leader-pause: from the kill -9 or SIGSTOP to another broker saying it leads; null if none did in time. */
+  takeoverMs?: number | null;
+  /** leader-kill: the role the killed broker, started again on its endpoint, says it has (must be `standby`). */
+  restartedRole?: string;
+  /** leader-pause: from the SIGCONT to the woken broker saying it stands by; null if it did not in time. */
+  steppedDownMs?: number | null;
+  /**
+   * leader-pause: writes sent once each to the stopped leader alone (by a client that neither follows
+   * the leader nor retries), by outcome: `ok`, or the error code (`ERR_NOT_LEADER`: answered as a
+   * standby; `ERR_TIMEOUT`: left unanswered). None may be `ok`.
+   */
+  pinnedWrites?: Record<string, number>;
+  /** etcd-member-kill: whether the member killed led etcd's raft group (absent: that could not be told). */
+  etcdRaftLeader?: boolean;
+  /** etcd-member-kill: how long the member stayed down, in ms. */
+  downMs?: number;
+  /**
+   * etcd-member-kill: the broker that led after the member was back, and whether the leadership
+   * changed meanwhile: another broker, or the same one in a new term (it should not).
+   */
+  leaderAfter?: string;
+  leaderChanged?: boolean;
+  /**
+   * etcd-member-kill: the longest time no write was acknowledged from the kill to the next fault
+   * (or the end of the workload); set from the history after the run.
+   */
+  writeGapMs?: number;
   /** From the restart (or SIGCONT) of each node hit to it being ready again; null if it never was. */
   rejoinMs?: Record<string, number | null>;
   /** From `at` to the first write invoked after it completing; set from the history after the run. */
@@ -105,6 +188,10 @@ export interface FaultInjectorOptions {
   path?: string;
   /** big-values: values sent in one tick. Default BIG_VALUES_BURST. */
   bigValues?: number;
+  /** With several brokers: the leader's etcd lease TTL, in s, which leader-pause outlasts. Default 2. */
+  leaseTtlS?: number;
+  /** Where leader-pause records the writes it sends to the stopped leader (process `pinned`). Default: nowhere. */
+  history?: History;
   /**
    * Called after each fault once every node it hit is back (or its wait timed out), before the
    * next gap: the live-key census.
@@ -116,9 +203,10 @@ export interface FaultInjectorOptions {
  * Injects faults one after another on a schedule drawn from a seeded generator: kill -9 of a node
  * (restarted with the same id: empty, or on its data directory in a persistent cluster), kill -9 of
  * the snapshot source serving a join, kill -9 of the broker (restarted on the same endpoint), SIGSTOP
- * of a node for a while, and, in a persistent cluster, kill -9 of every process at once. Before each fault it
- * waits until the nodes it must leave standing are ready, so that at least one node that holds the
- * data always survives.
+ * of a node for a while, and, in a persistent cluster, kill -9 of every process at once; with
+ * several brokers, kill -9 or SIGSTOP of the leading broker and kill -9 of an etcd member. Before
+ * each fault it waits until the nodes it must leave standing are ready, so that at least one node
+ * that holds the data always survives, and with several brokers it finds the one that leads.
  */
 export class FaultInjector {
   readonly faults: Fault[] = [];
@@ -164,6 +252,8 @@ export class FaultInjector {
   }
 
   private async inject(kind: FaultKind): Promise<boolean> {
+    // With several brokers, the faults that read the broker's log read the leader's.
+    if (this.cluster.elected && !(await this.leaderFound(kind))) return false;
     switch (kind) {
       case 'node-kill':
         return this.nodeKill();
@@ -189,7 +279,209 @@ export class FaultInjector {
         return this.clockSkew();
       case 'gateway-abuse':
         return this.gatewayAbuse();
+      case 'leader-kill':
+        return this.leaderKill();
+      case 'leader-pause':
+        return this.leaderPause();
+      case 'etcd-member-kill':
+        return this.etcdMemberKill();
     }
+  }
+
+  /** Finds the broker that leads now; records a problem and skips the fault when none does in time. */
+  private async leaderFound(kind: FaultKind): Promise<boolean> {
+    const timeoutMs = this.options.readyTimeoutMs ?? 30_000;
+    try {
+      await this.cluster.findLeader(timeoutMs);
+      return true;
+    } catch (error) {
+      this.problems.push(`${kind}: no single broker leading within ${timeoutMs} ms (${(error as Error).message})`);
+      this.skipped.push({ kind, reason: 'no single broker leading' });
+      return false;
+    }
+  }
+
+  /**
+   * Waits for a broker other than the one of `slot` to say it leads; sets the fault's `takeoverMs`
+   * and `newLeader`, or records a problem.
+   */
+  private async takeover(fault: Fault, slot: number): Promise<void> {
+    const timeoutMs = this.options.readyTimeoutMs ?? 30_000;
+    try {
+      const next = await this.cluster.findLeader(timeoutMs, slot);
+      fault.takeoverMs = Math.round(this.now() - fault.at);
+      fault.newLeader = this.cluster.brokerName(next);
+    } catch (error) {
+      fault.takeoverMs = null;
+      this.problems.push(`${fault.kind}: no other broker took over within ${timeoutMs} ms (${(error as Error).message})`);
+    }
+  }
+
+  /** In the background: how long each live node takes, from the fault, to be ready under the broker that leads now. */
+  private trackNodesUnderNewLeader(fault: Fault): void {
+    for (const id of this.cluster.nodeIds) {
+      if (!this.cluster.isPaused(id) && !this.cluster.node(id).hasExited) this.trackRejoin(fault, id, fault.at);
+    }
+  }
+
+  /**
+   * kill -9 the leading broker; a standby must take over. The killed one is then started again on
+   * its endpoint, as a new standby, so that the next faults still find two brokers.
+   */
+  private async leaderKill(): Promise<boolean> {
+    if (!(await this.readySurvivors('leader-kill', 1))) return false;
+    const slot = await this.cluster.findLeader(this.options.readyTimeoutMs ?? 30_000);
+    const name = this.cluster.brokerName(slot);
+    const fault: Fault = { kind: 'leader-kill', at: this.now(), target: name };
+    this.faults.push(fault);
+    this.log(`fault: kill -9 the leader, ${name}`);
+    await this.cluster.killBroker(slot);
+    await this.takeover(fault, slot);
+    this.trackNodesUnderNewLeader(fault);
+    this.log(
+      `${fault.newLeader ?? 'no broker'} leads${fault.takeoverMs == null ? '' : `, ${fault.takeoverMs} ms after the kill`}; starting ${name} again`,
+    );
+    const restarted = await this.cluster.startBroker([], slot);
+    const role = await waitFor(() => brokerRole(restarted.endpoint), {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      description: `${name} answering stats`,
+    }).catch(() => 'no answer');
+    fault.restartedRole = role;
+    if (role !== 'standby')
+      this.problems.push(
+        `leader-kill: ${name}, started again while ${fault.newLeader ?? 'no broker'} led, says it is ${role}, not standby`,
+      );
+    return true;
+  }
+
+  /**
+   * SIGSTOP the leading broker for its lease's TTL and 1–2 s more, while a client that talks to it
+   * alone sends it writes; then SIGCONT it. A standby must take over meanwhile, and the woken broker
+   * must step down (it judges its lease by its own clock) and acknowledge none of those writes.
+   */
+  private async leaderPause(): Promise<boolean> {
+    if (!(await this.readySurvivors('leader-pause', 1))) return false;
+    const timeoutMs = this.options.readyTimeoutMs ?? 30_000;
+    const slot = await this.cluster.findLeader(timeoutMs);
+    const name = this.cluster.brokerName(slot);
+    const broker = this.cluster.brokers[slot]!;
+    const ttlMs = (this.options.leaseTtlS ?? 2) * 1000;
+    const pauseMs = ttlMs + this.prng.int(...LEADER_PAUSE_PAST_TTL_MS);
+    // It stays with this broker (no following the leader) and sends each write once, so that each
+    // waits in the stopped broker's socket and whatever answers it comes from the woken broker.
+    const pinned = new Brainer(broker.endpoint, {
+      timeoutMs: pauseMs + PINNED_ANSWER_MS,
+      reads: 'broker',
+      followLeader: false,
+      retry: false,
+    });
+    try {
+      await pinned.connect();
+    } catch (error) {
+      await pinned.close();
+      this.skipped.push({ kind: 'leader-pause', reason: `the leader did not answer a client of its own: ${(error as Error).message}` });
+      return false;
+    }
+    const fault: Fault = { kind: 'leader-pause', at: this.now(), target: name, pauseMs };
+    const index = this.faults.push(fault) - 1;
+    this.cluster.pauseBroker(slot);
+    this.log(`fault: SIGSTOP the leader, ${name}, for ${pauseMs} ms (lease TTL ${ttlMs} ms)`);
+    try {
+      // Recorded in the history, so that the checker judges them too; each settles with its outcome.
+      const history = this.options.history ?? new History(this.now);
+      const outcomes = Promise.all(
+        Array.from({ length: PINNED_WRITES }, async (_, i) => {
+          const key = `pinned:${index}:${i}`;
+          const value = `${PINNED_PROCESS}:${index}:${i}`;
+          const op = await history.set(PINNED_PROCESS, () => pinned.set(key, value), key, value);
+          return op.outcome === 'ok' ? 'ok' : (op.error ?? op.outcome);
+        }),
+      );
+      const takeover = this.takeover(fault, slot);
+      // The length of the stop is the fault itself, not a wait for readiness.
+      await delay(pauseMs);
+      this.cluster.resumeBroker(slot);
+      const resumedAt = this.now();
+      this.log(`SIGCONT ${name}`);
+      await takeover;
+      this.trackNodesUnderNewLeader(fault);
+      fault.steppedDownMs = await waitFor(
+        async () => ((await brokerRole(broker.endpoint)) === 'standby' ? { ms: Math.round(this.now() - resumedAt) } : undefined),
+        { timeoutMs: 10_000, intervalMs: 50, description: `${name} standing by after its SIGCONT` },
+      ).then(
+        ({ ms }) => ms,
+        (error: unknown) => {
+          this.problems.push(`leader-pause: ${(error as Error).message}`);
+          return null;
+        },
+      );
+      fault.pinnedWrites = {};
+      for (const outcome of await outcomes) fault.pinnedWrites[outcome] = (fault.pinnedWrites[outcome] ?? 0) + 1;
+      this.log(
+        `${fault.newLeader ?? 'no broker'} took over ${fault.takeoverMs ?? '-'} ms after the SIGSTOP; ${name} stood by ${fault.steppedDownMs ?? '-'} ms after its SIGCONT; its writes: ${JSON.stringify(fault.pinnedWrites)}`,
+      );
+      const acknowledged = fault.pinnedWrites.ok ?? 0;
+      if (acknowledged > 0)
+        this.problems.push(`leader-pause: ${name}, woken after its lease ran out, acknowledged ${acknowledged} writes sent to it alone`);
+    } finally {
+      await pinned.close();
+    }
+    return true;
+  }
+
+  /**
+   * kill -9 one etcd member (etcd's raft leader half of the time, when it can be told), and start it
+   * again a few seconds later on its data. The other two keep a quorum: nothing changes for Brainer,
+   * and the broker that led before still leads.
+   */
+  private async etcdMemberKill(): Promise<boolean> {
+    const members = this.cluster.etcdMembers;
+    if (!(await this.readySurvivors('etcd-member-kill', 1))) return false;
+    if (members.length < 3 || members.some((member) => !member.running)) {
+      this.skipped.push({ kind: 'etcd-member-kill', reason: 'it needs 3 or more etcd members, all running' });
+      return false;
+    }
+    const before = this.cluster.leaderName;
+    const termBefore = await this.cluster.leaderTerm();
+    const raftLeader = await etcdRaftLeader(members);
+    const aimed = raftLeader !== undefined && this.prng.chance(ETCD_LEADER_CHANCE);
+    const victim = aimed ? raftLeader : this.prng.int(0, members.length - 1);
+    const member = members[victim]!;
+    const downMs = this.prng.int(...ETCD_DOWN_MS);
+    const fault: Fault = { kind: 'etcd-member-kill', at: this.now(), target: `etcd${victim + 1}`, downMs };
+    if (raftLeader !== undefined) fault.etcdRaftLeader = victim === raftLeader;
+    this.faults.push(fault);
+    this.log(`fault: kill -9 etcd member ${victim + 1}${fault.etcdRaftLeader ? " (etcd's raft leader)" : ''} for ${downMs} ms`);
+    member.kill('SIGKILL');
+    // The length of the outage is the fault itself.
+    await delay(downMs);
+    await waitFor(() => !member.running, { timeoutMs: 5000, intervalMs: 20, description: `etcd member ${victim + 1} gone` }).catch(
+      () => undefined,
+    );
+    try {
+      await member.restart(this.options.readyTimeoutMs ?? 30_000);
+    } catch (error) {
+      this.problems.push(`etcd-member-kill: etcd member ${victim + 1} did not serve again: ${(error as Error).message}`);
+      return true;
+    }
+    try {
+      await this.cluster.findLeader(this.options.readyTimeoutMs ?? 30_000);
+      fault.leaderAfter = this.cluster.leaderName;
+      const termAfter = await this.cluster.leaderTerm();
+      // The same broker elected again (it lost its lease meanwhile) is a change too: a new term, a new epoch.
+      fault.leaderChanged =
+        fault.leaderAfter !== before || (termBefore !== undefined && termAfter !== undefined && termAfter !== termBefore);
+      if (fault.leaderChanged) fault.leaderAfter += ` (term ${termAfter ?? '?'}, was ${before} in term ${termBefore ?? '?'})`;
+    } catch (error) {
+      this.problems.push(
+        `etcd-member-kill: no single broker leading after etcd member ${victim + 1} was back (${(error as Error).message})`,
+      );
+    }
+    this.log(
+      `etcd member ${victim + 1} serves again; ${fault.leaderAfter ?? 'no broker'} leads${fault.leaderChanged ? ': the leader changed' : ''}`,
+    );
+    return true;
   }
 
   /** kill -9 a node (ready or still joining), then start it again with the same id: empty, or on its data directory. */
@@ -509,7 +801,8 @@ export class FaultInjector {
     this.log(`fault: kill -9 ${what}`);
     await kill();
     const started = alongside();
-    await this.cluster.startBroker(brokerArgs);
+    // After a cluster-kill, every broker (with several, each on its endpoint); after a broker-kill, the one.
+    await (kind === 'cluster-kill' ? this.cluster.startBrokers(brokerArgs) : this.cluster.startBroker(brokerArgs));
     fault.brokerRestartMs = Math.round(this.now() - fault.at);
     await started;
     return fault;

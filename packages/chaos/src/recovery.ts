@@ -25,6 +25,34 @@ export function recoveryTimes(times: readonly number[], operations: readonly Ope
   });
 }
 
+/**
+ * For each window [from, to], the longest time within it in which no acknowledged write by
+ * `process` completed: between `from` and the first completion, between two, or between the last
+ * and `to`. It shows a stop of writes that begins some time after a fault (a leader that steps down
+ * once its lease has run out), which `recoveryTimes` does not. Pure.
+ */
+export function longestWriteGaps(
+  windows: readonly (readonly [number, number])[],
+  operations: readonly Operation[],
+  process = 'probe',
+): number[] {
+  const completions = operations
+    .filter((op) => op.process === process && op.outcome === 'ok' && (op.op === 'set' || op.op === 'del'))
+    .map((op) => op.completedAt)
+    .sort((a, b) => a - b);
+  return windows.map(([from, to]) => {
+    let last = from;
+    let longest = 0;
+    for (const at of completions) {
+      if (at <= from) continue;
+      if (at >= to) break;
+      longest = Math.max(longest, at - last);
+      last = at;
+    }
+    return Math.max(longest, to - last);
+  });
+}
+
 export interface Spread {
   count: number;
   min: number;
