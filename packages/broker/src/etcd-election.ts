@@ -88,7 +88,16 @@ export class EtcdElection {
     private readonly settings: ElectionSettings,
     private readonly events: ElectionEvents,
   ) {
-    this.client = new Etcd3({ hosts: [...settings.hosts], dialTimeout: 2000 });
+    this.client = new Etcd3({
+      hosts: [...settings.hosts],
+      dialTimeout: 2000,
+      // A connection that went silent (a partition drops packets; nothing resets it) must not hold the
+      // election up for as long as TCP backs off: pings find it dead in seconds (etcd refuses pings
+      // less than 5 s apart), no call waits past a deadline, and each failed host is dialled afresh
+      // rather than through a connection attempt that is itself stuck (a subchannel shared across resets).
+      grpcOptions: { 'grpc.keepalive_time_ms': 6000, 'grpc.keepalive_timeout_ms': 2000, 'grpc.use_local_subchannel_pool': 1 },
+      defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + settings.ttlS * 1000 + 1000 }),
+    });
     this.key = `/brainer/${settings.cluster}/leader`;
     // A quarter of the TTL (500 ms with the default 2 s): room for etcd's answers to come late.
     this.marginMs = Math.max(100, settings.ttlS * 250);
@@ -210,7 +219,7 @@ export class EtcdElection {
       }
     } catch (error) {
       this.settings.logger.warn('campaign failed; trying again', { error: String(error) });
-      this.retryTimer = setTimeout(() => void this.campaign(), (this.settings.ttlS * 1000) / 2);
+      this.retryLater();
     } finally {
       this.campaigning = false;
     }
@@ -290,8 +299,10 @@ export class EtcdElection {
   checkLease(): void {
     const now = this.settings.now();
     if (this.term !== undefined && now >= this.validUntil) this.stepDown('the etcd lease was not renewed in time', this.lease);
-    // A watch that missed the key's deletion (etcd restarted, a reconnect) must not leave the cluster leaderless.
-    if (this.term === undefined && this.leader === undefined && now - this.lastCampaignAt >= this.settings.ttlS * 500) {
+    // A watch that missed the key's deletion (etcd restarted, a reconnect, a partition) must not leave the
+    // cluster leaderless: such a watch still names the old leader, so a standby that has not campaigned
+    // for a TTL campaigns again regardless.
+    if (this.term === undefined && now - this.lastCampaignAt >= this.settings.ttlS * 1000) {
       void this.campaign();
     }
   }
@@ -310,9 +321,17 @@ export class EtcdElection {
     if (this.term === undefined) return;
     this.term = undefined;
     this.validUntil = -Infinity;
+    // It no longer knows who leads: a standby naming itself would send clients and nodes back to it.
+    if (this.leader === this.endpoint) this.leader = undefined;
     this.settings.logger.warn('stepping down as leader', { reason });
     this.events.deposed(reason);
-    if (!this.closed) this.retryTimer = setTimeout(() => void this.campaign(), (this.settings.ttlS * 1000) / 2);
+    if (!this.closed) this.retryLater();
+  }
+
+  /** Campaigns again in half a TTL; one retry waits at a time, so failures do not multiply them. */
+  private retryLater(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => void this.campaign(), (this.settings.ttlS * 1000) / 2);
   }
 
   /** Revokes `lease` a margin from now: the last message this broker sent as leader may be as late as now. */

@@ -14,3 +14,4 @@ export * from './raw-broker.js';
 export * from './fake-standby.js';
 export * from './lossy-relay.js';
 export * from './refused-endpoint.js';
+export * from './counter-writers.js';

@@ -13,3 +13,4 @@ export * from './start-node.js';
 export * from './wait-for.js';
 export * from './start-etcd.js';
 export * from './start-elected-cluster.js';
+export * from './network-lab.js';

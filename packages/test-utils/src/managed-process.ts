@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { binPath, type BinName } from './bin-path.js';
+import { IP_BIN } from './network-lab.js';
 import { parseReadyLine, type ReadyEvent } from '@brainer/protocol';
 
 export interface ExitInfo {
@@ -12,6 +13,12 @@ export interface SpawnReadyOptions {
   env?: NodeJS.ProcessEnv;
   /** Milliseconds to wait for the ready line before killing the process and rejecting. Default 20,000. */
   readyTimeoutMs?: number;
+  /**
+   * Runs the process in this network namespace (`ip netns exec NAME ...`, which needs root). `ip`
+   * execs the program in its own place, so the PID, signals and IPC channel are the program's.
+   * Default: this process's namespace.
+   */
+  netns?: string;
 }
 
 /** A broker or node started from its bin, once it has printed its ready line. */
@@ -62,7 +69,9 @@ export interface Program {
 export function spawnProgramReady(program: Program, args: readonly string[], options: SpawnReadyOptions = {}): Promise<ManagedProcess> {
   const bin = program.name;
   const readyTimeoutMs = options.readyTimeoutMs ?? 20_000;
-  const child = spawn(program.command, [...(program.leadingArgs ?? []), ...args], {
+  const command = [program.command, ...(program.leadingArgs ?? []), ...args];
+  const inNetns = options.netns === undefined ? command : [IP_BIN, 'netns', 'exec', options.netns, ...command];
+  const child = spawn(inNetns[0]!, inNetns.slice(1), {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

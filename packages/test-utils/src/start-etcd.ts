@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { IP_BIN } from './network-lab.js';
 
 /** Debian's etcd (etcd-server), which elects the leader among brokers. */
 export const ETCD_BIN = '/usr/bin/etcd';
@@ -45,15 +46,30 @@ export async function startEtcd(timeoutMs = 20_000): Promise<EtcdProcess> {
   return (await startEtcdCluster(1, timeoutMs)).members[0]!;
 }
 
-/** Starts `size` etcd members together (they need a quorum to serve) and resolves once each serves clients. */
-export async function startEtcdCluster(size = 3, timeoutMs = 30_000): Promise<EtcdCluster> {
+/** Where one etcd member runs, when not on this process's loopback. */
+export interface EtcdPlacement {
+  /** The network namespace it runs in (`ip netns exec`). */
+  netns: string;
+  /** The address it listens on there; its ports are etcd's usual 2379 (clients) and 2380 (peers). */
+  address: string;
+}
+
+/**
+ * Starts `size` etcd members together (they need a quorum to serve) and resolves once each serves
+ * clients. `placements` (one per member) puts them in network namespaces; by default they listen on
+ * free loopback ports here.
+ */
+export async function startEtcdCluster(size = 3, timeoutMs = 30_000, placements?: readonly EtcdPlacement[]): Promise<EtcdCluster> {
+  if (placements !== undefined && placements.length !== size) throw new Error(`${size} etcd members need ${size} placements`);
   const plans: MemberPlan[] = [];
   for (let i = 0; i < size; i++) {
+    const placement = placements?.[i];
     plans.push({
       name: `brainer-etcd-${i + 1}`,
       dataDir: await mkdtemp(join(tmpdir(), 'brainer-etcd-')),
-      url: `http://127.0.0.1:${await freePort()}`,
-      peer: `http://127.0.0.1:${await freePort()}`,
+      url: placement ? `http://${placement.address}:2379` : `http://127.0.0.1:${await freePort()}`,
+      peer: placement ? `http://${placement.address}:2380` : `http://127.0.0.1:${await freePort()}`,
+      netns: placement?.netns,
     });
   }
   const initialCluster = plans.map((plan) => `${plan.name}=${plan.peer}`).join(',');
@@ -76,6 +92,7 @@ interface MemberPlan {
   readonly dataDir: string;
   readonly url: string;
   readonly peer: string;
+  readonly netns: string | undefined;
 }
 
 class EtcdMember implements EtcdProcess {
@@ -111,25 +128,22 @@ class EtcdMember implements EtcdProcess {
 
   async restart(timeoutMs = 20_000): Promise<void> {
     if (this.running) throw new Error(`${this.plan.name} is still running`);
-    const { name, dataDir, url, peer } = this.plan;
-    const child = spawn(
+    const { name, dataDir, url, peer, netns } = this.plan;
+    const command = [
       ETCD_BIN,
-      [
-        ...['--name', name, '--data-dir', dataDir],
-        ...['--listen-client-urls', url, '--advertise-client-urls', url],
-        ...['--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer],
-        ...['--initial-cluster', this.initialCluster, '--initial-cluster-state', 'new'],
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+      ...['--name', name, '--data-dir', dataDir],
+      ...['--listen-client-urls', url, '--advertise-client-urls', url],
+      ...['--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer],
+      ...['--initial-cluster', this.initialCluster, '--initial-cluster-state', 'new'],
+    ];
+    // `ip netns exec` execs etcd in its own place: the child's PID is etcd's.
+    const inNetns = netns === undefined ? command : [IP_BIN, 'netns', 'exec', netns, ...command];
+    const child = spawn(inNetns[0]!, inNetns.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const startedAt = this.output.length;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`etcd ${name} did not serve within ${timeoutMs} ms:\n${this.output}`)),
-        timeoutMs,
-      );
+      const timer = setTimeout(() => reject(new Error(`etcd ${name} did not serve within ${timeoutMs} ms:\n${this.output}`)), timeoutMs);
       const onData = (chunk: Buffer): void => {
         this.output += chunk.toString();
         if (this.output.includes('ready to serve client requests', startedAt)) {
@@ -162,4 +176,38 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** One member's own view of its cluster, from etcd's maintenance status (`etcdctl endpoint status`). */
+export interface EtcdMemberStatus {
+  /** This member's id. */
+  memberId: string;
+  /** The id of the member that leads etcd's raft, as this one sees it ("0" while none does). */
+  leader: string;
+  raftTerm: number;
+}
+
+/** Asks the member at `url` for its status, through etcd's JSON gateway; undefined when it does not answer in time. */
+export async function etcdMemberStatus(url: string, timeoutMs = 2000): Promise<EtcdMemberStatus | undefined> {
+  try {
+    const response = await fetch(`${url}/v3/maintenance/status`, {
+      method: 'POST',
+      body: '{}',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const body = (await response.json()) as { header?: { member_id?: string }; leader?: string; raftTerm?: string };
+    if (body.header?.member_id === undefined) return undefined;
+    return { memberId: body.header.member_id, leader: body.leader ?? '0', raftTerm: Number(body.raftTerm ?? 0) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The member that leads etcd's raft now, as every running member agrees; undefined while they do not. */
+export async function etcdRaftLeader(cluster: EtcdCluster): Promise<EtcdProcess | undefined> {
+  const running = cluster.members.filter((member) => member.running);
+  const statuses = await Promise.all(running.map((member) => etcdMemberStatus(member.url)));
+  const leaderId = statuses[0]?.leader;
+  if (leaderId === undefined || leaderId === '0' || statuses.some((status) => status?.leader !== leaderId)) return undefined;
+  return running[statuses.findIndex((status) => status?.memberId === leaderId)];
 }
