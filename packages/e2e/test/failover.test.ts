@@ -128,16 +128,20 @@ electionTest(
 electionTest(
   `a new leader starts its epoch once every node ready under the old one has registered, and they all resume as they were${because}`,
   async (t) => {
-    const cluster = await startElectedCluster({ nodes: 3, logLevel: 'info' });
+    // A start-up wait far longer than a take-over needs (the first leader waits it out): only every
+    // node's registration can end it early.
+    const cluster = await startElectedCluster({ nodes: 3, logLevel: 'info', brokerArgs: ['--startup-wait-ms', '12000'] });
     t.teardown(() => cluster.stop());
-    const client = new Brainer(cluster.endpoints, { timeoutMs: 20_000, reads: 'broker' });
+    const client = new Brainer(cluster.endpoints, { timeoutMs: 40_000, reads: 'broker' });
     t.teardown(() => client.close());
     for (let i = 0; i < 50; i++) await client.set(`k${i}`, `v${i}`);
     const leader = (await cluster.leader())!;
     const standby = cluster.brokers.find((broker) => broker !== leader)!;
     leader.kill('SIGKILL');
     await eventually(() => hasRole(standby.endpoint, 'leader'), 15_000, 50);
+    const electedAt = performance.now();
     await client.set('after', 'v');
+    t.true(performance.now() - electedAt < 8000, 'the epoch started well before the 12 s start-up wait was over');
     t.regex(standby.stderr, /elected leader .*"nodes":\["node-1","node-2","node-3"\]/);
     // All three were held when the epoch started: each is made ready as it is, and none joins.
     const log = standby.stderr.slice(standby.stderr.indexOf('elected leader'));
