@@ -9,7 +9,14 @@ function membership(partitioner: string): MessageOf<'membership'> {
 test('a membership push naming a partitioner the client does not know leaves no node to read from, and says so once', (t) => {
   const warnings: string[] = [];
   const logger = { debug() {}, info() {}, warn: (message: string) => warnings.push(message), error() {} };
-  const reads = new DirectReads({ timeoutMs: 100, bucketTimeoutMs: 1000, readFrom: 'primary', now: () => performance.now(), logger, curve: undefined });
+  const reads = new DirectReads({
+    timeoutMs: 100,
+    bucketTimeoutMs: 1000,
+    readFrom: 'primary',
+    now: () => performance.now(),
+    logger,
+    curve: undefined,
+  });
   t.teardown(() => reads.close());
 
   reads.update(membership('rendezvous'));
@@ -24,7 +31,14 @@ test('a membership push naming a partitioner the client does not know leaves no 
 
 test('a membership push that fails halfway is taken again when it comes back unchanged', (t) => {
   const logger = { debug() {}, info() {}, warn() {}, error() {} };
-  const reads = new DirectReads({ timeoutMs: 100, bucketTimeoutMs: 1000, readFrom: 'primary', now: () => performance.now(), logger, curve: undefined });
+  const reads = new DirectReads({
+    timeoutMs: 100,
+    bucketTimeoutMs: 1000,
+    readFrom: 'primary',
+    now: () => performance.now(),
+    logger,
+    curve: undefined,
+  });
   t.teardown(() => reads.close());
   const push: MessageOf<'membership'> = { ...membership('consistent'), nodes: [{ id: 'n1', endpoint: 'nope://127.0.0.1:1' }] };
 

@@ -57,7 +57,9 @@ test("readFrom 'any-node': every read of a client goes to one node, whatever the
     await writer.set(key, `v${round}`, { wait: 'all' });
     t.is(await reader.get(key), `v${round}`, `round ${round}`);
   }
-  const served = (await Promise.all(cluster.nodes.map((node) => nodeDirectRequests(node.endpoint)))).map((after, i) => after - directBefore[i]!);
+  const served = (await Promise.all(cluster.nodes.map((node) => nodeDirectRequests(node.endpoint)))).map(
+    (after, i) => after - directBefore[i]!,
+  );
   t.is((await brokerReads(writer)) - before, 0, 'no read went through the broker');
   t.is(served.filter((count) => count >= 120).length, 1, `one node served all 120 reads: ${served.join(', ')}`);
   t.is(served.filter((count) => count > 5).length, 1, `the others served none (but watch pings): ${served.join(', ')}`);

@@ -293,7 +293,8 @@ export class CacheNode {
     this.pendingBroker = endpoint;
     clearTimeout(this.pendingBrokerTimer);
     this.pendingBrokerTimer = setTimeout(() => {
-      if (!this.closed && this.pendingBroker !== undefined) this.switchBroker(this.pendingBroker, 'the broker is a standby and named no leader');
+      if (!this.closed && this.pendingBroker !== undefined)
+        this.switchBroker(this.pendingBroker, 'the broker is a standby and named no leader');
     }, delayMs);
   }
 
