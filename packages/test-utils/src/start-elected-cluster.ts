@@ -8,6 +8,8 @@ import { startNode } from './start-node.js';
 export interface ElectedClusterOptions extends LogOptions {
   /** etcd members, in one etcd cluster. Default 1. */
   etcdMembers?: number;
+  /** More arguments for each etcd member, such as `--election-timeout`. */
+  etcdArgs?: readonly string[];
   /** Brokers campaigning on the etcd. Default 2. */
   brokers?: number;
   /** Nodes, each given every broker. Default 3. */
@@ -46,7 +48,7 @@ export async function brokerRole(endpoint: string, timeoutMs = 1000): Promise<st
 
 /** Starts etcd, the brokers (the first is given a moment to win), then the nodes; resolves once a leader serves every node. */
 export async function startElectedCluster(options: ElectedClusterOptions = {}): Promise<ElectedCluster> {
-  const etcd = await startEtcdCluster(options.etcdMembers ?? 1);
+  const etcd = await startEtcdCluster(options.etcdMembers ?? 1, undefined, undefined, options.etcdArgs);
   const brokers: ManagedProcess[] = [];
   const nodes: ManagedProcess[] = [];
   const stop = async (): Promise<void> => {

@@ -57,9 +57,14 @@ export interface EtcdPlacement {
 /**
  * Starts `size` etcd members together (they need a quorum to serve) and resolves once each serves
  * clients. `placements` (one per member) puts them in network namespaces; by default they listen on
- * free loopback ports here.
+ * free loopback ports here. `extraArgs` go to every member (such as its raft timings).
  */
-export async function startEtcdCluster(size = 3, timeoutMs = 30_000, placements?: readonly EtcdPlacement[]): Promise<EtcdCluster> {
+export async function startEtcdCluster(
+  size = 3,
+  timeoutMs = 30_000,
+  placements?: readonly EtcdPlacement[],
+  extraArgs: readonly string[] = [],
+): Promise<EtcdCluster> {
   if (placements !== undefined && placements.length !== size) throw new Error(`${size} etcd members need ${size} placements`);
   const plans: MemberPlan[] = [];
   for (let i = 0; i < size; i++) {
@@ -74,7 +79,7 @@ export async function startEtcdCluster(size = 3, timeoutMs = 30_000, placements?
   }
   const initialCluster = plans.map((plan) => `${plan.name}=${plan.peer}`).join(',');
   const urls = plans.map((plan) => plan.url).join(',');
-  const members = plans.map((plan) => new EtcdMember(plan, initialCluster, urls));
+  const members = plans.map((plan) => new EtcdMember(plan, initialCluster, urls, extraArgs));
   const stop = async (): Promise<void> => {
     await Promise.all(members.map((member) => member.stop()));
   };
@@ -104,6 +109,7 @@ class EtcdMember implements EtcdProcess {
     private readonly plan: MemberPlan,
     private readonly initialCluster: string,
     readonly urls: string,
+    private readonly extraArgs: readonly string[],
   ) {}
 
   get url(): string {
@@ -135,6 +141,7 @@ class EtcdMember implements EtcdProcess {
       ...['--listen-client-urls', url, '--advertise-client-urls', url],
       ...['--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer],
       ...['--initial-cluster', this.initialCluster, '--initial-cluster-state', 'new'],
+      ...this.extraArgs,
     ];
     // `ip netns exec` execs etcd in its own place: the child's PID is etcd's.
     const inNetns = netns === undefined ? command : [IP_BIN, 'netns', 'exec', netns, ...command];
