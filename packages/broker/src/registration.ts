@@ -94,7 +94,26 @@ export class Registrations {
     }
     if (membership.ready.length === 0) this.seeding.seedOrWait([registration]);
     else if (message.type === 'resume') this.resumeOrJoin(registration);
+    else if (message.epoch > this.ctx.log.epoch) this.keepOutAbove(registration);
     else this.joins.startJoin(this.joins.addNode(registration));
+  }
+
+  /**
+   * A node whose data is not whole, of an epoch above this cluster's: a broker with a higher epoch
+   * led it since this one started. A welcome in this epoch would be refused by its fence, without
+   * end, and its data has nothing the cluster needs: it is kept out, with the way back said.
+   */
+  private keepOutAbove({ peer, message }: Registration): void {
+    const { log, alarms, outbox } = this.ctx;
+    const reason =
+      `node ${message.nodeId} has data of epoch ${message.epoch}, above this cluster's epoch ${log.epoch}, and not whole: ` +
+      `a broker with a higher epoch led it since this one started, so it would refuse this broker's welcome`;
+    alarms.error(
+      `above:${message.nodeId}`,
+      "node kept out: it holds data of a higher epoch than the cluster's, and that data is not whole; remove the node's data directory so that it joins, or start the broker that led it",
+      { node: message.nodeId, epoch: message.epoch, clusterEpoch: log.epoch },
+    );
+    outbox.sendNow(peer, errorMessage('ERR_DATA_AHEAD', reason));
   }
 
   /** A node that asks to resume catches up from the backlog if it can (a partial resync), else joins in full. */

@@ -262,3 +262,18 @@ test('a leader acknowledges nothing until the hold it leads with has passed: a w
   const afterPredecessor = answeredAfter(60);
   t.true(afterPredecessor >= 60 && afterPredecessor <= 80, `answered ${afterPredecessor} ms after leading`);
 });
+
+test('a node whose data is not whole, of an epoch above the cluster, is kept out with ERR_DATA_AHEAD, not welcomed below its fence', (t) => {
+  const h = new CoreHarness();
+  h.cluster(['a']);
+  const epoch = h.core.stats().epoch as number;
+  h.take('node-b');
+  h.register('b', { type: 'register', epoch: epoch + 5, seq: 7, digest: 'd7' });
+  const sent = h.take('node-b');
+  t.is(h.lastWelcome('b'), undefined, 'no welcome in an epoch its fence refuses');
+  t.like(sent[0], { type: 'error', code: 'ERR_DATA_AHEAD' });
+  t.regex((sent[0] as { message: string }).message, new RegExp(`epoch ${epoch + 5}, above this cluster's epoch ${epoch}`));
+  // A node of the cluster's epoch or below still joins.
+  h.register('c', { type: 'register', epoch, seq: 0, digest: '' });
+  t.like(h.lastWelcome('c'), { state: 'joining', epoch });
+});
