@@ -108,7 +108,8 @@ export class Registrations {
     const reason =
       `node ${message.nodeId} has data of epoch ${message.epoch}, above this cluster's epoch ${log.epoch}, and not whole: ` +
       `a broker with a higher epoch led it since this one started, so it would refuse this broker's welcome`;
-    alarms.error(
+    // A warning, as for a node id taken: the refusal is the broker doing its job; the node it keeps out logs the error.
+    alarms.warn(
       `above:${message.nodeId}`,
       "node kept out: it holds data of a higher epoch than the cluster's, and that data is not whole; remove the node's data directory so that it joins, or start the broker that led it",
       { node: message.nodeId, epoch: message.epoch, clusterEpoch: log.epoch },
