@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, mkdtemp, rm, stat } from 'node:fs/promises';
 import { get } from 'node:http';
@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { freeTcpPort } from './broker-endpoints.js';
 import type { LogLevel } from './logger.js';
-import { copyLines, type Supervised } from './supervised-child.js';
+import { copyLines, SupervisedProcess, type Supervised } from './supervised-child.js';
 
 /** How often a starting etcd is asked whether it serves, in ms. */
 const HEALTH_POLL_MS = 100;
@@ -91,53 +91,22 @@ export class LocalEtcd {
  * terminal's Ctrl-C reaches only `cluster`, which stops it after the brokers; its output is copied
  * with its prefix. It prints no ready line: it is ready once its /health says so.
  */
-export class EtcdChild implements Supervised {
+export class EtcdChild extends SupervisedProcess implements Supervised {
   readonly name = 'etcd';
   readonly ready: Promise<{ endpoint: string; pid: number }>;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private readonly child: ChildProcess;
-  private exitedNow = false;
 
   constructor(bin: string, args: readonly string[], url: string, options: EtcdStartOptions) {
-    this.child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    this.exited = new Promise((resolve) => {
-      const done = (code: number | null, signal: NodeJS.Signals | null): void => {
-        this.exitedNow = true;
-        resolve({ code, signal });
-      };
-      this.child.once('exit', done);
-      // A program that could not be started at all may never emit 'exit'.
-      this.child.once('error', (err) => {
-        process.stderr.write(`${options.prefix}${err.message}\n`);
-        if (this.child.pid === undefined) done(null, null);
-      });
-    });
+    super(spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true }), options.prefix);
     copyLines(this.child.stdout, process.stderr, options.prefix);
     copyLines(this.child.stderr, process.stderr, options.prefix);
     this.ready = this.waitUntilServing(url, options.readyTimeoutMs);
     this.ready.catch(() => undefined);
   }
 
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
-  get running(): boolean {
-    return !this.exitedNow;
-  }
-
-  async stop(graceMs = 10_000): Promise<void> {
-    if (this.exitedNow || this.child.pid === undefined) return;
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
-    await this.exited;
-    clearTimeout(timer);
-  }
-
   private async waitUntilServing(url: string, timeoutMs: number): Promise<{ endpoint: string; pid: number }> {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
-      if (this.exitedNow) {
+      if (!this.running) {
         const { code, signal } = await this.exited;
         throw new Error(`etcd exited before it served (${signal ?? `code ${String(code)}`})`);
       }

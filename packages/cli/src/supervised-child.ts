@@ -27,51 +27,29 @@ export interface Supervised {
 }
 
 /**
- * One child process of `cluster`: its output lines are copied with a prefix, and `ready` resolves
- * with its ready line.
+ * What every child of `cluster` shares: its exit, whether it still runs, and stopping it. A child
+ * that could not be started at all says why under its prefix, and counts as exited.
  */
-export class SupervisedChild implements Supervised {
-  readonly name: string;
-  readonly ready: Promise<ReadyEvent>;
+export abstract class SupervisedProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private readonly child: ChildProcess;
   private exitedNow = false;
 
-  constructor(options: SupervisedChildOptions) {
-    this.name = options.name;
-    // Detached: a Ctrl-C in the terminal reaches only the supervisor, which stops the children
-    // in order (nodes, then the broker). The IPC channel stops them should the supervisor die.
-    this.child = spawn(process.execPath, [options.bin, ...options.args], {
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      detached: true,
-    });
+  protected constructor(
+    protected readonly child: ChildProcess,
+    prefix: string,
+  ) {
     this.exited = new Promise((resolve) => {
-      this.child.once('exit', (code, signal) => {
+      const done = (code: number | null, signal: NodeJS.Signals | null): void => {
         this.exitedNow = true;
         resolve({ code, signal });
+      };
+      child.once('exit', done);
+      // A program that could not be started at all may never emit 'exit'.
+      child.once('error', (err) => {
+        process.stderr.write(`${prefix}${err.message}\n`);
+        if (child.pid === undefined) done(null, null);
       });
     });
-    let onReady: (event: ReadyEvent) => void = () => undefined;
-    const readyLine = new Promise<ReadyEvent>((resolve) => (onReady = resolve));
-    copyLines(this.child.stdout, process.stdout, options.prefix, (line) => {
-      const event = parseReadyLine(line);
-      if (event !== undefined) onReady(event);
-    });
-    copyLines(this.child.stderr, process.stderr, options.prefix);
-    this.child.once('error', (err) => process.stderr.write(`${options.prefix}${err.message}\n`));
-
-    this.ready = new Promise<ReadyEvent>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`${options.name} printed no ready line within ${options.readyTimeoutMs} ms`)),
-        options.readyTimeoutMs,
-      );
-      readyLine.then(resolve, reject).finally(() => clearTimeout(timer));
-      void this.exited.then(({ code, signal }) => {
-        clearTimeout(timer);
-        reject(new Error(`${options.name} exited before it was ready (${signal ?? `code ${String(code)}`})`));
-      });
-    });
-    this.ready.catch(() => undefined);
   }
 
   get pid(): number | undefined {
@@ -89,6 +67,45 @@ export class SupervisedChild implements Supervised {
     const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
     await this.exited;
     clearTimeout(timer);
+  }
+}
+
+/**
+ * One child process of `cluster`: its output lines are copied with a prefix, and `ready` resolves
+ * with its ready line.
+ */
+export class SupervisedChild extends SupervisedProcess implements Supervised {
+  readonly name: string;
+  readonly ready: Promise<ReadyEvent>;
+
+  constructor(options: SupervisedChildOptions) {
+    // Detached: a Ctrl-C in the terminal reaches only the supervisor, which stops the children
+    // in order (nodes, then the broker). The IPC channel stops them should the supervisor die.
+    super(
+      spawn(process.execPath, [options.bin, ...options.args], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true }),
+      options.prefix,
+    );
+    this.name = options.name;
+    let onReady: (event: ReadyEvent) => void = () => undefined;
+    const readyLine = new Promise<ReadyEvent>((resolve) => (onReady = resolve));
+    copyLines(this.child.stdout, process.stdout, options.prefix, (line) => {
+      const event = parseReadyLine(line);
+      if (event !== undefined) onReady(event);
+    });
+    copyLines(this.child.stderr, process.stderr, options.prefix);
+
+    this.ready = new Promise<ReadyEvent>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`${options.name} printed no ready line within ${options.readyTimeoutMs} ms`)),
+        options.readyTimeoutMs,
+      );
+      readyLine.then(resolve, reject).finally(() => clearTimeout(timer));
+      void this.exited.then(({ code, signal }) => {
+        clearTimeout(timer);
+        reject(new Error(`${options.name} exited before it was ready (${signal ?? `code ${String(code)}`})`));
+      });
+    });
+    this.ready.catch(() => undefined);
   }
 }
 

@@ -2,6 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import { Brainer, BrainerError } from '@brainer/client';
 import {
   brokerRole,
+  brokerStanding,
   etcdInstalled,
   etcdMemberStatus,
   etcdRaftLeader,
@@ -52,16 +53,7 @@ async function client(t: ExecutionContext, endpoint: string, timeoutMs: number):
 }
 
 /** A broker's `stats`, asked of it alone; undefined when it does not answer. */
-async function standing(broker: ManagedProcess): Promise<Record<string, unknown> | undefined> {
-  const asked = new Brainer(broker.endpoint, { timeoutMs: 1500, reads: 'broker', followLeader: false });
-  try {
-    return await asked.stats();
-  } catch {
-    return undefined;
-  } finally {
-    await asked.close();
-  }
-}
+const standing = (broker: ManagedProcess): Promise<Record<string, unknown> | undefined> => brokerStanding(broker.endpoint);
 
 /** The brokers that say they lead now. */
 async function leaders(cluster: ElectedCluster): Promise<ManagedProcess[]> {

@@ -2,6 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import { Brainer } from '@brainer/client';
 import { leaderInMessage, type RemoteError } from '@brainer/protocol';
 import {
+  brokerStanding,
   etcdInstalled,
   ETCD_BIN,
   startBroker,
@@ -33,16 +34,7 @@ async function electedBroker(t: ExecutionContext, url: string): Promise<ManagedP
 }
 
 /** The broker's own view: its role, epoch and leader, from `stats`, which a standby answers too. */
-async function standing(endpoint: string): Promise<{ role?: unknown; epoch?: unknown; leader?: unknown }> {
-  const client = new Brainer(endpoint, { timeoutMs: 2000, reads: 'broker', followLeader: false });
-  try {
-    return await client.stats();
-  } catch {
-    return {};
-  } finally {
-    await client.close();
-  }
-}
+const standing = async (endpoint: string): Promise<Record<string, unknown>> => (await brokerStanding(endpoint, 2000)) ?? {};
 
 const hasRole = async (endpoint: string, role: string): Promise<boolean> => (await standing(endpoint)).role === role;
 

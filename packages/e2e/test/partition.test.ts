@@ -2,6 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import { Brainer, BrainerError } from '@brainer/client';
 import {
   brokerRole,
+  brokerStanding,
   etcdInstalled,
   ETCD_BIN,
   netnsUnavailable,
@@ -26,17 +27,33 @@ const TTL_S = 2;
 const LONG_CUT_S = 30;
 const NODES = ['n1', 'n2', 'n3'] as const;
 
-/** A broker's `stats`, asked of it alone; undefined when it does not answer. */
-async function standing(broker: ManagedProcess): Promise<Record<string, unknown> | undefined> {
-  const asked = new Brainer(broker.endpoint, { timeoutMs: 1500, reads: 'broker', followLeader: false });
-  try {
-    return await asked.stats();
-  } catch {
-    return undefined;
-  } finally {
-    await asked.close();
-  }
+/**
+ * etcd on the lab's `etcd` host, and a way to start brokers on hosts `b1` and `b2` campaigning on it
+ * under `cluster`; every process started (and etcd) is stopped at teardown.
+ */
+async function labElection(
+  t: ExecutionContext,
+  lab: NetworkLab,
+  cluster: string,
+): Promise<{ started: ManagedProcess[]; broker(host: 'b1' | 'b2'): Promise<ManagedProcess> }> {
+  const etcd = await startEtcdCluster(1, 30_000, [{ netns: lab.netns('etcd'), address: lab.address('etcd') }]);
+  t.teardown(() => etcd.stop());
+  const started: ManagedProcess[] = [];
+  t.teardown(() => Promise.allSettled(started.map((process) => process.stop())).then(() => undefined));
+  const broker = async (host: 'b1' | 'b2'): Promise<ManagedProcess> => {
+    const process = await startBroker({
+      netns: lab.netns(host),
+      endpoint: `tcp://${lab.address(host)}:*`,
+      args: ['--etcd', etcd.urls, '--cluster', cluster, '--lease-ttl', String(TTL_S)],
+    });
+    started.push(process);
+    return process;
+  };
+  return { started, broker };
 }
+
+/** A broker's `stats`, asked of it alone; undefined when it does not answer. */
+const standing = (broker: ManagedProcess): Promise<Record<string, unknown> | undefined> => brokerStanding(broker.endpoint);
 
 /** When a process first logged a line matching `pattern` (its log's wall-clock time), in ms since the epoch; NaN if never. */
 function logTime(log: string, pattern: RegExp): number {
@@ -97,19 +114,7 @@ partitionTest(
     t.teardown(() => lab.destroy());
     t.log(`lab ${lab.id}: ${lab.hosts.map((host) => `${host} ${lab.address(host)}`).join(', ')}; this process ${lab.hostAddress}`);
 
-    const etcd = await startEtcdCluster(1, 30_000, [{ netns: lab.netns('etcd'), address: lab.address('etcd') }]);
-    t.teardown(() => etcd.stop());
-    const started: ManagedProcess[] = [];
-    t.teardown(() => Promise.allSettled(started.map((process) => process.stop())).then(() => undefined));
-    const broker = async (host: 'b1' | 'b2'): Promise<ManagedProcess> => {
-      const process = await startBroker({
-        netns: lab.netns(host),
-        endpoint: `tcp://${lab.address(host)}:*`,
-        args: ['--etcd', etcd.urls, '--cluster', 'partition', '--lease-ttl', String(TTL_S)],
-      });
-      started.push(process);
-      return process;
-    };
+    const { started, broker } = await labElection(t, lab, 'partition');
     const b1 = await broker('b1');
     await eventually(async () => (await brokerRole(b1.endpoint)) === 'leader', 15_000, 100);
     const b2 = await broker('b2');
@@ -240,19 +245,7 @@ partitionTest(
   async (t) => {
     const lab: NetworkLab = await startNetworkLab(['etcd', 'b1', 'b2', 'n1']);
     t.teardown(() => lab.destroy());
-    const etcd = await startEtcdCluster(1, 30_000, [{ netns: lab.netns('etcd'), address: lab.address('etcd') }]);
-    t.teardown(() => etcd.stop());
-    const started: ManagedProcess[] = [];
-    t.teardown(() => Promise.allSettled(started.map((process) => process.stop())).then(() => undefined));
-    const broker = async (host: 'b1' | 'b2'): Promise<ManagedProcess> => {
-      const process = await startBroker({
-        netns: lab.netns(host),
-        endpoint: `tcp://${lab.address(host)}:*`,
-        args: ['--etcd', etcd.urls, '--cluster', 'long-cut', '--lease-ttl', String(TTL_S)],
-      });
-      started.push(process);
-      return process;
-    };
+    const { started, broker } = await labElection(t, lab, 'long-cut');
     const b1 = await broker('b1');
     await eventually(async () => (await brokerRole(b1.endpoint)) === 'leader', 15_000, 100);
     const b2 = await broker('b2');

@@ -34,16 +34,22 @@ export interface ElectedCluster {
   stop(): Promise<void>;
 }
 
-/** A broker's own word on its role (`stats`, which a standby answers too); undefined when it does not answer. */
-export async function brokerRole(endpoint: string, timeoutMs = 1000): Promise<string | undefined> {
+/** A broker's own `stats` (its role, epoch and the leader it names; a standby answers too), asked of it alone; undefined when it does not answer. */
+export async function brokerStanding(endpoint: string, timeoutMs = 1500): Promise<Record<string, unknown> | undefined> {
   const client = new Brainer(endpoint, { timeoutMs, reads: 'broker', followLeader: false });
   try {
-    return String((await client.stats()).role ?? 'leader');
+    return await client.stats();
   } catch {
     return undefined;
   } finally {
     await client.close();
   }
+}
+
+/** A broker's own word on its role; undefined when it does not answer. */
+export async function brokerRole(endpoint: string, timeoutMs = 1000): Promise<string | undefined> {
+  const standing = await brokerStanding(endpoint, timeoutMs);
+  return standing === undefined ? undefined : String(standing.role ?? 'leader');
 }
 
 /** Starts etcd, the brokers (the first is given a moment to win), then the nodes; resolves once a leader serves every node. */
